@@ -1,0 +1,27 @@
+/** Structured JSON-lines logger. Callers pass route patterns, never raw paths, cookies or tokens. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+// Names whose values are credentials; dropped even if a caller passes them by mistake.
+const REDACT = /token|secret|password|cookie|authorization|session_id|^sid$/i;
+
+export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = REDACT.test(k) ? "[redacted]" : v;
+  return out;
+}
+
+export function jsonLogger(write: (line: string) => void, now: () => number = Date.now): Logger {
+  const emit = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+    write(`${JSON.stringify({ ts: new Date(now()).toISOString(), level, msg, ...redactFields(fields) })}\n`);
+  return {
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+  };
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,42 @@
+// Scopes of the admin API, as the spec's security requirements declare them (a test checks
+// this table against spec/opcli.yaml so the two cannot drift apart).
+
+export const SCOPE = {
+  sessionRead: "https://jans.io/oauth/jans-auth-server/session.readonly",
+  sessionDelete: "https://jans.io/oauth/jans-auth-server/session.delete",
+  sessionAdmin: "https://jans.io/oauth/jans-auth-server/session.admin",
+  readAll: "https://jans.io/oauth/config/read-all",
+  writeAll: "https://jans.io/oauth/config/write-all",
+  deleteAll: "https://jans.io/oauth/config/delete-all",
+  revokeSession: "revoke_session",
+} as const;
+
+/** Alternatives: a token passes if it holds every scope of any one of them. */
+export type ScopeRequirement = readonly (readonly string[])[];
+
+export const READ_SESSIONS: ScopeRequirement = [
+  [SCOPE.sessionRead],
+  [SCOPE.sessionAdmin],
+  [SCOPE.readAll],
+  [SCOPE.writeAll],
+];
+
+export const DELETE_SESSIONS: ScopeRequirement = [
+  [SCOPE.sessionDelete, SCOPE.revokeSession],
+  [SCOPE.sessionAdmin],
+  [SCOPE.deleteAll],
+];
+
+export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
+  "get-sessions": READ_SESSIONS,
+  "search-session": READ_SESSIONS,
+  "get-session-by-id": READ_SESSIONS,
+  "delete-session": DELETE_SESSIONS,
+  "revoke-user-session": DELETE_SESSIONS,
+};
+
+export const ALL_SCOPES: readonly string[] = Object.values(SCOPE);
+
+export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
+  return requirement.some((alt) => alt.every((s) => granted.has(s)));
+}

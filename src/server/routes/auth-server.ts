@@ -1,0 +1,143 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { isoDate } from "../dates.js";
+import type { ServerDeps } from "../deps.js";
+import { dummyPasswordHash, verifyPassword } from "../passwords.js";
+import type { SessionRecord, UserRecord } from "../store/types.js";
+import { apiError } from "./errors.js";
+
+const COOKIE = "session_id";
+const COOKIE_PATH = "/jans-auth";
+
+function remoteIp(c: Context): string {
+  // Only the socket address: X-Forwarded-For is client-controlled here.
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+function status(s: SessionRecord | undefined) {
+  if (!s) return { state: "unknown" as const };
+  return {
+    state: s.state,
+    sid: s.sid,
+    ...(s.attributes.auth_user ? { auth_user: s.attributes.auth_user } : {}),
+    auth_time: s.authTime === null ? null : isoDate(s.authTime),
+    expires_at: isoDate(s.expiresAt),
+  };
+}
+
+async function credentials(c: Context): Promise<Record<string, string> | null> {
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  try {
+    if (type.startsWith("application/json")) {
+      const body = (await c.req.json()) as unknown;
+      if (typeof body !== "object" || body === null) return null;
+      return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
+    }
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      return Object.fromEntries(new URLSearchParams(await c.req.text()));
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function issueCookie(c: Context, cookie: string): void {
+  setCookie(c, COOKIE, cookie, { path: COOKIE_PATH, httpOnly: true, sameSite: "Lax" });
+}
+
+export function authServerRoutes(deps: ServerDeps): Hono {
+  const app = new Hono();
+  const { store, clock, config, sessions, log } = deps;
+
+  app.get("/restv1/authorize", (c) => {
+    const clientId = c.req.query("client_id") ?? "";
+    if (clientId === "" || clientId.length > 256) return apiError(c, 400, "client_id is required");
+    const attributes: Record<string, string> = {
+      client_id: clientId,
+      remote_ip: remoteIp(c),
+      user_agent: c.req.header("user-agent") ?? "",
+    };
+    const acrValues = c.req.query("acr_values");
+    if (acrValues) attributes.acr_values = acrValues;
+    const created = sessions.create("unauthenticated", null, attributes);
+    issueCookie(c, created.cookie!);
+    return c.json(status(created.session));
+  });
+
+  app.post("/restv1/login", async (c) => {
+    const body = await credentials(c);
+    if (!body?.username || !body.password) return apiError(c, 400, "username and password are required");
+    const pending = sessions.byCookie(getCookie(c, COOKIE));
+    // Every attempt counts as a use of the browser's session.
+    if (pending) sessions.touch(pending);
+    const now = clock.now();
+    let user = store.getUserByName(body.username);
+    if (user && user.lockedUntil > 0 && user.lockedUntil <= now) {
+      // A lock that has run out starts the count afresh.
+      store.resetLoginFailures(user.dn);
+      user = { ...user, failedLogins: 0, lockedUntil: 0 };
+    }
+    if (user && user.lockedUntil > now) {
+      c.header("Retry-After", String(Math.ceil((user.lockedUntil - now) / 1000)));
+      return apiError(c, 423, "account locked after too many failed logins");
+    }
+    const valid = await verifyPassword(
+      body.password,
+      user?.passwordHash ?? (await dummyPasswordHash(config.passwordHashCost)),
+    );
+    if (!user || !valid) {
+      if (user) failLogin(deps, user);
+      log.info("login failed");
+      return apiError(c, 401, "wrong user name or password");
+    }
+    store.resetLoginFailures(user.dn);
+    const attributes: Record<string, string> = {
+      auth_user: user.username,
+      acr: body.acr || "simple_password_auth",
+      remote_ip: remoteIp(c),
+      user_agent: c.req.header("user-agent") ?? "",
+      ...(body.client_id ? { client_id: body.client_id } : {}),
+    };
+    if (pending?.state === "unauthenticated") {
+      const result = sessions.authenticate(pending, user.dn, attributes);
+      if (result === "limit")
+        return apiError(c, 409, `user already has ${config.maxSessionsPerUser} sessions`);
+      if (result === "ok") return c.json(status(sessions.byCookie(getCookie(c, COOKIE))));
+    }
+    const created = sessions.create("authenticated", user.dn, attributes);
+    if (created.result === "limit") {
+      return apiError(c, 409, `user already has ${config.maxSessionsPerUser} sessions`);
+    }
+    issueCookie(c, created.cookie!);
+    log.info("login", { user: user.username });
+    return c.json(status(created.session));
+  });
+
+  app.get("/restv1/session_status", (c) => {
+    const session = sessions.byCookie(getCookie(c, COOKIE));
+    c.header("Cache-Control", "no-store");
+    return c.json(status(session && sessions.touch(session)));
+  });
+
+  const endSession = (c: Context) => {
+    const session = sessions.byCookie(getCookie(c, COOKIE));
+    deleteCookie(c, COOKIE, { path: COOKIE_PATH });
+    if (!session || !store.deleteLiveSession(session.sid, clock.now())) {
+      return apiError(c, 404, "no live session for this browser");
+    }
+    return c.body(null, 204);
+  };
+  app.post("/restv1/end_session", endSession);
+  app.get("/restv1/end_session", endSession);
+
+  return app;
+}
+
+function failLogin(deps: ServerDeps, user: UserRecord): void {
+  const lockUntil = deps.clock.now() + deps.config.lockoutDuration * 1000;
+  const after = deps.store.recordLoginFailure(user.dn, deps.config.lockoutThreshold, lockUntil);
+  if (after.lockedUntil > deps.clock.now()) deps.log.warn("account locked", { user: user.username });
+}

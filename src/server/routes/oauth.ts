@@ -1,0 +1,87 @@
+import { Hono } from "hono";
+import type { ServerDeps } from "../deps.js";
+import { ALL_SCOPES } from "../oauth/scopes.js";
+import { authenticateClient } from "./client-auth.js";
+import { oauthError } from "./errors.js";
+
+async function formBody(req: Request): Promise<Record<string, string> | null> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return null;
+  return Object.fromEntries(new URLSearchParams(await req.text()));
+}
+
+/** The OpenID discovery document, with URLs built from the address the caller used. */
+export function discovery(deps: ServerDeps, origin: string) {
+  const base = `${origin}/jans-auth`;
+  return {
+    issuer: deps.tokens.issuer,
+    token_endpoint: `${base}/restv1/token`,
+    revocation_endpoint: `${base}/restv1/revoke`,
+    jwks_uri: `${base}/restv1/jwks`,
+    grant_types_supported: ["client_credentials"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    scopes_supported: [...ALL_SCOPES],
+    response_types_supported: ["code"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: ["EdDSA"],
+  };
+}
+
+export function oauthRoutes(deps: ServerDeps): Hono {
+  const app = new Hono();
+
+  app.post("/restv1/token", async (c) => {
+    const form = await formBody(c.req.raw);
+    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
+    const auth = authenticateClient(deps, c.req.header("authorization"), form);
+    if (!auth.ok) {
+      if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
+      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
+    }
+    if (form.grant_type !== "client_credentials") {
+      return oauthError(
+        c,
+        400,
+        "unsupported_grant_type",
+        `grant_type "${form.grant_type ?? ""}" is not supported`,
+      );
+    }
+    const requested = (form.scope ?? "").split(" ").filter(Boolean);
+    const allowed = new Set(auth.client.scopes);
+    const scopes = requested.length === 0 ? auth.client.scopes : requested.filter((s) => allowed.has(s));
+    if (scopes.length === 0)
+      return oauthError(c, 400, "invalid_scope", "none of the requested scopes is allowed");
+    const lifetime = deps.config.accessTokenLifetime;
+    const token = await deps.tokens.issue(auth.client.clientId, scopes, lifetime);
+    deps.stats.tokenGrants++;
+    deps.log.info("token issued", {
+      client: auth.client.clientId,
+      method: auth.method,
+      scopes: scopes.length,
+    });
+    c.header("Cache-Control", "no-store");
+    c.header("Pragma", "no-cache");
+    return c.json({
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: lifetime,
+      scope: scopes.join(" "),
+    });
+  });
+
+  app.post("/restv1/revoke", async (c) => {
+    const form = await formBody(c.req.raw);
+    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
+    const auth = authenticateClient(deps, c.req.header("authorization"), form);
+    if (!auth.ok)
+      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
+    if (!form.token) return oauthError(c, 400, "invalid_request", "token is required");
+    await deps.tokens.revoke(form.token, auth.client.clientId);
+    return c.body(null, 200);
+  });
+
+  app.get("/restv1/jwks", (c) => c.json({ keys: [deps.tokens.publicJwk] }));
+  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(deps, new URL(c.req.url).origin)));
+
+  return app;
+}

@@ -1,0 +1,74 @@
+// Ordered, append-only schema migrations; PRAGMA user_version records how many have run.
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    sid TEXT NOT NULL UNIQUE,
+    cookie_hash TEXT NOT NULL UNIQUE,
+    user_dn TEXT,
+    state TEXT NOT NULL CHECK (state IN ('unauthenticated', 'authenticated')),
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    auth_time INTEGER,
+    absolute_expires_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    permission_granted INTEGER NOT NULL DEFAULT 0,
+    auth_user TEXT,
+    client_id TEXT,
+    acr TEXT,
+    remote_ip TEXT,
+    user_agent TEXT,
+    attrs TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+  CREATE INDEX sessions_created ON sessions (created_at);
+  CREATE INDEX sessions_user_dn ON sessions (user_dn, expires_at);
+  CREATE INDEX sessions_auth_user ON sessions (auth_user, created_at);
+  CREATE INDEX sessions_client ON sessions (client_id, created_at);
+
+  -- Substring search (pattern) over user, sid and attributes through a trigram index.
+  CREATE VIRTUAL TABLE sessions_text USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'trigram');
+  CREATE TRIGGER sessions_text_ins AFTER INSERT ON sessions BEGIN
+    INSERT INTO sessions_text (rowid, body)
+      VALUES (new.id, coalesce(new.user_dn, '') || ' ' || new.sid || ' ' ||
+        coalesce((SELECT group_concat(value, ' ') FROM json_each(new.attrs)), ''));
+  END;
+  CREATE TRIGGER sessions_text_del AFTER DELETE ON sessions BEGIN
+    DELETE FROM sessions_text WHERE rowid = old.id;
+  END;
+  CREATE TRIGGER sessions_text_upd AFTER UPDATE OF user_dn, attrs ON sessions BEGIN
+    DELETE FROM sessions_text WHERE rowid = old.id;
+    INSERT INTO sessions_text (rowid, body)
+      VALUES (new.id, coalesce(new.user_dn, '') || ' ' || new.sid || ' ' ||
+        coalesce((SELECT group_concat(value, ' ') FROM json_each(new.attrs)), ''));
+  END;
+
+  CREATE TABLE users (
+    dn TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE clients (
+    client_id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    private_jwk TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE revoked_tokens (
+    jti TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  `,
+];
