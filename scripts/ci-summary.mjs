@@ -9,6 +9,11 @@ try {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? 1 : 0);
-console.log(`${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""}`);
+const failed =
+  r.numFailedTests +
+  (r.numRuntimeErrorTestSuites ?? 0) +
+  (r.numFailedTestSuites && !r.numFailedTests ? 1 : 0);
+console.log(
+  `${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""}`,
+);
 process.exit(failed > 0 || r.numPassedTests === 0 ? 1 : 0);

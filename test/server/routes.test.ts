@@ -3,7 +3,12 @@ import { SCOPE } from "../../src/server/oauth/scopes.js";
 import { sweepOnce } from "../../src/server/sweeper.js";
 import { addUser, cookieOf, type Harness, harness } from "../helpers/server-harness.js";
 
-type Page = { start: number; totalEntriesCount: number; entriesCount: number; entries: Record<string, unknown>[] };
+type Page = {
+  start: number;
+  totalEntriesCount: number;
+  entriesCount: number;
+  entries: Record<string, unknown>[];
+};
 
 let h: Harness;
 beforeEach(async () => {
@@ -105,9 +110,19 @@ describe("search-session", () => {
   });
 
   it("pages and sorts", async () => {
-    const first = await search({ limit: "2", startIndex: "0", sortBy: "creationDate", sortOrder: "descending" });
+    const first = await search({
+      limit: "2",
+      startIndex: "0",
+      sortBy: "creationDate",
+      sortOrder: "descending",
+    });
     expect(first.body).toMatchObject({ start: 0, totalEntriesCount: 4, entriesCount: 2 });
-    const second = await search({ limit: "2", startIndex: "2", sortBy: "creationDate", sortOrder: "descending" });
+    const second = await search({
+      limit: "2",
+      startIndex: "2",
+      sortBy: "creationDate",
+      sortOrder: "descending",
+    });
     const users = [...first.body.entries, ...second.body.entries].map(
       (e) => (e.sessionAttributes as Record<string, string>).auth_user,
     );
@@ -142,7 +157,10 @@ describe("search-session", () => {
   });
 
   it("treats values as data, never SQL", async () => {
-    const { status, body } = await search({ fieldValuePair: `auth_user="x' OR 1=1 --"`, pattern: "'; DROP TABLE x" });
+    const { status, body } = await search({
+      fieldValuePair: `auth_user="x' OR 1=1 --"`,
+      pattern: "'; DROP TABLE x",
+    });
     expect(status).toBe(200);
     expect(body.totalEntriesCount).toBe(0);
     expect((await search({})).body.totalEntriesCount).toBe(4);
@@ -180,7 +198,11 @@ describe("OAuth guard", () => {
     const res = await h.app.request("/jans-auth/restv1/revoke", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: tok, client_id: h.admin.client_id, client_secret: h.admin.client_secret }),
+      body: new URLSearchParams({
+        token: tok,
+        client_id: h.admin.client_id,
+        client_secret: h.admin.client_secret,
+      }),
     });
     expect(res.status).toBe(200);
     expect((await h.api("", { token: tok })).status).toBe(401);
@@ -208,11 +230,18 @@ describe("token endpoint", () => {
     expect(String(body.access_token).split(".")).toHaveLength(3);
     expect(viaPost.headers.get("cache-control")).toBe("no-store");
     const basic = Buffer.from(`${h.admin.client_id}:${h.admin.client_secret}`).toString("base64");
-    expect((await post({ grant_type: "client_credentials" }, { authorization: `Basic ${basic}` })).status).toBe(200);
+    expect(
+      (await post({ grant_type: "client_credentials" }, { authorization: `Basic ${basic}` })).status,
+    ).toBe(200);
   });
 
   it.each([
-    [{ grant_type: "client_credentials", client_id: "nobody", client_secret: "x" }, false, 401, "invalid_client"],
+    [
+      { grant_type: "client_credentials", client_id: "nobody", client_secret: "x" },
+      false,
+      401,
+      "invalid_client",
+    ],
     [{ grant_type: "client_credentials" }, false, 401, "invalid_client"],
     [{ grant_type: "password" }, true, 400, "unsupported_grant_type"],
     [{ grant_type: "client_credentials", scope: "made-up" }, true, 400, "invalid_scope"],
@@ -224,7 +253,10 @@ describe("token endpoint", () => {
   });
 
   it("refuses a wrong secret and a mix of basic and post secrets", async () => {
-    expect((await post({ grant_type: "client_credentials", client_id: h.admin.client_id, client_secret: "x" })).status).toBe(401);
+    expect(
+      (await post({ grant_type: "client_credentials", client_id: h.admin.client_id, client_secret: "x" }))
+        .status,
+    ).toBe(401);
     const basic = Buffer.from(`${h.admin.client_id}:${h.admin.client_secret}`).toString("base64");
     const both = await post(
       { grant_type: "client_credentials", client_secret: h.admin.client_secret },
@@ -234,13 +266,14 @@ describe("token endpoint", () => {
   });
 
   it("publishes discovery and a JWKS that holds the signing key", async () => {
-    const disc = (await (await h.app.request("http://example.test/.well-known/openid-configuration")).json()) as Record<
-      string,
-      string
-    >;
+    const disc = (await (
+      await h.app.request("http://example.test/.well-known/openid-configuration")
+    ).json()) as Record<string, string>;
     expect(disc.token_endpoint).toBe("http://example.test/jans-auth/restv1/token");
     expect(disc.revocation_endpoint).toBe("http://example.test/jans-auth/restv1/revoke");
-    const jwks = (await (await h.app.request("/jans-auth/restv1/jwks")).json()) as { keys: { kty: string; d?: string }[] };
+    const jwks = (await (await h.app.request("/jans-auth/restv1/jwks")).json()) as {
+      keys: { kty: string; d?: string }[];
+    };
     expect(jwks.keys[0]?.kty).toBe("OKP");
     expect(jwks.keys[0]?.d).toBeUndefined();
   });
@@ -253,13 +286,17 @@ describe("lifecycle", () => {
     const sid = await sidOf(res);
     const cookie = cookieOf(res);
     h.clock.advance(50 * 60_000);
-    const status = await h.app.request("/jans-auth/restv1/session_status", { headers: { cookie: `session_id=${cookie}` } });
+    const status = await h.app.request("/jans-auth/restv1/session_status", {
+      headers: { cookie: `session_id=${cookie}` },
+    });
     expect(await status.json()).toMatchObject({ state: "authenticated", sid });
     h.clock.advance(50 * 60_000);
     expect((await h.api(`/sid/${sid}`)).status).toBe(200);
     h.clock.advance(11 * 60_000);
     expect((await h.api(`/sid/${sid}`)).status).toBe(404);
-    const after = await h.app.request("/jans-auth/restv1/session_status", { headers: { cookie: `session_id=${cookie}` } });
+    const after = await h.app.request("/jans-auth/restv1/session_status", {
+      headers: { cookie: `session_id=${cookie}` },
+    });
     expect(await after.json()).toEqual({ state: "unknown" });
   });
 
@@ -270,16 +307,22 @@ describe("lifecycle", () => {
     const cookie = cookieOf(res);
     for (let i = 0; i < 4; i++) {
       hh.clock.advance(30 * 60_000);
-      await hh.app.request("/jans-auth/restv1/session_status", { headers: { cookie: `session_id=${cookie}` } });
+      await hh.app.request("/jans-auth/restv1/session_status", {
+        headers: { cookie: `session_id=${cookie}` },
+      });
     }
-    const live = await hh.app.request("/jans-auth/restv1/session_status", { headers: { cookie: `session_id=${cookie}` } });
+    const live = await hh.app.request("/jans-auth/restv1/session_status", {
+      headers: { cookie: `session_id=${cookie}` },
+    });
     expect(((await live.json()) as { state: string }).state).toBe("unknown");
     hh.close();
   });
 
   it("an unauthenticated session lives sessionIdUnauthenticatedUnusedLifetime, login attempts refresh it, login upgrades it", async () => {
     await addUser(h, "alice");
-    const start = await h.app.request("/jans-auth/restv1/authorize?client_id=portal", { headers: { "user-agent": "ua" } });
+    const start = await h.app.request("/jans-auth/restv1/authorize?client_id=portal", {
+      headers: { "user-agent": "ua" },
+    });
     const cookie = cookieOf(start);
     const { sid } = (await start.json()) as { sid: string; state: string };
     expect((await h.api(`/sid/${sid}`)).status).toBe(200);
@@ -290,7 +333,9 @@ describe("lifecycle", () => {
     expect(page.state).toBe("unauthenticated");
     const ok = await h.login("alice", { cookie });
     expect(await ok.json()).toMatchObject({ sid, state: "authenticated", auth_user: "alice" });
-    const after = (await (await h.api(`/sid/${sid}`)).json()) as { sessionAttributes: Record<string, string> };
+    const after = (await (await h.api(`/sid/${sid}`)).json()) as {
+      sessionAttributes: Record<string, string>;
+    };
     expect(after.sessionAttributes).toMatchObject({ client_id: "portal", auth_user: "alice" });
 
     const idle = await h.app.request("/jans-auth/restv1/authorize?client_id=portal");
@@ -332,9 +377,11 @@ describe("lifecycle", () => {
 describe("login", () => {
   it("locks after 10 consecutive failures for 15 minutes, then lets the right password in", async () => {
     await addUser(h, "alice");
-    for (let i = 0; i < 9; i++) expect((await h.login("alice", { password: "wrong-password!" })).status).toBe(401);
+    for (let i = 0; i < 9; i++)
+      expect((await h.login("alice", { password: "wrong-password!" })).status).toBe(401);
     expect((await h.login("alice")).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await h.login("alice", { password: "wrong-password!" })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await h.login("alice", { password: "wrong-password!" })).status).toBe(401);
     const locked = await h.login("alice");
     expect(locked.status).toBe(423);
     expect(Number(locked.headers.get("retry-after"))).toBe(900);

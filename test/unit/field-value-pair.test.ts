@@ -1,10 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  formatFieldValuePairs,
-  OPERATORS,
-  parseFieldValuePairs,
-} from "../../src/shared/field-value-pair.js";
+import { formatFieldValuePairs, OPERATORS, parseFieldValuePairs } from "../../src/shared/field-value-pair.js";
 
 describe("parseFieldValuePairs", () => {
   const ok: [string, [string, string, string][]][] = [
@@ -19,7 +15,15 @@ describe("parseFieldValuePairs", () => {
       ],
     ],
     ["a!=b", [["a", "!=", "b"]]],
-    ["a<=1,b>=2,c<3,d>4", [["a", "<=", "1"], ["b", ">=", "2"], ["c", "<", "3"], ["d", ">", "4"]]],
+    [
+      "a<=1,b>=2,c<3,d>4",
+      [
+        ["a", "<=", "1"],
+        ["b", ">=", "2"],
+        ["c", "<", "3"],
+        ["d", ">", "4"],
+      ],
+    ],
     [" key = spaced value ", [["key", "=", "spaced value"]]],
     ['userDn="inum=1,ou=people,o=jans"', [["userDn", "=", "inum=1,ou=people,o=jans"]]],
     ['x="a \\"q\\" \\\\ b"', [["x", "=", 'a "q" \\ b']]],
