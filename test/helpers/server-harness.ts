@@ -52,7 +52,7 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
     clock,
     admin,
     token,
-    login: (username, init = {}) =>
+    login: async (username, init = {}) =>
       app.request("/jans-auth/restv1/login", {
         method: "POST",
         headers: {

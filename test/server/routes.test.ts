@@ -246,7 +246,9 @@ describe("token endpoint", () => {
     [{ grant_type: "password" }, true, 400, "unsupported_grant_type"],
     [{ grant_type: "client_credentials", scope: "made-up" }, true, 400, "invalid_scope"],
   ])("%j (with credentials: %s) is refused", async (body, withCreds, status, error) => {
-    const creds = withCreds ? { client_id: h.admin.client_id, client_secret: h.admin.client_secret } : {};
+    const creds: Record<string, string> = withCreds
+      ? { client_id: h.admin.client_id, client_secret: h.admin.client_secret }
+      : {};
     const res = await post({ ...creds, ...body });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toBe(error);
