@@ -3,7 +3,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { server: "src/server/main.ts" },
+  entryPoints: { server: "src/server/main.ts", "server-lib": "src/server/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

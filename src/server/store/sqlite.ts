@@ -80,6 +80,8 @@ export class SqliteStore implements Store {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
   private readonly stmts;
+  /** Search SQL varies only by which filters are present, so compiled statements are reused. */
+  private readonly searchCache = new Map<string, Database.Statement>();
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true, mode: 0o700 });
@@ -203,14 +205,22 @@ export class SqliteStore implements Store {
 
   searchSessions(q: SessionQuery): SessionPage {
     const { where, params, orderBy } = buildSessionQuery(q);
-    const { n } = this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as {
-      n: number;
-    };
+    const { n } = this.cached(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number };
     if (n === 0 || q.offset >= n) return { total: n, entries: [] };
-    const rows = this.db
-      .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-      .all(...params, q.limit, q.offset) as SessionRow[];
+    const rows = this.cached(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+    ).all(...params, q.limit, q.offset) as SessionRow[];
     return { total: n, entries: rows.map(toRecord) };
+  }
+
+  private cached(sql: string): Database.Statement {
+    let stmt = this.searchCache.get(sql);
+    if (!stmt) {
+      if (this.searchCache.size > 500) this.searchCache.clear();
+      stmt = this.db.prepare(sql);
+      this.searchCache.set(sql, stmt);
+    }
+    return stmt;
   }
 
   deleteLiveSession(sid: string, now: number): boolean {

@@ -1,0 +1,8 @@
+// The reference server as a library, for scripts and benchmarks (and the CLI's embedded default).
+export { createApp, createDeps, SERVER_VERSION } from "./app.js";
+export { createClient } from "./clients.js";
+export { ManualClock, systemClock } from "./clock.js";
+export { DEFAULT_CONFIG, resolveConfig } from "./config.js";
+export { cookieHash } from "./sessions.js";
+export { SqliteStore } from "./store/sqlite.js";
+export { createUser } from "./users.js";
