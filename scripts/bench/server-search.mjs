@@ -34,13 +34,13 @@ const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
 // 1. Fill through the store API.
 const store = new SqliteStore({ path: dbPath });
-let t0 = performance.now();
+const t0 = performance.now();
 const BATCH = 10_000;
 for (let done = 0; done < N; done += BATCH) {
   store.bulk(() => {
     for (let i = done; i < Math.min(N, done + BATCH); i++) {
       const u = i % USERS;
-      const created = now - Math.floor(((i * 7919) % N) / N * DAY * 0.9);
+      const created = now - Math.floor((((i * 7919) % N) / N) * DAY * 0.9);
       const expires = created + DAY;
       store.insertSession({
         sid: randomUUID(),
@@ -65,7 +65,9 @@ for (let done = 0; done < N; done += BATCH) {
   });
 }
 const fillSeconds = (performance.now() - t0) / 1000;
-console.log(`filled ${N.toLocaleString()} sessions (${USERS.toLocaleString()} users) in ${fillSeconds.toFixed(1)} s`);
+console.log(
+  `filled ${N.toLocaleString()} sessions (${USERS.toLocaleString()} users) in ${fillSeconds.toFixed(1)} s`,
+);
 
 const deps = await createDeps({ store });
 const app = createApp(deps);
@@ -78,7 +80,15 @@ const tokenRes = await app.request("/jans-auth/restv1/token", {
 const token = (await tokenRes.json()).access_token;
 const headers = { authorization: `Bearer ${token}` };
 const base = "/jans-config-api/api/v1/jans-auth-server/session";
-const sample = store.searchSessions({ now, filters: [], pattern: "", sortBy: "sid", descending: false, offset: 0, limit: Q });
+const sample = store.searchSessions({
+  now,
+  filters: [],
+  pattern: "",
+  sortBy: "sid",
+  descending: false,
+  offset: 0,
+  limit: Q,
+});
 const sids = sample.entries.map((e) => e.sid);
 
 async function measure(name, makeUrl) {
@@ -95,7 +105,9 @@ async function measure(name, makeUrl) {
   }
   const p50 = pct(times, 50);
   const p99 = pct(times, 99);
-  console.log(`${name.padEnd(44)} p50 ${fmt(p50).padStart(10)}  p99 ${fmt(p99).padStart(10)}  avg hits ${(total / Q).toFixed(0)}`);
+  console.log(
+    `${name.padEnd(44)} p50 ${fmt(p50).padStart(10)}  p99 ${fmt(p99).padStart(10)}  avg hits ${(total / Q).toFixed(0)}`,
+  );
   return { p50, p99 };
 }
 
@@ -106,7 +118,10 @@ console.log(`\nsearch-session through the route, ${Q} queries each (limit 50):`)
 await measure("by auth_user", (i) => q({ fieldValuePair: `auth_user=${user(i)}` }));
 await measure("by expirationDate range (10 min window)", (i) => {
   const from = now + 0.15 * DAY + ((i * 600_000) % (0.8 * DAY));
-  return q({ fieldValuePair: `expirationDate>=${iso(from)},expirationDate<${iso(from + 600_000)}`, sortBy: "expirationDate" });
+  return q({
+    fieldValuePair: `expirationDate>=${iso(from)},expirationDate<${iso(from + 600_000)}`,
+    sortBy: "expirationDate",
+  });
 });
 await measure("by expirationDate range (1 h), default sort", (i) => {
   const from = now + 0.15 * DAY + ((i * 3_600_000) % (0.8 * DAY));
@@ -129,8 +144,12 @@ for (let i = 0; i < Math.min(Q, 20); i++) {
 }
 raw.close();
 const likeP50 = pct(likeTimes, 50);
-console.log(`${"baseline: pattern as LIKE '%x%' scan (count only)".padEnd(44)} p50 ${fmt(likeP50).padStart(10)}`);
-console.log(`pattern search ratio: LIKE scan p50 / trigram route p50 = ${(likeP50 / fts.p50).toFixed(1)}x faster`);
+console.log(
+  `${"baseline: pattern as LIKE '%x%' scan (count only)".padEnd(44)} p50 ${fmt(likeP50).padStart(10)}`,
+);
+console.log(
+  `pattern search ratio: LIKE scan p50 / trigram route p50 = ${(likeP50 / fts.p50).toFixed(1)}x faster`,
+);
 
 // 2. get-by-id over HTTP with wrk, against a bare node:http floor, both in a child process.
 store.close();
@@ -154,7 +173,9 @@ if (!hasWrk) {
   const child = spawn(process.execPath, [serverBin, "--port", "0", "--db", dbPath, "--quiet"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const url = await new Promise((res) => child.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)));
+  const url = await new Promise((res) =>
+    child.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)),
+  );
   const creds = admin;
   const tok = await (
     await fetch(`${url}/jans-auth/restv1/token`, {

@@ -205,7 +205,9 @@ export class SqliteStore implements Store {
 
   searchSessions(q: SessionQuery): SessionPage {
     const { where, params, orderBy } = buildSessionQuery(q);
-    const { n } = this.cached(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number };
+    const { n } = this.cached(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as {
+      n: number;
+    };
     if (n === 0 || q.offset >= n) return { total: n, entries: [] };
     const rows = this.cached(
       `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,

@@ -1,0 +1,115 @@
+import { parseFieldValuePairs } from "../shared/field-value-pair.js";
+import type { OperationModel, ParamModel, ParamSchema } from "../spec/model.js";
+import { UsageError } from "./errors.js";
+import type { ArgPair } from "./tokenize.js";
+
+export type ArgValue = string | number | boolean | (string | number | boolean)[] | Record<string, unknown>;
+
+export interface BoundArgs {
+  path: Record<string, ArgValue>;
+  query: Record<string, ArgValue>;
+  header: Record<string, ArgValue>;
+  cookie: Record<string, ArgValue>;
+}
+
+function typeOf(schema: ParamSchema): string {
+  const t = Array.isArray(schema.type) ? schema.type.find((x) => x !== "null") : schema.type;
+  return t ?? "string";
+}
+
+function describeType(p: ParamModel): string {
+  if (p.schema.enum) return `one of ${p.schema.enum.join(", ")}`;
+  const t = typeOf(p.schema);
+  return t === "array" ? `array of ${typeOf(p.schema.items ?? {})}` : t;
+}
+
+function list(params: ParamModel[]): string {
+  return params.map((p) => `${p.name} (${p.in}, ${describeType(p)})`).join(", ") || "none";
+}
+
+/** Converts one raw value to the schema's scalar type, or says why it cannot. */
+function coerce(p: ParamModel, schema: ParamSchema, raw: string): string | number | boolean {
+  const t = typeOf(schema);
+  let value: string | number | boolean = raw;
+  if (t === "integer") {
+    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`${p.name} must be an integer, not "${raw}"`);
+    value = Number(raw);
+  } else if (t === "number") {
+    if (raw.trim() === "" || !Number.isFinite(Number(raw)))
+      throw new UsageError(`${p.name} must be a number, not "${raw}"`);
+    value = Number(raw);
+  } else if (t === "boolean") {
+    if (raw !== "true" && raw !== "false")
+      throw new UsageError(`${p.name} must be true or false, not "${raw}"`);
+    value = raw === "true";
+  }
+  if (schema.enum && !schema.enum.some((e) => String(e) === raw)) {
+    throw new UsageError(`${p.name} must be one of ${schema.enum.join(", ")}, not "${raw}"`);
+  }
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum)
+      throw new UsageError(`${p.name} must be at least ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum)
+      throw new UsageError(`${p.name} must be at most ${schema.maximum}`);
+  }
+  return value;
+}
+
+function checkFieldValuePair(p: ParamModel, raw: string): void {
+  const r = parseFieldValuePairs(raw);
+  if (!r.ok) {
+    const at = r.error.pair.trim() ? ` in "${r.error.pair.trim()}"` : "";
+    throw new UsageError(`${p.name}: ${r.error.message}${at} (offset ${r.error.offset})`);
+  }
+}
+
+function valueFor(p: ParamModel, raws: string[]): ArgValue {
+  const t = typeOf(p.schema);
+  if (t === "array") return raws.map((r) => coerce(p, p.schema.items ?? {}, r));
+  if (raws.length > 1) throw new UsageError(`${p.name} was given ${raws.length} times but takes one value`);
+  const raw = raws[0]!;
+  if (t === "object") {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      throw new UsageError(`${p.name} takes a JSON object, not ${JSON.stringify(raw)}`);
+    }
+  }
+  if (p.name === "fieldValuePair") checkFieldValuePair(p, raw);
+  return coerce(p, p.schema, raw);
+}
+
+/**
+ * Binds --endpoint-args (query, header, cookie, or path) and --url-suffix (path) to the
+ * operation's parameters, checking names, required ones and types before anything is sent.
+ */
+export function bindArgs(op: OperationModel, endpointArgs: ArgPair[], urlSuffix: ArgPair[]): BoundArgs {
+  const grouped = new Map<ParamModel, string[]>();
+  const add = (p: ParamModel, v: string) => grouped.set(p, [...(grouped.get(p) ?? []), v]);
+  const pathParams = op.params.filter((p) => p.in === "path");
+  for (const { key, value } of urlSuffix) {
+    const p = pathParams.find((x) => x.name === key);
+    if (!p)
+      throw new UsageError(
+        `--url-suffix: ${op.id} has no path parameter "${key}"; valid: ${list(pathParams)}`,
+      );
+    add(p, value);
+  }
+  for (const { key, value } of endpointArgs) {
+    const p =
+      op.params.find((x) => x.name === key && x.in !== "path") ?? pathParams.find((x) => x.name === key);
+    if (!p)
+      throw new UsageError(`--endpoint-args: ${op.id} has no parameter "${key}"; valid: ${list(op.params)}`);
+    if (p.in === "path" && grouped.has(p)) throw new UsageError(`path parameter "${key}" was given twice`);
+    add(p, value);
+  }
+  const missing = op.params.filter((p) => p.required && !grouped.has(p));
+  if (missing.length > 0) {
+    const how = (p: ParamModel) =>
+      p.in === "path" ? `--url-suffix "${p.name}:VALUE"` : `--endpoint-args "${p.name}:VALUE"`;
+    throw new UsageError(`${op.id} needs ${missing.map((p) => `${p.name} (${how(p)})`).join(", ")}`);
+  }
+  const bound: BoundArgs = { path: {}, query: {}, header: {}, cookie: {} };
+  for (const [p, raws] of grouped) bound[p.in][p.name] = valueFor(p, raws);
+  return bound;
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import type { ClientCredentials } from "../auth/client-credentials.js";
+import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "../http/lite.js";
+
+/** A host name that never reaches the network: requests go straight into the in-process app. */
+export const EMBEDDED_ORIGIN = "http://embedded.opcli.invalid";
+
+export interface Embedded {
+  fetch: LiteFetch;
+  credentials: ClientCredentials;
+  dbPath: string;
+  close(): void;
+}
+
+const DEMO_PASSWORD = "demo-password-123";
+
+/**
+ * The reference server in this process over the user's local store: provisions the admin client
+ * and, on a store's first use, demo users logged in through the real login endpoint.
+ */
+export async function openEmbedded(env: Record<string, string | undefined>): Promise<Embedded> {
+  const server = await import("../server/index.js");
+  const dbPath = server.defaultDbPath(env as NodeJS.ProcessEnv);
+  const store = new server.SqliteStore({ path: dbPath });
+  const deps = await server.createDeps({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
+  const app = server.createApp(deps);
+  server.provisionAdminClient(deps, dbPath);
+  if (store.countUsers() === 0) {
+    await server.seedDemo(deps, app, { users: 5, sessionsPerUser: 2, password: DEMO_PASSWORD });
+  }
+  const creds = JSON.parse(readFileSync(server.adminCredentialsPath(dbPath), "utf8")) as {
+    client_id: string;
+    client_secret: string;
+  };
+  const fetch: LiteFetch = async (req: LiteRequest) => {
+    const res = await app.fetch(
+      new Request(req.url, {
+        method: req.method,
+        headers: req.headers.toObject(),
+        body: (req.body ?? null) as BodyInit | null,
+      }),
+    );
+    const headers = new LiteHeaders();
+    res.headers.forEach((v, k) => headers.set(k, v));
+    return new LiteResponse(
+      Buffer.from(await res.arrayBuffer()),
+      res.status,
+      res.statusText,
+      headers,
+      req.url,
+    );
+  };
+  return {
+    fetch,
+    credentials: { clientId: creds.client_id, clientSecret: creds.client_secret },
+    dbPath,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,158 @@
+import parser from "yargs-parser";
+import { UsageError } from "./errors.js";
+import { closest } from "./suggest.js";
+
+// The one table of flags: the parser's configuration and --help are both generated from it.
+
+export interface FlagSpec {
+  name: string;
+  type: "string" | "boolean";
+  arg?: string;
+  alias?: string;
+  group: "Operations" | "Connection" | "Authentication" | "Output" | "General";
+  desc: string;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: "info",
+    type: "string",
+    arg: "[TAG]",
+    group: "Operations",
+    desc: "list tags with operation counts, or the operations of TAG",
+  },
+  {
+    name: "operation-id",
+    type: "string",
+    arg: "ID",
+    group: "Operations",
+    desc: "run the operation with this ID",
+  },
+  {
+    name: "endpoint-args",
+    type: "string",
+    arg: '"k:v,k2:v2"',
+    group: "Operations",
+    desc: "query/header/cookie (or path) arguments; \\, is a literal comma",
+  },
+  {
+    name: "url-suffix",
+    type: "string",
+    arg: '"name:value"',
+    group: "Operations",
+    desc: "path parameters, percent-encoded as path segments",
+  },
+  { name: "data", type: "string", arg: "JSON|@file|-", group: "Operations", desc: "request body" },
+  {
+    name: "schema",
+    type: "string",
+    arg: "[NAME]",
+    group: "Operations",
+    desc: "print a schema (or, with --operation-id, its body schema)",
+  },
+  {
+    name: "schema-sample",
+    type: "boolean",
+    group: "Operations",
+    desc: "print a sample body for --schema / --operation-id",
+  },
+  {
+    name: "spec",
+    type: "string",
+    arg: "PATH|URL",
+    group: "Connection",
+    desc: "OpenAPI document to use (default: the bundled one)",
+  },
+  {
+    name: "host",
+    type: "string",
+    arg: "URL",
+    group: "Connection",
+    desc: "server URL; a path in it replaces the document's base path (env OPCLI_HOST)",
+  },
+  {
+    name: "client-id",
+    type: "string",
+    arg: "ID",
+    group: "Authentication",
+    desc: "OAuth client id (env OPCLI_CLIENT_ID)",
+  },
+  {
+    name: "client-secret",
+    type: "string",
+    arg: "SECRET",
+    group: "Authentication",
+    desc: "OAuth client secret (env OPCLI_CLIENT_SECRET)",
+  },
+  {
+    name: "token-url",
+    type: "string",
+    arg: "URL",
+    group: "Authentication",
+    desc: "token endpoint (default: the spec's, else OpenID discovery)",
+  },
+  {
+    name: "access-token",
+    type: "string",
+    arg: "TOKEN|@file",
+    group: "Authentication",
+    desc: "use this access token (env OPCLI_ACCESS_TOKEN)",
+  },
+  {
+    name: "output",
+    type: "string",
+    arg: "json|table",
+    alias: "o",
+    group: "Output",
+    desc: "output format (default json)",
+  },
+  {
+    name: "debug",
+    type: "boolean",
+    group: "Output",
+    desc: "print requests and responses on stderr (credentials redacted)",
+  },
+  { name: "help", type: "boolean", alias: "h", group: "General", desc: "show this help" },
+  { name: "version", type: "boolean", group: "General", desc: "print the version" },
+];
+
+export type ParsedFlags = Record<string, string | boolean | string[] | undefined> & { _: string[] };
+
+/** Parses argv; unknown flags and flags given twice are usage errors. */
+export function parseFlags(argv: string[]): ParsedFlags {
+  const strings = FLAGS.filter((f) => f.type === "string").map((f) => f.name);
+  const booleans = FLAGS.filter((f) => f.type === "boolean").map((f) => f.name);
+  const alias = Object.fromEntries(FLAGS.filter((f) => f.alias).map((f) => [f.name, [f.alias!]]));
+  const parsed = parser.detailed(argv, {
+    string: strings,
+    boolean: booleans,
+    alias,
+    configuration: {
+      "camel-case-expansion": false,
+      "dot-notation": false,
+      "parse-numbers": false,
+      "parse-positional-numbers": false,
+      "duplicate-arguments-array": true,
+      "strip-aliased": true,
+      "boolean-negation": false,
+    },
+  });
+  if (parsed.error) throw new UsageError(parsed.error.message);
+  const known = new Set([...FLAGS.map((f) => f.name), "_", "$0"]);
+  const out: ParsedFlags = { _: parsed.argv._.map(String) };
+  for (const [key, value] of Object.entries(parsed.argv)) {
+    if (key === "_") continue;
+    if (!known.has(key)) {
+      const near = closest(
+        key,
+        FLAGS.map((f) => f.name),
+        1,
+      );
+      throw new UsageError(`unknown flag --${key}${near.length ? ` (did you mean --${near[0]}?)` : ""}`);
+    }
+    if (Array.isArray(value)) throw new UsageError(`--${key} was given more than once`);
+    out[key] = value as string | boolean;
+  }
+  for (const b of booleans) if (out[b] === false) delete out[b];
+  return out;
+}

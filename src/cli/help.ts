@@ -1,0 +1,29 @@
+import { EXIT_CODE_TABLE } from "./errors.js";
+import { FLAGS } from "./flags.js";
+
+export function helpText(version: string): string {
+  const groups = [...new Set(FLAGS.map((f) => f.group))];
+  const lines = [
+    `opcli ${version}: run any operation of an OpenAPI document, Janssen config-cli style.`,
+    "",
+    "Usage:",
+    "  opcli --info [TAG]",
+    '  opcli --operation-id ID [--url-suffix "name:value"] [--endpoint-args "k:v,..."] [--data JSON|@file|-]',
+    "  opcli --schema NAME | --operation-id ID --schema [--schema-sample]",
+    "",
+  ];
+  for (const g of groups) {
+    lines.push(`${g}:`);
+    for (const f of FLAGS.filter((x) => x.group === g)) {
+      const left = `  ${f.alias ? `-${f.alias}, ` : ""}--${f.name}${f.arg ? ` ${f.arg}` : ""}`;
+      lines.push(`${left.padEnd(38)} ${f.desc}`);
+    }
+    lines.push("");
+  }
+  lines.push(
+    "With no host configured, opcli drives the embedded reference server over its local store.",
+    "",
+    EXIT_CODE_TABLE,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,19 @@
+import type { LiteFetch } from "../http/lite.js";
+
+export interface OutStream {
+  write(s: string): void;
+  isTTY: boolean;
+}
+
+/** Everything the CLI touches outside itself, injected so tests never patch globals. */
+export interface CliIO {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  stdout: OutStream;
+  stderr: OutStream;
+  readStdin(): Promise<string>;
+  readFile(path: string): string;
+  now(): number;
+  /** Network transport factory (node:http by default). */
+  transport?: LiteFetch;
+}

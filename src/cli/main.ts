@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import type { ApiModel } from "../spec/model.js";
+import { describeSchema, sampleOf, schemaByName } from "../spec/schema-view.js";
+import { readConfigFile } from "./config-file.js";
+import { EXIT, exitCodeFor, UsageError } from "./errors.js";
+import { type ParsedFlags, parseFlags } from "./flags.js";
+import { helpText } from "./help.js";
+import { findOperation, findTag, listTagOperations, listTags } from "./info.js";
+import type { CliIO } from "./io.js";
+import { loadSpec } from "./model-source.js";
+import { runOperation } from "./run-operation.js";
+import { closest } from "./suggest.js";
+import { OPCLI_VERSION } from "./version.js";
+
+function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): void {
+  const name = flags.schema as string | undefined;
+  let schema: unknown;
+  let title: string;
+  if (name) {
+    schema = schemaByName(model.schemas, name);
+    if (schema === undefined) {
+      const near = closest(name.replace(/^.*\//, ""), Object.keys(model.schemas));
+      throw new UsageError(
+        `unknown schema "${name}"${near.length ? `; did you mean ${near.join(", ")}?` : ""}`,
+      );
+    }
+    title = name.replace(/^.*\//, "");
+  } else if (flags["operation-id"]) {
+    const op = findOperation(model, String(flags["operation-id"]));
+    if (!op.body) throw new UsageError(`${op.id} takes no request body`);
+    schema = op.body.schema;
+    title = op.body.schemaName ?? `${op.id} body`;
+  } else {
+    throw new UsageError("--schema needs a NAME, or --operation-id ID for that operation's body");
+  }
+  if (flags["schema-sample"])
+    io.stdout.write(`${JSON.stringify(sampleOf(model.schemas, schema), null, 2)}\n`);
+  else io.stdout.write(describeSchema(model.schemas, schema, title));
+}
+
+async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
+  if (flags._.length > 0) throw new UsageError(`unexpected argument "${flags._[0]}" (opcli --help)`);
+  const config = readConfigFile(io.env, io.readFile);
+  const { model, bundled } = await loadSpec(
+    (flags.spec as string | undefined) ?? io.env.OPCLI_SPEC ?? config.spec,
+    io,
+  );
+  if (flags.info !== undefined) {
+    io.stdout.write(
+      flags.info === "" ? listTags(model) : listTagOperations(model, findTag(model, String(flags.info))),
+    );
+    return;
+  }
+  if (flags.schema !== undefined || flags["schema-sample"]) return schemaCommand(model, flags, io);
+  if (flags["operation-id"]) return runOperation(model, bundled, flags, io, config);
+  throw new UsageError("nothing to do: give --info, --operation-id or --schema (opcli --help)");
+}
+
+/** Runs one invocation; returns the exit code. Errors become one line on stderr. */
+export async function runCli(io: CliIO): Promise<number> {
+  const debug = io.argv.includes("--debug");
+  try {
+    const flags = parseFlags(io.argv);
+    if (flags.help) {
+      io.stdout.write(helpText(OPCLI_VERSION));
+      return EXIT.ok;
+    }
+    if (flags.version) {
+      io.stdout.write(`${OPCLI_VERSION}\n`);
+      return EXIT.ok;
+    }
+    await dispatch(flags, io);
+    return EXIT.ok;
+  } catch (err) {
+    const code = exitCodeFor(err);
+    const e = err as Error;
+    const message = (e?.message ?? String(err)).split("\n")[0];
+    io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
+    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    return code;
+  }
+}
+
+export function processIO(): CliIO {
+  // A closed pipe (opcli ... | head) ends output quietly, as other CLI tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+  });
+  return {
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: { write: (s) => void process.stdout.write(s), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    readFile: (p) => readFileSync(p, "utf8"),
+    now: () => Date.now(),
+  };
+}

@@ -1,0 +1,58 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { LiteRequest } from "../http/lite.js";
+import { nodeTransport } from "../http/transport.js";
+import { loadModel } from "../spec/load.js";
+import type { ApiModel } from "../spec/model.js";
+import { ConfigError } from "./errors.js";
+import type { CliIO } from "./io.js";
+import { OPCLI_VERSION } from "./version.js";
+
+export function cacheDir(env: Record<string, string | undefined>): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "opcli", "models");
+}
+
+/** The bundled document, compiled at build time into the model (no YAML at run time). */
+function bundledModel(io: CliIO): ApiModel {
+  const path = new URL("./bundled-model.json", import.meta.url);
+  try {
+    return JSON.parse(io.readFile(path.pathname)) as ApiModel;
+  } catch (err) {
+    throw new ConfigError(`cannot read the bundled model (${(err as Error).message}); run npm run build`);
+  }
+}
+
+async function readSpecText(spec: string, io: CliIO): Promise<{ text: string; location: string }> {
+  if (/^https?:\/\//i.test(spec)) {
+    const fetch = io.transport ?? nodeTransport({ timeoutMs: 30_000 });
+    const res = await fetch(
+      new LiteRequest(spec, { headers: { Accept: "application/json, application/yaml, */*" } }),
+    );
+    if (!res.ok) throw new ConfigError(`cannot fetch ${spec}: HTTP ${res.status}`);
+    return { text: await res.text(), location: spec };
+  }
+  const location = resolve(spec);
+  try {
+    return { text: io.readFile(location), location };
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read spec ${spec}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+export interface LoadedModel {
+  model: ApiModel;
+  bundled: boolean;
+}
+
+export async function loadSpec(spec: string | undefined, io: CliIO): Promise<LoadedModel> {
+  if (!spec) return { model: bundledModel(io), bundled: true };
+  const { text, location } = await readSpecText(spec, io);
+  const model = await loadModel(text, location, {
+    toolVersion: OPCLI_VERSION,
+    ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: cacheDir(io.env) }),
+  });
+  for (const w of model.warnings) io.stderr.write(`opcli: warning: ${w}\n`);
+  return { model, bundled: false };
+}

@@ -1,0 +1,160 @@
+import { debugFetch } from "../http/debug.js";
+import type { LiteFetch, LiteResponse } from "../http/lite.js";
+import { sendOperation } from "../http/send.js";
+import { nodeTransport } from "../http/transport.js";
+import { printJson } from "../output/json.js";
+import { printTable } from "../output/table.js";
+import type { ApiModel, OperationModel } from "../spec/model.js";
+import { bindArgs } from "./bind-args.js";
+import type { FileConfig } from "./config-file.js";
+import { EMBEDDED_ORIGIN, type Embedded, openEmbedded } from "./embedded.js";
+import { ConfigError, HttpStatusError, UsageError } from "./errors.js";
+import type { ParsedFlags } from "./flags.js";
+import { applyHost } from "./host.js";
+import { findOperation } from "./info.js";
+import type { CliIO } from "./io.js";
+import { accessTokenFor } from "./token.js";
+import { parseArgPairs } from "./tokenize.js";
+
+async function readData(raw: string, io: CliIO): Promise<string> {
+  if (raw === "-") return io.readStdin();
+  if (raw.startsWith("@")) {
+    try {
+      return io.readFile(raw.slice(1));
+    } catch (err) {
+      throw new UsageError(`--data: cannot read ${raw.slice(1)}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+  }
+  return raw;
+}
+
+async function bodyFor(op: OperationModel, flags: ParsedFlags, io: CliIO) {
+  const raw = flags.data as string | undefined;
+  if (raw === undefined) {
+    if (op.body?.required)
+      throw new UsageError(
+        `${op.id} needs a request body: --data JSON|@file|- (opcli --schema --operation-id ${op.id})`,
+      );
+    return undefined;
+  }
+  if (!op.body) throw new UsageError(`${op.id} takes no request body`);
+  const contentType =
+    op.body.mediaTypes.find((t) => /[/+]json\b/.test(t)) ?? op.body.mediaTypes[0] ?? "application/json";
+  const payload = await readData(raw, io);
+  if (/[/+]json\b/.test(contentType)) {
+    try {
+      JSON.parse(payload);
+    } catch (err) {
+      throw new UsageError(`--data is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  return { contentType, payload };
+}
+
+interface Target {
+  fetch: LiteFetch;
+  baseUrl: string;
+  embedded?: Embedded;
+}
+
+async function target(
+  op: OperationModel,
+  flags: ParsedFlags,
+  io: CliIO,
+  config: FileConfig,
+  bundled: boolean,
+): Promise<Target> {
+  const host = (flags.host as string | undefined) || io.env.OPCLI_HOST || config.host;
+  if (!host && bundled) {
+    const embedded = await openEmbedded(io.env);
+    io.stderr.write(
+      `opcli: no host configured; using the embedded reference server (store ${embedded.dbPath})\n`,
+    );
+    return { fetch: embedded.fetch, baseUrl: applyHost(op.servers[0], EMBEDDED_ORIGIN), embedded };
+  }
+  return {
+    fetch: io.transport ?? nodeTransport({ timeoutMs: 60_000 }),
+    baseUrl: applyHost(op.servers[0], host),
+  };
+}
+
+async function printResponse(res: LiteResponse, flags: ParsedFlags, io: CliIO): Promise<void> {
+  const text = await res.text();
+  if (text === "") return;
+  const type = res.headers.get("content-type") ?? "";
+  let value: unknown;
+  try {
+    value = /json/i.test(type) || /^[[{"]/.test(text.trimStart()) ? JSON.parse(text) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined) {
+    io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    return;
+  }
+  if (flags.output === "table" && (await printTable(value, io.stdout))) return;
+  await printJson(value, io.stdout, io.env);
+}
+
+function errorSummary(res: LiteResponse, text: string): string {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const detail =
+      body.description ?? body.error_description ?? body.message ?? body.detail ?? body.error ?? body.title;
+    if (typeof detail === "string" && detail) return `HTTP ${res.status}: ${detail}`;
+  } catch {
+    // not JSON: fall back to the status line
+  }
+  return `HTTP ${res.status} ${res.statusText}`.trim();
+}
+
+export async function runOperation(
+  model: ApiModel,
+  bundled: boolean,
+  flags: ParsedFlags,
+  io: CliIO,
+  config: FileConfig,
+): Promise<void> {
+  const op = findOperation(model, String(flags["operation-id"]));
+  const args = bindArgs(
+    op,
+    parseArgPairs((flags["endpoint-args"] as string | undefined) ?? "", "--endpoint-args"),
+    parseArgPairs((flags["url-suffix"] as string | undefined) ?? "", "--url-suffix"),
+  );
+  const body = await bodyFor(op, flags, io);
+  if (flags.output !== undefined && flags.output !== "json" && flags.output !== "table") {
+    throw new UsageError(`--output must be json or table, not "${flags.output}"`);
+  }
+  if (!op.servers[0] && !flags.host && !io.env.OPCLI_HOST && !config.host) {
+    throw new ConfigError("the document names no server; give --host (or OPCLI_HOST)");
+  }
+  const t = await target(op, flags, io, config, bundled);
+  try {
+    const fetch = flags.debug ? debugFetch(t.fetch, (s) => io.stderr.write(s), io.now) : t.fetch;
+    const token = await accessTokenFor({
+      model,
+      op,
+      flags,
+      io,
+      config,
+      fetch,
+      origin: new URL(t.baseUrl).origin,
+      ...(t.embedded ? { fallbackCredentials: t.embedded.credentials } : {}),
+    });
+    const { response } = await sendOperation(fetch, {
+      op,
+      baseUrl: t.baseUrl,
+      args,
+      ...(body ? { body } : {}),
+      ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+    });
+    if (!response.ok) {
+      const text = await response.text();
+      if (text && !flags.debug) io.stderr.write(`${text.trimEnd()}\n`);
+      throw new HttpStatusError(response.status, errorSummary(response, text));
+    }
+    await printResponse(response, flags, io);
+  } finally {
+    t.embedded?.close();
+  }
+}

@@ -1,0 +1,92 @@
+import type { IncomingMessage } from "node:http";
+import { request as httpRequest } from "node:http";
+import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "./lite.js";
+
+export interface TlsOptions {
+  /** PEM CA bundle that replaces the system roots. */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Skip certificate verification (the caller warns about it). */
+  insecure?: boolean;
+}
+
+export interface TransportOptions {
+  tls?: TlsOptions;
+  /** Per-request timeout, milliseconds. */
+  timeoutMs?: number;
+}
+
+/** A network-level failure (refused, reset, DNS, TLS, timeout): exit code 7 territory. */
+export class NetworkError extends Error {
+  override name = "NetworkError";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function collect(res: IncomingMessage, req: LiteRequest): Promise<LiteResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("error", reject);
+    res.on("end", () => {
+      const headers = new LiteHeaders();
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      }
+      resolve(
+        new LiteResponse(
+          Buffer.concat(chunks),
+          res.statusCode ?? 0,
+          res.statusMessage ?? "",
+          headers,
+          req.url,
+        ),
+      );
+    });
+  });
+}
+
+/** fetch over node:http/https (https loaded only when a URL needs it). Redirects are not followed. */
+export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
+  return async (req) => {
+    const url = new URL(req.url);
+    const secure = url.protocol === "https:";
+    if (!secure && url.protocol !== "http:")
+      throw new NetworkError(`unsupported URL scheme ${url.protocol}`, undefined);
+    const send = secure ? (await import("node:https")).request : httpRequest;
+    const headers = req.headers.toObject();
+    if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
+    return new Promise<LiteResponse>((resolve, reject) => {
+      const r = send(
+        url,
+        {
+          method: req.method,
+          headers,
+          ...(secure
+            ? {
+                ca: opts.tls?.ca,
+                cert: opts.tls?.cert,
+                key: opts.tls?.key,
+                rejectUnauthorized: !opts.tls?.insecure,
+              }
+            : {}),
+        },
+        (res) => collect(res, req).then(resolve, reject),
+      );
+      if (opts.timeoutMs) {
+        r.setTimeout(opts.timeoutMs, () =>
+          r.destroy(new NetworkError(`timed out after ${opts.timeoutMs} ms`, "ETIMEDOUT")),
+        );
+      }
+      r.on("error", (err: Error & { code?: string }) =>
+        reject(err instanceof NetworkError ? err : new NetworkError(err.message, err.code)),
+      );
+      r.end(req.body);
+    });
+  };
+}

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildModel, SpecError } from "./build-model.js";
+import { type ApiModel, MODEL_FORMAT } from "./model.js";
+import type { Doc, RefContext } from "./refs.js";
+
+export { SpecError };
+
+export interface LoadOptions {
+  /** Directory for compiled models; none disables the cache. */
+  cacheDir?: string;
+  /** Part of the cache key, so a new opcli never reads an old model. */
+  toolVersion: string;
+}
+
+interface CacheEntry {
+  key: string;
+  /** Other files the document pulled in through $ref, with their hashes. */
+  deps: { path: string; sha256: string }[];
+  model: ApiModel;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** JSON when it looks like JSON (fast path), else YAML through the yaml package. */
+export async function parseDocument(text: string, location: string): Promise<Doc> {
+  const trimmed = text.trimStart();
+  try {
+    if (trimmed.startsWith("{")) return JSON.parse(text) as Doc;
+    const { parse } = await import("yaml");
+    const doc = parse(text, { maxAliasCount: -1, uniqueKeys: false }) as unknown;
+    if (typeof doc !== "object" || doc === null) throw new Error("the document is not a mapping");
+    return doc as Doc;
+  } catch (err) {
+    throw new SpecError(`cannot parse ${location}: ${(err as Error).message.split("\n")[0]}`);
+  }
+}
+
+function readCache(file: string): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
+    for (const dep of entry.deps) if (sha256(readFileSync(dep.path, "utf8")) !== dep.sha256) return undefined;
+    return entry.model.format === MODEL_FORMAT ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, entry: CacheEntry): void {
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(entry));
+    renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs speed.
+  }
+}
+
+/** Loads a document's text into the model, through the compiled-model cache when possible. */
+export async function loadModel(text: string, location: string, opts: LoadOptions): Promise<ApiModel> {
+  const key = `${sha256(text)}-${MODEL_FORMAT}-${opts.toolVersion}`;
+  const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${key}.json`) : undefined;
+  if (cacheFile) {
+    const hit = readCache(cacheFile);
+    if (hit) return { ...hit.model, source: location };
+  }
+  const root = await parseDocument(text, location);
+  const deps: CacheEntry["deps"] = [];
+  const pending = new Map<string, Doc>([[location, root]]);
+  const ctx: RefContext = {
+    docs: pending,
+    load(path) {
+      if (/^[a-z]+:\/\//i.test(path)) throw new SpecError(`cannot follow $ref to remote document ${path}`);
+      let body: string;
+      try {
+        body = readFileSync(path, "utf8");
+      } catch (err) {
+        throw new SpecError(`cannot read $ref target ${path}: ${(err as Error).message}`);
+      }
+      // Referenced files are parsed synchronously as JSON, or with the yaml package already loaded.
+      const doc = body.trimStart().startsWith("{") ? (JSON.parse(body) as Doc) : yamlSync(body, path);
+      deps.push({ path, sha256: sha256(body) });
+      pending.set(path, doc);
+      return doc;
+    },
+  };
+  await import("yaml").then((m) => {
+    yamlParse = m.parse;
+  });
+  let model: ApiModel;
+  try {
+    model = buildModel(ctx, location, location);
+  } catch (err) {
+    if (err instanceof SpecError) throw err;
+    throw new SpecError(`cannot load ${location}: ${(err as Error).message}`);
+  }
+  if (cacheFile) writeCache(cacheFile, { key, deps, model });
+  return model;
+}
+
+let yamlParse: ((text: string, opts: object) => unknown) | undefined;
+function yamlSync(body: string, path: string): Doc {
+  try {
+    return yamlParse!(body, { maxAliasCount: -1 }) as Doc;
+  } catch (err) {
+    throw new SpecError(`cannot parse ${path}: ${(err as Error).message.split("\n")[0]}`);
+  }
+}

@@ -1,0 +1,82 @@
+// The format-neutral operation model every command works from. Filled by build-model.ts from
+// OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
+
+export const MODEL_FORMAT = 1;
+
+export type ParamLocation = "path" | "query" | "header" | "cookie";
+
+/** The parts of a JSON Schema the CLI needs to check and describe an argument. */
+export interface ParamSchema {
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  default?: unknown;
+  items?: ParamSchema;
+  minimum?: number;
+  maximum?: number;
+}
+
+export interface ParamModel {
+  name: string;
+  in: ParamLocation;
+  required: boolean;
+  description: string;
+  style: string;
+  explode: boolean;
+  allowReserved: boolean;
+  schema: ParamSchema;
+}
+
+export interface BodyModel {
+  required: boolean;
+  mediaTypes: string[];
+  /** Schema of the preferred (JSON if offered) media type, with local $refs kept. */
+  schema: unknown;
+  /** Component name when the schema is a plain $ref to #/components/schemas/NAME. */
+  schemaName?: string;
+}
+
+/** One alternative of a security requirement: every scheme listed, each with its scopes. */
+export type SecurityAlternative = { scheme: string; scopes: string[] }[];
+
+export interface OperationModel {
+  id: string;
+  /** True when the id was derived from method + path because the document had none. */
+  derivedId: boolean;
+  method: string;
+  path: string;
+  tags: string[];
+  summary: string;
+  description: string;
+  params: ParamModel[];
+  body?: BodyModel;
+  /** Alternatives; an empty list means no authentication. */
+  security: SecurityAlternative[];
+  /** Server URLs for this operation (operation, path or document level, variables filled). */
+  servers: string[];
+}
+
+export interface SecuritySchemeModel {
+  type: string;
+  scheme?: string;
+  in?: string;
+  name?: string;
+  tokenUrl?: string;
+  deviceAuthorizationUrl?: string;
+  openIdConnectUrl?: string;
+}
+
+export interface ApiModel {
+  format: number;
+  title: string;
+  version: string;
+  openapi: string;
+  /** Where the document came from, for resolving relative server URLs. */
+  source: string;
+  tags: { name: string; description: string }[];
+  operations: OperationModel[];
+  securitySchemes: Record<string, SecuritySchemeModel>;
+  schemas: Record<string, unknown>;
+  /** Notes for the user: duplicate ids renamed, and so on. */
+  warnings: string[];
+}

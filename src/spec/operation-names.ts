@@ -1,0 +1,33 @@
+// Deterministic operation IDs for documents that lack them: method + path, kebab-cased,
+// with path parameters kept as "by-NAME" (GET /users/{id}/roles -> get-users-by-id-roles).
+
+export function deriveOperationId(method: string, path: string): string {
+  const parts = path
+    .split("/")
+    .filter(Boolean)
+    .map((seg) =>
+      seg
+        .replace(/\{([^}]+)\}/g, "by-$1")
+        .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .toLowerCase(),
+    )
+    .filter(Boolean);
+  return [method.toLowerCase(), ...parts].join("-").replace(/-+/g, "-").replace(/-$/, "");
+}
+
+/** Renames ids that clash (exactly, or only by case) by suffixing -2, -3 ..., reporting each once. */
+export function disambiguate(ids: string[]): { ids: string[]; warnings: string[] } {
+  const seen = new Map<string, number>();
+  const warnings: string[] = [];
+  const out = ids.map((id) => {
+    const key = id.toLowerCase();
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n === 1) return id;
+    const renamed = `${id}-${n}`;
+    warnings.push(`operation id "${id}" clashes with an earlier one; available as "${renamed}"`);
+    return renamed;
+  });
+  return { ids: out, warnings };
+}
