@@ -7,8 +7,7 @@
 // Usage: node scripts/bench/server-search.mjs [--sessions N] [--queries Q] [--keep DIR]
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,14 +15,21 @@ import Database from "better-sqlite3";
 import { cookieHash, createApp, createClient, createDeps, SqliteStore } from "../../dist/server-lib.js";
 
 const { values } = parseArgs({
-  options: { sessions: { type: "string", default: "1000000" }, queries: { type: "string", default: "300" } },
+  options: {
+    sessions: { type: "string", default: "1000000" },
+    queries: { type: "string", default: "300" },
+    keep: { type: "string" },
+  },
 });
 const N = Number(values.sessions);
 const Q = Number(values.queries);
 const USERS = Math.max(10, Math.floor(N / 20));
-const dir = mkdtempSync(join(tmpdir(), "opcli-bench-"));
+// --keep DIR reuses a store filled by an earlier run (the fill dominates the run time).
+const dir = values.keep ?? mkdtempSync(join(tmpdir(), "opcli-bench-"));
 const dbPath = join(dir, "bench.db");
-const now = Date.now();
+// Session times are laid out relative to the fill; a kept store keeps its own fill time.
+const stamp = join(dir, "filled-at");
+const now = existsSync(stamp) ? Number(readFileSync(stamp, "utf8")) : Date.now();
 const DAY = 86_400_000;
 
 function pct(samples, p) {
@@ -65,6 +71,7 @@ for (let done = 0; done < N; done += BATCH) {
   });
 }
 const fillSeconds = (performance.now() - t0) / 1000;
+writeFileSync(stamp, String(now));
 console.log(
   `filled ${N.toLocaleString()} sessions (${USERS.toLocaleString()} users) in ${fillSeconds.toFixed(1)} s`,
 );
@@ -198,4 +205,4 @@ if (!hasWrk) {
   console.log(`floor: bare node:http constant JSON:               ${floorRps.toFixed(0)} req/s`);
   console.log(`ratio: ${(rps / floorRps).toFixed(2)} of the bare node:http floor`);
 }
-rmSync(dir, { recursive: true, force: true });
+if (!values.keep) rmSync(dir, { recursive: true, force: true });

@@ -58,8 +58,7 @@ function coerce(p: ParamModel, schema: ParamSchema, raw: string): string | numbe
 function checkFieldValuePair(p: ParamModel, raw: string): void {
   const r = parseFieldValuePairs(raw);
   if (!r.ok) {
-    const at = r.error.pair.trim() ? ` in "${r.error.pair.trim()}"` : "";
-    throw new UsageError(`${p.name}: ${r.error.message}${at} (offset ${r.error.offset})`);
+    throw new UsageError(`${p.name}: ${r.error.message} (at offset ${r.error.offset} of "${raw}")`);
   }
 }
 

@@ -41,7 +41,9 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
       }),
     );
     const headers = new LiteHeaders();
-    res.headers.forEach((v, k) => headers.set(k, v));
+    res.headers.forEach((v, k) => {
+      headers.set(k, v);
+    });
     return new LiteResponse(
       Buffer.from(await res.arrayBuffer()),
       res.status,

@@ -13,7 +13,9 @@ export class LiteHeaders {
     } else if (Array.isArray(init)) {
       for (const [k, v] of init) this.append(k!, v!);
     } else if (typeof (init as { forEach?: unknown }).forEach === "function" && !Array.isArray(init)) {
-      (init as Headers).forEach((v, k) => this.append(k, v));
+      (init as Headers).forEach((v, k) => {
+        this.append(k, v);
+      });
     } else {
       for (const [k, v] of Object.entries(init as Record<string, string>)) this.set(k, v);
     }

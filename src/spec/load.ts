@@ -23,12 +23,20 @@ interface CacheEntry {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+type YamlParse = (text: string, opts: object) => unknown;
+
+/** The yaml package, loaded on first need (its import alone costs ~60 ms of start-up). */
+async function yamlParser(): Promise<YamlParse> {
+  const mod = (await import("yaml")) as { parse?: YamlParse; default?: { parse: YamlParse } };
+  return mod.parse ?? mod.default!.parse;
+}
+
 /** JSON when it looks like JSON (fast path), else YAML through the yaml package. */
 export async function parseDocument(text: string, location: string): Promise<Doc> {
   const trimmed = text.trimStart();
   try {
     if (trimmed.startsWith("{")) return JSON.parse(text) as Doc;
-    const { parse } = await import("yaml");
+    const parse = await yamlParser();
     const doc = parse(text, { maxAliasCount: -1, uniqueKeys: false }) as unknown;
     if (typeof doc !== "object" || doc === null) throw new Error("the document is not a mapping");
     return doc as Doc;
@@ -86,9 +94,7 @@ export async function loadModel(text: string, location: string, opts: LoadOption
       return doc;
     },
   };
-  await import("yaml").then((m) => {
-    yamlParse = m.parse;
-  });
+  yamlParse = await yamlParser();
   let model: ApiModel;
   try {
     model = buildModel(ctx, location, location);
@@ -100,7 +106,7 @@ export async function loadModel(text: string, location: string, opts: LoadOption
   return model;
 }
 
-let yamlParse: ((text: string, opts: object) => unknown) | undefined;
+let yamlParse: YamlParse | undefined;
 function yamlSync(body: string, path: string): Doc {
   try {
     return yamlParse!(body, { maxAliasCount: -1 }) as Doc;

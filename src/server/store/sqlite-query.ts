@@ -99,8 +99,23 @@ export interface BuiltQuery {
   orderBy: string;
 }
 
+/**
+ * The liveness bound (expires_at > now) folded with any lower bounds on expirationDate, so the
+ * index range starts at the tighter one: SQLite uses only one lower bound per index range.
+ */
+function liveLowerBound(q: SessionQuery): number {
+  let bound = q.now;
+  for (const f of q.filters) {
+    if (f.type !== "date" || f.field !== "expirationDate") continue;
+    // Integer milliseconds: x >= s is x > s - 1.
+    if (f.op === ">=" || f.op === "=") bound = Math.max(bound, f.interval.start - 1);
+    if (f.op === ">") bound = Math.max(bound, f.interval.end - 1);
+  }
+  return bound;
+}
+
 export function buildSessionQuery(q: SessionQuery): BuiltQuery {
-  const params: unknown[] = [q.now];
+  const params: unknown[] = [liveLowerBound(q)];
   const clauses = ["expires_at > ?"];
   for (const f of q.filters) clauses.push(filterClause(f, params));
   if (q.pattern !== "") {

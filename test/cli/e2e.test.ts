@@ -1,0 +1,371 @@
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EchoServer, startEcho } from "../helpers/echo-server.js";
+import { capturedOutputs, isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import {
+  adminToken,
+  loginOverHttp,
+  ROOT,
+  type RunningServer,
+  SERVER_BIN,
+  startServer,
+} from "../helpers/spawn-server.js";
+
+const JANS = resolve(ROOT, "../shared/specs/jans-config-api.yaml");
+const PASSWORD = "cli-e2e-password";
+let s: RunningServer;
+let echo: EchoServer;
+let env: Record<string, string>;
+const dns: Record<string, string> = {};
+const sids: Record<string, string[]> = { admin: [], bob: [], carol: [] };
+
+async function addUser(name: string, sessions: number) {
+  const out = execFileSync(
+    process.execPath,
+    [SERVER_BIN, "user", "create", "--username", name, "--password-stdin", "--db", s.db],
+    {
+      input: `${PASSWORD}\n`,
+    },
+  );
+  dns[name] = (JSON.parse(out.toString()) as { dn: string }).dn;
+  for (let i = 0; i < sessions; i++) {
+    const res = await loginOverHttp(s, name, PASSWORD);
+    sids[name]!.push(((await res.json()) as { sid: string }).sid);
+  }
+}
+
+beforeAll(async () => {
+  s = await startServer({ passwordHashCost: 1024 });
+  echo = await startEcho();
+  await addUser("admin", 3);
+  await addUser("bob", 2);
+  await addUser("carol", 2);
+  env = isolatedEnv({
+    OPCLI_HOST: s.url,
+    OPCLI_CLIENT_ID: s.admin.client_id,
+    OPCLI_CLIENT_SECRET: s.admin.client_secret,
+  });
+});
+afterAll(async () => {
+  await s?.stop();
+  await echo?.close();
+});
+
+const json = (text: string) =>
+  JSON.parse(text) as Record<string, unknown> & { totalEntriesCount: number; entries: { sid: string }[] };
+
+describe("session operations against the reference server", () => {
+  it("get-sessions prints compact JSON on a pipe, nothing on stderr", async () => {
+    const r = await runOpcli(["--operation-id", "get-sessions"], { env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(json(r.stdout).totalEntriesCount).toBe(7);
+  });
+
+  it("search-session with the Janssen fieldValuePair example", async () => {
+    const r = await runOpcli(
+      [
+        "--operation-id",
+        "search-session",
+        "--endpoint-args",
+        "fieldValuePair:auth_user=admin\\,expirationDate>2024-10-12 00:00:00,limit:2",
+      ],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    const page = json(r.stdout);
+    expect(page.totalEntriesCount).toBe(3);
+    expect(page.entries).toHaveLength(2);
+  });
+
+  it("get-session-by-id", async () => {
+    const r = await runOpcli(["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sids.bob![0]}`], {
+      env,
+    });
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ sid: sids.bob![0], userDn: dns.bob });
+  });
+
+  it("delete-session prints nothing on 204, then exits 5 on the 404", async () => {
+    const sid = sids.carol![0]!;
+    const ok = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    expect(ok).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    const again = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    expect(again.code).toBe(5);
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toMatch(/^\{"code":"404"/);
+    expect(again.stderr.trim().split("\n").at(-1)).toBe("opcli: HTTP 404: no live session with that sid");
+  });
+
+  it("revoke-user-session takes a DN with escaped commas whole", async () => {
+    const escaped = dns.bob!.replace(/,/g, "\\,");
+    const r = await runOpcli(["--operation-id", "revoke-user-session", "--url-suffix", `userDn:${escaped}`], {
+      env,
+    });
+    expect(r.code).toBe(0);
+    const left = await runOpcli(
+      ["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=bob"],
+      { env },
+    );
+    expect(json(left.stdout).totalEntriesCount).toBe(0);
+  });
+
+  it("renders a paged result as a table", async () => {
+    const r = await runOpcli(["--operation-id", "get-sessions", "--output", "table"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ sid +│/);
+    expect(r.stdout).toContain(sids.admin![0]);
+    expect(r.stdout).toMatch(/of \d+ \(from 0\)\n$/);
+  });
+});
+
+describe("documentation commands", () => {
+  it("--info lists tags with counts; --info TAG takes both spellings", async () => {
+    const tags = await runOpcli(["--info"], { env });
+    expect(tags.stdout).toMatch(/AuthSessionManagement\s+5\s+Auth - Session Management/);
+    const a = await runOpcli(["--info", "AuthSessionManagement"], { env });
+    const b = await runOpcli(["--info", "Auth - Session Management"], { env });
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toContain("Operation ID: search-session");
+    expect(a.stdout).toMatch(/fieldValuePair: .* \[string\]/);
+    expect(a.stdout).toMatch(/url-suffix:\n {4}userDn: .* \[string\]/);
+  });
+
+  it("--schema prints properties with types and required flags, and a sample", async () => {
+    const r = await runOpcli(["--schema", "Session"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Session: object\n/);
+    expect(r.stdout).toMatch(/sid +string \(required\)/);
+    expect(r.stdout).toMatch(/state +string one of unauthenticated\|authenticated \(required\)/);
+    const body = await runOpcli(["--schema", "--operation-id", "post-login"], { env });
+    expect(body.stdout).toMatch(/^LoginRequest: LoginRequest/);
+    const sample = await runOpcli(["--schema-sample", "--operation-id", "post-login"], { env });
+    expect(JSON.parse(sample.stdout)).toEqual({
+      username: "string",
+      password: "string",
+      client_id: "string",
+      acr: "string",
+    });
+  });
+
+  it("--help shows the exit code table", async () => {
+    const r = await runOpcli(["--help"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes:\n {2}0 {4}success/);
+    expect(r.stdout).toContain("130  interrupted");
+  });
+});
+
+describe("exit codes", () => {
+  it.each([
+    [["--bogus"], 2, /^opcli: unknown flag --bogus\n$/],
+    [
+      ["--operation-id", "get-session-by-idd", "--url-suffix", "sid:x"],
+      2,
+      /unknown operation "get-session-by-idd"; did you mean get-session-by-id/,
+    ],
+    [
+      ["--operation-id", "search-session", "--endpoint-args", "limit:lots"],
+      2,
+      /limit must be an integer, not "lots"/,
+    ],
+    [
+      ["--operation-id", "search-session", "--endpoint-args", "colour:red"],
+      2,
+      /has no parameter "colour"; valid: limit \(query, integer\)/,
+    ],
+    [
+      ["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user~x"],
+      2,
+      /fieldValuePair: pair "auth_user~x" has no operator/,
+    ],
+    [["--operation-id", "get-session-by-id"], 2, /needs sid \(--url-suffix "sid:VALUE"\)/],
+    [["--info", "NoSuchTag"], 2, /unknown tag "NoSuchTag"/],
+    [["--info", "--spec", "/nonexistent/spec.yaml"], 3, /cannot read spec \/nonexistent\/spec.yaml: ENOENT/],
+    [
+      ["--operation-id", "search-session", "--endpoint-args", "limit:999"],
+      5,
+      /HTTP 400: limit 999 is above the maximum of 200/,
+    ],
+  ])("%j exits %i", async (args, code, message) => {
+    const r = await runOpcli(args, { env });
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("4 when the client secret is wrong or the token is refused", async () => {
+    const bad = await runOpcli(["--operation-id", "get-sessions"], {
+      env: { ...env, OPCLI_CLIENT_SECRET: "wrong" },
+    });
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/answered 401 invalid_client/);
+    const refused = await runOpcli(["--operation-id", "get-sessions", "--access-token", "not-a-token"], {
+      env,
+    });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/HTTP 401: access token is invalid/);
+  });
+
+  it("4 without credentials, with a hint", async () => {
+    const r = await runOpcli(["--operation-id", "get-sessions"], { env: isolatedEnv({ OPCLI_HOST: s.url }) });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/needs an OAuth token: pass --client-id and --client-secret/);
+  });
+
+  it("6 on a 5xx, 7 on a refused connection", async () => {
+    echo.respond = () => ({ status: 503, body: '{"message":"down for maintenance"}' });
+    const five = await runOpcli(
+      ["--operation-id", "get-sessions", "--host", echo.url, "--access-token", "t"],
+      { env },
+    );
+    expect(five.code).toBe(6);
+    expect(five.stderr).toMatch(/opcli: HTTP 503: down for maintenance/);
+    const seven = await runOpcli(
+      ["--operation-id", "get-sessions", "--host", "http://127.0.0.1:9", "--access-token", "t"],
+      { env },
+    );
+    expect(seven.code).toBe(7);
+    expect(seven.stderr).toMatch(/^opcli: connect ECONNREFUSED 127.0.0.1:9\n$/);
+  });
+
+  it("130 when interrupted", async () => {
+    echo.respond = () => ({ status: 200, body: "{}", delayMs: 10_000 });
+    let pid = 0;
+    const run = runOpcli(["--operation-id", "get-sessions", "--host", echo.url, "--access-token", "t"], {
+      env,
+      onSpawn: (p) => {
+        pid = p;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe("opcli: interrupted\n");
+  });
+});
+
+describe("request encoding, seen by the server", () => {
+  it("sends fieldValuePair percent-encoded as the Janssen docs show, and the token as a bearer header", async () => {
+    echo.requests.length = 0;
+    echo.respond = () => ({
+      status: 200,
+      body: '{"start":0,"totalEntriesCount":0,"entriesCount":0,"entries":[]}',
+    });
+    const r = await runOpcli(
+      [
+        "--operation-id",
+        "search-session",
+        "--host",
+        echo.url,
+        "--access-token",
+        "tok-123",
+        "--endpoint-args",
+        "fieldValuePair:auth_user=admin\\,expirationDate>2024-10-12 00:00:00",
+      ],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(echo.requests[0]?.url).toBe(
+      "/jans-config-api/api/v1/jans-auth-server/session/search?fieldValuePair=auth_user%3Dadmin%2CexpirationDate%3E2024-10-12%2000%3A00%3A00",
+    );
+    expect(echo.requests[0]?.headers.authorization).toBe("Bearer tok-123");
+    expect(echo.requests[0]?.headers.accept).toBe("application/json");
+  });
+
+  it("sends a DN path parameter as one encoded segment and never as a query parameter", async () => {
+    echo.requests.length = 0;
+    echo.respond = () => ({ status: 204 });
+    await runOpcli(
+      [
+        "--operation-id",
+        "revoke-user-session",
+        "--host",
+        echo.url,
+        "--access-token",
+        "t",
+        "--url-suffix",
+        "userDn:inum=1\\,ou=people\\,o=jans",
+      ],
+      { env },
+    );
+    expect(echo.requests[0]?.method).toBe("DELETE");
+    expect(echo.requests[0]?.url).toBe(
+      "/jans-config-api/api/v1/jans-auth-server/session/user/inum%3D1%2Cou%3Dpeople%2Co%3Djans",
+    );
+  });
+
+  it("--debug shows the exchange on stderr with credentials redacted", async () => {
+    const r = await runOpcli(["--operation-id", "get-sessions", "--debug"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/> POST http:\/\/127\.0\.0\.1:\d+\/jans-auth\/restv1\/token/);
+    expect(r.stderr).toContain("> authorization: Basic [redacted]");
+    expect(r.stderr).toContain('"access_token":"[redacted]"');
+    expect(r.stderr).toContain("> authorization: Bearer [redacted]");
+    expect(r.stderr).toMatch(/< 200 OK/);
+  });
+});
+
+describe("the real Janssen document, unchanged", () => {
+  const jansEnv = () => ({ ...env, OPCLI_HOST: `${s.url}/jans-config-api` });
+
+  it("--info AuthSessionManagement lists its five session operations with parameters", async () => {
+    const r = await runOpcli(["--spec", JANS, "--info", "AuthSessionManagement"], { env: jansEnv() });
+    expect(r.code).toBe(0);
+    const ids = [...r.stdout.matchAll(/^Operation ID: (.+)$/gm)].map((m) => m[1]).sort();
+    expect(ids).toEqual([
+      "delete-session",
+      "get-session-by-id",
+      "get-sessions",
+      "revoke-user-session",
+      "search-session",
+    ]);
+    expect(r.stdout).toMatch(/fieldValuePair: Field and value pair for seraching \[string\]/);
+    expect(r.stdout).toMatch(/sid: Session identifier\. \[string\]/);
+  });
+
+  it("runs each operation against the reference server (token URL found by discovery)", async () => {
+    const run = (args: string[]) => runOpcli(["--spec", JANS, ...args], { env: jansEnv() });
+    const all = await run(["--operation-id", "get-sessions"]);
+    expect(all.code).toBe(0);
+    expect(json(all.stdout).totalEntriesCount).toBe(4);
+    const found = await run([
+      "--operation-id",
+      "search-session",
+      "--endpoint-args",
+      "fieldValuePair:auth_user=admin,sortBy:expirationDate",
+    ]);
+    expect(json(found.stdout).totalEntriesCount).toBe(3);
+    const one = await run(["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sids.admin![0]}`]);
+    expect(json(one.stdout)).toMatchObject({ sid: sids.admin![0] });
+    expect(
+      (await run(["--operation-id", "delete-session", "--url-suffix", `sid:${sids.admin![0]}`])).code,
+    ).toBe(0);
+    const revoke = await run([
+      "--operation-id",
+      "revoke-user-session",
+      "--url-suffix",
+      `userDn:${dns.admin!.replace(/,/g, "\\,")}`,
+    ]);
+    expect(revoke.code).toBe(0);
+    expect(
+      (await run(["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sids.admin![1]}`])).code,
+    ).toBe(5);
+  });
+});
+
+describe("secrets", () => {
+  it("no token or client secret appears in any captured output", async () => {
+    const token = await adminToken(s);
+    const jwt = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./;
+    expect(capturedOutputs.length).toBeGreaterThan(20);
+    for (const out of capturedOutputs) {
+      expect(out).not.toMatch(jwt);
+      expect(out).not.toContain(s.admin.client_secret);
+      expect(out).not.toContain(token);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./spawn-server.js";
+
+export const OPCLI_BIN = join(ROOT, "bin/opcli");
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every captured output of the suite, so a test can scan them all for leaked credentials. */
+export const capturedOutputs: string[] = [];
+
+export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), "opcli-home-"));
+  return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", ...extra };
+}
+
+/** Runs bin/opcli as a process; never throws on a non-zero exit. */
+export function runOpcli(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; onSpawn?: (pid: number) => void } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [OPCLI_BIN, ...args], {
+      env: opts.env ?? isolatedEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    if (opts.onSpawn && child.pid) opts.onSpawn(child.pid);
+    child.stdin.end(opts.input ?? "");
+    child.on("close", (code, signal) => {
+      capturedOutputs.push(stdout, stderr);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
