@@ -369,3 +369,19 @@ describe("secrets", () => {
     }
   });
 });
+
+describe("embedded default", () => {
+  it("with no host, runs against the embedded server over a local store seeded through real logins", async () => {
+    const fresh = isolatedEnv();
+    const r = await runOpcli(["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=demo-user-001"], {
+      env: fresh,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^opcli: no host configured; using the embedded reference server \(store .*\/opcli\/server\.db\)\n$/);
+    const page = json(r.stdout);
+    expect(page.totalEntriesCount).toBe(2);
+    expect(page.entries[0]).toMatchObject({ state: "authenticated", sessionAttributes: { acr: "simple_password_auth" } });
+    const again = await runOpcli(["--operation-id", "get-sessions"], { env: fresh });
+    expect(json(again.stdout).totalEntriesCount).toBe(10);
+  });
+});
