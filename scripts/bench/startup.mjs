@@ -34,13 +34,32 @@ function median(cmd, args, extraEnv = {}) {
 // A reference server with one user and one session.
 const db = join(dir, "server.db");
 writeFileSync(join(dir, "config.json"), JSON.stringify({ passwordHashCost: 1024 }));
-const server = spawn(process.execPath, [join(root, "bin/opcli-server"), "--port", "0", "--db", db, "--quiet", "--config", join(dir, "config.json")], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise((res) => server.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)));
-execFileSync(process.execPath, [join(root, "bin/opcli-server"), "user", "create", "--username", "bench", "--password-stdin", "--db", db], {
-  input: "bench-password-123\n",
-});
+const server = spawn(
+  process.execPath,
+  [
+    join(root, "bin/opcli-server"),
+    "--port",
+    "0",
+    "--db",
+    db,
+    "--quiet",
+    "--config",
+    join(dir, "config.json"),
+  ],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
+const url = await new Promise((res) =>
+  server.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)),
+);
+execFileSync(
+  process.execPath,
+  [join(root, "bin/opcli-server"), "user", "create", "--username", "bench", "--password-stdin", "--db", db],
+  {
+    input: "bench-password-123\n",
+  },
+);
 const login = await fetch(`${url}/jans-auth/restv1/login`, {
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -69,9 +88,13 @@ const opcli = join(root, "bin/opcli");
 const opUrl = `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`;
 
 const floor = median(process.execPath, [floorScript, opUrl, token]);
-const op = median(process.execPath, [opcli, "--operation-id", "get-session-by-id", "--url-suffix", `sid:${sid}`, "--host", url], {
-  OPCLI_ACCESS_TOKEN: token,
-});
+const op = median(
+  process.execPath,
+  [opcli, "--operation-id", "get-session-by-id", "--url-suffix", `sid:${sid}`, "--host", url],
+  {
+    OPCLI_ACCESS_TOKEN: token,
+  },
+);
 const nodeZero = median(process.execPath, ["-e", "0"]);
 const infoArgs = [opcli, "--info", "AuthSessionManagement", "--spec", jans];
 const infoWarm = median(process.execPath, infoArgs);

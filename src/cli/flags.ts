@@ -118,12 +118,27 @@ export const FLAGS: readonly FlagSpec[] = [
 
 export type ParsedFlags = Record<string, string | boolean | string[] | undefined> & { _: string[] };
 
+/** `--data -` means stdin; yargs-parser would read a lone "-" as a positional. */
+function joinDashValues(argv: string[], strings: Set<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith("--") && strings.has(a.slice(2)) && argv[i + 1] === "-") {
+      out.push(`${a}=-`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 /** Parses argv; unknown flags and flags given twice are usage errors. */
 export function parseFlags(argv: string[]): ParsedFlags {
   const strings = FLAGS.filter((f) => f.type === "string").map((f) => f.name);
   const booleans = FLAGS.filter((f) => f.type === "boolean").map((f) => f.name);
   const alias = Object.fromEntries(FLAGS.filter((f) => f.alias).map((f) => [f.name, [f.alias!]]));
-  const parsed = parser.detailed(argv, {
+  const parsed = parser.detailed(joinDashValues(argv, new Set(strings)), {
     string: strings,
     boolean: booleans,
     alias,

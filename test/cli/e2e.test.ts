@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
 import { capturedOutputs, isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
@@ -370,17 +371,72 @@ describe("secrets", () => {
   });
 });
 
+describe("request bodies and the config file", () => {
+  it("--data takes JSON inline, from @file and from stdin (post-login creates a session)", async () => {
+    const body = JSON.stringify({ username: "carol", password: PASSWORD });
+    const file = join(env.HOME!, "login.json");
+    writeFileSync(file, body);
+    for (const [data, input] of [
+      [body, ""],
+      [`@${file}`, ""],
+      ["-", body],
+    ] as const) {
+      const r = await runOpcli(["--operation-id", "post-login", "--data", data], { env, input });
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toMatchObject({ state: "authenticated", auth_user: "carol" });
+    }
+    const bad = await runOpcli(["--operation-id", "post-login", "--data", "{nope"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^opcli: --data is not valid JSON/);
+    const missing = await runOpcli(["--operation-id", "post-login"], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/post-login needs a request body/);
+    const wrongPassword = await runOpcli(
+      ["--operation-id", "post-login", "--data", '{"username":"carol","password":"nope-nope-nope"}'],
+      { env },
+    );
+    expect(wrongPassword.code).toBe(4);
+  });
+
+  it("reads host and client credentials from the config file, refusing one others can read", async () => {
+    const home = isolatedEnv();
+    const dir = join(home.HOME!, ".config", "opcli");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "config.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ host: s.url, clientId: s.admin.client_id, clientSecret: s.admin.client_secret }),
+      { mode: 0o600 },
+    );
+    const ok = await runOpcli(["--operation-id", "get-sessions"], { env: home });
+    expect(ok.code).toBe(0);
+    expect(json(ok.stdout).totalEntriesCount).toBeGreaterThan(0);
+    chmodSync(file, 0o644);
+    const refused = await runOpcli(["--operation-id", "get-sessions"], { env: home });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/holds a client secret but is readable by others; run chmod 600/);
+  });
+});
+
 describe("embedded default", () => {
   it("with no host, runs against the embedded server over a local store seeded through real logins", async () => {
     const fresh = isolatedEnv();
-    const r = await runOpcli(["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=demo-user-001"], {
-      env: fresh,
-    });
+    const r = await runOpcli(
+      ["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=demo-user-001"],
+      {
+        env: fresh,
+      },
+    );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^opcli: no host configured; using the embedded reference server \(store .*\/opcli\/server\.db\)\n$/);
+    expect(r.stderr).toMatch(
+      /^opcli: no host configured; using the embedded reference server \(store .*\/opcli\/server\.db\)\n$/,
+    );
     const page = json(r.stdout);
     expect(page.totalEntriesCount).toBe(2);
-    expect(page.entries[0]).toMatchObject({ state: "authenticated", sessionAttributes: { acr: "simple_password_auth" } });
+    expect(page.entries[0]).toMatchObject({
+      state: "authenticated",
+      sessionAttributes: { acr: "simple_password_auth" },
+    });
     const again = await runOpcli(["--operation-id", "get-sessions"], { env: fresh });
     expect(json(again.stdout).totalEntriesCount).toBe(10);
   });

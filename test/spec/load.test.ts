@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../src/spec/load.js";
+import { deriveOperationId, disambiguate } from "../../src/spec/operation-names.js";
+
+const opts = { toolVersion: "test" };
+
+describe("loadModel", () => {
+  it("resolves local and relative-file $refs, merges path-level parameters, derives missing ids", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "opcli-spec-"));
+    writeFileSync(
+      join(dir, "common.yaml"),
+      `parameters:
+  realm:
+    name: realm
+    in: path
+    required: true
+    schema: { $ref: '#/schemas/Name' }
+schemas:
+  Name: { type: string, enum: [master, other] }
+  Thing:
+    type: object
+    required: [id]
+    properties:
+      id: { type: integer }
+      name: { $ref: '#/schemas/Name' }
+`,
+    );
+    const main = join(dir, "api.yaml");
+    const text = `openapi: 3.0.3
+info: { title: T, version: "1" }
+servers: [{ url: "https://{host}/base", variables: { host: { default: api.example.com } } }]
+paths:
+  /realms/{realm}/things:
+    parameters:
+      - $ref: './common.yaml#/parameters/realm'
+      - { name: first, in: query, schema: { type: integer } }
+    get:
+      parameters:
+        - { name: first, in: query, description: overridden, schema: { type: string } }
+      responses: { "200": { description: ok } }
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: './common.yaml#/schemas/Thing' }
+      responses: { "201": { description: ok } }
+`;
+    writeFileSync(main, text);
+    const model = await loadModel(text, main, opts);
+    expect(model.operations.map((o) => [o.id, o.derivedId])).toEqual([
+      ["get-realms-by-realm-things", true],
+      ["createThing", false],
+    ]);
+    const get = model.operations[0]!;
+    expect(get.servers).toEqual(["https://api.example.com/base"]);
+    expect(get.params.map((p) => [p.name, p.in, p.description, p.schema.type])).toEqual([
+      ["realm", "path", "", "string"],
+      ["first", "query", "overridden", "string"],
+    ]);
+    expect(get.params[0]!.schema.enum).toEqual(["master", "other"]);
+    const body = model.operations[1]!.body!;
+    expect(body.required).toBe(true);
+    expect(body.schema).toEqual({
+      type: "object",
+      required: ["id"],
+      properties: { id: { type: "integer" }, name: { type: "string", enum: ["master", "other"] } },
+    });
+  });
+
+  it("caches the compiled model by content and reuses it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "opcli-cache-"));
+    const text = JSON.stringify({
+      openapi: "3.1.0",
+      info: { title: "C", version: "1" },
+      paths: { "/a": { get: { operationId: "a" } } },
+    });
+    const first = await loadModel(text, "/x/a.json", { ...opts, cacheDir: dir });
+    const second = await loadModel(text, "/y/a.json", { ...opts, cacheDir: dir });
+    expect(second.operations).toEqual(first.operations);
+    expect(second.source).toBe("/y/a.json");
+  });
+
+  it.each([
+    ["not yaml: [", /cannot parse/],
+    ['{"swagger":"2.0","paths":{}}', /Swagger 2.0 documents are not supported yet/],
+    [
+      "openapi: 3.0.0\ninfo: {title: x, version: 1}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: '#/nope'}]\n",
+      /cannot resolve \$ref "#\/nope"/,
+    ],
+  ])("%j fails with a clear message", async (text, message) => {
+    await expect(loadModel(text, "/tmp/x.yaml", opts)).rejects.toThrow(message);
+  });
+});
+
+describe("operation names", () => {
+  it.each([
+    ["get", "/users/{id}/roles", "get-users-by-id-roles"],
+    ["post", "/admin/realms/{realm}/clients", "post-admin-realms-by-realm-clients"],
+    [
+      "delete",
+      "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
+      "delete-2010-04-01-accounts-by-account-sid-calls-by-sid-json",
+    ],
+    ["get", "/", "get"],
+  ])("%s %s -> %s", (method, path, id) => {
+    expect(deriveOperationId(method, path)).toBe(id);
+  });
+
+  it("disambiguates clashes, including ones that differ only in case, and reports each once", () => {
+    expect(disambiguate(["userGetOauth2Application", "userGetOAuth2Application", "x", "x"])).toEqual({
+      ids: ["userGetOauth2Application", "userGetOAuth2Application-2", "x", "x-2"],
+      warnings: [
+        'operation id "userGetOAuth2Application" clashes with an earlier one; available as "userGetOAuth2Application-2"',
+        'operation id "x" clashes with an earlier one; available as "x-2"',
+      ],
+    });
+  });
+});

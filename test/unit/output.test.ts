@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { printJson } from "../../src/output/json.js";
+import { printTable } from "../../src/output/table.js";
+
+function sink(isTTY: boolean) {
+  let text = "";
+  return { out: { isTTY, write: (s: string) => void (text += s) }, text: () => text };
+}
+
+describe("printJson", () => {
+  const value = { a: 1, b: "x", c: [true, null] };
+  it("is compact when piped", async () => {
+    const s = sink(false);
+    await printJson(value, s.out, {});
+    expect(s.text()).toBe('{"a":1,"b":"x","c":[true,null]}\n');
+  });
+  it("is pretty and plain on a terminal with NO_COLOR", async () => {
+    const s = sink(true);
+    await printJson(value, s.out, { NO_COLOR: "1" });
+    expect(s.text()).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
+  it("is coloured on a terminal when colour is forced, and strips back to the same JSON", async () => {
+    const s = sink(true);
+    const prev = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = "1";
+    try {
+      await printJson(value, s.out, {});
+    } finally {
+      if (prev === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = prev;
+    }
+    expect(s.text()).toContain("\u001b[");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
+    expect(JSON.parse(s.text().replace(/\u001b\[\d+m/g, ""))).toEqual(value);
+  });
+});
+
+describe("printTable", () => {
+  it("renders a paged result's entries with a footer", async () => {
+    const s = sink(false);
+    const ok = await printTable(
+      {
+        start: 0,
+        totalEntriesCount: 5,
+        entriesCount: 2,
+        entries: [
+          { sid: "a", n: 1 },
+          { sid: "b", m: { k: "v" } },
+        ],
+      },
+      s.out,
+    );
+    expect(ok).toBe(true);
+    expect(s.text()).toMatch(/│ sid │ n +│ m +│/);
+    expect(s.text()).toMatch(/│ b +│ +│ k=v │/);
+    expect(s.text()).toMatch(/2 of 5 \(from 0\)\n$/);
+  });
+  it("declines scalars", async () => {
+    expect(await printTable(42, sink(false).out)).toBe(false);
+  });
+});
