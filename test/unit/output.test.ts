@@ -4,7 +4,10 @@ import { printTable } from "../../src/output/table.js";
 
 function sink(isTTY: boolean) {
   let text = "";
-  return { out: { isTTY, write: (s: string) => void (text += s) }, text: () => text };
+  const write = (s: string) => {
+    text += s;
+  };
+  return { out: { isTTY, write }, text: () => text };
 }
 
 describe("printJson", () => {

@@ -20,7 +20,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     user_agent TEXT,
     attrs TEXT NOT NULL DEFAULT '{}'
   );
-  CREATE INDEX sessions_expires ON sessions (expires_at);
+  -- Covers the liveness range and the default sort, so a page is picked without row lookups.
+  CREATE INDEX sessions_expires ON sessions (expires_at, created_at, sid);
   CREATE INDEX sessions_created ON sessions (created_at);
   CREATE INDEX sessions_user_dn ON sessions (user_dn, expires_at);
   CREATE INDEX sessions_auth_user ON sessions (auth_user, created_at);

@@ -209,8 +209,10 @@ export class SqliteStore implements Store {
       n: number;
     };
     if (n === 0 || q.offset >= n) return { total: n, entries: [] };
+    // Pick the page's ids first (often from a covering index), then read only those rows.
     const rows = this.cached(
-      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN
+         (SELECT id FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
     ).all(...params, q.limit, q.offset) as SessionRow[];
     return { total: n, entries: rows.map(toRecord) };
   }
