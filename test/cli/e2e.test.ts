@@ -234,6 +234,7 @@ describe("exit codes", () => {
 
   it("130 when interrupted", async () => {
     echo.respond = () => ({ status: 200, body: "{}", delayMs: 10_000 });
+    echo.requests.length = 0;
     let pid = 0;
     const run = runOpcli(["--operation-id", "get-sessions", "--host", echo.url, "--access-token", "t"], {
       env,
@@ -241,7 +242,8 @@ describe("exit codes", () => {
         pid = p;
       },
     });
-    await new Promise((r) => setTimeout(r, 600));
+    // Interrupt only once the request is in flight, so the handler is surely installed.
+    while (echo.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
     process.kill(pid, "SIGINT");
     const r = await run;
     expect(r.code).toBe(130);
