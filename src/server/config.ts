@@ -22,6 +22,12 @@ export interface ServerConfig {
   sweepInterval: number;
   /** scrypt cost parameter N for new password hashes (a power of two). */
   passwordHashCost: number;
+  /** Device authorization codes live this long, seconds. */
+  deviceCodeLifetime: number;
+  /** Minimum polling interval the device flow announces, seconds. */
+  deviceCodeInterval: number;
+  /** Refresh tokens (device flow only) live this long, seconds. */
+  refreshTokenLifetime: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -35,6 +41,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   accessTokenLifetime: 300,
   sweepInterval: 60,
   passwordHashCost: 16_384,
+  deviceCodeLifetime: 600,
+  deviceCodeInterval: 5,
+  refreshTokenLifetime: 2_592_000,
 };
 
 export class ConfigError extends Error {

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { authenticateUser } from "../authenticate.js";
 import { isoDate } from "../dates.js";
 import type { ServerDeps } from "../deps.js";
-import { dummyPasswordHash, verifyPassword } from "../passwords.js";
-import type { SessionRecord, UserRecord } from "../store/types.js";
+import type { SessionRecord } from "../store/types.js";
 import { apiError } from "./errors.js";
 
 const COOKIE = "session_id";
@@ -73,27 +73,13 @@ export function authServerRoutes(deps: ServerDeps): Hono {
     const pending = sessions.byCookie(getCookie(c, COOKIE));
     // Every attempt counts as a use of the browser's session.
     if (pending) sessions.touch(pending);
-    const now = clock.now();
-    let user = store.getUserByName(body.username);
-    if (user && user.lockedUntil > 0 && user.lockedUntil <= now) {
-      // A lock that has run out starts the count afresh.
-      store.resetLoginFailures(user.dn);
-      user = { ...user, failedLogins: 0, lockedUntil: 0 };
+    const outcome = await authenticateUser(deps, body.username, body.password);
+    if (!outcome.ok) {
+      if (outcome.status === 423) c.header("Retry-After", String(outcome.retryAfterSeconds));
+      else log.info("login failed");
+      return apiError(c, outcome.status, outcome.message);
     }
-    if (user && user.lockedUntil > now) {
-      c.header("Retry-After", String(Math.ceil((user.lockedUntil - now) / 1000)));
-      return apiError(c, 423, "account locked after too many failed logins");
-    }
-    const valid = await verifyPassword(
-      body.password,
-      user?.passwordHash ?? (await dummyPasswordHash(config.passwordHashCost)),
-    );
-    if (!user || !valid) {
-      if (user) failLogin(deps, user);
-      log.info("login failed");
-      return apiError(c, 401, "wrong user name or password");
-    }
-    store.resetLoginFailures(user.dn);
+    const user = outcome.user;
     const attributes: Record<string, string> = {
       auth_user: user.username,
       acr: body.acr || "simple_password_auth",
@@ -134,10 +120,4 @@ export function authServerRoutes(deps: ServerDeps): Hono {
   app.get("/restv1/end_session", endSession);
 
   return app;
-}
-
-function failLogin(deps: ServerDeps, user: UserRecord): void {
-  const lockUntil = deps.clock.now() + deps.config.lockoutDuration * 1000;
-  const after = deps.store.recordLoginFailure(user.dn, deps.config.lockoutThreshold, lockUntil);
-  if (after.lockedUntil > deps.clock.now()) deps.log.warn("account locked", { user: user.username });
 }

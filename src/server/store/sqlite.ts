@@ -7,6 +7,8 @@ import { buildSessionQuery } from "./sqlite-query.js";
 import type {
   CapResult,
   ClientRecord,
+  DeviceCodeRecord,
+  RefreshTokenRecord,
   SessionCap,
   SessionPage,
   SessionQuery,
@@ -156,6 +158,18 @@ export class SqliteStore implements Store {
       revoke: db.prepare("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)"),
       isRevoked: db.prepare("SELECT 1 FROM revoked_tokens WHERE jti = ?"),
       health: db.prepare("SELECT 1 AS ok"),
+      insertDevice: db.prepare(
+        `INSERT INTO device_codes (device_code_hash, user_code, client_id, scopes, expires_at, interval_s, status, user_dn, last_poll_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getDevice: db.prepare("SELECT * FROM device_codes WHERE device_code_hash = ?"),
+      getDeviceByUserCode: db.prepare("SELECT * FROM device_codes WHERE user_code = ?"),
+      insertRefresh: db.prepare(
+        "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
+      ),
+      takeRefresh: db.prepare(
+        "DELETE FROM refresh_tokens WHERE token_hash = ? AND expires_at > ? RETURNING *",
+      ),
     };
   }
 
@@ -300,6 +314,62 @@ export class SqliteStore implements Store {
     this.stmts.insertKey.run(k.kid, k.privateJwk, k.publicJwk, k.createdAt);
   }
 
+  insertDeviceCode(r: DeviceCodeRecord): void {
+    this.stmts.insertDevice.run(
+      r.deviceCodeHash,
+      r.userCode,
+      r.clientId,
+      r.scopes.join(" "),
+      r.expiresAt,
+      r.intervalSeconds,
+      r.status,
+      r.userDn,
+      r.lastPollAt,
+    );
+  }
+
+  getDeviceCode(deviceCodeHash: string): DeviceCodeRecord | undefined {
+    const r = this.stmts.getDevice.get(deviceCodeHash) as Record<string, unknown> | undefined;
+    return r && deviceFromRow(r);
+  }
+
+  getDeviceCodeByUserCode(userCode: string): DeviceCodeRecord | undefined {
+    const r = this.stmts.getDeviceByUserCode.get(userCode) as Record<string, unknown> | undefined;
+    return r && deviceFromRow(r);
+  }
+
+  updateDeviceCode(
+    deviceCodeHash: string,
+    changes: Partial<Pick<DeviceCodeRecord, "status" | "userDn" | "lastPollAt" | "intervalSeconds">>,
+  ): void {
+    const cols: Record<string, string> = {
+      status: "status",
+      userDn: "user_dn",
+      lastPollAt: "last_poll_at",
+      intervalSeconds: "interval_s",
+    };
+    const keys = Object.keys(changes).filter((k) => k in cols);
+    if (keys.length === 0) return;
+    const sql = `UPDATE device_codes SET ${keys.map((k) => `${cols[k]} = ?`).join(", ")} WHERE device_code_hash = ?`;
+    this.cached(sql).run(...keys.map((k) => changes[k as keyof typeof changes] ?? null), deviceCodeHash);
+  }
+
+  insertRefreshToken(r: RefreshTokenRecord): void {
+    this.stmts.insertRefresh.run(r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt);
+  }
+
+  takeRefreshToken(tokenHash: string, now: number): RefreshTokenRecord | undefined {
+    const r = this.stmts.takeRefresh.get(tokenHash, now) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    return {
+      tokenHash: String(r.token_hash),
+      clientId: String(r.client_id),
+      subject: String(r.subject),
+      scopes: String(r.scopes).split(" ").filter(Boolean),
+      expiresAt: Number(r.expires_at),
+    };
+  }
+
   revokeToken(jti: string, expiresAt: number): void {
     this.stmts.revoke.run(jti, expiresAt);
   }
@@ -324,6 +394,20 @@ export class SqliteStore implements Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function deviceFromRow(r: Record<string, unknown>): DeviceCodeRecord {
+  return {
+    deviceCodeHash: String(r.device_code_hash),
+    userCode: String(r.user_code),
+    clientId: String(r.client_id),
+    scopes: String(r.scopes).split(" ").filter(Boolean),
+    expiresAt: Number(r.expires_at),
+    intervalSeconds: Number(r.interval_s),
+    status: r.status as DeviceCodeRecord["status"],
+    userDn: r.user_dn === null ? null : String(r.user_dn),
+    lastPollAt: Number(r.last_poll_at),
+  };
 }
 
 function userFromRow(r: Record<string, unknown>): UserRecord {

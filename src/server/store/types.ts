@@ -54,6 +54,28 @@ export interface SigningKeyRecord {
   createdAt: number;
 }
 
+export type DeviceCodeStatus = "pending" | "approved" | "denied" | "used";
+
+export interface DeviceCodeRecord {
+  deviceCodeHash: string;
+  userCode: string;
+  clientId: string;
+  scopes: string[];
+  expiresAt: number;
+  intervalSeconds: number;
+  status: DeviceCodeStatus;
+  userDn: string | null;
+  lastPollAt: number;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  clientId: string;
+  subject: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
 /** A per-user cap checked atomically with the write that would exceed it. */
 export interface SessionCap {
   max: number;
@@ -90,6 +112,18 @@ export interface Store {
 
   getSigningKey(): SigningKeyRecord | undefined;
   insertSigningKey(key: SigningKeyRecord): void;
+
+  insertDeviceCode(rec: DeviceCodeRecord): void;
+  getDeviceCode(deviceCodeHash: string): DeviceCodeRecord | undefined;
+  getDeviceCodeByUserCode(userCode: string): DeviceCodeRecord | undefined;
+  updateDeviceCode(
+    deviceCodeHash: string,
+    changes: Partial<Pick<DeviceCodeRecord, "status" | "userDn" | "lastPollAt" | "intervalSeconds">>,
+  ): void;
+
+  insertRefreshToken(rec: RefreshTokenRecord): void;
+  /** Removes and returns a live refresh token (rotation: each one is used once). */
+  takeRefreshToken(tokenHash: string, now: number): RefreshTokenRecord | undefined;
 
   revokeToken(jti: string, expiresAt: number): void;
   isTokenRevoked(jti: string): boolean;
