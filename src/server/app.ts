@@ -6,6 +6,7 @@ import { type Logger, silentLogger } from "./log.js";
 import { TokenService } from "./oauth/tokens.js";
 import { authServerRoutes } from "./routes/auth-server.js";
 import { CONFIG_API_BASE, configApiRoutes } from "./routes/config-api.js";
+import { deviceRoutes } from "./routes/device.js";
 import { apiError } from "./routes/errors.js";
 import { discovery, oauthRoutes } from "./routes/oauth.js";
 import { SessionLifecycle } from "./sessions.js";
@@ -25,7 +26,7 @@ export interface AppOptions {
 export async function createDeps(opts: AppOptions): Promise<ServerDeps> {
   const clock = opts.clock ?? systemClock;
   const config = opts.config ?? DEFAULT_CONFIG;
-  const stats: ServerStats = { tokenGrants: 0, requests: 0 };
+  const stats: ServerStats = { tokenGrants: 0, deviceGrants: 0, refreshGrants: 0, requests: 0 };
   return {
     store: opts.store,
     config,
@@ -74,5 +75,6 @@ export function createApp(deps: ServerDeps): Hono {
   app.route("/jans-auth", oauth);
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(deps, new URL(c.req.url).origin)));
   app.route("/jans-auth", authServerRoutes(deps));
+  app.route("/jans-auth", deviceRoutes(deps));
   return app;
 }

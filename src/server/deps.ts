@@ -7,7 +7,10 @@ import type { Store } from "./store/types.js";
 
 /** Counters tests and operators read from /health. */
 export interface ServerStats {
+  /** client_credentials grants issued. */
   tokenGrants: number;
+  deviceGrants: number;
+  refreshGrants: number;
   requests: number;
 }
 

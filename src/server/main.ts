@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
@@ -24,6 +25,7 @@ export interface ServerIO {
 
 const USAGE = `Usage:
   opcli-server [serve] [--port N] [--host ADDR] [--db FILE] [--config FILE] [--issuer URL] [--quiet]
+               [--tls-port N --tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]
   opcli-server client create [--name NAME] [--scopes "S1 S2"] [--db FILE]
   opcli-server user create --username NAME --password-stdin [--db FILE]
   opcli-server seed [--users N] [--sessions-per-user M] [--password-stdin] [--db FILE]
@@ -45,6 +47,10 @@ const OPTIONS = {
   "sessions-per-user": { type: "string" },
   "password-stdin": { type: "boolean" },
   quiet: { type: "boolean" },
+  "tls-port": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-client-ca": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -78,15 +84,21 @@ async function serveCommand(values: Record<string, unknown>, io: ServerIO): Prom
     server.once("error", reject);
   });
   const addr = server.address() as AddressInfo;
-  deps.log.info("listening", { url: `http://${addr.address}:${addr.port}`, store: dbPath });
-  io.stdout(
-    `${JSON.stringify({ listening: `http://${addr.address}:${addr.port}`, admin: adminCredentialsPath(dbPath) })}\n`,
-  );
+  const tlsServer = await startTls(values, app.fetch, hostname);
+  const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
+  deps.log.info("listening", { url: `http://${addr.address}:${addr.port}`, tls: tlsUrl, store: dbPath });
+  const ready = {
+    listening: `http://${addr.address}:${addr.port}`,
+    ...(tlsUrl ? { tls: tlsUrl } : {}),
+    admin: adminCredentialsPath(dbPath),
+  };
+  io.stdout(`${JSON.stringify(ready)}\n`);
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       deps.log.info("shutting down", { signal });
       stopSweeper();
       // close() stops accepting and waits for in-flight requests; idle keep-alives are dropped.
+      tlsServer?.close();
       server.close(() => {
         deps.store.close();
         resolve(0);
@@ -96,6 +108,41 @@ async function serveCommand(values: Record<string, unknown>, io: ServerIO): Prom
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+}
+
+/** An HTTPS listener beside the plain one; with --tls-client-ca it requires client certificates. */
+async function startTls(
+  values: Record<string, unknown>,
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+) {
+  if (values["tls-port"] === undefined) return undefined;
+  if (!values["tls-cert"] || !values["tls-key"])
+    throw new UsageError("--tls-port needs --tls-cert and --tls-key");
+  const read = (flag: string) => {
+    try {
+      return readFileSync(String(values[flag]));
+    } catch (err) {
+      throw new ConfigError(`cannot read --${flag}: ${(err as Error).message}`);
+    }
+  };
+  const clientCa = values["tls-client-ca"] ? read("tls-client-ca") : undefined;
+  const server = serve({
+    fetch,
+    port: intOption(values["tls-port"] as string, "tls-port", 0),
+    hostname,
+    createServer: createHttpsServer,
+    serverOptions: {
+      cert: read("tls-cert"),
+      key: read("tls-key"),
+      ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  return server;
 }
 
 async function clientCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {

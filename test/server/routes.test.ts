@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SCOPE } from "../../src/server/oauth/scopes.js";
 import { sweepOnce } from "../../src/server/sweeper.js";
-import { addUser, cookieOf, type Harness, harness } from "../helpers/server-harness.js";
+import { addUser, cookieOf, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 type Page = {
   start: number;
@@ -413,5 +413,79 @@ describe("login", () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(90);
     const page = (await (await h.api("/search?fieldValuePair=auth_user%3Dalice")).json()) as Page;
     expect(page.totalEntriesCount).toBe(10);
+  });
+});
+
+describe("device authorization grant and refresh tokens", () => {
+  const form = (path: string, body: Record<string, string>) =>
+    h.app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(body),
+    });
+  const creds = () => ({ client_id: h.admin.client_id, client_secret: h.admin.client_secret });
+  const poll = async (deviceCode: string) => {
+    const res = await form("/jans-auth/restv1/token", {
+      ...creds(),
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+      device_code: deviceCode,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
+  };
+  const start = async () => {
+    const res = await form("/jans-auth/restv1/device_authorization", { ...creds(), scope: SCOPE.sessionRead });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, string | number>;
+  };
+
+  it("issues tokens once a person approves the user code; polls too fast get slow_down", async () => {
+    await addUser(h, "alice");
+    const d = await start();
+    expect(d).toMatchObject({ interval: 5, expires_in: 600 });
+    expect(String(d.user_code)).toMatch(/^[B-Z]{4}-[B-Z]{4}$/);
+    expect(d.verification_uri_complete).toBe(`http://localhost/jans-auth/device?user_code=${d.user_code}`);
+    expect((await poll(String(d.device_code))).body.error).toBe("authorization_pending");
+    const fast = await poll(String(d.device_code));
+    expect(fast.body.error).toBe("slow_down");
+    const page = await h.app.request(`/jans-auth/device?user_code=${d.user_code}`);
+    expect(await page.text()).toContain(`value="${d.user_code}"`);
+    const wrong = await form("/jans-auth/device", { user_code: String(d.user_code), username: "alice", password: "not-the-password" });
+    expect(wrong.status).toBe(401);
+    const ok = await form("/jans-auth/device", { user_code: String(d.user_code), username: "alice", password: PASSWORD, action: "approve" });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("Device approved");
+    h.clock.advance(11_000);
+    const granted = await poll(String(d.device_code));
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ token_type: "Bearer", scope: SCOPE.sessionRead });
+    expect(granted.body.refresh_token).toBeTruthy();
+    expect((await h.api("", { token: granted.body.access_token })).status).toBe(200);
+    expect((await poll(String(d.device_code))).body.error).toBe("invalid_grant");
+    expect(h.deps.stats.deviceGrants).toBe(1);
+
+    const refreshed = await form("/jans-auth/restv1/token", {
+      ...creds(),
+      grant_type: "refresh_token",
+      refresh_token: granted.body.refresh_token!,
+    });
+    const rb = (await refreshed.json()) as Record<string, string>;
+    expect(refreshed.status).toBe(200);
+    expect(rb.refresh_token).not.toBe(granted.body.refresh_token);
+    const reused = await form("/jans-auth/restv1/token", {
+      ...creds(),
+      grant_type: "refresh_token",
+      refresh_token: granted.body.refresh_token!,
+    });
+    expect(((await reused.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
+  it("reports expired_token and access_denied", async () => {
+    await addUser(h, "alice");
+    const late = await start();
+    h.clock.advance(601_000);
+    expect((await poll(String(late.device_code))).body.error).toBe("expired_token");
+    const denied = await start();
+    await form("/jans-auth/device", { user_code: String(denied.user_code), username: "alice", password: PASSWORD, action: "deny" });
+    expect((await poll(String(denied.device_code))).body.error).toBe("access_denied");
   });
 });

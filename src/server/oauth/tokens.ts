@@ -57,12 +57,17 @@ export class TokenService {
     );
   }
 
-  async issue(clientId: string, scopes: string[], lifetimeSeconds: number): Promise<string> {
+  async issue(
+    clientId: string,
+    scopes: string[],
+    lifetimeSeconds: number,
+    subject = clientId,
+  ): Promise<string> {
     const now = Math.floor(this.clock.now() / 1000);
     return new SignJWT({ scope: scopes.join(" "), client_id: clientId })
       .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "at+jwt" })
       .setIssuer(this.issuer)
-      .setSubject(clientId)
+      .setSubject(subject)
       .setIssuedAt(now)
       .setExpirationTime(now + lifetimeSeconds)
       .setJti(randomUUID())

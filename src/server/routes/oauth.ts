@@ -1,5 +1,12 @@
 import { Hono } from "hono";
 import type { ServerDeps } from "../deps.js";
+import {
+  clientCredentialsGrant,
+  DEVICE_GRANT,
+  deviceCodeGrant,
+  refreshTokenGrant,
+  startDeviceAuthorization,
+} from "../oauth/grants.js";
 import { ALL_SCOPES } from "../oauth/scopes.js";
 import { authenticateClient } from "./client-auth.js";
 import { oauthError } from "./errors.js";
@@ -17,8 +24,9 @@ export function discovery(deps: ServerDeps, origin: string) {
     issuer: deps.tokens.issuer,
     token_endpoint: `${base}/restv1/token`,
     revocation_endpoint: `${base}/restv1/revoke`,
+    device_authorization_endpoint: `${base}/restv1/device_authorization`,
     jwks_uri: `${base}/restv1/jwks`,
-    grant_types_supported: ["client_credentials"],
+    grant_types_supported: ["client_credentials", DEVICE_GRANT, "refresh_token"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     scopes_supported: [...ALL_SCOPES],
     response_types_supported: ["code"],
@@ -26,6 +34,12 @@ export function discovery(deps: ServerDeps, origin: string) {
     id_token_signing_alg_values_supported: ["EdDSA"],
   };
 }
+
+const GRANTS: Record<string, typeof clientCredentialsGrant> = {
+  client_credentials: clientCredentialsGrant,
+  [DEVICE_GRANT]: deviceCodeGrant,
+  refresh_token: refreshTokenGrant,
+};
 
 export function oauthRoutes(deps: ServerDeps): Hono {
   const app = new Hono();
@@ -38,7 +52,8 @@ export function oauthRoutes(deps: ServerDeps): Hono {
       if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
       return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
     }
-    if (form.grant_type !== "client_credentials") {
+    const grant = GRANTS[form.grant_type ?? ""];
+    if (!grant) {
       return oauthError(
         c,
         400,
@@ -46,27 +61,28 @@ export function oauthRoutes(deps: ServerDeps): Hono {
         `grant_type "${form.grant_type ?? ""}" is not supported`,
       );
     }
-    const requested = (form.scope ?? "").split(" ").filter(Boolean);
-    const allowed = new Set(auth.client.scopes);
-    const scopes = requested.length === 0 ? auth.client.scopes : requested.filter((s) => allowed.has(s));
-    if (scopes.length === 0)
-      return oauthError(c, 400, "invalid_scope", "none of the requested scopes is allowed");
-    const lifetime = deps.config.accessTokenLifetime;
-    const token = await deps.tokens.issue(auth.client.clientId, scopes, lifetime);
-    deps.stats.tokenGrants++;
+    const result = await grant(deps, auth.client, form);
+    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     deps.log.info("token issued", {
       client: auth.client.clientId,
+      grant: form.grant_type,
       method: auth.method,
-      scopes: scopes.length,
     });
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");
-    return c.json({
-      access_token: token,
-      token_type: "Bearer",
-      expires_in: lifetime,
-      scope: scopes.join(" "),
-    });
+    return c.json(result.body);
+  });
+
+  app.post("/restv1/device_authorization", async (c) => {
+    const form = await formBody(c.req.raw);
+    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
+    const auth = authenticateClient(deps, c.req.header("authorization"), form);
+    if (!auth.ok)
+      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
+    const result = startDeviceAuthorization(deps, auth.client, form, new URL(c.req.url).origin);
+    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
+    c.header("Cache-Control", "no-store");
+    return c.json(result.body);
   });
 
   app.post("/restv1/revoke", async (c) => {
