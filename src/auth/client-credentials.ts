@@ -3,11 +3,13 @@ import { LiteRequest } from "../http/lite.js";
 
 export interface ClientCredentials {
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client (device flow). */
+  clientSecret?: string;
 }
 
 export interface TokenResult {
   accessToken: string;
+  refreshToken?: string;
   expiresAt: number | null;
   scope: string;
 }
@@ -19,55 +21,116 @@ export class TokenError extends Error {
     message: string,
     readonly oauthError: string | undefined,
     readonly status: number,
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
+export type ClientAuthMethod = "basic" | "post";
+
 const formEncode = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
 
-/** RFC 6749 client_credentials grant with client_secret_basic (or _post). */
-export async function clientCredentialsGrant(
+/** POSTs a form to an OAuth endpoint with client authentication; returns the JSON body. */
+export async function oauthPost(
   fetch: LiteFetch,
-  tokenUrl: string,
+  url: string,
   creds: ClientCredentials,
-  scopes: string[],
-  opts: { method?: "basic" | "post"; now?: () => number } = {},
-): Promise<TokenResult> {
-  const form = new URLSearchParams({ grant_type: "client_credentials" });
-  if (scopes.length > 0) form.set("scope", scopes.join(" "));
+  fields: Record<string, string>,
+  method: ClientAuthMethod = "basic",
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new URLSearchParams(fields);
   const headers: Record<string, string> = {
     "Content-Type": "application/x-www-form-urlencoded",
     Accept: "application/json",
   };
-  if (opts.method === "post") {
+  if (creds.clientSecret === undefined || method === "post") {
     form.set("client_id", creds.clientId);
-    form.set("client_secret", creds.clientSecret);
+    if (creds.clientSecret !== undefined) form.set("client_secret", creds.clientSecret);
   } else {
     const basic = `${formEncode(creds.clientId)}:${formEncode(creds.clientSecret)}`;
     headers.Authorization = `Basic ${Buffer.from(basic).toString("base64")}`;
   }
-  const res = await fetch(new LiteRequest(tokenUrl, { method: "POST", headers, body: form.toString() }));
+  const res = await fetch(new LiteRequest(url, { method: "POST", headers, body: form.toString() }));
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(text) as Record<string, unknown>;
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
-    // Fall through with an empty body; the status says what happened.
+    // Not JSON: the status says what happened.
   }
-  if (!res.ok || typeof body.access_token !== "string") {
+  return { status: res.status, body };
+}
+
+/** A token-endpoint call (any grant) turned into a TokenResult or a TokenError. */
+export async function tokenGrant(
+  fetch: LiteFetch,
+  tokenUrl: string,
+  creds: ClientCredentials,
+  fields: Record<string, string>,
+  opts: { method?: ClientAuthMethod; now?: () => number } = {},
+): Promise<TokenResult> {
+  const { status, body } = await oauthPost(fetch, tokenUrl, creds, fields, opts.method);
+  if (status < 200 || status >= 300 || typeof body.access_token !== "string") {
     const code = typeof body.error === "string" ? body.error : undefined;
     const detail = typeof body.error_description === "string" ? `: ${body.error_description}` : "";
     throw new TokenError(
-      `token endpoint ${tokenUrl} answered ${res.status}${code ? ` ${code}` : ""}${detail}`,
+      `token endpoint ${tokenUrl} answered ${status}${code ? ` ${code}` : ""}${detail}`,
       code,
-      res.status,
+      status,
+      body,
     );
   }
   const now = (opts.now ?? Date.now)();
   return {
     accessToken: body.access_token,
+    ...(typeof body.refresh_token === "string" ? { refreshToken: body.refresh_token } : {}),
     expiresAt: typeof body.expires_in === "number" ? now + body.expires_in * 1000 : null,
-    scope: typeof body.scope === "string" ? body.scope : scopes.join(" "),
+    scope: typeof body.scope === "string" ? body.scope : (fields.scope ?? ""),
   };
+}
+
+/** RFC 6749 client_credentials grant with client_secret_basic (or _post). */
+export function clientCredentialsGrant(
+  fetch: LiteFetch,
+  tokenUrl: string,
+  creds: ClientCredentials,
+  scopes: string[],
+  opts: { method?: ClientAuthMethod; now?: () => number } = {},
+): Promise<TokenResult> {
+  return tokenGrant(
+    fetch,
+    tokenUrl,
+    creds,
+    { grant_type: "client_credentials", ...(scopes.length ? { scope: scopes.join(" ") } : {}) },
+    opts,
+  );
+}
+
+export function refreshTokenGrant(
+  fetch: LiteFetch,
+  tokenUrl: string,
+  creds: ClientCredentials,
+  refreshToken: string,
+  opts: { method?: ClientAuthMethod; now?: () => number } = {},
+): Promise<TokenResult> {
+  return tokenGrant(
+    fetch,
+    tokenUrl,
+    creds,
+    { grant_type: "refresh_token", refresh_token: refreshToken },
+    opts,
+  );
+}
+
+/** RFC 7009 revocation; the answer does not matter beyond reaching the server. */
+export async function revokeToken(
+  fetch: LiteFetch,
+  url: string,
+  creds: ClientCredentials,
+  token: string,
+  hint: string,
+): Promise<number> {
+  const { status } = await oauthPost(fetch, url, creds, { token, token_type_hint: hint });
+  return status;
 }

@@ -28,18 +28,28 @@ export function oauthRequirement(
   return undefined;
 }
 
-/** OpenID discovery at the host's root: what the token endpoint really is. */
-export async function discoverTokenUrl(fetch: LiteFetch, origin: string): Promise<string | undefined> {
+export interface Discovery {
+  token_endpoint?: string;
+  revocation_endpoint?: string;
+  device_authorization_endpoint?: string;
+}
+
+/** OpenID discovery at the host's root: where the OAuth endpoints really are. */
+export async function discover(fetch: LiteFetch, origin: string): Promise<Discovery> {
   const res = await fetch(
     new LiteRequest(`${origin}/.well-known/openid-configuration`, {
       headers: { Accept: "application/json" },
     }),
   );
-  if (!res.ok) return undefined;
+  if (!res.ok) return {};
   try {
-    const doc = (await res.json()) as { token_endpoint?: unknown };
-    return typeof doc.token_endpoint === "string" ? doc.token_endpoint : undefined;
+    const doc = (await res.json()) as Record<string, unknown>;
+    const out: Discovery = {};
+    for (const k of ["token_endpoint", "revocation_endpoint", "device_authorization_endpoint"] as const) {
+      if (typeof doc[k] === "string") out[k] = doc[k] as string;
+    }
+    return out;
   } catch {
-    return undefined;
+    return {};
   }
 }

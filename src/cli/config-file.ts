@@ -1,29 +1,69 @@
-import { statSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigError } from "./errors.js";
 
-/** Settings from `$XDG_CONFIG_HOME/opcli/config.json` (profiles arrive with the token issue). */
-export interface FileConfig {
+/** One profile's settings; the file's top level is the base every profile starts from. */
+export interface Profile {
   host?: string;
   spec?: string;
   clientId?: string;
+  /** A secret in the file itself (the file must then be 0600). */
   clientSecret?: string;
+  /** `env:NAME` or `keychain:NAME`: where the secret really lives. */
+  clientSecretRef?: string;
   tokenUrl?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+  tokenStore?: string;
 }
 
+export interface ConfigFile extends Profile {
+  defaultProfile?: string;
+  profiles?: Record<string, Profile>;
+}
+
+export const PROFILE_KEYS: Readonly<Record<keyof Profile, "string" | "boolean">> = {
+  host: "string",
+  spec: "string",
+  clientId: "string",
+  clientSecret: "string",
+  clientSecretRef: "string",
+  tokenUrl: "string",
+  caFile: "string",
+  certFile: "string",
+  keyFile: "string",
+  insecure: "boolean",
+  tokenStore: "string",
+};
+
 export function configPath(env: Record<string, string | undefined>): string {
+  if (env.OPCLI_CONFIG) return env.OPCLI_CONFIG;
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
   return join(base, "opcli", "config.json");
 }
 
-const KEYS = new Set(["host", "spec", "clientId", "clientSecret", "tokenUrl"]);
+function checkProfile(path: string, where: string, p: Record<string, unknown>): Profile {
+  for (const [k, v] of Object.entries(p)) {
+    const type = PROFILE_KEYS[k as keyof Profile];
+    if (!type) throw new ConfigError(`${path}: unknown setting "${k}"${where}`);
+    if (typeof v !== type) throw new ConfigError(`${path}: "${k}"${where} must be a ${type}`);
+  }
+  return p as Profile;
+}
 
+function holdsSecret(cfg: ConfigFile): boolean {
+  return Boolean(cfg.clientSecret || Object.values(cfg.profiles ?? {}).some((p) => p.clientSecret));
+}
+
+/** Reads and validates the config file; a missing file is an empty config. */
 export function readConfigFile(
   env: Record<string, string | undefined>,
   readFile: (p: string) => string,
-): FileConfig {
-  const path = env.OPCLI_CONFIG || configPath(env);
+): ConfigFile {
+  const path = configPath(env);
   let text: string;
   try {
     text = readFile(path);
@@ -39,15 +79,52 @@ export function readConfigFile(
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
     throw new ConfigError(`${path} must hold a JSON object`);
-  const cfg: FileConfig = {};
-  for (const [k, v] of Object.entries(parsed)) {
-    if (!KEYS.has(k)) throw new ConfigError(`${path}: unknown setting "${k}"`);
-    if (typeof v !== "string") throw new ConfigError(`${path}: "${k}" must be a string`);
-    cfg[k as keyof FileConfig] = v;
+  const { defaultProfile, profiles, ...base } = parsed as Record<string, unknown>;
+  const cfg: ConfigFile = checkProfile(path, "", base);
+  if (defaultProfile !== undefined) {
+    if (typeof defaultProfile !== "string")
+      throw new ConfigError(`${path}: "defaultProfile" must be a string`);
+    cfg.defaultProfile = defaultProfile;
+  }
+  if (profiles !== undefined) {
+    if (typeof profiles !== "object" || profiles === null)
+      throw new ConfigError(`${path}: "profiles" must be an object`);
+    cfg.profiles = Object.fromEntries(
+      Object.entries(profiles).map(([name, p]) => [
+        name,
+        checkProfile(path, ` in profile "${name}"`, p as Record<string, unknown>),
+      ]),
+    );
   }
   // A secret in a file others can read is refused rather than used.
-  if (cfg.clientSecret && (statSync(path).mode & 0o077) !== 0) {
+  if (holdsSecret(cfg) && (statSync(path).mode & 0o077) !== 0) {
     throw new ConfigError(`${path} holds a client secret but is readable by others; run chmod 600 ${path}`);
   }
   return cfg;
+}
+
+/** The effective settings: the base, overlaid with the chosen (or default) profile. */
+export function selectProfile(cfg: ConfigFile, name: string | undefined): Profile & { profileName?: string } {
+  const chosen = name ?? cfg.defaultProfile;
+  const { defaultProfile: _d, profiles, ...base } = cfg;
+  if (!chosen) return base;
+  const p = profiles?.[chosen];
+  if (!p) {
+    const known = Object.keys(profiles ?? {});
+    throw new ConfigError(
+      `no profile "${chosen}" in the config file${known.length ? ` (have: ${known.join(", ")})` : ""}`,
+    );
+  }
+  return { ...base, ...p, profileName: chosen };
+}
+
+/** Writes the config atomically with mode 0600 (it may hold secrets). */
+export function writeConfigFile(env: Record<string, string | undefined>, cfg: ConfigFile): string {
+  const path = configPath(env);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+  return path;
 }

@@ -10,6 +10,9 @@ export function helpText(version: string): string {
     "  opcli --info [TAG]",
     '  opcli --operation-id ID [--url-suffix "name:value"] [--endpoint-args "k:v,..."] [--data JSON|@file|-]',
     "  opcli --schema NAME | --operation-id ID --schema [--schema-sample]",
+    "  opcli --output-access-token [--token-format raw|header|env|json]",
+    "  opcli auth login [--device] | auth logout | auth status | auth token",
+    "  opcli config path | list | get KEY | set KEY VALUE   [--profile NAME]",
     "",
   ];
   for (const g of groups) {

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { ApiModel } from "../spec/model.js";
 import { describeSchema, sampleOf, schemaByName } from "../spec/schema-view.js";
-import { readConfigFile } from "./config-file.js";
+import { authCommand, printToken } from "./auth-commands.js";
+import { configCommand } from "./config-commands.js";
+import { type Profile, readConfigFile, selectProfile } from "./config-file.js";
+import { connect } from "./connection.js";
 import { EXIT, exitCodeFor, UsageError } from "./errors.js";
 import { type ParsedFlags, parseFlags } from "./flags.js";
 import { helpText } from "./help.js";
@@ -10,6 +13,7 @@ import type { CliIO } from "./io.js";
 import { loadSpec } from "./model-source.js";
 import { runOperation } from "./run-operation.js";
 import { closest } from "./suggest.js";
+import { Authenticator } from "./token.js";
 import { OPCLI_VERSION } from "./version.js";
 
 function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): void {
@@ -38,13 +42,41 @@ function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): void {
   else io.stdout.write(describeSchema(model.schemas, schema, title));
 }
 
+/** Commands that talk to a server: operations, tokens, auth subcommands. */
+async function withServer(
+  model: ApiModel,
+  bundled: boolean,
+  flags: ParsedFlags,
+  io: CliIO,
+  profile: Profile,
+): Promise<void> {
+  const conn = await connect(model, bundled, flags, io, profile);
+  try {
+    const auth = new Authenticator({ model, flags, io, profile, conn });
+    if (flags._[0] === "auth") return await authCommand(flags, io, auth, conn, model);
+    if (flags["output-access-token"]) {
+      const op = flags["operation-id"] ? findOperation(model, String(flags["operation-id"])) : undefined;
+      return printToken(await auth.forPrinting(op), flags, io);
+    }
+    return await runOperation(model, flags, io, conn, auth);
+  } finally {
+    conn.close();
+  }
+}
+
 async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
-  if (flags._.length > 0) throw new UsageError(`unexpected argument "${flags._[0]}" (opcli --help)`);
-  const config = readConfigFile(io.env, io.readFile);
+  const [command] = flags._;
+  if (command === "config") return configCommand(flags, io);
+  if (command !== undefined && command !== "auth")
+    throw new UsageError(`unknown command "${command}" (opcli --help)`);
+  const file = readConfigFile(io.env, io.readFile);
+  const profile = selectProfile(file, (flags.profile as string | undefined) ?? io.env.OPCLI_PROFILE);
   const { model, bundled } = await loadSpec(
-    (flags.spec as string | undefined) ?? io.env.OPCLI_SPEC ?? config.spec,
+    (flags.spec as string | undefined) ?? io.env.OPCLI_SPEC ?? profile.spec,
     io,
   );
+  if (command === "auth" || flags["output-access-token"])
+    return withServer(model, bundled, flags, io, profile);
   if (flags.info !== undefined) {
     io.stdout.write(
       flags.info === "" ? listTags(model) : listTagOperations(model, findTag(model, String(flags.info))),
@@ -52,7 +84,7 @@ async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
     return;
   }
   if (flags.schema !== undefined || flags["schema-sample"]) return schemaCommand(model, flags, io);
-  if (flags["operation-id"]) return runOperation(model, bundled, flags, io, config);
+  if (flags["operation-id"]) return withServer(model, bundled, flags, io, profile);
   throw new UsageError("nothing to do: give --info, --operation-id or --schema (opcli --help)");
 }
 

@@ -1,19 +1,15 @@
-import { debugFetch } from "../http/debug.js";
-import type { LiteFetch, LiteResponse } from "../http/lite.js";
+import type { LiteResponse } from "../http/lite.js";
 import { sendOperation } from "../http/send.js";
-import { nodeTransport } from "../http/transport.js";
 import { printJson } from "../output/json.js";
 import { printTable } from "../output/table.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { bindArgs } from "./bind-args.js";
-import type { FileConfig } from "./config-file.js";
-import { EMBEDDED_ORIGIN, type Embedded, openEmbedded } from "./embedded.js";
+import type { Connection } from "./connection.js";
 import { ConfigError, HttpStatusError, UsageError } from "./errors.js";
 import type { ParsedFlags } from "./flags.js";
-import { applyHost } from "./host.js";
 import { findOperation } from "./info.js";
 import type { CliIO } from "./io.js";
-import { accessTokenFor } from "./token.js";
+import type { Authenticator } from "./token.js";
 import { parseArgPairs } from "./tokenize.js";
 
 async function readData(raw: string, io: CliIO): Promise<string> {
@@ -51,33 +47,6 @@ async function bodyFor(op: OperationModel, flags: ParsedFlags, io: CliIO) {
   return { contentType, payload };
 }
 
-interface Target {
-  fetch: LiteFetch;
-  baseUrl: string;
-  embedded?: Embedded;
-}
-
-async function target(
-  op: OperationModel,
-  flags: ParsedFlags,
-  io: CliIO,
-  config: FileConfig,
-  bundled: boolean,
-): Promise<Target> {
-  const host = (flags.host as string | undefined) || io.env.OPCLI_HOST || config.host;
-  if (!host && bundled) {
-    const embedded = await openEmbedded(io.env);
-    io.stderr.write(
-      `opcli: no host configured; using the embedded reference server (store ${embedded.dbPath})\n`,
-    );
-    return { fetch: embedded.fetch, baseUrl: applyHost(op.servers[0], EMBEDDED_ORIGIN), embedded };
-  }
-  return {
-    fetch: io.transport ?? nodeTransport({ timeoutMs: 60_000 }),
-    baseUrl: applyHost(op.servers[0], host),
-  };
-}
-
 async function printResponse(res: LiteResponse, flags: ParsedFlags, io: CliIO): Promise<void> {
   const text = await res.text();
   if (text === "") return;
@@ -110,10 +79,10 @@ function errorSummary(res: LiteResponse, text: string): string {
 
 export async function runOperation(
   model: ApiModel,
-  bundled: boolean,
   flags: ParsedFlags,
   io: CliIO,
-  config: FileConfig,
+  conn: Connection,
+  auth: Authenticator,
 ): Promise<void> {
   const op = findOperation(model, String(flags["operation-id"]));
   const args = bindArgs(
@@ -125,36 +94,27 @@ export async function runOperation(
   if (flags.output !== undefined && flags.output !== "json" && flags.output !== "table") {
     throw new UsageError(`--output must be json or table, not "${flags.output}"`);
   }
-  if (!op.servers[0] && !flags.host && !io.env.OPCLI_HOST && !config.host) {
+  if (!op.servers[0] && !conn.host && !conn.embedded)
     throw new ConfigError("the document names no server; give --host (or OPCLI_HOST)");
-  }
-  const t = await target(op, flags, io, config, bundled);
-  try {
-    const fetch = flags.debug ? debugFetch(t.fetch, (s) => io.stderr.write(s), io.now) : t.fetch;
-    const token = await accessTokenFor({
-      model,
+  const send = (token: string | undefined) =>
+    sendOperation(conn.fetch, {
       op,
-      flags,
-      io,
-      config,
-      fetch,
-      origin: new URL(t.baseUrl).origin,
-      ...(t.embedded ? { fallbackCredentials: t.embedded.credentials } : {}),
-    });
-    const { response } = await sendOperation(fetch, {
-      op,
-      baseUrl: t.baseUrl,
+      baseUrl: conn.baseUrl(op),
       args,
       ...(body ? { body } : {}),
       ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
     });
-    if (!response.ok) {
-      const text = await response.text();
-      if (text && !flags.debug) io.stderr.write(`${text.trimEnd()}\n`);
-      throw new HttpStatusError(response.status, errorSummary(response, text));
-    }
-    await printResponse(response, flags, io);
-  } finally {
-    t.embedded?.close();
+  const issued = await auth.forOperation(op);
+  let { response } = await send(issued?.token);
+  // A 401 drops the token, fetches once more and retries once; an explicit token is final.
+  if (response.status === 401 && issued && issued.source !== "explicit") {
+    const fresh = await auth.forOperation(op, issued.token);
+    ({ response } = await send(fresh?.token));
   }
+  if (!response.ok) {
+    const text = await response.text();
+    if (text && !flags.debug) io.stderr.write(`${text.trimEnd()}\n`);
+    throw new HttpStatusError(response.status, errorSummary(response, text));
+  }
+  await printResponse(response, flags, io);
 }

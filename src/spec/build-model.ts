@@ -119,6 +119,9 @@ function toSchemes(raw: unknown): Record<string, SecuritySchemeModel> {
       ...(s.in ? { in: str(s.in) } : {}),
       ...(s.name ? { name: str(s.name) } : {}),
       ...(cc?.tokenUrl ? { tokenUrl: str(cc.tokenUrl) } : {}),
+      ...(Object.keys(flows).length
+        ? { scopes: [...new Set(Object.values(flows).flatMap((f) => Object.keys((f?.scopes ?? {}) as Doc)))] }
+        : {}),
       ...(s.openIdConnectUrl ? { openIdConnectUrl: str(s.openIdConnectUrl) } : {}),
     };
   }

@@ -63,6 +63,8 @@ export interface SecuritySchemeModel {
   name?: string;
   tokenUrl?: string;
   deviceAuthorizationUrl?: string;
+  /** Scopes the flows declare. */
+  scopes?: string[];
   openIdConnectUrl?: string;
 }
 

@@ -199,7 +199,8 @@ describe("exit codes", () => {
 
   it("4 when the client secret is wrong or the token is refused", async () => {
     const bad = await runOpcli(["--operation-id", "get-sessions"], {
-      env: { ...env, OPCLI_CLIENT_SECRET: "wrong" },
+      // A fresh cache: a cached token would (rightly) still be used whatever the secret.
+      env: { ...env, HOME: isolatedEnv().HOME!, OPCLI_CLIENT_SECRET: "wrong" },
     });
     expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/answered 401 invalid_client/);
@@ -213,7 +214,7 @@ describe("exit codes", () => {
   it("4 without credentials, with a hint", async () => {
     const r = await runOpcli(["--operation-id", "get-sessions"], { env: isolatedEnv({ OPCLI_HOST: s.url }) });
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/needs an OAuth token: pass --client-id and --client-secret/);
+    expect(r.stderr).toMatch(/no client credentials: pass --client-id and --client-secret/);
   });
 
   it("6 on a 5xx, 7 on a refused connection", async () => {
@@ -302,7 +303,9 @@ describe("request encoding, seen by the server", () => {
   });
 
   it("--debug shows the exchange on stderr with credentials redacted", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions", "--debug"], { env });
+    const r = await runOpcli(["--operation-id", "get-sessions", "--debug"], {
+      env: { ...env, OPCLI_TOKEN_STORE: "none" },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/> POST http:\/\/127\.0\.0\.1:\d+\/jans-auth\/restv1\/token/);
     expect(r.stderr).toContain("> authorization: Basic [redacted]");

@@ -18,7 +18,8 @@ export const capturedOutputs: string[] = [];
 
 export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), "opcli-home-"));
-  return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", ...extra };
+  // An explicit file store: no keychain probe and no first-use fallback warning.
+  return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", OPCLI_TOKEN_STORE: "file", ...extra };
 }
 
 /** Runs bin/opcli as a process; never throws on a non-zero exit. */

@@ -433,7 +433,10 @@ describe("device authorization grant and refresh tokens", () => {
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
   const start = async () => {
-    const res = await form("/jans-auth/restv1/device_authorization", { ...creds(), scope: SCOPE.sessionRead });
+    const res = await form("/jans-auth/restv1/device_authorization", {
+      ...creds(),
+      scope: SCOPE.sessionRead,
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as Record<string, string | number>;
   };
@@ -449,9 +452,18 @@ describe("device authorization grant and refresh tokens", () => {
     expect(fast.body.error).toBe("slow_down");
     const page = await h.app.request(`/jans-auth/device?user_code=${d.user_code}`);
     expect(await page.text()).toContain(`value="${d.user_code}"`);
-    const wrong = await form("/jans-auth/device", { user_code: String(d.user_code), username: "alice", password: "not-the-password" });
+    const wrong = await form("/jans-auth/device", {
+      user_code: String(d.user_code),
+      username: "alice",
+      password: "not-the-password",
+    });
     expect(wrong.status).toBe(401);
-    const ok = await form("/jans-auth/device", { user_code: String(d.user_code), username: "alice", password: PASSWORD, action: "approve" });
+    const ok = await form("/jans-auth/device", {
+      user_code: String(d.user_code),
+      username: "alice",
+      password: PASSWORD,
+      action: "approve",
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Device approved");
     h.clock.advance(11_000);
@@ -485,7 +497,12 @@ describe("device authorization grant and refresh tokens", () => {
     h.clock.advance(601_000);
     expect((await poll(String(late.device_code))).body.error).toBe("expired_token");
     const denied = await start();
-    await form("/jans-auth/device", { user_code: String(denied.user_code), username: "alice", password: PASSWORD, action: "deny" });
+    await form("/jans-auth/device", {
+      user_code: String(denied.user_code),
+      username: "alice",
+      password: PASSWORD,
+      action: "deny",
+    });
     expect((await poll(String(denied.device_code))).body.error).toBe("access_denied");
   });
 });

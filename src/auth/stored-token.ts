@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+
+export type TokenFlow = "client_credentials" | "device_code";
+
+/** What the cache keeps for one (token endpoint, client id, scopes). */
+export interface StoredToken {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms, or null when the server did not say. */
+  expiresAt: number | null;
+  tokenUrl: string;
+  clientId: string;
+  scopes: string[];
+  flow: TokenFlow;
+  obtainedAt: number;
+}
+
+export interface CacheKeyParts {
+  tokenUrl: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** Stable key: scopes are a set, so their order does not matter. */
+export function cacheKey(p: CacheKeyParts): string {
+  const scopes = [...new Set(p.scopes)].sort().join(" ");
+  return createHash("sha256").update(`${p.tokenUrl}\n${p.clientId}\n${scopes}`).digest("hex").slice(0, 32);
+}
+
+/** Refresh (or re-fetch) a token this close to its expiry. */
+export const EXPIRY_MARGIN_MS = 60_000;
+
+export function isFresh(t: StoredToken, now: number): boolean {
+  return t.expiresAt === null || t.expiresAt - EXPIRY_MARGIN_MS > now;
+}
+
+/** Whether a cached token can serve a request for these scopes (a superset does). */
+export function covers(t: StoredToken, p: CacheKeyParts): boolean {
+  if (t.tokenUrl !== p.tokenUrl || t.clientId !== p.clientId) return false;
+  const have = new Set(t.scopes);
+  return p.scopes.every((s) => have.has(s));
+}
