@@ -15,6 +15,8 @@ export interface RunResult {
 
 /** Every captured output of the suite, so a test can scan them all for leaked credentials. */
 export const capturedOutputs: string[] = [];
+/** Outputs that are tokens by request (--output-access-token, auth token). */
+export const tokenOutputs: string[] = [];
 
 export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), "opcli-home-"));
@@ -25,7 +27,14 @@ export function isolatedEnv(extra: Record<string, string> = {}): Record<string, 
 /** Runs bin/opcli as a process; never throws on a non-zero exit. */
 export function runOpcli(
   args: string[],
-  opts: { env?: Record<string, string>; input?: string; onSpawn?: (pid: number) => void } = {},
+  opts: {
+    env?: Record<string, string>;
+    input?: string;
+    onSpawn?: (pid: number) => void;
+    onStderr?: (chunk: string) => void;
+    /** stdout is a token by request: kept out of the leak scan. */
+    printsToken?: boolean;
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [OPCLI_BIN, ...args], {
@@ -39,12 +48,15 @@ export function runOpcli(
     });
     child.stderr.on("data", (d) => {
       stderr += d;
+      opts.onStderr?.(String(d));
     });
     child.on("error", reject);
     if (opts.onSpawn && child.pid) opts.onSpawn(child.pid);
     child.stdin.end(opts.input ?? "");
     child.on("close", (code, signal) => {
-      capturedOutputs.push(stdout, stderr);
+      if (opts.printsToken) tokenOutputs.push(stdout);
+      else capturedOutputs.push(stdout);
+      capturedOutputs.push(stderr);
       resolve({ code, signal, stdout, stderr });
     });
   });

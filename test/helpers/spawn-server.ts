@@ -8,6 +8,7 @@ export const SERVER_BIN = join(ROOT, "bin/opcli-server");
 
 export interface RunningServer {
   url: string;
+  tlsUrl?: string;
   dir: string;
   db: string;
   admin: { client_id: string; client_secret: string };
@@ -20,9 +21,10 @@ export interface RunningServer {
 export async function startServer(
   config: Record<string, number> = {},
   dir = mkdtempSync(join(tmpdir(), "opcli-srv-")),
+  extraArgs: string[] = [],
 ): Promise<RunningServer> {
   const db = join(dir, "server.db");
-  const args = ["--port", "0", "--db", db];
+  const args = ["--port", "0", "--db", db, ...extraArgs];
   if (Object.keys(config).length > 0) {
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
     args.push("--config", join(dir, "config.json"));
@@ -33,18 +35,19 @@ export async function startServer(
   proc.stderr!.on("data", (d) => {
     stderr += d;
   });
-  const url = await new Promise<string>((res, rej) => {
+  const ready = await new Promise<{ listening: string; tls?: string }>((res, rej) => {
     proc.stdout!.on("data", (d) => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) res((JSON.parse(line) as { listening: string }).listening);
+      if (stdout.includes("\n") && line) res(JSON.parse(line) as { listening: string; tls?: string });
     });
     proc.once("exit", (code) => rej(new Error(`server exited ${code}: ${stderr}`)));
   });
   const admin = JSON.parse(readFileSync(join(dir, "admin-client.json"), "utf8"));
   const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
   return {
-    url,
+    url: ready.listening,
+    ...(ready.tls ? { tlsUrl: ready.tls } : {}),
     dir,
     db,
     admin,
@@ -77,4 +80,14 @@ export async function loginOverHttp(s: RunningServer, username: string, password
     headers: { "content-type": "application/json", "user-agent": "e2e-agent" },
     body: JSON.stringify({ username, password }),
   });
+}
+
+export async function serverStats(
+  s: RunningServer,
+): Promise<{ tokenGrants: number; deviceGrants: number; refreshGrants: number }> {
+  return (
+    (await (await fetch(`${s.url}/health`)).json()) as {
+      stats: { tokenGrants: number; deviceGrants: number; refreshGrants: number };
+    }
+  ).stats;
 }
