@@ -5,74 +5,21 @@
 //  2. opcli --info AuthSessionManagement --spec <Janssen document> (warm model cache, and cold)
 //     against `node -e 0`.
 // Usage: node scripts/bench/startup.mjs [--runs N]
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { median, referenceServer, root, row } from "./lib.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "25" } } });
 const RUNS = Number(values.runs);
-const root = resolve(import.meta.dirname, "../..");
 const jans = resolve(root, "../shared/specs/jans-config-api.yaml");
 const dir = mkdtempSync(join(tmpdir(), "opcli-startup-"));
 const env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: "1" };
 
-function median(cmd, args, extraEnv = {}) {
-  const times = [];
-  for (let i = 0; i < RUNS + 2; i++) {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "ignore", "pipe"] });
-    const ms = performance.now() - t;
-    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-    if (i >= 2) times.push(ms); // two warm-up runs
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-// A reference server with one user and one session.
-const db = join(dir, "server.db");
-writeFileSync(join(dir, "config.json"), JSON.stringify({ passwordHashCost: 1024 }));
-const server = spawn(
-  process.execPath,
-  [
-    join(root, "bin/opcli-server"),
-    "--port",
-    "0",
-    "--db",
-    db,
-    "--quiet",
-    "--config",
-    join(dir, "config.json"),
-  ],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-const url = await new Promise((res) =>
-  server.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)),
-);
-execFileSync(
-  process.execPath,
-  [join(root, "bin/opcli-server"), "user", "create", "--username", "bench", "--password-stdin", "--db", db],
-  {
-    input: "bench-password-123\n",
-  },
-);
-const login = await fetch(`${url}/jans-auth/restv1/login`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ username: "bench", password: "bench-password-123" }),
-});
-const { sid } = await login.json();
-const admin = JSON.parse(readFileSync(join(dir, "admin-client.json"), "utf8"));
-const tokenRes = await fetch(`${url}/jans-auth/restv1/token`, {
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams({ grant_type: "client_credentials", ...admin }),
-});
-const token = (await tokenRes.json()).access_token;
+const server = await referenceServer(dir);
+const { url, sid, token } = server;
+const run = (cmd, args, extra = {}) => median(cmd, args, { ...env, ...extra }, RUNS);
 
 const floorScript = join(dir, "floor.mjs");
 writeFileSync(
@@ -87,22 +34,20 @@ request(url, { headers: { authorization: "Bearer " + token, accept: "application
 const opcli = join(root, "bin/opcli");
 const opUrl = `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`;
 
-const floor = median(process.execPath, [floorScript, opUrl, token]);
-const op = median(
+const floor = run(process.execPath, [floorScript, opUrl, token]);
+const op = run(
   process.execPath,
   [opcli, "--operation-id", "get-session-by-id", "--url-suffix", `sid:${sid}`, "--host", url],
   {
     OPCLI_ACCESS_TOKEN: token,
   },
 );
-const nodeZero = median(process.execPath, ["-e", "0"]);
+const nodeZero = run(process.execPath, ["-e", "0"]);
 const infoArgs = [opcli, "--info", "AuthSessionManagement", "--spec", jans];
-const infoWarm = median(process.execPath, infoArgs);
-const infoCold = median(process.execPath, infoArgs, { OPCLI_NO_CACHE: "1" });
-server.kill("SIGTERM");
+const infoWarm = run(process.execPath, infoArgs);
+const infoCold = run(process.execPath, infoArgs, { OPCLI_NO_CACHE: "1" });
+server.stop();
 
-const row = (name, ms, base, baseName) =>
-  console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / base).toFixed(2)}x ${baseName}`);
 console.log(`medians of ${RUNS} runs each\n`);
 row("floor: node:http script, same authenticated GET", floor, floor, "floor");
 row("opcli --operation-id get-session-by-id (token in hand)", op, floor, "floor");

@@ -1,0 +1,63 @@
+// Shared pieces of the benchmarks: medians of sequential process runs, and a reference server
+// with one user logged in.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const root = resolve(import.meta.dirname, "../..");
+
+/** Median wall time (ms) of `runs` sequential runs after two warm-ups; fails on a non-zero exit. */
+export function median(cmd, args, env, runs) {
+  const times = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const ms = performance.now() - t;
+    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    if (i >= 2) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Starts bin/opcli-server in dir; returns its URL, admin credentials, a session id and a token. */
+export async function referenceServer(dir) {
+  const db = join(dir, "server.db");
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ passwordHashCost: 1024 }));
+  const bin = join(root, "bin/opcli-server");
+  const proc = spawn(
+    process.execPath,
+    [bin, "--port", "0", "--db", db, "--quiet", "--config", join(dir, "config.json")],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise((res) =>
+    proc.stdout.once("data", (d) => res(JSON.parse(String(d).split("\n")[0]).listening)),
+  );
+  execFileSync(
+    process.execPath,
+    [bin, "user", "create", "--username", "bench", "--password-stdin", "--db", db],
+    {
+      input: "bench-password-123\n",
+    },
+  );
+  const login = await fetch(`${url}/jans-auth/restv1/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "bench", password: "bench-password-123" }),
+  });
+  const { sid } = await login.json();
+  const admin = JSON.parse(readFileSync(join(dir, "admin-client.json"), "utf8"));
+  const tokenRes = await fetch(`${url}/jans-auth/restv1/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", ...admin }),
+  });
+  const token = (await tokenRes.json()).access_token;
+  return { url, admin, sid, token, stop: () => proc.kill("SIGTERM") };
+}
+
+export function row(name, ms, base, baseName) {
+  console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / base).toFixed(2)}x ${baseName}`);
+}
