@@ -51,6 +51,19 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "print a schema (or, with --operation-id, its body schema)",
   },
   {
+    name: "content-type",
+    type: "string",
+    arg: "TYPE",
+    group: "Operations",
+    desc: "request media type when the operation offers several",
+  },
+  {
+    name: "no-validate",
+    type: "boolean",
+    group: "Operations",
+    desc: "send --data without checking it against the schema",
+  },
+  {
     name: "schema-sample",
     type: "boolean",
     group: "Operations",

@@ -13,6 +13,7 @@ export interface CliIO {
   stderr: OutStream;
   readStdin(): Promise<string>;
   readFile(path: string): string;
+  readBytes(path: string): Uint8Array;
   now(): number;
   /** Network transport factory (node:http by default). */
   transport?: LiteFetch;

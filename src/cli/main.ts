@@ -129,6 +129,7 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks).toString("utf8");
     },
     readFile: (p) => readFileSync(p, "utf8"),
+    readBytes: (p) => readFileSync(p),
     now: () => Date.now(),
   };
 }

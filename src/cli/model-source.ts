@@ -52,7 +52,7 @@ export async function loadSpec(spec: string | undefined, io: CliIO): Promise<Loa
   const model = await loadModel(text, location, {
     toolVersion: OPCLI_VERSION,
     ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: cacheDir(io.env) }),
+    onWarning: (w) => io.stderr.write(`opcli: warning: ${w}\n`),
   });
-  for (const w of model.warnings) io.stderr.write(`opcli: warning: ${w}\n`);
   return { model, bundled: false };
 }

@@ -1,8 +1,10 @@
+import { BodyError, type BuiltBody, buildBody, isJsonType } from "../http/body.js";
 import type { LiteResponse } from "../http/lite.js";
 import { sendOperation } from "../http/send.js";
 import { printJson } from "../output/json.js";
 import { printTable } from "../output/table.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
+import { validateBody } from "../spec/validate.js";
 import { bindArgs } from "./bind-args.js";
 import type { Connection } from "./connection.js";
 import { ConfigError, HttpStatusError, UsageError } from "./errors.js";
@@ -12,19 +14,45 @@ import type { CliIO } from "./io.js";
 import type { Authenticator } from "./token.js";
 import { parseArgPairs } from "./tokenize.js";
 
-async function readData(raw: string, io: CliIO): Promise<string> {
-  if (raw === "-") return io.readStdin();
+async function readData(raw: string, io: CliIO): Promise<{ text: string; bytes?: Uint8Array }> {
+  if (raw === "-") return { text: await io.readStdin() };
   if (raw.startsWith("@")) {
     try {
-      return io.readFile(raw.slice(1));
+      const bytes = io.readBytes(raw.slice(1));
+      return { text: Buffer.from(bytes).toString("utf8"), bytes };
     } catch (err) {
       throw new UsageError(`--data: cannot read ${raw.slice(1)}: ${(err as NodeJS.ErrnoException).code}`);
     }
   }
-  return raw;
+  return { text: raw };
 }
 
-async function bodyFor(op: OperationModel, flags: ParsedFlags, io: CliIO) {
+function chooseMediaType(op: OperationModel, wanted: string | undefined): string {
+  const types = op.body?.mediaTypes ?? [];
+  if (wanted) {
+    const hit = types.find((t) => t.toLowerCase() === wanted.toLowerCase());
+    if (!hit) throw new UsageError(`${op.id} takes ${types.join(", ")}, not ${wanted}`);
+    return hit;
+  }
+  return types.find(isJsonType) ?? types[0] ?? "application/json";
+}
+
+async function checkAgainstSchema(model: ApiModel, op: OperationModel, text: string): Promise<void> {
+  const problems = await validateBody(model.openapi, op.body!.schema, model.schemas, JSON.parse(text));
+  if (problems.length === 0) return;
+  const [first, ...rest] = problems;
+  const more = rest.length ? ` (and ${rest.length} more)` : "";
+  throw new UsageError(
+    `--data does not match ${op.body?.schemaName ?? "the body schema"}: ${first!.pointer} ${first!.message}${more}; --no-validate sends it anyway`,
+  );
+}
+
+async function bodyFor(
+  model: ApiModel,
+  op: OperationModel,
+  flags: ParsedFlags,
+  io: CliIO,
+): Promise<BuiltBody | undefined> {
   const raw = flags.data as string | undefined;
   if (raw === undefined) {
     if (op.body?.required)
@@ -34,17 +62,19 @@ async function bodyFor(op: OperationModel, flags: ParsedFlags, io: CliIO) {
     return undefined;
   }
   if (!op.body) throw new UsageError(`${op.id} takes no request body`);
-  const contentType =
-    op.body.mediaTypes.find((t) => /[/+]json\b/.test(t)) ?? op.body.mediaTypes[0] ?? "application/json";
-  const payload = await readData(raw, io);
-  if (/[/+]json\b/.test(contentType)) {
-    try {
-      JSON.parse(payload);
-    } catch (err) {
-      throw new UsageError(`--data is not valid JSON: ${(err as Error).message}`);
-    }
+  const contentType = chooseMediaType(op, flags["content-type"] as string | undefined);
+  const data = await readData(raw, io);
+  let body: BuiltBody;
+  try {
+    body = buildBody(contentType, data, (p) => io.readBytes(p));
+  } catch (err) {
+    if (err instanceof BodyError) throw new UsageError(err.message);
+    throw new UsageError(
+      `--data: cannot read a file part: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  return { contentType, payload };
+  if (isJsonType(contentType) && !flags["no-validate"]) await checkAgainstSchema(model, op, data.text);
+  return body;
 }
 
 async function printResponse(res: LiteResponse, flags: ParsedFlags, io: CliIO): Promise<void> {
@@ -90,7 +120,7 @@ export async function runOperation(
     parseArgPairs((flags["endpoint-args"] as string | undefined) ?? "", "--endpoint-args"),
     parseArgPairs((flags["url-suffix"] as string | undefined) ?? "", "--url-suffix"),
   );
-  const body = await bodyFor(op, flags, io);
+  const body = await bodyFor(model, op, flags, io);
   if (flags.output !== undefined && flags.output !== "json" && flags.output !== "table") {
     throw new UsageError(`--output must be json or table, not "${flags.output}"`);
   }

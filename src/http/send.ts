@@ -9,7 +9,7 @@ export interface OperationCall {
   baseUrl: string;
   args: BoundArgs;
   /** Already-serialised body and its media type. */
-  body?: { contentType: string; payload: string };
+  body?: { contentType: string; payload: string | Uint8Array };
   /** Extra headers (Authorization ...). */
   headers?: Record<string, string>;
 }

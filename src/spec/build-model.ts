@@ -9,7 +9,7 @@ import {
   type SecurityAlternative,
   type SecuritySchemeModel,
 } from "./model.js";
-import { deriveOperationId, disambiguate } from "./operation-names.js";
+import { commonPrefix, deriveOperationId, disambiguate } from "./operation-names.js";
 import { type Doc, deref, inlineExternal, type RefContext } from "./refs.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -65,13 +65,24 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
 }
 
 /** Operation-level parameters override path-level ones with the same name and location. */
-function mergeParams(ctx: RefContext, pathLevel: unknown, opLevel: unknown, base: string): ParamModel[] {
+function mergeParams(
+  ctx: RefContext,
+  pathLevel: unknown,
+  opLevel: unknown,
+  base: string,
+  warn: (m: string) => void,
+): ParamModel[] {
   const byKey = new Map<string, ParamModel>();
   for (const list of [pathLevel, opLevel]) {
     if (!Array.isArray(list)) continue;
     for (const raw of list) {
-      const p = toParam(ctx, raw, base);
-      if (p) byKey.set(`${p.in}:${p.name}`, p);
+      try {
+        const p = toParam(ctx, raw, base);
+        if (p) byKey.set(`${p.in}:${p.name}`, p);
+      } catch (err) {
+        // One broken parameter should not hide the whole document.
+        warn(`${(err as Error).message}; parameter skipped`);
+      }
     }
   }
   return [...byKey.values()];
@@ -81,13 +92,24 @@ function preferredMediaType(types: string[]): string | undefined {
   return types.find((t) => /[/+]json\b/.test(t)) ?? types[0];
 }
 
-function toBody(ctx: RefContext, raw: unknown, base: string, root: string): BodyModel | undefined {
+function toBody(
+  ctx: RefContext,
+  raw: unknown,
+  base: string,
+  root: string,
+  warn: (m: string) => void,
+): BodyModel | undefined {
   if (raw === undefined) return undefined;
   const { node, base: b } = deref(ctx, raw, base);
   const content = ((node as Doc).content ?? {}) as Record<string, Doc>;
   const mediaTypes = Object.keys(content);
   const chosen = preferredMediaType(mediaTypes);
-  const schema = chosen ? inlineExternal(ctx, content[chosen]?.schema ?? {}, b, root) : {};
+  let schema: unknown = chosen ? (content[chosen]?.schema ?? {}) : {};
+  try {
+    schema = inlineExternal(ctx, schema, b, root);
+  } catch (err) {
+    warn(`${(err as Error).message}; body schema kept unresolved`);
+  }
   const ref = (schema as Doc | undefined)?.$ref;
   const name = typeof ref === "string" ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
   return {
@@ -135,8 +157,8 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   if (!/^3\.[01]\./.test(version)) {
     throw new SpecError(
       doc.swagger
-        ? `Swagger ${str(doc.swagger)} documents are not supported yet`
-        : "not an OpenAPI 3.0/3.1 document",
+        ? `Swagger ${str(doc.swagger)} is not supported (only 2.0)`
+        : "not an OpenAPI 3.0/3.1 or Swagger 2.0 document",
     );
   }
   const info = (doc.info ?? {}) as Doc;
@@ -144,23 +166,39 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   const docServers = serverUrls(doc.servers) ?? [];
   const globalSecurity = toSecurity(doc.security) ?? [];
   const ops: OperationModel[] = [];
+  const notes = new Set<string>();
+  // Derived names leave out the path prefix all paths share, so they stay short.
+  const prefix = commonPrefix(Object.keys((doc.paths ?? {}) as Doc));
+  const warn = (m: string) => notes.add(m);
   for (const [path, rawItem] of Object.entries((doc.paths ?? {}) as Record<string, unknown>)) {
-    const { node: itemNode, base } = deref(ctx, rawItem, root);
+    let resolved: { node: unknown; base: string };
+    try {
+      resolved = deref(ctx, rawItem, root);
+    } catch (err) {
+      warn(`${(err as Error).message}; path ${path} skipped`);
+      continue;
+    }
+    const { node: itemNode, base } = resolved;
     const item = itemNode as Doc;
     for (const method of METHODS) {
       const op = item[method] as Doc | undefined;
       if (!op || typeof op !== "object") continue;
       const id = str(op.operationId);
-      const body = toBody(ctx, op.requestBody, base, root);
+      let body: BodyModel | undefined;
+      try {
+        body = toBody(ctx, op.requestBody, base, root, warn);
+      } catch (err) {
+        warn(`${(err as Error).message}; request body of ${method.toUpperCase()} ${path} skipped`);
+      }
       ops.push({
-        id: id || deriveOperationId(method, path),
+        id: id || deriveOperationId(method, path.slice(prefix.length)),
         derivedId: !id,
         method: method.toUpperCase(),
         path,
         tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
         summary: str(op.summary),
         description: str(op.description),
-        params: mergeParams(ctx, item.parameters, op.parameters, base),
+        params: mergeParams(ctx, item.parameters, op.parameters, base, warn),
         ...(body ? { body } : {}),
         security: toSecurity(op.security) ?? globalSecurity,
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
@@ -186,6 +224,6 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
     operations: ops,
     securitySchemes: toSchemes(components.securitySchemes),
     schemas: (components.schemas ?? {}) as Record<string, unknown>,
-    warnings,
+    warnings: [...warnings, ...notes],
   };
 }

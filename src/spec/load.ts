@@ -4,10 +4,13 @@ import { join } from "node:path";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
 import type { Doc, RefContext } from "./refs.js";
+import { isSwagger2, swagger2ToOpenApi3 } from "./swagger2.js";
 
 export { SpecError };
 
 export interface LoadOptions {
+  /** Told about clashes and unresolvable references, once: when the model is compiled. */
+  onWarning?: (message: string) => void;
   /** Directory for compiled models; none disables the cache. */
   cacheDir?: string;
   /** Part of the cache key, so a new opcli never reads an old model. */
@@ -23,21 +26,22 @@ interface CacheEntry {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-type YamlParse = (text: string, opts: object) => unknown;
+type YamlLoad = (text: string) => unknown;
 
-/** The yaml package, loaded on first need (its import alone costs ~60 ms of start-up). */
-async function yamlParser(): Promise<YamlParse> {
-  const mod = (await import("yaml")) as { parse?: YamlParse; default?: { parse: YamlParse } };
-  return mod.parse ?? mod.default!.parse;
+/** js-yaml with the YAML 1.2 core schema (no Date objects), loaded on first need. */
+async function yamlLoader(): Promise<YamlLoad> {
+  type JsYaml = typeof import("js-yaml");
+  const mod = (await import("js-yaml")) as JsYaml & { default?: JsYaml };
+  const y = mod.default ?? mod;
+  return (text) => y.load(text, { schema: y.CORE_SCHEMA });
 }
 
-/** JSON when it looks like JSON (fast path), else YAML through the yaml package. */
+/** JSON when it looks like JSON (fast path), else YAML. */
 export async function parseDocument(text: string, location: string): Promise<Doc> {
   const trimmed = text.trimStart();
   try {
     if (trimmed.startsWith("{")) return JSON.parse(text) as Doc;
-    const parse = await yamlParser();
-    const doc = parse(text, { maxAliasCount: -1, uniqueKeys: false }) as unknown;
+    const doc = (await yamlLoader())(text);
     if (typeof doc !== "object" || doc === null) throw new Error("the document is not a mapping");
     return doc as Doc;
   } catch (err) {
@@ -74,7 +78,8 @@ export async function loadModel(text: string, location: string, opts: LoadOption
     const hit = readCache(cacheFile);
     if (hit) return { ...hit.model, source: location };
   }
-  const root = await parseDocument(text, location);
+  const parsed = await parseDocument(text, location);
+  const root = isSwagger2(parsed) ? swagger2ToOpenApi3(parsed) : parsed;
   const deps: CacheEntry["deps"] = [];
   const pending = new Map<string, Doc>([[location, root]]);
   const ctx: RefContext = {
@@ -94,7 +99,7 @@ export async function loadModel(text: string, location: string, opts: LoadOption
       return doc;
     },
   };
-  yamlParse = await yamlParser();
+  yamlLoad = await yamlLoader();
   let model: ApiModel;
   try {
     model = buildModel(ctx, location, location);
@@ -103,13 +108,14 @@ export async function loadModel(text: string, location: string, opts: LoadOption
     throw new SpecError(`cannot load ${location}: ${(err as Error).message}`);
   }
   if (cacheFile) writeCache(cacheFile, { key, deps, model });
+  for (const w of model.warnings) opts.onWarning?.(w);
   return model;
 }
 
-let yamlParse: YamlParse | undefined;
+let yamlLoad: YamlLoad | undefined;
 function yamlSync(body: string, path: string): Doc {
   try {
-    return yamlParse!(body, { maxAliasCount: -1 }) as Doc;
+    return yamlLoad!(body) as Doc;
   } catch (err) {
     throw new SpecError(`cannot parse ${path}: ${(err as Error).message.split("\n")[0]}`);
   }

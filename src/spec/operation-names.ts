@@ -16,6 +16,17 @@ export function deriveOperationId(method: string, path: string): string {
   return [method.toLowerCase(), ...parts].join("-").replace(/-+/g, "-").replace(/-$/, "");
 }
 
+/** Path segments every path shares at its start (Keycloak's /admin/realms/{realm}), for shorter names. */
+export function commonPrefix(paths: string[]): string {
+  if (paths.length < 2) return "";
+  const split = paths.map((p) => p.split("/").filter(Boolean));
+  const first = split[0]!;
+  let n = 0;
+  // Keep at least one segment of every path.
+  while (n < first.length && split.every((segs) => segs.length > n + 1 && segs[n] === first[n])) n++;
+  return n === 0 ? "" : `/${first.slice(0, n).join("/")}`;
+}
+
 /** Renames ids that clash (exactly, or only by case) by suffixing -2, -3 ..., reporting each once. */
 export function disambiguate(ids: string[]): { ids: string[]; warnings: string[] } {
   const seen = new Map<string, number>();
