@@ -11,7 +11,14 @@ import { ConfigError, HttpStatusError, UsageError } from "./errors.js";
 import type { ParsedFlags } from "./flags.js";
 import { findOperation } from "./info.js";
 import type { CliIO } from "./io.js";
-import type { Authenticator } from "./token.js";
+import type { Authenticator, IssuedToken } from "./token.js";
+
+/** Authorization carries a bearer token (unless given with its scheme); an API-key header the key as given. */
+function credentialValue(issued: IssuedToken): string {
+  const bearer = (issued.header ?? "Authorization") === "Authorization" && !/\s/.test(issued.token);
+  return bearer ? `Bearer ${issued.token}` : issued.token;
+}
+
 import { parseArgPairs } from "./tokenize.js";
 
 async function readData(raw: string, io: CliIO): Promise<{ text: string; bytes?: Uint8Array }> {
@@ -126,20 +133,19 @@ export async function runOperation(
   }
   if (!op.servers[0] && !conn.host && !conn.embedded)
     throw new ConfigError("the document names no server; give --host (or OPCLI_HOST)");
-  const send = (token: string | undefined) =>
+  const send = (issued: IssuedToken | undefined) =>
     sendOperation(conn.fetch, {
       op,
       baseUrl: conn.baseUrl(op),
       args,
       ...(body ? { body } : {}),
-      ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+      ...(issued ? { headers: { [issued.header ?? "Authorization"]: credentialValue(issued) } } : {}),
     });
   const issued = await auth.forOperation(op);
-  let { response } = await send(issued?.token);
+  let { response } = await send(issued);
   // A 401 drops the token, fetches once more and retries once; an explicit token is final.
   if (response.status === 401 && issued && issued.source !== "explicit") {
-    const fresh = await auth.forOperation(op, issued.token);
-    ({ response } = await send(fresh?.token));
+    ({ response } = await send(await auth.forOperation(op, issued.token)));
   }
   if (!response.ok) {
     const text = await response.text();

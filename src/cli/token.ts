@@ -29,6 +29,8 @@ export interface TokenContext {
 export interface IssuedToken {
   token: string;
   source: TokenSource | "explicit";
+  /** Where it goes: Authorization (as a bearer token) or an API-key header. */
+  header?: string;
 }
 
 /** Finds, caches and refreshes access tokens for one invocation. */
@@ -220,10 +222,30 @@ export class Authenticator {
   async forOperation(op: OperationModel, rejected?: string): Promise<IssuedToken | undefined> {
     if (op.security.length === 0 || op.security.some((alt) => alt.length === 0)) return undefined;
     const given = this.explicit();
-    if (given) return { token: given, source: "explicit" };
     const req = oauthRequirement(this.ctx.model, op);
+    if (given) {
+      // A given token goes where the operation's scheme wants it: a bearer header, or an API-key header.
+      const header = req ? "Authorization" : this.apiKeyHeader(op);
+      if (!header) return undefined;
+      return { token: given, source: "explicit", header };
+    }
     if (!req) return undefined;
-    return this.obtain(req.scopes, { op, ...(rejected ? { rejected } : {}) });
+    return {
+      ...(await this.obtain(req.scopes, { op, ...(rejected ? { rejected } : {}) })),
+      header: "Authorization",
+    };
+  }
+
+  /** The header an apiKey (or http bearer) scheme of the operation names, if any. */
+  private apiKeyHeader(op: OperationModel): string | undefined {
+    for (const alt of op.security) {
+      for (const { scheme } of alt) {
+        const s = this.ctx.model.securitySchemes[scheme];
+        if (s?.type === "http" && s.scheme?.toLowerCase() === "bearer") return "Authorization";
+        if (s?.type === "apiKey" && s.in === "header" && s.name) return s.name;
+      }
+    }
+    return undefined;
   }
 
   /** The token for --output-access-token / auth token. */

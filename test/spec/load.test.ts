@@ -87,13 +87,79 @@ paths:
 
   it.each([
     ["not yaml: [", /cannot parse/],
-    ['{"swagger":"2.0","paths":{}}', /Swagger 2.0 documents are not supported yet/],
-    [
-      "openapi: 3.0.0\ninfo: {title: x, version: 1}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: '#/nope'}]\n",
-      /cannot resolve \$ref "#\/nope"/,
-    ],
+    ['{"swagger":"1.2","paths":{}}', /Swagger 1.2 is not supported \(only 2.0\)/],
+    ['{"info":{}}', /not an OpenAPI 3.0\/3.1 or Swagger 2.0 document/],
   ])("%j fails with a clear message", async (text, message) => {
     await expect(loadModel(text, "/tmp/x.yaml", opts)).rejects.toThrow(message);
+  });
+
+  it("keeps going past a broken $ref, reporting it once", async () => {
+    const warnings: string[] = [];
+    const text =
+      "openapi: 3.0.0\ninfo: {title: x, version: 1}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: '#/nope'}, {name: q, in: query}]\n";
+    const model = await loadModel(text, "/tmp/x.yaml", { ...opts, onWarning: (w) => warnings.push(w) });
+    expect(model.operations[0]!.params.map((p) => p.name)).toEqual(["q"]);
+    expect(warnings).toEqual(['cannot resolve $ref "#/nope"; parameter skipped']);
+  });
+
+  it("converts Swagger 2.0: servers, body and formData parameters, collectionFormat, security", async () => {
+    const doc = {
+      swagger: "2.0",
+      info: { title: "S", version: "1" },
+      host: "api.example.com",
+      basePath: "/v1",
+      schemes: ["https"],
+      consumes: ["application/json"],
+      securityDefinitions: {
+        basic: { type: "basic" },
+        oa: { type: "oauth2", flow: "application", tokenUrl: "https://t/token", scopes: { read: "r" } },
+      },
+      paths: {
+        "/items/{id}": {
+          parameters: [{ name: "id", in: "path", required: true, type: "integer" }],
+          put: {
+            operationId: "putItem",
+            parameters: [
+              {
+                name: "tags",
+                in: "query",
+                type: "array",
+                items: { type: "string" },
+                collectionFormat: "pipes",
+              },
+              { name: "body", in: "body", required: true, schema: { $ref: "#/definitions/Item" } },
+            ],
+          },
+          post: {
+            operationId: "upload",
+            consumes: ["multipart/form-data"],
+            parameters: [
+              { name: "file", in: "formData", type: "file", required: true },
+              { name: "note", in: "formData", type: "string" },
+            ],
+          },
+        },
+      },
+      definitions: { Item: { type: "object", properties: { n: { type: "integer" } } } },
+    };
+    const model = await loadModel(JSON.stringify(doc), "/tmp/s.json", opts);
+    const [put, post] = model.operations;
+    expect(put!.servers).toEqual(["https://api.example.com/v1"]);
+    expect(put!.params.map((p) => [p.name, p.in, p.style, p.explode, p.schema.type])).toEqual([
+      ["id", "path", "simple", false, "integer"],
+      ["tags", "query", "pipeDelimited", false, "array"],
+    ]);
+    expect(put!.body).toMatchObject({ required: true, mediaTypes: ["application/json"], schemaName: "Item" });
+    expect(model.schemas.Item).toBeDefined();
+    expect(post!.body?.mediaTypes).toEqual(["multipart/form-data"]);
+    expect(post!.body?.schema).toMatchObject({
+      properties: { file: { type: "string", format: "binary" } },
+      required: ["file"],
+    });
+    expect(model.securitySchemes).toEqual({
+      basic: { type: "http", scheme: "basic" },
+      oa: { type: "oauth2", tokenUrl: "https://t/token", scopes: ["read"] },
+    });
   });
 });
 
