@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ApiModel } from "../spec/model.js";
 import { describeSchema, sampleOf, schemaByName } from "../spec/schema-view.js";
 import { authCommand, printToken } from "./auth-commands.js";
+import { complete, lineWords, SCRIPTS, trimForBash } from "./completion.js";
 import { configCommand } from "./config-commands.js";
 import { type Profile, readConfigFile, selectProfile } from "./config-file.js";
 import { connect } from "./connection.js";
@@ -67,6 +68,12 @@ async function withServer(
 async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
   const [command] = flags._;
   if (command === "config") return configCommand(flags, io);
+  if (command === "completion") {
+    const script = SCRIPTS[flags._[1] ?? ""];
+    if (!script) throw new UsageError("completion needs bash, zsh or fish");
+    io.stdout.write(script);
+    return;
+  }
   if (command !== undefined && command !== "auth")
     throw new UsageError(`unknown command "${command}" (opcli --help)`);
   const file = readConfigFile(io.env, io.readFile);
@@ -88,9 +95,29 @@ async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
   throw new UsageError("nothing to do: give --info, --operation-id or --schema (opcli --help)");
 }
 
+/** `opcli __complete SHELL LINE [WORDBREAKS]`: candidates, one a line; never fails loudly. */
+async function completeCommand(io: CliIO, [shell = "bash", line = "", breaks = ""]: string[]): Promise<void> {
+  const words = lineWords(line);
+  const specAt = words.indexOf("--spec");
+  let model: ApiModel | undefined;
+  try {
+    const profile = selectProfile(readConfigFile(io.env, io.readFile), io.env.OPCLI_PROFILE);
+    model = (await loadSpec(specAt >= 0 ? words[specAt + 1] : (io.env.OPCLI_SPEC ?? profile.spec), io)).model;
+  } catch {
+    model = undefined;
+  }
+  const cands = complete(model, words);
+  const out = shell === "bash" ? trimForBash(cands, words.at(-1) ?? "", breaks) : cands;
+  if (out.length) io.stdout.write(`${out.join("\n")}\n`);
+}
+
 /** Runs one invocation; returns the exit code. Errors become one line on stderr. */
 export async function runCli(io: CliIO): Promise<number> {
   const debug = io.argv.includes("--debug");
+  if (io.argv[0] === "__complete") {
+    await completeCommand(io, io.argv.slice(1));
+    return EXIT.ok;
+  }
   try {
     const flags = parseFlags(io.argv);
     if (flags.help) {
