@@ -1,4 +1,4 @@
-import { NetworkError } from "../http/transport.js";
+import { NetworkError } from "../http/network-error.js";
 import { SpecError } from "../spec/build-model.js";
 import { RefError } from "../spec/refs.js";
 

@@ -1,23 +1,19 @@
 import { readFileSync } from "node:fs";
 import type { ApiModel } from "../spec/model.js";
-import { describeSchema, sampleOf, schemaByName } from "../spec/schema-view.js";
-import { authCommand, printToken } from "./auth-commands.js";
-import { complete, lineWords, SCRIPTS, trimForBash } from "./completion.js";
-import { configCommand } from "./config-commands.js";
 import { type Profile, readConfigFile, selectProfile } from "./config-file.js";
-import { connect } from "./connection.js";
 import { EXIT, exitCodeFor, UsageError } from "./errors.js";
 import { type ParsedFlags, parseFlags } from "./flags.js";
 import { helpText } from "./help.js";
 import { findOperation, findTag, listTagOperations, listTags } from "./info.js";
 import type { CliIO } from "./io.js";
 import { loadSpec } from "./model-source.js";
-import { runOperation } from "./run-operation.js";
 import { closest } from "./suggest.js";
-import { Authenticator } from "./token.js";
 import { OPCLI_VERSION } from "./version.js";
 
-function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): void {
+// Only what --info needs is loaded up front; every other path imports its modules on demand.
+
+async function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): Promise<void> {
+  const { describeSchema, sampleOf, schemaByName } = await import("../spec/schema-view.js");
   const name = flags.schema as string | undefined;
   let schema: unknown;
   let title: string;
@@ -51,6 +47,12 @@ async function withServer(
   io: CliIO,
   profile: Profile,
 ): Promise<void> {
+  const [{ connect }, { Authenticator }, { authCommand, printToken }, { runOperation }] = await Promise.all([
+    import("./connection.js"),
+    import("./token.js"),
+    import("./auth-commands.js"),
+    import("./run-operation.js"),
+  ]);
   const conn = await connect(model, bundled, flags, io, profile);
   try {
     const auth = new Authenticator({ model, flags, io, profile, conn });
@@ -67,9 +69,9 @@ async function withServer(
 
 async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
   const [command] = flags._;
-  if (command === "config") return configCommand(flags, io);
+  if (command === "config") return (await import("./config-commands.js")).configCommand(flags, io);
   if (command === "completion") {
-    const script = SCRIPTS[flags._[1] ?? ""];
+    const script = (await import("./completion.js")).SCRIPTS[flags._[1] ?? ""];
     if (!script) throw new UsageError("completion needs bash, zsh or fish");
     io.stdout.write(script);
     return;
@@ -97,6 +99,7 @@ async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
 
 /** `opcli __complete SHELL LINE [WORDBREAKS]`: candidates, one a line; never fails loudly. */
 async function completeCommand(io: CliIO, [shell = "bash", line = "", breaks = ""]: string[]): Promise<void> {
+  const { complete, lineWords, trimForBash } = await import("./completion.js");
   const words = lineWords(line);
   const specAt = words.indexOf("--spec");
   let model: ApiModel | undefined;

@@ -1,8 +1,5 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { LiteRequest } from "../http/lite.js";
-import { nodeTransport } from "../http/transport.js";
-import { loadModel } from "../spec/load.js";
 import type { ApiModel } from "../spec/model.js";
 import { ConfigError } from "./errors.js";
 import type { CliIO } from "./io.js";
@@ -24,6 +21,10 @@ function bundledModel(io: CliIO): ApiModel {
 
 async function readSpecText(spec: string, io: CliIO): Promise<{ text: string; location: string }> {
   if (/^https?:\/\//i.test(spec)) {
+    const [{ nodeTransport }, { LiteRequest }] = await Promise.all([
+      import("../http/transport.js"),
+      import("../http/lite.js"),
+    ]);
     const fetch = io.transport ?? nodeTransport({ timeoutMs: 30_000 });
     const res = await fetch(
       new LiteRequest(spec, { headers: { Accept: "application/json, application/yaml, */*" } }),
@@ -48,11 +49,18 @@ export interface LoadedModel {
 
 export async function loadSpec(spec: string | undefined, io: CliIO): Promise<LoadedModel> {
   if (!spec) return { model: bundledModel(io), bundled: true };
-  const { text, location } = await readSpecText(spec, io);
-  const model = await loadModel(text, location, {
+  const opts = {
     toolVersion: OPCLI_VERSION,
     ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: cacheDir(io.env) }),
-    onWarning: (w) => io.stderr.write(`opcli: warning: ${w}\n`),
-  });
+    onWarning: (w: string) => io.stderr.write(`opcli: warning: ${w}\n`),
+  };
+  // The loader (hashing, YAML, $ref resolution) is only needed for documents other than the bundled one.
+  const { loadModel, loadModelByStat } = await import("../spec/load.js");
+  if (!/^https?:\/\//i.test(spec)) {
+    const warm = loadModelByStat(resolve(spec), opts);
+    if (warm) return { model: warm, bundled: false };
+  }
+  const { text, location } = await readSpecText(spec, io);
+  const model = await loadModel(text, location, opts);
   return { model, bundled: false };
 }

@@ -1,6 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "./lite.js";
+import { NetworkError } from "./network-error.js";
+
+export { NetworkError };
 
 export interface TlsOptions {
   /** PEM CA bundle that replaces the system roots. */
@@ -15,17 +18,6 @@ export interface TransportOptions {
   tls?: TlsOptions;
   /** Per-request timeout, milliseconds. */
   timeoutMs?: number;
-}
-
-/** A network-level failure (refused, reset, DNS, TLS, timeout): exit code 7 territory. */
-export class NetworkError extends Error {
-  override name = "NetworkError";
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-  }
 }
 
 function collect(res: IncomingMessage, req: LiteRequest): Promise<LiteResponse> {

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
@@ -24,7 +23,13 @@ interface CacheEntry {
   model: ApiModel;
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+type Hash = (text: string) => string;
+
+/** node:crypto is loaded only when something must be hashed (its import costs start-up time). */
+async function hasher(): Promise<Hash> {
+  const { createHash } = await import("node:crypto");
+  return (text) => createHash("sha256").update(text).digest("hex");
+}
 
 type YamlLoad = (text: string) => unknown;
 
@@ -49,10 +54,13 @@ export async function parseDocument(text: string, location: string): Promise<Doc
   }
 }
 
-function readCache(file: string): CacheEntry | undefined {
+function readCache(file: string, sha256: Hash | undefined): CacheEntry | undefined {
   try {
     const entry = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    for (const dep of entry.deps) if (sha256(readFileSync(dep.path, "utf8")) !== dep.sha256) return undefined;
+    // Documents with $refs to other files: those files must be unchanged too (needs the hasher).
+    if (entry.deps.length > 0 && !sha256) return undefined;
+    for (const dep of entry.deps)
+      if (sha256!(readFileSync(dep.path, "utf8")) !== dep.sha256) return undefined;
     return entry.model.format === MODEL_FORMAT ? entry : undefined;
   } catch {
     return undefined;
@@ -70,12 +78,58 @@ function writeCache(file: string, entry: CacheEntry): void {
   }
 }
 
+interface StatEntry {
+  mtimeMs: number;
+  size: number;
+  key: string;
+}
+
+const statFile = (cacheDir: string, path: string) =>
+  join(cacheDir, `stat-${path.replace(/[^A-Za-z0-9.-]/g, "_").slice(-180)}.json`);
+
+/**
+ * Warm start for a local file: if its size and mtime are those recorded with a compiled model,
+ * the model is read by its content key without reading (or hashing) the document itself.
+ */
+export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | undefined {
+  if (!opts.cacheDir) return undefined;
+  try {
+    const st = statSync(path);
+    const entry = JSON.parse(readFileSync(statFile(opts.cacheDir, path), "utf8")) as StatEntry;
+    if (
+      entry.mtimeMs !== st.mtimeMs ||
+      entry.size !== st.size ||
+      !entry.key.endsWith(`-${MODEL_FORMAT}-${opts.toolVersion}`)
+    ) {
+      return undefined;
+    }
+    const hit = readCache(join(opts.cacheDir, `${entry.key}.json`), undefined);
+    return hit && { ...hit.model, source: path };
+  } catch {
+    return undefined;
+  }
+}
+
+function recordStat(cacheDir: string, path: string, key: string): void {
+  try {
+    const st = statSync(path);
+    const tmp = `${statFile(cacheDir, path)}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ mtimeMs: st.mtimeMs, size: st.size, key } satisfies StatEntry));
+    renameSync(tmp, statFile(cacheDir, path));
+  } catch {
+    // Only a shortcut: without it the next start hashes the document.
+  }
+}
+
 /** Loads a document's text into the model, through the compiled-model cache when possible. */
 export async function loadModel(text: string, location: string, opts: LoadOptions): Promise<ApiModel> {
+  const sha256 = await hasher();
   const key = `${sha256(text)}-${MODEL_FORMAT}-${opts.toolVersion}`;
   const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${key}.json`) : undefined;
+  const isFile = !/^[a-z]+:\/\//i.test(location);
+  if (cacheFile && isFile) recordStat(opts.cacheDir!, location, key);
   if (cacheFile) {
-    const hit = readCache(cacheFile);
+    const hit = readCache(cacheFile, sha256);
     if (hit) return { ...hit.model, source: location };
   }
   const parsed = await parseDocument(text, location);
