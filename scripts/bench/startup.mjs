@@ -2,12 +2,12 @@
 // Start-up benchmark, all figures measured in this one run (medians of sequential runs):
 //  1. opcli --operation-id get-session-by-id with a token in hand, against a bare node script
 //     that sends the same authenticated request with node:http (the floor);
-//  2. opcli --info AuthSessionManagement --spec <Janssen document> (warm model cache, and cold)
-//     against `node -e 0`.
+//  2. opcli --info AuthSessionManagement --spec <Janssen document>, and --info on the largest
+//     corpus document, each warm (compiled model cached) and cold (empty cache), against `node -e 0`.
 // Usage: node scripts/bench/startup.mjs [--runs N]
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median, referenceServer, root, row } from "./lib.mjs";
 
@@ -46,6 +46,14 @@ const nodeZero = run(process.execPath, ["-e", "0"]);
 const infoArgs = [opcli, "--info", "AuthSessionManagement", "--spec", jans];
 const infoWarm = run(process.execPath, infoArgs);
 const infoCold = run(process.execPath, infoArgs, { OPCLI_NO_CACHE: "1" });
+const corpus = resolve(root, "../shared/specs/corpus");
+const largest = readdirSync(corpus)
+  .filter((f) => /\.(json|ya?ml)$/.test(f))
+  .map((f) => join(corpus, f))
+  .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+const bigArgs = [opcli, "--info", "--spec", largest];
+const bigWarm = run(process.execPath, bigArgs);
+const bigCold = run(process.execPath, bigArgs, { OPCLI_NO_CACHE: "1" });
 server.stop();
 
 console.log(`medians of ${RUNS} runs each\n`);
@@ -54,3 +62,5 @@ row("opcli --operation-id get-session-by-id (token in hand)", op, floor, "floor"
 row("node -e 0", nodeZero, nodeZero, "node -e 0");
 row("opcli --info AuthSessionManagement --spec jans (warm cache)", infoWarm, nodeZero, "node -e 0");
 row("opcli --info AuthSessionManagement --spec jans (no cache)", infoCold, nodeZero, "node -e 0");
+row(`opcli --info --spec ${basename(largest)} (warm cache)`, bigWarm, nodeZero, "node -e 0");
+row(`opcli --info --spec ${basename(largest)} (no cache)`, bigCold, nodeZero, "node -e 0");

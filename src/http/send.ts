@@ -1,4 +1,4 @@
-import createClient from "openapi-fetch";
+import { createFinalURL, defaultPathSerializer, removeTrailingSlash } from "openapi-fetch";
 import type { BoundArgs } from "../cli/bind-args.js";
 import type { OperationModel } from "../spec/model.js";
 import { type LiteFetch, LiteRequest, type LiteResponse } from "./lite.js";
@@ -19,21 +19,21 @@ export interface Exchange {
   response: LiteResponse;
 }
 
-/** Builds the request with openapi-fetch from the model and sends it through `fetch`. */
-export async function sendOperation(fetch: LiteFetch, call: OperationCall): Promise<Exchange> {
-  const { op, args } = call;
-  let sent: LiteRequest | undefined;
-  const capture: LiteFetch = (req) => {
-    sent = req;
-    return fetch(req);
-  };
-  const client = createClient({
-    baseUrl: call.baseUrl,
-    fetch: capture as unknown as typeof globalThis.fetch,
-    Request: LiteRequest as unknown as typeof globalThis.Request,
-    querySerializer: (q: Record<string, unknown>) => serializeQuery(op.params, q as BoundArgs["query"]),
-    bodySerializer: (b: unknown) => b as string,
+/**
+ * The request URL, built by openapi-fetch's own URL builder and path serialiser (style markers
+ * from the model) with the model's per-parameter query serialiser.
+ */
+export function operationUrl(call: Pick<OperationCall, "op" | "baseUrl" | "args">): string {
+  return createFinalURL(pathTemplate(call.op.path, call.op.params), {
+    baseUrl: removeTrailingSlash(call.baseUrl),
+    params: { path: call.args.path, query: call.args.query },
+    querySerializer: (q: Record<string, unknown>) => serializeQuery(call.op.params, q as BoundArgs["query"]),
+    pathSerializer: defaultPathSerializer,
   });
+}
+
+export function operationHeaders(call: OperationCall): Record<string, string> {
+  const { op, args } = call;
   const headers: Record<string, string> = { Accept: "application/json", ...(call.headers ?? {}) };
   for (const p of op.params) {
     const v = args.header[p.name];
@@ -42,15 +42,19 @@ export async function sendOperation(fetch: LiteFetch, call: OperationCall): Prom
   const cookie = serializeCookies(op.params, args.cookie);
   if (cookie) headers.Cookie = cookie;
   if (call.body) headers["Content-Type"] = call.body.contentType;
-  const { response } = await client.request(
-    op.method.toLowerCase() as "get",
-    pathTemplate(op.path, op.params) as never,
-    {
-      params: { path: args.path, query: args.query },
-      headers,
-      ...(call.body ? { body: call.body.payload } : {}),
-      parseAs: "text",
-    } as never,
-  );
-  return { request: sent!, response: response as unknown as LiteResponse };
+  return headers;
+}
+
+/**
+ * Sends one operation. openapi-fetch's client would build a WHATWG Headers object per call,
+ * which loads undici (13.7 ms of start-up, measured with --cpu-prof); its URL builder and
+ * serialisers are used directly instead, over the node:http transport.
+ */
+export async function sendOperation(fetch: LiteFetch, call: OperationCall): Promise<Exchange> {
+  const request = new LiteRequest(operationUrl(call), {
+    method: call.op.method,
+    headers: operationHeaders(call),
+    ...(call.body ? { body: call.body.payload } : {}),
+  });
+  return { request, response: await fetch(request) };
 }
