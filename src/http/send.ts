@@ -20,6 +20,27 @@ export interface Exchange {
 }
 
 /**
+ * openapi-fetch's path serialiser, except that values made only of dots ("." and "..") are
+ * percent-encoded: left as they are, URL parsing would resolve them and address another path.
+ */
+function dotSafePathSerializer(pathname: string, params: Record<string, unknown>): string {
+  const marks = new Map<string, string>();
+  const safe: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === "string" && /^\.+$/.test(v)) {
+      const mark = `opcli-dots-${marks.size}-x`;
+      marks.set(mark, "%2E".repeat(v.length));
+      safe[k] = mark;
+    } else {
+      safe[k] = v;
+    }
+  }
+  let out = defaultPathSerializer(pathname, safe);
+  for (const [mark, enc] of marks) out = out.replace(mark, enc);
+  return out;
+}
+
+/**
  * The request URL, built by openapi-fetch's own URL builder and path serialiser (style markers
  * from the model) with the model's per-parameter query serialiser.
  */
@@ -28,7 +49,7 @@ export function operationUrl(call: Pick<OperationCall, "op" | "baseUrl" | "args"
     baseUrl: removeTrailingSlash(call.baseUrl),
     params: { path: call.args.path, query: call.args.query },
     querySerializer: (q: Record<string, unknown>) => serializeQuery(call.op.params, q as BoundArgs["query"]),
-    pathSerializer: defaultPathSerializer,
+    pathSerializer: dotSafePathSerializer,
   });
 }
 

@@ -47,6 +47,8 @@ function collect(res: IncomingMessage, req: LiteRequest): Promise<LiteResponse> 
 export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
   return async (req) => {
     const url = new URL(req.url);
+    // The path is sent as built: URL parsing would resolve encoded dot segments (%2E%2E).
+    const rawPath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(req.url)?.[1] || "/";
     const secure = url.protocol === "https:";
     if (!secure && url.protocol !== "http:")
       throw new NetworkError(`unsupported URL scheme ${url.protocol}`, undefined);
@@ -55,8 +57,11 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
     if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
     return new Promise<LiteResponse>((resolve, reject) => {
       const r = send(
-        url,
         {
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ""),
+          port: url.port,
+          path: rawPath,
           method: req.method,
           headers,
           ...(secure

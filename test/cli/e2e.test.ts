@@ -302,6 +302,26 @@ describe("request encoding, seen by the server", () => {
     );
   });
 
+  it("sends a path parameter of dots encoded, never resolved to another path", async () => {
+    echo.requests.length = 0;
+    echo.respond = () => ({ status: 200, body: "{}" });
+    const r = await runOpcli(
+      [
+        "--operation-id",
+        "get-session-by-id",
+        "--host",
+        echo.url,
+        "--access-token",
+        "t",
+        "--url-suffix",
+        "sid:..",
+      ],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(echo.requests[0]?.url).toBe("/jans-config-api/api/v1/jans-auth-server/session/sid/%2E%2E");
+  });
+
   it("--debug shows the exchange on stderr with credentials redacted", async () => {
     const r = await runOpcli(["--operation-id", "get-sessions", "--debug"], {
       env: { ...env, OPCLI_TOKEN_STORE: "none" },
