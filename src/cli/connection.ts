@@ -1,10 +1,12 @@
 import { debugFetch } from "../http/debug.js";
 import type { LiteFetch } from "../http/lite.js";
+import { DEFAULT_RETRY, withRetries } from "../http/retry.js";
 import { nodeTransport, type TlsOptions } from "../http/transport.js";
+import { verboseFetch } from "../http/verbose.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import type { Profile } from "./config-file.js";
 import { EMBEDDED_ORIGIN, type Embedded, openEmbedded } from "./embedded.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, UsageError } from "./errors.js";
 import type { ParsedFlags } from "./flags.js";
 import { applyHost } from "./host.js";
 import type { CliIO } from "./io.js";
@@ -46,6 +48,14 @@ function tlsOptions(flags: ParsedFlags, io: CliIO, profile: Profile): TlsOptions
   return tls;
 }
 
+function intFlag(flags: ParsedFlags, name: string, fallback: number, min: number): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(String(raw)) || Number(raw) < min)
+    throw new UsageError(`--${name} must be an integer of at least ${min}, not "${raw}"`);
+  return Number(raw);
+}
+
 function firstServer(model: ApiModel): string | undefined {
   return model.operations.find((o) => o.servers[0])?.servers[0];
 }
@@ -58,7 +68,25 @@ export async function connect(
   profile: Profile,
 ): Promise<Connection> {
   const host = (flags.host as string | undefined) || io.env.OPCLI_HOST || profile.host;
-  const wrap = (f: LiteFetch) => (flags.debug ? debugFetch(f, (s) => io.stderr.write(s), io.now) : f);
+  const retries = intFlag(flags, "retries", DEFAULT_RETRY.retries, 0);
+  const _timeoutMs = intFlag(flags, "timeout", 60, 1) * 1000;
+  const note = (line: string) => io.stderr.write(`opcli: ${line}\n`);
+  // Innermost first: each attempt is shown by --debug / -v, and retries wrap the attempts.
+  const wrap = (f: LiteFetch) => {
+    let out = f;
+    if (flags.debug) out = debugFetch(out, (s) => io.stderr.write(s), io.now);
+    else if (flags.verbose) out = verboseFetch(out, (s) => io.stderr.write(s), io.now);
+    return withRetries(
+      out,
+      { ...DEFAULT_RETRY, retries },
+      {
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: io.now,
+        random: Math.random,
+        ...(flags.debug || flags.verbose ? { note } : {}),
+      },
+    );
+  };
   if (!host && bundled) {
     const embedded = await openEmbedded(io.env);
     io.stderr.write(

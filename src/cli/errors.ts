@@ -56,6 +56,8 @@ export class InterruptedError extends Error {
 }
 
 export function exitCodeFor(err: unknown): number {
+  // A batch has already reported each failure; it carries the worst line's code.
+  if (err instanceof Error && err.name === "BatchFailed") return (err as Error & { code: number }).code;
   if (err instanceof UsageError) return EXIT.usage;
   if (err instanceof ConfigError || err instanceof SpecError || err instanceof RefError) return EXIT.config;
   if (err instanceof AuthError) return EXIT.auth;

@@ -9,7 +9,7 @@ export interface FlagSpec {
   type: "string" | "boolean";
   arg?: string;
   alias?: string;
-  group: "Operations" | "Connection" | "Authentication" | "Output" | "General";
+  group: "Operations" | "Connection" | "Authentication" | "Output" | "Scripting" | "General";
   desc: string;
 }
 
@@ -162,11 +162,96 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: "output",
     type: "string",
-    arg: "json|table",
+    arg: "json|ndjson|yaml|table|csv|raw",
     alias: "o",
     group: "Output",
     desc: "output format (default json)",
   },
+  {
+    name: "query",
+    type: "string",
+    arg: "JMESPATH",
+    group: "Output",
+    desc: "JMESPath applied to the response (to each item with --all)",
+  },
+  {
+    name: "columns",
+    type: "string",
+    arg: "a,b.c",
+    group: "Output",
+    desc: "columns for table and csv (dot paths allowed)",
+  },
+  { name: "all", type: "boolean", group: "Scripting", desc: "follow every page and stream every item" },
+  {
+    name: "max-items",
+    type: "string",
+    arg: "N",
+    group: "Scripting",
+    desc: "with --all, stop after N items and print a resume token",
+  },
+  {
+    name: "resume",
+    type: "string",
+    arg: "TOKEN",
+    group: "Scripting",
+    desc: "with --all, carry on where --max-items stopped",
+  },
+  {
+    name: "paginate",
+    type: "string",
+    arg: "start-index|offset|page|cursor|link",
+    group: "Scripting",
+    desc: "force the paging strategy",
+  },
+  { name: "page-size", type: "string", arg: "N", group: "Scripting", desc: "items per page for --all" },
+  {
+    name: "batch",
+    type: "string",
+    arg: "FILE|-",
+    group: "Scripting",
+    desc: "run NDJSON lines of operations; one result line each",
+  },
+  {
+    name: "concurrency",
+    type: "string",
+    arg: "N",
+    group: "Scripting",
+    desc: "requests in flight for --batch (default 8)",
+  },
+  {
+    name: "curl",
+    type: "boolean",
+    group: "Scripting",
+    desc: "print the equivalent curl command and send nothing",
+  },
+  {
+    name: "show-token",
+    type: "boolean",
+    group: "Scripting",
+    desc: "with --curl, put the real token in the command",
+  },
+  {
+    name: "retries",
+    type: "string",
+    arg: "N",
+    group: "Connection",
+    desc: "retries of idempotent requests on 408/429/502/503/504 and network errors (default 2)",
+  },
+  {
+    name: "timeout",
+    type: "string",
+    arg: "SECONDS",
+    group: "Connection",
+    desc: "per-request timeout (default 60)",
+  },
+  {
+    name: "verbose",
+    type: "boolean",
+    alias: "v",
+    group: "Output",
+    desc: "request line, status and time on stderr",
+  },
+
   {
     name: "debug",
     type: "boolean",

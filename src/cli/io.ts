@@ -15,6 +15,8 @@ export interface CliIO {
   readFile(path: string): string;
   readBytes(path: string): Uint8Array;
   now(): number;
+  /** Replaces the default Ctrl-C behaviour (print, exit 130) with a graceful stop. */
+  onInterrupt?(handler: () => void): void;
   /** Network transport factory (node:http by default). */
   transport?: LiteFetch;
 }

@@ -61,6 +61,8 @@ async function withServer(
       const op = flags["operation-id"] ? findOperation(model, String(flags["operation-id"])) : undefined;
       return printToken(await auth.forPrinting(op), flags, io);
     }
+    if (flags.batch !== undefined)
+      return await (await import("./batch.js")).runBatch(model, flags, io, conn, auth);
     return await runOperation(model, flags, io, conn, auth);
   } finally {
     conn.close();
@@ -93,7 +95,8 @@ async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
     return;
   }
   if (flags.schema !== undefined || flags["schema-sample"]) return schemaCommand(model, flags, io);
-  if (flags["operation-id"]) return withServer(model, bundled, flags, io, profile);
+  if (flags["operation-id"] || flags.batch !== undefined)
+    return withServer(model, bundled, flags, io, profile);
   throw new UsageError("nothing to do: give --info, --operation-id or --schema (opcli --help)");
 }
 
@@ -137,7 +140,8 @@ export async function runCli(io: CliIO): Promise<number> {
     const code = exitCodeFor(err);
     const e = err as Error;
     const message = (e?.message ?? String(err)).split("\n")[0];
-    io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
+    if (message)
+      io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
     return code;
   }
@@ -148,7 +152,22 @@ export function processIO(): CliIO {
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
   });
+  let interrupt: (() => void) | undefined;
+  process.on("SIGINT", () => {
+    if (interrupt) {
+      // A second Ctrl-C does not wait for the graceful stop.
+      const h = interrupt;
+      interrupt = undefined;
+      h();
+      return;
+    }
+    process.stderr.write("opcli: interrupted\n");
+    process.exit(130);
+  });
   return {
+    onInterrupt: (h) => {
+      interrupt = h;
+    },
     argv: process.argv.slice(2),
     env: process.env,
     stdout: { write: (s) => void process.stdout.write(s), isTTY: process.stdout.isTTY === true },

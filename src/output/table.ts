@@ -1,19 +1,5 @@
 import type { OutStream } from "../cli/io.js";
-
-function rowsOf(value: unknown): Record<string, unknown>[] | undefined {
-  if (Array.isArray(value))
-    return value.every((v) => typeof v === "object" && v !== null)
-      ? (value as Record<string, unknown>[])
-      : undefined;
-  if (typeof value === "object" && value !== null) {
-    const v = value as Record<string, unknown>;
-    // Paged results (Janssen's entries, and the usual items/data/results) show their items.
-    for (const key of ["entries", "items", "data", "results"])
-      if (Array.isArray(v[key])) return rowsOf(v[key]);
-    return [v];
-  }
-  return undefined;
-}
+import { itemsOf, pick } from "./items.js";
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -26,18 +12,26 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-/** Arrays of objects and paged results as a cli-table3 table; anything else falls back to JSON. */
-export async function printTable(value: unknown, out: OutStream): Promise<boolean> {
-  const rows = rowsOf(value);
-  if (!rows) return false;
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+/** Rows of objects as a cli-table3 table; columns given, or every key seen. */
+export async function renderTable(rows: unknown[], out: OutStream, columns?: string[]): Promise<void> {
+  const objects = rows.map((r) =>
+    typeof r === "object" && r !== null ? (r as Record<string, unknown>) : { value: r },
+  );
+  const cols = columns?.length ? columns : [...new Set(objects.flatMap((r) => Object.keys(r)))];
   const { default: Table } = await import("cli-table3");
   const table = new Table({
-    head: columns,
+    head: cols,
     style: { head: out.isTTY ? ["cyan"] : [], border: out.isTTY ? ["grey"] : [] },
   });
-  for (const r of rows) table.push(columns.map((c) => cell(r[c])));
+  for (const r of objects) table.push(cols.map((c) => cell(pick(r, c))));
   out.write(`${table.toString()}\n`);
+}
+
+/** Arrays of objects and paged results as a table; anything else falls back to JSON. */
+export async function printTable(value: unknown, out: OutStream, columns?: string[]): Promise<boolean> {
+  const rows = itemsOf(value) ?? (typeof value === "object" && value !== null ? [value] : undefined);
+  if (!rows?.every((r) => typeof r === "object" && r !== null)) return false;
+  await renderTable(rows, out, columns);
   if (typeof value === "object" && value !== null && "totalEntriesCount" in value) {
     const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
     out.write(`${v.entriesCount ?? rows.length} of ${v.totalEntriesCount} (from ${v.start ?? 0})\n`);

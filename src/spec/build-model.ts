@@ -120,6 +120,30 @@ function toBody(
   };
 }
 
+/** The JSON schema of the first 2xx (or default) response, if there is one. */
+function responseSchemaOf(
+  ctx: RefContext,
+  raw: unknown,
+  base: string,
+  root: string,
+): { responseSchema?: unknown } {
+  if (typeof raw !== "object" || raw === null) return {};
+  const codes = Object.keys(raw)
+    .filter((c) => /^2(\d\d|XX)$/i.test(c))
+    .sort();
+  const code = codes[0] ?? ("default" in raw ? "default" : undefined);
+  if (!code) return {};
+  try {
+    const { node, base: b } = deref(ctx, (raw as Doc)[code], base);
+    const content = ((node as Doc).content ?? {}) as Record<string, Doc>;
+    const type = Object.keys(content).find((t) => /[/+]json\b/.test(t));
+    const schema = type ? content[type]?.schema : undefined;
+    return schema === undefined ? {} : { responseSchema: inlineExternal(ctx, schema, b, root) };
+  } catch {
+    return {};
+  }
+}
+
 function toSecurity(raw: unknown): SecurityAlternative[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   return raw.map((alt: Record<string, string[]>) =>
@@ -200,6 +224,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         description: str(op.description),
         params: mergeParams(ctx, item.parameters, op.parameters, base, warn),
         ...(body ? { body } : {}),
+        ...responseSchemaOf(ctx, op.responses, base, root),
         security: toSecurity(op.security) ?? globalSecurity,
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
       });

@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 1;
+export const MODEL_FORMAT = 2;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -50,6 +50,8 @@ export interface OperationModel {
   description: string;
   params: ParamModel[];
   body?: BodyModel;
+  /** Schema of the success response's JSON body, with local $refs kept (for columns and paging). */
+  responseSchema?: unknown;
   /** Alternatives; an empty list means no authentication. */
   security: SecurityAlternative[];
   /** Server URLs for this operation (operation, path or document level, variables filled). */

@@ -94,6 +94,16 @@ function convertOperation(op: Doc, globalConsumes: string[]): Doc {
   };
   delete out.consumes;
   delete out.produces;
+  if (typeof op.responses === "object" && op.responses !== null) {
+    out.responses = Object.fromEntries(
+      Object.entries(op.responses as Record<string, Doc>).map(([code, r]) => [
+        code,
+        r && typeof r === "object" && r.schema !== undefined && !r.$ref
+          ? { description: r.description ?? "", content: { "application/json": { schema: r.schema } } }
+          : r,
+      ]),
+    );
+  }
   if (body) {
     const types = consumes.length ? consumes : ["application/json"];
     out.requestBody = {

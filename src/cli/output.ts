@@ -1,0 +1,95 @@
+import type { LiteResponse } from "../http/lite.js";
+import { itemsOf } from "../output/items.js";
+import { printJson } from "../output/json.js";
+import { createWriter, FORMATS, type Format, type ItemWriter } from "../output/writers.js";
+import type { ApiModel, OperationModel } from "../spec/model.js";
+import { UsageError } from "./errors.js";
+import type { ParsedFlags } from "./flags.js";
+import type { CliIO } from "./io.js";
+
+export interface OutputPlan {
+  format: Format;
+  query?: (value: unknown) => unknown;
+  columns?: string[];
+}
+
+/** --output, --query (JMESPath) and --columns, checked before anything is sent. */
+export async function outputPlan(
+  flags: ParsedFlags,
+  model: ApiModel,
+  op: OperationModel,
+): Promise<OutputPlan> {
+  const format = ((flags.output as string | undefined) ?? "json") as Format;
+  if (!FORMATS.includes(format))
+    throw new UsageError(`--output must be one of ${FORMATS.join(", ")}, not "${format}"`);
+  const plan: OutputPlan = { format };
+  const expr = flags.query as string | undefined;
+  if (expr) {
+    const mod = (await import(
+      "@jmespath-community/jmespath"
+    )) as typeof import("@jmespath-community/jmespath") & {
+      default?: typeof import("@jmespath-community/jmespath");
+    };
+    const jp = mod.default ?? mod;
+    let ast: ReturnType<typeof jp.compile>;
+    try {
+      ast = jp.compile(expr);
+    } catch (err) {
+      throw new UsageError(`--query: ${(err as Error).message}`);
+    }
+    plan.query = (v) => jp.TreeInterpreter.search(ast, v as Parameters<typeof jp.search>[0]);
+  }
+  if (flags.columns)
+    plan.columns = String(flags.columns)
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
+  else if ((format === "table" || format === "csv") && op.responseSchema && !expr) {
+    const { columnsFromSchema } = await import("../spec/schema-columns.js");
+    const cols = columnsFromSchema(model.schemas, op.responseSchema);
+    if (cols) plan.columns = cols;
+  }
+  return plan;
+}
+
+export function writerFor(plan: OutputPlan, io: CliIO): Promise<ItemWriter> {
+  return createWriter(plan.format, io.stdout, {
+    env: io.env,
+    ...(plan.columns ? { columns: plan.columns } : {}),
+  });
+}
+
+/** One response: JSON is queried and formatted; anything else is printed as it came. */
+export async function printResponse(res: LiteResponse, plan: OutputPlan, io: CliIO): Promise<void> {
+  const text = await res.text();
+  if (text === "") return;
+  const type = res.headers.get("content-type") ?? "";
+  let value: unknown;
+  try {
+    value = /json/i.test(type) || /^[[{"]/.test(text.trimStart()) ? JSON.parse(text) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined) {
+    io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    return;
+  }
+  if (plan.query) value = plan.query(value);
+  if (plan.format === "json") return printJson(value, io.stdout, io.env);
+  const writer = await writerFor(plan, io);
+  // Lists (and paged results) become one item per row/line; anything else is one item.
+  const items = plan.format === "yaml" ? undefined : itemsOf(value);
+  if (plan.format === "yaml" && !Array.isArray(value)) {
+    const { dump } = (await import("js-yaml")) as typeof import("js-yaml");
+    io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
+    return;
+  }
+  for (const item of items ?? [value]) writer.item(item);
+  await writer.end();
+  if (plan.format === "table" && value && typeof value === "object" && "totalEntriesCount" in value) {
+    const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
+    io.stdout.write(
+      `${v.entriesCount ?? items?.length ?? 1} of ${v.totalEntriesCount} (from ${v.start ?? 0})\n`,
+    );
+  }
+}

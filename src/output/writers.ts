@@ -1,0 +1,93 @@
+import type { OutStream } from "../cli/io.js";
+import { pick } from "./items.js";
+
+// Output writers: each takes items one at a time, so --all streams in flat memory
+// (table output alone buffers, since column widths need every row).
+
+export const FORMATS = ["json", "ndjson", "yaml", "table", "csv", "raw"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface ItemWriter {
+  item(value: unknown): void;
+  end(): Promise<void>;
+}
+
+export interface WriterOptions {
+  columns?: string[];
+  env: Record<string, string | undefined>;
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  const s = typeof v === "object" ? JSON.stringify(v) : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function columnsFor(value: unknown, given: string[] | undefined): string[] {
+  if (given?.length) return given;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return Object.keys(value);
+  return ["value"];
+}
+
+function cellValue(item: unknown, col: string): unknown {
+  return typeof item === "object" && item !== null ? pick(item, col) : col === "value" ? item : undefined;
+}
+
+type YamlDump = (v: unknown) => string;
+async function yamlDump(): Promise<YamlDump> {
+  const mod = (await import("js-yaml")) as typeof import("js-yaml") & { default?: typeof import("js-yaml") };
+  const y = mod.default ?? mod;
+  return (v) => y.dump(v, { lineWidth: -1, noRefs: true });
+}
+
+export async function createWriter(format: Format, out: OutStream, opts: WriterOptions): Promise<ItemWriter> {
+  switch (format) {
+    case "ndjson":
+      return { item: (v) => out.write(`${JSON.stringify(v)}\n`), end: async () => {} };
+    case "raw":
+      return {
+        item: (v) => out.write(`${typeof v === "string" ? v : JSON.stringify(v)}\n`),
+        end: async () => {},
+      };
+    case "yaml": {
+      const dump = await yamlDump();
+      return { item: (v) => out.write(dump([v])), end: async () => {} };
+    }
+    case "csv": {
+      let cols: string[] | undefined;
+      return {
+        item: (v) => {
+          if (!cols) {
+            cols = columnsFor(v, opts.columns);
+            out.write(`${cols.map(csvCell).join(",")}\n`);
+          }
+          out.write(`${cols.map((c) => csvCell(cellValue(v, c))).join(",")}\n`);
+        },
+        end: async () => {},
+      };
+    }
+    case "table": {
+      const rows: unknown[] = [];
+      return {
+        item: (v) => rows.push(v),
+        end: async () => {
+          const { renderTable } = await import("./table.js");
+          await renderTable(rows, out, opts.columns);
+        },
+      };
+    }
+    default: {
+      let n = 0;
+      const pretty = out.isTTY;
+      return {
+        item: (v) => {
+          const text = pretty ? JSON.stringify(v, null, 2).replace(/\n/g, "\n  ") : JSON.stringify(v);
+          out.write(`${n++ === 0 ? "[\n" : ",\n"}${pretty ? "  " : ""}${text}`);
+        },
+        end: async () => {
+          out.write(n === 0 ? "[]\n" : "\n]\n");
+        },
+      };
+    }
+  }
+}
