@@ -194,7 +194,10 @@ function summarise(outcomes: Outcome[], total: number, interrupted: boolean, io:
     const k = f.status ? `HTTP ${f.status}` : "error";
     byStatus.set(k, (byStatus.get(k) ?? 0) + 1);
   }
-  const detail = [...byStatus].map(([k, n]) => `${k}: ${n}`).join(", ");
+  const detail = [...byStatus]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(", ");
   const notStarted = total - outcomes.length;
   io.stderr.write(
     `opcli: batch: ${outcomes.length - failed.length} ok, ${failed.length} failed${detail ? ` (${detail})` : ""}${interrupted ? `; interrupted, ${notStarted} not started` : ""}\n`,

@@ -43,6 +43,9 @@ export function runOpcli(
     });
     let stdout = "";
     let stderr = "";
+    // Decode as a stream: a chunk boundary may split a multi-byte character.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => {
       stdout += d;
     });

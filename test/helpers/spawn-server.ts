@@ -32,6 +32,8 @@ export async function startServer(
   const proc = spawn(process.execPath, [SERVER_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
+  proc.stdout!.setEncoding("utf8");
+  proc.stderr!.setEncoding("utf8");
   proc.stderr!.on("data", (d) => {
     stderr += d;
   });
