@@ -3,6 +3,8 @@ import type { LiteFetch } from "../http/lite.js";
 export interface OutStream {
   write(s: string): void;
   isTTY: boolean;
+  /** Resolves once buffered output has drained (backpressure for long streams). */
+  drained?(): Promise<void>;
 }
 
 /** Everything the CLI touches outside itself, injected so tests never patch globals. */

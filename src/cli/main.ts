@@ -170,7 +170,14 @@ export function processIO(): CliIO {
     },
     argv: process.argv.slice(2),
     env: process.env,
-    stdout: { write: (s) => void process.stdout.write(s), isTTY: process.stdout.isTTY === true },
+    stdout: {
+      write: (s) => void process.stdout.write(s),
+      isTTY: process.stdout.isTTY === true,
+      drained: () =>
+        process.stdout.writableNeedDrain
+          ? new Promise<void>((r) => process.stdout.once("drain", () => r()))
+          : Promise.resolve(),
+    },
     stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
     readStdin: async () => {
       const chunks: Buffer[] = [];

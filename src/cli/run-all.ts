@@ -113,6 +113,8 @@ export async function runAll(ctx: AllContext): Promise<void> {
       );
       return;
     }
+    // Wait for a slow reader before fetching more, so memory stays flat.
+    await io.stdout.drained?.();
     if (progress)
       io.stderr.write(`\r\u001b[Kfetched ${count}${typeof total === "number" ? ` of ${total}` : ""} items`);
     req = next;
