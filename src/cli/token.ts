@@ -133,16 +133,69 @@ export class Authenticator {
     };
   }
 
-  /** A token for these scopes: cached, refreshed, or fetched (client credentials or device flow). */
   get fetch() {
     return this.ctx.conn.fetch;
   }
 
+  /** A brand-new token: client credentials, or the device flow when a person must sign in. */
+  private async newToken(
+    ep: Discovery & { token_endpoint: string },
+    creds: ClientCredentials,
+    scopes: string[],
+    person: boolean,
+    device: boolean,
+  ): Promise<StoredToken> {
+    const { io, conn } = this.ctx;
+    const tokenUrl = ep.token_endpoint;
+    if (!person) {
+      const result = await clientCredentialsGrant(conn.fetch, tokenUrl, creds, scopes, { now: io.now });
+      return this.stored(result, tokenUrl, creds.clientId, scopes, "client_credentials");
+    }
+    // A flow that needs a person fails fast when nobody is at a terminal (unless asked for).
+    if (!device && !io.stderr.isTTY) {
+      throw new AuthError(
+        "signing in needs a person at a terminal: run opcli auth login --device, or give --client-secret",
+      );
+    }
+    if (!ep.device_authorization_endpoint)
+      throw new ConfigError("the server publishes no device_authorization_endpoint");
+    const result = await deviceFlow(
+      conn.fetch,
+      { deviceAuthorizationUrl: ep.device_authorization_endpoint, tokenUrl },
+      creds,
+      scopes,
+      {
+        tell: (line) => io.stderr.write(`opcli: ${line}\n`),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: io.now,
+      },
+    );
+    return this.stored(result, tokenUrl, creds.clientId, scopes, "device_code");
+  }
+
+  private async refreshed(
+    tokenUrl: string,
+    creds: ClientCredentials,
+    scopes: string[],
+    refreshToken: string,
+  ): Promise<StoredToken> {
+    try {
+      const result = await refreshTokenGrant(this.ctx.conn.fetch, tokenUrl, creds, refreshToken, {
+        now: this.ctx.io.now,
+      });
+      return this.stored(result, tokenUrl, creds.clientId, scopes, "device_code");
+    } catch (err) {
+      if (err instanceof TokenError && err.oauthError === "invalid_grant")
+        throw new InvalidGrant(err.message);
+      throw err;
+    }
+  }
+
+  /** A token for these scopes: cached, refreshed, or fetched (client credentials or device flow). */
   async obtain(
     scopes: string[],
     opts: { op?: OperationModel; rejected?: string; device?: boolean; force?: boolean } = {},
   ): Promise<IssuedToken> {
-    const { io, conn } = this.ctx;
     const creds = await this.credentials();
     if (!creds) {
       throw new AuthError(
@@ -152,59 +205,13 @@ export class Authenticator {
     const person = opts.device === true || creds.clientSecret === undefined;
     const ep = await this.endpoints(opts.op, person);
     const tokenUrl = ep.token_endpoint;
-    const fetchNew = async (): Promise<StoredToken> => {
-      if (!person) {
-        return this.stored(
-          await clientCredentialsGrant(conn.fetch, tokenUrl, creds, scopes, { now: io.now }),
-          tokenUrl,
-          creds.clientId,
-          scopes,
-          "client_credentials",
-        );
-      }
-      // A flow that needs a person fails fast when nobody is at a terminal (unless asked for).
-      if (!opts.device && !io.stderr.isTTY) {
-        throw new AuthError(
-          "signing in needs a person at a terminal: run opcli auth login --device, or give --client-secret",
-        );
-      }
-      if (!ep.device_authorization_endpoint)
-        throw new ConfigError("the server publishes no device_authorization_endpoint");
-      const result = await deviceFlow(
-        conn.fetch,
-        { deviceAuthorizationUrl: ep.device_authorization_endpoint, tokenUrl },
-        creds,
-        scopes,
-        {
-          tell: (line) => io.stderr.write(`opcli: ${line}\n`),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          now: io.now,
-        },
-      );
-      return this.stored(result, tokenUrl, creds.clientId, scopes, "device_code");
-    };
-    const refresh = async (refreshToken: string): Promise<StoredToken> => {
-      try {
-        return this.stored(
-          await refreshTokenGrant(conn.fetch, tokenUrl, creds, refreshToken, { now: io.now }),
-          tokenUrl,
-          creds.clientId,
-          scopes,
-          "device_code",
-        );
-      } catch (err) {
-        if (err instanceof TokenError && err.oauthError === "invalid_grant")
-          throw new InvalidGrant(err.message);
-        throw err;
-      }
-    };
     try {
       const { token, source } = await this.cache.token({
         tokenUrl,
         clientId: creds.clientId,
         scopes,
-        fetchNew,
-        refresh,
+        fetchNew: () => this.newToken(ep, creds, scopes, person, opts.device === true),
+        refresh: (rt) => this.refreshed(tokenUrl, creds, scopes, rt),
         ...(opts.rejected ? { rejected: opts.rejected } : {}),
         ...(opts.force ? { force: true } : {}),
       });
