@@ -49,7 +49,8 @@ beforeAll(async () => {
         body: JSON.stringify({ items: slice((num("page", 1) - 1) * num("per_page", 5), num("per_page", 5)) }),
       };
     const p = num("p", 0);
-    const next = (p + 1) * 4 < ITEMS.length ? { link: `</link?p=${p + 1}>; rel="next"` } : {};
+    const next: Record<string, string> =
+      (p + 1) * 4 < ITEMS.length ? { link: `</link?p=${p + 1}>; rel="next"` } : {};
     return { status: 200, body: JSON.stringify(slice(p * 4, 4)), headers: next };
   };
 });
