@@ -54,12 +54,13 @@ export async function loadSpec(spec: string | undefined, io: CliIO): Promise<Loa
     ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: cacheDir(io.env) }),
     onWarning: (w: string) => io.stderr.write(`opcli: warning: ${w}\n`),
   };
-  // The loader (hashing, YAML, $ref resolution) is only needed for documents other than the bundled one.
-  const { loadModel, loadModelByStat } = await import("../spec/load.js");
   if (!/^https?:\/\//i.test(spec)) {
+    const { loadModelByStat } = await import("../spec/model-cache.js");
     const warm = loadModelByStat(resolve(spec), opts);
     if (warm) return { model: warm, bundled: false };
   }
+  // The loader (hashing, YAML, $ref resolution) is needed only when the cache cannot answer.
+  const { loadModel } = await import("../spec/load.js");
   const { text, location } = await readSpecText(spec, io);
   const model = await loadModel(text, location, opts);
   return { model, bundled: false };

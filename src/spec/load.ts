@@ -1,29 +1,21 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
+import {
+  type CacheEntry,
+  type Hash,
+  type LoadOptions,
+  readCache,
+  recordStat,
+  writeCache,
+} from "./model-cache.js";
 import type { Doc, RefContext } from "./refs.js";
 import { isSwagger2, swagger2ToOpenApi3 } from "./swagger2.js";
 
+export { loadModelByStat } from "./model-cache.js";
+export type { LoadOptions };
 export { SpecError };
-
-export interface LoadOptions {
-  /** Told about clashes and unresolvable references, once: when the model is compiled. */
-  onWarning?: (message: string) => void;
-  /** Directory for compiled models; none disables the cache. */
-  cacheDir?: string;
-  /** Part of the cache key, so a new opcli never reads an old model. */
-  toolVersion: string;
-}
-
-interface CacheEntry {
-  key: string;
-  /** Other files the document pulled in through $ref, with their hashes. */
-  deps: { path: string; sha256: string }[];
-  model: ApiModel;
-}
-
-type Hash = (text: string) => string;
 
 /** node:crypto is loaded only when something must be hashed (its import costs start-up time). */
 async function hasher(): Promise<Hash> {
@@ -54,73 +46,6 @@ export async function parseDocument(text: string, location: string): Promise<Doc
   }
 }
 
-function readCache(file: string, sha256: Hash | undefined): CacheEntry | undefined {
-  try {
-    const entry = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    // Documents with $refs to other files: those files must be unchanged too (needs the hasher).
-    if (entry.deps.length > 0 && !sha256) return undefined;
-    for (const dep of entry.deps)
-      if (sha256!(readFileSync(dep.path, "utf8")) !== dep.sha256) return undefined;
-    return entry.model.format === MODEL_FORMAT ? entry : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(file: string, entry: CacheEntry): void {
-  try {
-    mkdirSync(join(file, ".."), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, file);
-  } catch {
-    // A cache that cannot be written only costs speed.
-  }
-}
-
-interface StatEntry {
-  mtimeMs: number;
-  size: number;
-  key: string;
-}
-
-const statFile = (cacheDir: string, path: string) =>
-  join(cacheDir, `stat-${path.replace(/[^A-Za-z0-9.-]/g, "_").slice(-180)}.json`);
-
-/**
- * Warm start for a local file: if its size and mtime are those recorded with a compiled model,
- * the model is read by its content key without reading (or hashing) the document itself.
- */
-export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | undefined {
-  if (!opts.cacheDir) return undefined;
-  try {
-    const st = statSync(path);
-    const entry = JSON.parse(readFileSync(statFile(opts.cacheDir, path), "utf8")) as StatEntry;
-    if (
-      entry.mtimeMs !== st.mtimeMs ||
-      entry.size !== st.size ||
-      !entry.key.endsWith(`-${MODEL_FORMAT}-${opts.toolVersion}`)
-    ) {
-      return undefined;
-    }
-    const hit = readCache(join(opts.cacheDir, `${entry.key}.json`), undefined);
-    return hit && { ...hit.model, source: path };
-  } catch {
-    return undefined;
-  }
-}
-
-function recordStat(cacheDir: string, path: string, key: string): void {
-  try {
-    const st = statSync(path);
-    const tmp = `${statFile(cacheDir, path)}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ mtimeMs: st.mtimeMs, size: st.size, key } satisfies StatEntry));
-    renameSync(tmp, statFile(cacheDir, path));
-  } catch {
-    // Only a shortcut: without it the next start hashes the document.
-  }
-}
-
 /** Loads a document's text into the model, through the compiled-model cache when possible. */
 export async function loadModel(text: string, location: string, opts: LoadOptions): Promise<ApiModel> {
   const sha256 = await hasher();
@@ -130,7 +55,10 @@ export async function loadModel(text: string, location: string, opts: LoadOption
   if (cacheFile && isFile) recordStat(opts.cacheDir!, location, key);
   if (cacheFile) {
     const hit = readCache(cacheFile, sha256);
-    if (hit) return { ...hit.model, source: location };
+    if (hit) {
+      hit.model.source = location;
+      return hit.model;
+    }
   }
   const parsed = await parseDocument(text, location);
   const root = isSwagger2(parsed) ? swagger2ToOpenApi3(parsed) : parsed;

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type ApiModel, MODEL_FORMAT } from "./model.js";
+
+// The compiled-model cache. Only this module (fs, no parser) is loaded on a warm start; a
+// model's component schemas sit in a file of their own, read only when something needs them.
+
+export interface LoadOptions {
+  /** Told about clashes and unresolvable references, once: when the model is compiled. */
+  onWarning?: (message: string) => void;
+  /** Directory for compiled models; none disables the cache. */
+  cacheDir?: string;
+  /** Part of the cache key, so a new opcli never reads an old model. */
+  toolVersion: string;
+}
+
+export interface CacheEntry {
+  key: string;
+  /** Other files the document pulled in through $ref, with their hashes. */
+  deps: { path: string; sha256: string }[];
+  model: ApiModel;
+}
+
+export type Hash = (text: string) => string;
+
+const schemasFile = (file: string) => file.replace(/\.json$/, ".schemas.json");
+
+/** The model with `schemas` read from its own file on first use. */
+function withLazySchemas(model: Omit<ApiModel, "schemas">, file: string): ApiModel {
+  let schemas: Record<string, unknown> | undefined;
+  return Object.defineProperty(model, "schemas", {
+    enumerable: true,
+    get: () => {
+      schemas ??= JSON.parse(readFileSync(schemasFile(file), "utf8")) as Record<string, unknown>;
+      return schemas;
+    },
+  }) as ApiModel;
+}
+
+export function readCache(file: string, sha256: Hash | undefined): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
+    // Documents with $refs to other files: those files must be unchanged too (needs the hasher).
+    if (entry.deps.length > 0 && !sha256) return undefined;
+    for (const dep of entry.deps)
+      if (sha256!(readFileSync(dep.path, "utf8")) !== dep.sha256) return undefined;
+    if (entry.model.format !== MODEL_FORMAT) return undefined;
+    return { ...entry, model: withLazySchemas(entry.model, file) };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export function writeCache(file: string, entry: CacheEntry): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const { schemas, ...rest } = entry.model;
+    // Schemas first: a reader that finds the model also finds its schemas.
+    writeAtomic(schemasFile(file), JSON.stringify(schemas));
+    writeAtomic(file, JSON.stringify({ ...entry, model: rest }));
+  } catch {
+    // A cache that cannot be written only costs speed.
+  }
+}
+
+interface StatEntry {
+  mtimeMs: number;
+  size: number;
+  key: string;
+}
+
+const statFile = (cacheDir: string, path: string) =>
+  join(cacheDir, `stat-${path.replace(/[^A-Za-z0-9.-]/g, "_").slice(-180)}.json`);
+
+/**
+ * Warm start for a local file: if its size and mtime are those recorded with a compiled model,
+ * the model is read by its content key without reading (or hashing) the document itself.
+ */
+export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | undefined {
+  if (!opts.cacheDir) return undefined;
+  try {
+    const st = statSync(path);
+    const entry = JSON.parse(readFileSync(statFile(opts.cacheDir, path), "utf8")) as StatEntry;
+    if (
+      entry.mtimeMs !== st.mtimeMs ||
+      entry.size !== st.size ||
+      !entry.key.endsWith(`-${MODEL_FORMAT}-${opts.toolVersion}`)
+    ) {
+      return undefined;
+    }
+    const hit = readCache(join(opts.cacheDir, `${entry.key}.json`), undefined);
+    if (!hit) return undefined;
+    hit.model.source = path;
+    return hit.model;
+  } catch {
+    return undefined;
+  }
+}
+
+export function recordStat(cacheDir: string, path: string, key: string): void {
+  try {
+    const st = statSync(path);
+    mkdirSync(cacheDir, { recursive: true });
+    writeAtomic(
+      statFile(cacheDir, path),
+      JSON.stringify({ mtimeMs: st.mtimeMs, size: st.size, key } satisfies StatEntry),
+    );
+  } catch {
+    // Only a shortcut: without it the next start hashes the document.
+  }
+}
