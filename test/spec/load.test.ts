@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModel } from "../../src/spec/load.js";
+import { loadModel, loadModelByStat } from "../../src/spec/load.js";
 import { deriveOperationId, disambiguate } from "../../src/spec/operation-names.js";
 
 const opts = { toolVersion: "test" };
@@ -70,6 +70,26 @@ paths:
       required: ["id"],
       properties: { id: { type: "integer" }, name: { type: "string", enum: ["master", "other"] } },
     });
+  });
+
+  it("a warm start finds the model by the file's size and mtime, with schemas read on demand", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "opcli-warm-"));
+    const file = join(dir, "api.json");
+    const doc = {
+      openapi: "3.1.0",
+      info: { title: "W", version: "1" },
+      paths: { "/a": { get: { operationId: "a" } } },
+      components: { schemas: { S: { type: "string" } } },
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const cache = { ...opts, cacheDir: join(dir, "cache") };
+    expect(loadModelByStat(file, cache)).toBeUndefined();
+    const cold = await loadModel(JSON.stringify(doc), file, cache);
+    const warm = loadModelByStat(file, cache);
+    expect(warm?.operations).toEqual(cold.operations);
+    expect(warm?.schemas).toEqual({ S: { type: "string" } });
+    writeFileSync(file, JSON.stringify({ ...doc, info: { title: "changed", version: "2" } }));
+    expect(loadModelByStat(file, cache)).toBeUndefined();
   });
 
   it("caches the compiled model by content and reuses it", async () => {
