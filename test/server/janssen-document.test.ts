@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { load as parse } from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminToken,
   loginOverHttp,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import { load as parse } from "js-yaml";
+import { describe, expect, it } from "vitest";
 import { OPERATION_SCOPES } from "../../src/server/oauth/scopes.js";
 import { harness } from "../helpers/server-harness.js";
 import { ROOT } from "../helpers/spawn-server.js";
