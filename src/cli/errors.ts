@@ -1,6 +1,5 @@
 import { NetworkError } from "../http/network-error.js";
-import { SpecError } from "../spec/build-model.js";
-import { RefError } from "../spec/refs.js";
+import { RefError, SpecError } from "../spec/errors.js";
 
 // The one place that maps failures to exit codes; every other module returns or throws the
 // typed errors below and never calls process.exit.

@@ -1,3 +1,4 @@
+import { SpecError } from "./errors.js";
 import {
   type ApiModel,
   type BodyModel,
@@ -14,9 +15,7 @@ import { type Doc, deref, inlineExternal, type RefContext } from "./refs.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
-export class SpecError extends Error {
-  override name = "SpecError";
-}
+export { SpecError };
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";

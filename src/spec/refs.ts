@@ -8,9 +8,9 @@ export interface RefContext {
   load(location: string): Doc;
 }
 
-export class RefError extends Error {
-  override name = "RefError";
-}
+import { RefError } from "./errors.js";
+
+export { RefError };
 
 function unescapePointer(token: string): string {
   return decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
