@@ -1,6 +1,9 @@
-// Bundles the entry points with esbuild (one file per entry, lazily split chunks, native modules
-// external) and compiles the bundled OpenAPI document into dist/bundled-model.json. Fast
-// start-up depends on this: no TypeScript loader and no YAML parsing at run time.
+// Bundles with esbuild and compiles the bundled OpenAPI document into dist/bundled-model.json.
+// Fast start-up depends on this: no TypeScript loader and no YAML parsing at run time.
+// - the CLI is one CommonJS file: Node's ESM loader costs ~7 ms per start for a split ESM build
+//   (measured: --info on the Janssen document 48.1 ms as ESM, 40.6 ms as CJS); the libraries
+//   it imports lazily stay external and load only when a command needs them;
+// - the server (and the library the CLI's embedded default imports) is ESM with split chunks.
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
@@ -24,13 +27,40 @@ const common = {
 await build({
   ...common,
   entryPoints: {
-    opcli: "src/cli/main.ts",
     server: "src/server/main.ts",
     "server-lib": "src/server/index.ts",
   },
   outdir: "dist",
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
+});
+// Lazily imported by the CLI; left out of its bundle.
+const LAZY = [
+  "js-yaml",
+  "ajv",
+  "ajv/*",
+  "@jmespath-community/jmespath",
+  "cli-table3",
+  "chalk",
+  "@napi-rs/keyring",
+];
+/** The embedded default imports the server as the ESM library built above, not a second copy. */
+const serverAsLibrary = {
+  name: "server-as-library",
+  setup(b) {
+    b.onResolve({ filter: /\/server\/index\.js$/ }, () => ({ path: "./server-lib.js", external: true }));
+  },
+};
+await build({
+  ...common,
+  format: "cjs",
+  entryPoints: { opcli: "src/cli/main.ts" },
+  outExtension: { ".js": ".cjs" },
+  outdir: "dist",
+  external: LAZY,
+  plugins: [serverAsLibrary],
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
 await build({
   ...common,
