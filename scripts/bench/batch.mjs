@@ -136,47 +136,37 @@ console.log(
 );
 console.log(`ratio: --batch is ${(loopScaled / batchMs).toFixed(1)}x faster than the loop`);
 
-// 2. --all peak RSS, big vs small
-function peakRss(n) {
+// 2. --all peak RSS, big vs small, at the default page size and with 1,000-item pages
+async function storeWith(n) {
   const dir = mkdtempSync(join(tmpdir(), "opcli-all-"));
   seed(dir, n);
-  return server(dir).then((s) => {
-    const r = spawnSync(
-      "/usr/bin/time",
-      [
-        "-f",
-        "%M %e",
-        process.execPath,
-        opcli,
-        "--operation-id",
-        "search-session",
-        "--all",
-        "--page-size",
-        "1000",
-        "-o",
-        "ndjson",
-      ],
-      {
-        env: s.env,
-        encoding: "utf8",
-        maxBuffer: 1 << 30,
-      },
-    );
-    s.stop();
-    const lines = r.stdout.trim().split("\n").length;
-    const [kb, secs] = r.stderr.trim().split("\n").at(-1).split(" ").map(Number);
-    if (lines !== n) throw new Error(`--all returned ${lines} of ${n}`);
-    return { kb, secs };
-  });
+  return server(dir);
 }
-const small = await peakRss(Number(values.small));
-const big = await peakRss(Number(values.big));
-console.log(
-  `\n--all -o ndjson over ${values.small} sessions:   peak RSS ${(small.kb / 1024).toFixed(1)} MiB (${small.secs} s)`,
-);
-console.log(
-  `--all -o ndjson over ${values.big} sessions: peak RSS ${(big.kb / 1024).toFixed(1)} MiB (${big.secs} s)`,
-);
-console.log(
-  `ratio: ${(big.kb / small.kb).toFixed(2)}x the RSS for ${Number(values.big) / Number(values.small)}x the items`,
-);
+function peakRss(s, n, pageArgs) {
+  const args = [opcli, "--operation-id", "search-session", "--all", "-o", "ndjson", ...pageArgs];
+  const r = spawnSync("/usr/bin/time", ["-f", "%M %e", process.execPath, ...args], {
+    env: s.env,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const lines = r.stdout.trim().split("\n").length;
+  const [kb, secs] = r.stderr.trim().split("\n").at(-1).split(" ").map(Number);
+  if (lines !== n) throw new Error(`--all returned ${lines} of ${n}`);
+  return { kb, secs };
+}
+const [small, big] = [Number(values.small), Number(values.big)];
+const smallStore = await storeWith(small);
+const bigStore = await storeWith(big);
+for (const [label, pageArgs] of [
+  ["default page size", []],
+  ["--page-size 1000", ["--page-size", "1000"]],
+]) {
+  const a = peakRss(smallStore, small, pageArgs);
+  const b = peakRss(bigStore, big, pageArgs);
+  console.log(`\n--all -o ndjson, ${label}:`);
+  console.log(`  ${small} sessions: peak RSS ${(a.kb / 1024).toFixed(1)} MiB (${a.secs} s)`);
+  console.log(`  ${big} sessions: peak RSS ${(b.kb / 1024).toFixed(1)} MiB (${b.secs} s)`);
+  console.log(`  ratio: ${(b.kb / a.kb).toFixed(2)}x the RSS for ${big / small}x the items`);
+}
+smallStore.stop();
+bigStore.stop();

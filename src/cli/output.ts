@@ -2,6 +2,7 @@ import type { LiteResponse } from "../http/lite.js";
 import { itemsOf } from "../output/items.js";
 import { printJson } from "../output/json.js";
 import { createWriter, FORMATS, type Format, type ItemWriter } from "../output/writers.js";
+import { lazyRequire } from "../shared/lazy-require.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { UsageError } from "./errors.js";
 import type { ParsedFlags } from "./flags.js";
@@ -25,11 +26,8 @@ export async function outputPlan(
   const plan: OutputPlan = { format };
   const expr = flags.query as string | undefined;
   if (expr) {
-    const mod = (await import(
-      "@jmespath-community/jmespath"
-    )) as typeof import("@jmespath-community/jmespath") & {
-      default?: typeof import("@jmespath-community/jmespath");
-    };
+    type Jmes = typeof import("@jmespath-community/jmespath");
+    const mod = lazyRequire("@jmespath-community/jmespath") as Jmes & { default?: Jmes };
     const jp = mod.default ?? mod;
     let ast: ReturnType<typeof jp.compile>;
     try {
@@ -80,7 +78,7 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
   // Lists (and paged results) become one item per row/line; anything else is one item.
   const items = plan.format === "yaml" ? undefined : itemsOf(value);
   if (plan.format === "yaml" && !Array.isArray(value)) {
-    const { dump } = (await import("js-yaml")) as typeof import("js-yaml");
+    const { dump } = lazyRequire("js-yaml") as typeof import("js-yaml");
     io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
     return;
   }

@@ -1,3 +1,4 @@
+import { lazyRequire } from "../shared/lazy-require.js";
 import { ConfigError } from "./errors.js";
 
 /** Where a profile's client secret lives: `env:NAME` or `keychain:NAME`. */
@@ -10,7 +11,7 @@ export async function readSecretRef(ref: string, env: Record<string, string | un
     return v;
   }
   if (kind === "keychain") {
-    const m = await import("@napi-rs/keyring");
+    const m = lazyRequire("@napi-rs/keyring") as typeof import("@napi-rs/keyring");
     const mod = ((m as unknown as { default?: typeof m }).default ?? m) as typeof m;
     try {
       const entry = new mod.AsyncEntry("opcli-secret", name, { linux: { store: "secret-service" } });
@@ -28,7 +29,7 @@ export async function readSecretRef(ref: string, env: Record<string, string | un
 }
 
 export async function writeKeychainSecret(name: string, secret: string): Promise<void> {
-  const m = await import("@napi-rs/keyring");
+  const m = lazyRequire("@napi-rs/keyring") as typeof import("@napi-rs/keyring");
   const mod = ((m as unknown as { default?: typeof m }).default ?? m) as typeof m;
   const entry = new mod.AsyncEntry("opcli-secret", name, { linux: { store: "secret-service" } });
   await entry.setPassword(secret, AbortSignal.timeout(3000));

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type Agent, Agent as HttpAgent, request as httpRequest } from "node:http";
+import { lazyRequire } from "../shared/lazy-require.js";
 import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "./lite.js";
 import { NetworkError } from "./network-error.js";
 
@@ -54,7 +55,10 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
     const key = secure ? "https" : "http";
     if (!agents[key]) {
       agents[key] = secure
-        ? new (await import("node:https")).Agent({ keepAlive: true, maxSockets: 64 })
+        ? new (lazyRequire("node:https") as typeof import("node:https")).Agent({
+            keepAlive: true,
+            maxSockets: 64,
+          })
         : new HttpAgent({ keepAlive: true, maxSockets: 64 });
     }
     return agents[key];
@@ -66,7 +70,7 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
     const secure = url.protocol === "https:";
     if (!secure && url.protocol !== "http:")
       throw new NetworkError(`unsupported URL scheme ${url.protocol}`, undefined);
-    const send = secure ? (await import("node:https")).request : httpRequest;
+    const send = secure ? (lazyRequire("node:https") as typeof import("node:https")).request : httpRequest;
     const agent = await agentFor(secure);
     const headers = req.headers.toObject();
     if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));

@@ -1,4 +1,5 @@
 import type { OutStream } from "../cli/io.js";
+import { lazyRequire } from "../shared/lazy-require.js";
 import { itemsOf, pick } from "./items.js";
 
 function cell(v: unknown): string {
@@ -18,7 +19,7 @@ export async function renderTable(rows: unknown[], out: OutStream, columns?: str
     typeof r === "object" && r !== null ? (r as Record<string, unknown>) : { value: r },
   );
   const cols = columns?.length ? columns : [...new Set(objects.flatMap((r) => Object.keys(r)))];
-  const { default: Table } = await import("cli-table3");
+  const Table = lazyRequire("cli-table3") as typeof import("cli-table3");
   const table = new Table({
     head: cols,
     style: { head: out.isTTY ? ["cyan"] : [], border: out.isTTY ? ["grey"] : [] },

@@ -1,4 +1,5 @@
 import type { OutStream } from "../cli/io.js";
+import { lazyRequire } from "../shared/lazy-require.js";
 import { pick } from "./items.js";
 
 // Output writers: each takes items one at a time, so --all streams in flat memory
@@ -35,7 +36,7 @@ function cellValue(item: unknown, col: string): unknown {
 
 type YamlDump = (v: unknown) => string;
 async function yamlDump(): Promise<YamlDump> {
-  const mod = (await import("js-yaml")) as typeof import("js-yaml") & { default?: typeof import("js-yaml") };
+  const mod = lazyRequire("js-yaml") as typeof import("js-yaml") & { default?: typeof import("js-yaml") };
   const y = mod.default ?? mod;
   return (v) => y.dump(v, { lineWidth: -1, noRefs: true });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { lazyRequire } from "../shared/lazy-require.js";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
 import {
@@ -19,7 +20,7 @@ export { SpecError };
 
 /** node:crypto is loaded only when something must be hashed (its import costs start-up time). */
 async function hasher(): Promise<Hash> {
-  const { createHash } = await import("node:crypto");
+  const { createHash } = lazyRequire("node:crypto") as typeof import("node:crypto");
   return (text) => createHash("sha256").update(text).digest("hex");
 }
 
@@ -28,7 +29,7 @@ type YamlLoad = (text: string) => unknown;
 /** js-yaml with the YAML 1.2 core schema (no Date objects), loaded on first need. */
 async function yamlLoader(): Promise<YamlLoad> {
   type JsYaml = typeof import("js-yaml");
-  const mod = (await import("js-yaml")) as JsYaml & { default?: JsYaml };
+  const mod = lazyRequire("js-yaml") as JsYaml & { default?: JsYaml };
   const y = mod.default ?? mod;
   return (text) => y.load(text, { schema: y.CORE_SCHEMA });
 }

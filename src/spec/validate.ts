@@ -1,3 +1,4 @@
+import { lazyRequire } from "../shared/lazy-require.js";
 // --data checked against the operation's body schema before sending (ajv, draft by spec version).
 
 export interface ValidationProblem {
@@ -13,7 +14,7 @@ type AjvLike = {
 
 async function makeAjv(openapi: string): Promise<AjvLike> {
   // 3.1 schemas are JSON Schema 2020-12; 3.0 schemas are draft-04-like with nullable.
-  const mod = openapi.startsWith("3.1") ? await import("ajv/dist/2020.js") : await import("ajv");
+  const mod = lazyRequire(openapi.startsWith("3.1") ? "ajv/dist/2020.js" : "ajv") as object;
   const Ctor = ((mod as { default?: unknown }).default ?? mod) as new (
     opts: object,
   ) => AjvLike & {

@@ -1,3 +1,4 @@
+import { lazyRequire } from "../../shared/lazy-require.js";
 import type { StoredToken } from "../stored-token.js";
 import { StoreError, type TokenStore } from "./types.js";
 
@@ -7,12 +8,10 @@ const TIMEOUT_MS = 3000;
 type AsyncEntryCtor = typeof import("@napi-rs/keyring").AsyncEntry;
 type FindAsync = typeof import("@napi-rs/keyring").findCredentialsAsync;
 
-let lib: Promise<{ AsyncEntry: AsyncEntryCtor; findCredentialsAsync: FindAsync }> | undefined;
-function keyring() {
-  lib ??= import("@napi-rs/keyring").then((m) => {
-    const mod = ((m as unknown as { default?: typeof m }).default ?? m) as typeof m;
-    return { AsyncEntry: mod.AsyncEntry, findCredentialsAsync: mod.findCredentialsAsync };
-  });
+let lib: { AsyncEntry: AsyncEntryCtor; findCredentialsAsync: FindAsync } | undefined;
+/** The native module, loaded on first use (about 11 ms). */
+async function keyring() {
+  lib ??= lazyRequire("@napi-rs/keyring") as { AsyncEntry: AsyncEntryCtor; findCredentialsAsync: FindAsync };
   return lib;
 }
 
