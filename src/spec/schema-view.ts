@@ -79,7 +79,101 @@ export function describeSchema(schemas: Record<string, unknown>, s: unknown, tit
   return `${lines.join("\n")}\n`;
 }
 
-/** A sample value: examples and defaults where given, else a value of the right type. */
+type SampleType = "array" | "object" | "string" | "integer" | "number" | "boolean" | undefined;
+
+function typeOfSchema(schema: Schema): SampleType {
+  const t = Array.isArray(schema.type) ? schema.type.find((x) => x !== "null") : schema.type;
+  if (t) return t as SampleType;
+  if (schema.properties || schema.allOf) return "object";
+  if (schema.items) return "array";
+  return undefined;
+}
+
+/** An example is used only when it has the schema's type (published examples are often strings). */
+function fits(value: unknown, type: SampleType): boolean {
+  switch (type) {
+    case undefined:
+      return true;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return false; // objects are built from their properties, so required ones are all there
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    default:
+      return typeof value === type;
+  }
+}
+
+/** The first variant of a oneOf/anyOf; with a discriminator mapping, its first entry and tag value. */
+function firstVariant(schema: Schema): { schema: unknown; tag?: [string, string] } | undefined {
+  const variants = (schema.oneOf ?? schema.anyOf) as unknown[] | undefined;
+  if (!Array.isArray(variants) || variants.length === 0) return undefined;
+  const d = schema.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined;
+  const first = d?.mapping ? Object.entries(d.mapping)[0] : undefined;
+  if (d?.propertyName && first) return { schema: { $ref: first[1] }, tag: [d.propertyName, first[0]] };
+  return { schema: variants[0] };
+}
+
+/** Strings constrained by a pattern: the first of a few common shapes that matches it. */
+const PATTERN_CANDIDATES = [
+  "string",
+  "1s",
+  "1",
+  "a",
+  "A1",
+  "example",
+  "2024-01-01",
+  "user@example.com",
+  "https://example.com",
+  "00000000-0000-4000-8000-000000000000",
+];
+
+function scalarSample(schema: Schema, type: SampleType): unknown {
+  if (type === "integer" || type === "number") return typeof schema.minimum === "number" ? schema.minimum : 0;
+  if (type === "boolean") return false;
+  const fmt = schema.format;
+  if (fmt === "date-time") return "2024-01-01T00:00:00Z";
+  if (fmt === "date") return "2024-01-01";
+  if (fmt === "email") return "user@example.com";
+  if (fmt === "uri" || fmt === "url") return "https://example.com";
+  if (fmt === "uuid") return "00000000-0000-4000-8000-000000000000";
+  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
+  if (typeof schema.pattern === "string") {
+    try {
+      const re = new RegExp(schema.pattern, "u");
+      const hit = PATTERN_CANDIDATES.find((c) => re.test(c) && c.length >= min);
+      if (hit) return hit;
+    } catch {
+      // an ECMAScript-incompatible pattern: fall through
+    }
+  }
+  return "string".padEnd(min, "x");
+}
+
+function objectSample(
+  schemas: Record<string, unknown>,
+  schema: Schema,
+  depth: number,
+  seen: Set<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of properties(schemas, schema, new Set())) out[k] = sampleOf(schemas, v, depth + 1, seen);
+  // Required names the schema never defines still have to be there.
+  const required = [
+    schema,
+    ...((Array.isArray(schema.allOf) ? schema.allOf : []) as unknown[]).map(
+      (p) => resolve(schemas, p).schema,
+    ),
+  ];
+  for (const part of required)
+    for (const r of (part.required ?? []) as string[]) if (!(r in out)) out[r] = "string";
+  return out;
+}
+
+/** A sample value: examples and defaults where they fit, else a value of the right type. */
 export function sampleOf(
   schemas: Record<string, unknown>,
   s: unknown,
@@ -87,35 +181,28 @@ export function sampleOf(
   seen = new Set<string>(),
 ): unknown {
   const { schema, name } = resolve(schemas, s);
-  if (depth > 8 || (name && seen.has(name))) return {};
+  const type = typeOfSchema(schema);
+  // A cycle (or great depth) ends in the smallest value of the right type.
+  if (depth > 8 || (name && seen.has(name)))
+    return type === "array" ? [] : type === "object" || !type ? {} : scalarSample(schema, type);
   const next = name ? new Set([...seen, name]) : seen;
-  if (schema.example !== undefined) return schema.example;
-  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
-  if (schema.default !== undefined) return schema.default;
-  if (schema.const !== undefined) return schema.const;
+  const given = [
+    schema.const,
+    schema.example,
+    ...(Array.isArray(schema.examples) ? schema.examples : []),
+    schema.default,
+  ];
+  for (const v of given) if (v !== undefined && fits(v, type)) return v;
   if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
-  for (const k of ["oneOf", "anyOf"] as const) {
-    if (Array.isArray(schema[k]) && schema[k].length)
-      return sampleOf(schemas, (schema[k] as unknown[])[0], depth + 1, next);
+  const variant = firstVariant(schema);
+  if (variant) {
+    const value = sampleOf(schemas, variant.schema, depth + 1, next);
+    // The discriminator property names the variant that was sampled.
+    if (variant.tag && typeof value === "object" && value !== null)
+      (value as Record<string, unknown>)[variant.tag[0]] = variant.tag[1];
+    return value;
   }
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   if (type === "array") return [sampleOf(schemas, schema.items, depth + 1, next)];
-  if (type === "object" || schema.properties || schema.allOf) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of properties(schemas, schema, new Set()))
-      out[k] = sampleOf(schemas, v, depth + 1, next);
-    return out;
-  }
-  if (type === "integer" || type === "number") return typeof schema.minimum === "number" ? schema.minimum : 0;
-  if (type === "boolean") return false;
-  if (type === "string") {
-    const fmt = schema.format;
-    if (fmt === "date-time") return "2024-01-01T00:00:00Z";
-    if (fmt === "date") return "2024-01-01";
-    if (fmt === "email") return "user@example.com";
-    if (fmt === "uri" || fmt === "url") return "https://example.com";
-    if (fmt === "uuid") return "00000000-0000-4000-8000-000000000000";
-    return "string";
-  }
-  return {};
+  if (type === "object") return objectSample(schemas, schema, depth, next);
+  return type ? scalarSample(schema, type) : {};
 }

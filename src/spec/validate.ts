@@ -40,14 +40,21 @@ async function makeAjv(openapi: string): Promise<AjvLike> {
   return ajv;
 }
 
-/** OpenAPI 3.0's `nullable: true` as JSON Schema: the type may also be null. */
-function nullableToType(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(nullableToType);
+/**
+ * OpenAPI schemas as plain JSON Schema: 3.0's `nullable: true` lets the type be null; and a
+ * oneOf with a discriminator is an anyOf, since the discriminator (which ajv cannot read with a
+ * mapping) picks the variant and overlapping variants would otherwise all "match".
+ */
+function toJsonSchema(node: unknown, is30: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => toJsonSchema(n, is30));
   if (typeof node !== "object" || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) if (k !== "nullable") out[k] = nullableToType(v);
   const o = node as Record<string, unknown>;
-  if (o.nullable === true && typeof o.type === "string") out.type = [o.type, "null"];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === "nullable" && is30) continue;
+    out[k === "oneOf" && o.discriminator ? "anyOf" : k] = toJsonSchema(v, is30);
+  }
+  if (is30 && o.nullable === true && typeof o.type === "string") out.type = [o.type, "null"];
   return out;
 }
 
@@ -60,8 +67,8 @@ export async function validateBody(
   const ajv = await makeAjv(openapi);
   const is30 = !openapi.startsWith("3.1");
   const root = {
-    allOf: [is30 ? nullableToType(schema) : schema],
-    components: { schemas: is30 ? nullableToType(schemas) : schemas },
+    allOf: [toJsonSchema(schema, is30)],
+    components: { schemas: toJsonSchema(schemas, is30) },
   };
   let validate: ReturnType<AjvLike["compile"]>;
   try {
