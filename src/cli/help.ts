@@ -13,13 +13,16 @@ export function helpText(version: string): string {
     "  opcli --output-access-token [--token-format raw|header|env|json]",
     "  opcli auth login [--device] | auth logout | auth status | auth token",
     "  opcli config path | list | get KEY | set KEY VALUE   [--profile NAME]",
+    "  opcli --operation-id ID --all [-o ndjson|csv|...] | --batch FILE|- | --curl",
+    "  opcli completion bash|zsh|fish",
     "",
   ];
   for (const g of groups) {
     lines.push(`${g}:`);
     for (const f of FLAGS.filter((x) => x.group === g)) {
       const left = `  ${f.alias ? `-${f.alias}, ` : ""}--${f.name}${f.arg ? ` ${f.arg}` : ""}`;
-      lines.push(`${left.padEnd(38)} ${f.desc}`);
+      // A long flag puts its description on the next line rather than breaking the column.
+      lines.push(left.length < 38 ? `${left.padEnd(38)} ${f.desc}` : `${left}\n${" ".repeat(39)}${f.desc}`);
     }
     lines.push("");
   }
