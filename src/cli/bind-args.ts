@@ -1,16 +1,10 @@
+import type { ArgValue, BoundArgs } from "../http/args.js";
 import { parseFieldValuePairs } from "../shared/field-value-pair.js";
 import type { OperationModel, ParamModel, ParamSchema } from "../spec/model.js";
 import { UsageError } from "./errors.js";
 import type { ArgPair } from "./tokenize.js";
 
-export type ArgValue = string | number | boolean | (string | number | boolean)[] | Record<string, unknown>;
-
-export interface BoundArgs {
-  path: Record<string, ArgValue>;
-  query: Record<string, ArgValue>;
-  header: Record<string, ArgValue>;
-  cookie: Record<string, ArgValue>;
-}
+export type { ArgValue, BoundArgs };
 
 function typeOf(schema: ParamSchema): string {
   const t = Array.isArray(schema.type) ? schema.type.find((x) => x !== "null") : schema.type;

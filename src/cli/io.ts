@@ -1,11 +1,7 @@
 import type { LiteFetch } from "../http/lite.js";
+import type { OutStream } from "../output/stream.js";
 
-export interface OutStream {
-  write(s: string): void;
-  isTTY: boolean;
-  /** Resolves once buffered output has drained (backpressure for long streams). */
-  drained?(): Promise<void>;
-}
+export type { OutStream };
 
 /** Everything the CLI touches outside itself, injected so tests never patch globals. */
 export interface CliIO {

@@ -1,6 +1,6 @@
 import { createFinalURL, defaultPathSerializer, removeTrailingSlash } from "openapi-fetch";
-import type { BoundArgs } from "../cli/bind-args.js";
 import type { OperationModel } from "../spec/model.js";
+import type { BoundArgs } from "./args.js";
 import { type LiteFetch, LiteRequest, type LiteResponse } from "./lite.js";
 import { pathTemplate, serializeCookies, serializeHeader, serializeQuery } from "./serialize.js";
 

@@ -1,5 +1,5 @@
-import type { ArgValue } from "../cli/bind-args.js";
 import type { ParamModel } from "../spec/model.js";
+import type { ArgValue } from "./args.js";
 
 // OpenAPI parameter serialisation for query strings and cookies (path parameters are serialised
 // by openapi-fetch from the style markers that pathTemplate() adds).

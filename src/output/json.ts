@@ -1,4 +1,4 @@
-import type { OutStream } from "../cli/io.js";
+import type { OutStream } from "./stream.js";
 
 type Paint = {
   key(s: string): string;

@@ -1,6 +1,6 @@
-import type { OutStream } from "../cli/io.js";
 import { lazyRequire } from "../shared/lazy-require.js";
 import { itemsOf, pick } from "./items.js";
+import type { OutStream } from "./stream.js";
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";

@@ -1,6 +1,6 @@
-import type { OutStream } from "../cli/io.js";
 import { lazyRequire } from "../shared/lazy-require.js";
 import { pick } from "./items.js";
+import type { OutStream } from "./stream.js";
 
 // Output writers: each takes items one at a time, so --all streams in flat memory
 // (table output alone buffers, since column widths need every row).
