@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { ServerDeps } from "../deps.js";
 import {
   clientCredentialsGrant,
@@ -8,6 +8,7 @@ import {
   startDeviceAuthorization,
 } from "../oauth/grants.js";
 import { ALL_SCOPES } from "../oauth/scopes.js";
+import type { ClientRecord } from "../store/types.js";
 import { authenticateClient } from "./client-auth.js";
 import { oauthError } from "./errors.js";
 
@@ -41,17 +42,28 @@ const GRANTS: Record<string, typeof clientCredentialsGrant> = {
   refresh_token: refreshTokenGrant,
 };
 
+type Authenticated = { form: Record<string, string>; client: ClientRecord; method: string };
+
+/**
+ * The prologue of every client-authenticated OAuth endpoint: a form body and client_secret_basic
+ * or _post; returns the error response instead when either is wrong.
+ */
+async function authenticated(deps: ServerDeps, c: Context): Promise<Authenticated | Response> {
+  const form = await formBody(c.req.raw);
+  if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
+  const auth = authenticateClient(deps, c.req.header("authorization"), form);
+  if (auth.ok) return { form, client: auth.client, method: auth.method };
+  if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
+  return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
+}
+
 export function oauthRoutes(deps: ServerDeps): Hono {
   const app = new Hono();
 
   app.post("/restv1/token", async (c) => {
-    const form = await formBody(c.req.raw);
-    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
-    const auth = authenticateClient(deps, c.req.header("authorization"), form);
-    if (!auth.ok) {
-      if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
-      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
-    }
+    const auth = await authenticated(deps, c);
+    if (auth instanceof Response) return auth;
+    const { form } = auth;
     const grant = GRANTS[form.grant_type ?? ""];
     if (!grant) {
       return oauthError(
@@ -74,25 +86,19 @@ export function oauthRoutes(deps: ServerDeps): Hono {
   });
 
   app.post("/restv1/device_authorization", async (c) => {
-    const form = await formBody(c.req.raw);
-    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
-    const auth = authenticateClient(deps, c.req.header("authorization"), form);
-    if (!auth.ok)
-      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
-    const result = startDeviceAuthorization(deps, auth.client, form, new URL(c.req.url).origin);
+    const auth = await authenticated(deps, c);
+    if (auth instanceof Response) return auth;
+    const result = startDeviceAuthorization(deps, auth.client, auth.form, new URL(c.req.url).origin);
     if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     c.header("Cache-Control", "no-store");
     return c.json(result.body);
   });
 
   app.post("/restv1/revoke", async (c) => {
-    const form = await formBody(c.req.raw);
-    if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
-    const auth = authenticateClient(deps, c.req.header("authorization"), form);
-    if (!auth.ok)
-      return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
-    if (!form.token) return oauthError(c, 400, "invalid_request", "token is required");
-    await deps.tokens.revoke(form.token, auth.client.clientId);
+    const auth = await authenticated(deps, c);
+    if (auth instanceof Response) return auth;
+    if (!auth.form.token) return oauthError(c, 400, "invalid_request", "token is required");
+    await deps.tokens.revoke(auth.form.token, auth.client.clientId);
     return c.body(null, 200);
   });
 
