@@ -27,7 +27,7 @@ const common = {
 await build({
   ...common,
   entryPoints: {
-    server: "src/server/main.ts",
+    server: "src/server/cli/main.ts",
     "server-lib": "src/server/index.ts",
   },
   outdir: "dist",

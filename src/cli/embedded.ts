@@ -22,10 +22,10 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
   const server = await import("../server/index.js");
   const dbPath = server.defaultDbPath(env as NodeJS.ProcessEnv);
   const store = new server.SqliteStore({ path: dbPath });
-  const deps = await server.createDeps({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
+  const deps = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
   const app = server.createApp(deps);
-  server.provisionAdminClient(deps, dbPath);
-  if (store.countUsers() === 0) {
+  await server.provisionAdminClient(deps, dbPath);
+  if ((await deps.users.count()) === 0) {
     await server.seedDemo(deps, app, { users: 5, sessionsPerUser: 2, password: DEMO_PASSWORD });
   }
   const creds = JSON.parse(readFileSync(server.adminCredentialsPath(dbPath), "utf8")) as {
@@ -56,6 +56,6 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
     fetch,
     credentials: { clientId: creds.client_id, clientSecret: creds.client_secret },
     dbPath,
-    close: () => store.close(),
+    close: () => void store.close(),
   };
 }

@@ -2,7 +2,7 @@ import type { LiteResponse } from "../http/lite.js";
 import { itemsOf } from "../output/items.js";
 import { printJson } from "../output/json.js";
 import { createWriter, FORMATS, type Format, type ItemWriter } from "../output/writers.js";
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { UsageError } from "./errors.js";
 import type { ParsedFlags } from "./flags.js";

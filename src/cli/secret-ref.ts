@@ -1,4 +1,4 @@
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 import { ConfigError } from "./errors.js";
 
 /** Where a profile's client secret lives: `env:NAME` or `keychain:NAME`. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type Agent, Agent as HttpAgent, request as httpRequest } from "node:http";
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "./lite.js";
 import { NetworkError } from "./network-error.js";
 

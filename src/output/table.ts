@@ -1,4 +1,4 @@
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 import { itemsOf, pick } from "./items.js";
 import type { OutStream } from "./stream.js";
 

@@ -1,11 +1,11 @@
 // The reference server as a library, for scripts and benchmarks (and the CLI's embedded default).
-export { createApp, createDeps, SERVER_VERSION } from "./app.js";
-export { createClient } from "./clients.js";
-export { ManualClock, systemClock } from "./clock.js";
-export { DEFAULT_CONFIG, resolveConfig } from "./config.js";
-export { adminCredentialsPath, defaultDbPath } from "./paths.js";
-export { provisionAdminClient } from "./provision.js";
-export { seedDemo } from "./seed.js";
-export { cookieHash } from "./sessions.js";
-export { SqliteStore } from "./store/sqlite.js";
-export { createUser } from "./users.js";
+export { createApp, createDeps } from "./app.js";
+export { adminCredentialsPath, defaultDbPath } from "./cli/paths.js";
+export { provisionAdminClient } from "./cli/provision.js";
+export { seedDemo } from "./cli/seed.js";
+export { ManualClock, systemClock } from "./core/clock.js";
+export { DEFAULT_CONFIG, resolveConfig } from "./core/config.js";
+export { createCore, SERVER_VERSION, type ServerCore } from "./core/core.js";
+export { cookieHash } from "./core/sessions.js";
+export { SqliteStore } from "./store/sqlite/store.js";
+export type { SessionRecord, Store } from "./store/types.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
 import {

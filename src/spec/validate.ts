@@ -1,4 +1,4 @@
-import { lazyRequire } from "../shared/lazy-require.js";
+import { lazyRequire } from "../platform/lazy-require.js";
 // --data checked against the operation's body schema before sending (ajv, draft by spec version).
 
 export interface ValidationProblem {

@@ -15,7 +15,7 @@ let env: Record<string, string>;
 let seeded: { dir: string; sids: string[]; dns: string[] };
 
 beforeAll(async () => {
-  seeded = seededServerDir(N, 500);
+  seeded = await seededServerDir(N, 500);
   s = await startServer({ passwordHashCost: 1024, maxSearchLimit: 500 }, seeded.dir);
   echo = await startEcho();
   env = isolatedEnv({

@@ -1,37 +1,36 @@
 import type { Hono } from "hono";
-import { createApp, createDeps } from "../../src/server/app.js";
-import { createClient } from "../../src/server/clients.js";
-import { ManualClock } from "../../src/server/clock.js";
-import { resolveConfig, type ServerConfig } from "../../src/server/config.js";
-import type { ServerDeps } from "../../src/server/deps.js";
-import { SqliteStore } from "../../src/server/store/sqlite.js";
-import { createUser } from "../../src/server/users.js";
+import { createApp } from "../../src/server/app.js";
+import { ManualClock } from "../../src/server/core/clock.js";
+import { resolveConfig, type ServerConfig } from "../../src/server/core/config.js";
+import { createCore, type ServerCore } from "../../src/server/core/core.js";
+import { ALL_SCOPES } from "../../src/server/core/oauth/scopes.js";
+import { SqliteStore } from "../../src/server/store/sqlite/store.js";
 
 export const PASSWORD = "correct-horse-battery";
 
 export interface Harness {
   app: Hono;
-  deps: ServerDeps;
+  deps: ServerCore;
   clock: ManualClock;
   admin: { client_id: string; client_secret: string };
   token(scopes?: string[]): Promise<string>;
   login(username: string, init?: { cookie?: string; password?: string }): Promise<Response>;
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** An in-process server over an in-memory SQLite store and a manual clock (cheap scrypt). */
 export async function harness(config: Partial<ServerConfig> = {}): Promise<Harness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   const store = new SqliteStore({ path: ":memory:" });
-  const deps = await createDeps({
+  const deps = await createCore({
     store,
     clock,
     config: resolveConfig({ passwordHashCost: 1024, ...config }),
     issuer: "test-issuer",
   });
   const app = createApp(deps);
-  const admin = createClient(store, clock, "admin");
+  const admin = await deps.clients.create("admin", ALL_SCOPES);
   const token = async (scopes?: string[]) => {
     const body = new URLSearchParams({ grant_type: "client_credentials" });
     if (scopes) body.set("scope", scopes.join(" "));
@@ -73,7 +72,7 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
 }
 
 export async function addUser(h: Harness, username: string): Promise<string> {
-  return (await createUser(h.deps.store, h.deps.config, username, PASSWORD)).dn;
+  return (await h.deps.users.create(username, PASSWORD)).dn;
 }
 
 export function cookieOf(res: Response): string {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SCOPE } from "../../src/server/oauth/scopes.js";
-import { sweepOnce } from "../../src/server/sweeper.js";
+import { SCOPE } from "../../src/server/core/oauth/scopes.js";
+import { sweepOnce } from "../../src/server/core/sweeper.js";
 import { addUser, cookieOf, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 type Page = {
@@ -153,7 +153,7 @@ describe("search-session", () => {
     const h2 = await harness({ maxSearchLimit: 500 });
     expect((await h2.api("/search?limit=500")).status).toBe(200);
     expect((await h2.api("/search?limit=501")).status).toBe(400);
-    h2.close();
+    await h2.close();
   });
 
   it("treats values as data, never SQL", async () => {
@@ -317,7 +317,7 @@ describe("lifecycle", () => {
       headers: { cookie: `session_id=${cookie}` },
     });
     expect(((await live.json()) as { state: string }).state).toBe("unknown");
-    hh.close();
+    await hh.close();
   });
 
   it("an unauthenticated session lives sessionIdUnauthenticatedUnusedLifetime, login attempts refresh it, login upgrades it", async () => {
@@ -350,11 +350,11 @@ describe("lifecycle", () => {
     await addUser(h, "alice");
     await h.login("alice");
     await h.login("alice");
-    expect(h.deps.store.countSessions()).toBe(2);
-    expect(sweepOnce(h.deps)).toBe(0);
+    expect(await h.deps.store.sessions.count()).toBe(2);
+    expect(await sweepOnce(h.deps)).toBe(0);
     h.clock.advance(61 * 60_000);
-    expect(sweepOnce(h.deps)).toBe(2);
-    expect(h.deps.store.countSessions()).toBe(0);
+    expect(await sweepOnce(h.deps)).toBe(2);
+    expect(await h.deps.store.sessions.count()).toBe(0);
   });
 
   it("end_session ends the caller's own session", async () => {

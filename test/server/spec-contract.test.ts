@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { load as parse } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { OPERATION_SCOPES } from "../../src/server/oauth/scopes.js";
+import { OPERATION_SCOPES } from "../../src/server/core/oauth/scopes.js";
 import { harness } from "../helpers/server-harness.js";
 import { ROOT } from "../helpers/spawn-server.js";
 
@@ -50,6 +50,6 @@ describe("no fieldValuePair or pattern crashes the server", () => {
       ),
       { numRuns: 400 },
     );
-    h.close();
+    await h.close();
   });
 });

@@ -1,4 +1,4 @@
-import { lazyRequire } from "../../shared/lazy-require.js";
+import { lazyRequire } from "../../platform/lazy-require.js";
 import type { StoredToken } from "../stored-token.js";
 import { StoreError, type TokenStore } from "./types.js";
 

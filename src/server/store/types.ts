@@ -1,4 +1,8 @@
-import type { Filter, SessionState, SortField } from "../session-fields.js";
+import type { Filter, SessionState, SortField } from "../core/session-fields.js";
+
+// What the server persists, split by aggregate. Every method is asynchronous so that any
+// backend (SQLite in process, PostgreSQL over a pool) can implement it; the contract suite in
+// test/server/store/ is what every backend must pass.
 
 export interface SessionRecord {
   sid: string;
@@ -31,12 +35,48 @@ export interface SessionPage {
   entries: SessionRecord[];
 }
 
+/** A per-user cap checked atomically with the write that would exceed it. */
+export interface SessionCap {
+  max: number;
+  now: number;
+}
+
+export type CapResult = "ok" | "limit" | "gone";
+
+export interface SessionStore {
+  /** Inserts a session; an authenticated one only while its user is under the cap. */
+  insert(rec: SessionRecord, cap?: SessionCap): Promise<CapResult>;
+  /** Bulk import without a cap (seeding, benchmarks, migrations between backends). */
+  insertMany(recs: SessionRecord[]): Promise<void>;
+  /** Upgrades a live unauthenticated session in place, under the cap. */
+  authenticate(sid: string, update: Partial<SessionRecord>, cap: SessionCap): Promise<CapResult>;
+  getLive(sid: string, now: number): Promise<SessionRecord | undefined>;
+  getLiveByCookie(cookieHash: string, now: number): Promise<SessionRecord | undefined>;
+  /** Records a use: moves lastUsedAt and the idle deadline. */
+  touch(sid: string, lastUsedAt: number, expiresAt: number): Promise<void>;
+  search(q: SessionQuery): Promise<SessionPage>;
+  deleteLive(sid: string, now: number): Promise<boolean>;
+  deleteLiveOfUser(userDn: string, now: number): Promise<number>;
+  /** Purges up to `batch` expired sessions; returns how many went. */
+  sweepExpired(now: number, batch: number): Promise<number>;
+  count(): Promise<number>;
+}
+
 export interface UserRecord {
   dn: string;
   username: string;
   passwordHash: string;
   failedLogins: number;
   lockedUntil: number;
+}
+
+export interface UserStore {
+  getByName(username: string): Promise<UserRecord | undefined>;
+  insert(user: UserRecord): Promise<void>;
+  /** Counts a failed login; locks the account until lockUntil when the count reaches threshold. */
+  recordFailure(dn: string, threshold: number, lockUntil: number): Promise<UserRecord>;
+  resetFailures(dn: string): Promise<void>;
+  count(): Promise<number>;
 }
 
 export interface ClientRecord {
@@ -47,11 +87,23 @@ export interface ClientRecord {
   createdAt: number;
 }
 
+export interface ClientStore {
+  get(clientId: string): Promise<ClientRecord | undefined>;
+  insert(client: ClientRecord): Promise<void>;
+  count(): Promise<number>;
+}
+
 export interface SigningKeyRecord {
   kid: string;
   privateJwk: string;
   publicJwk: string;
   createdAt: number;
+}
+
+export interface KeyStore {
+  /** The newest signing key. */
+  current(): Promise<SigningKeyRecord | undefined>;
+  insert(key: SigningKeyRecord): Promise<void>;
 }
 
 export type DeviceCodeStatus = "pending" | "approved" | "denied" | "used";
@@ -68,6 +120,17 @@ export interface DeviceCodeRecord {
   lastPollAt: number;
 }
 
+export type DeviceCodeChanges = Partial<
+  Pick<DeviceCodeRecord, "status" | "userDn" | "lastPollAt" | "intervalSeconds">
+>;
+
+export interface DeviceCodeStore {
+  insert(rec: DeviceCodeRecord): Promise<void>;
+  get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>;
+  getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined>;
+  update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void>;
+}
+
 export interface RefreshTokenRecord {
   tokenHash: string;
   clientId: string;
@@ -76,58 +139,32 @@ export interface RefreshTokenRecord {
   expiresAt: number;
 }
 
-/** A per-user cap checked atomically with the write that would exceed it. */
-export interface SessionCap {
-  max: number;
-  now: number;
+export interface RefreshTokenStore {
+  insert(rec: RefreshTokenRecord): Promise<void>;
+  /** Removes and returns a live refresh token (rotation: each one is used once). */
+  take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined>;
 }
 
-export type CapResult = "ok" | "limit" | "gone";
+export interface RevocationStore {
+  revoke(jti: string, expiresAt: number): Promise<void>;
+  isRevoked(jti: string): Promise<boolean>;
+}
 
-/** Everything the server persists. Implemented per backend (SQLite now, PostgreSQL later). */
+/** Every aggregate of one backend, opened together and closed together. */
 export interface Store {
   readonly kind: string;
-  insertSession(rec: SessionRecord, cap?: SessionCap): CapResult;
-  /** Upgrades a live unauthenticated session in place, under the cap. */
-  authenticateSession(sid: string, update: Partial<SessionRecord>, cap: SessionCap): CapResult;
-  getLiveSession(sid: string, now: number): SessionRecord | undefined;
-  getLiveSessionByCookie(cookieHash: string, now: number): SessionRecord | undefined;
-  updateSessionUse(sid: string, lastUsedAt: number, expiresAt: number): void;
-  searchSessions(q: SessionQuery): SessionPage;
-  deleteLiveSession(sid: string, now: number): boolean;
-  deleteLiveUserSessions(userDn: string, now: number): number;
-  /** Purges up to `batch` expired sessions; returns how many went. */
-  sweepExpired(now: number, batch: number): number;
-  countSessions(): number;
+  readonly sessions: SessionStore;
+  readonly users: UserStore;
+  readonly clients: ClientStore;
+  readonly keys: KeyStore;
+  readonly deviceCodes: DeviceCodeStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly revocations: RevocationStore;
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
 
-  getUserByName(username: string): UserRecord | undefined;
-  insertUser(user: UserRecord): void;
-  recordLoginFailure(dn: string, threshold: number, lockUntil: number): UserRecord;
-  resetLoginFailures(dn: string): void;
-  countUsers(): number;
-
-  getClient(clientId: string): ClientRecord | undefined;
-  insertClient(client: ClientRecord): void;
-  countClients(): number;
-
-  getSigningKey(): SigningKeyRecord | undefined;
-  insertSigningKey(key: SigningKeyRecord): void;
-
-  insertDeviceCode(rec: DeviceCodeRecord): void;
-  getDeviceCode(deviceCodeHash: string): DeviceCodeRecord | undefined;
-  getDeviceCodeByUserCode(userCode: string): DeviceCodeRecord | undefined;
-  updateDeviceCode(
-    deviceCodeHash: string,
-    changes: Partial<Pick<DeviceCodeRecord, "status" | "userDn" | "lastPollAt" | "intervalSeconds">>,
-  ): void;
-
-  insertRefreshToken(rec: RefreshTokenRecord): void;
-  /** Removes and returns a live refresh token (rotation: each one is used once). */
-  takeRefreshToken(tokenHash: string, now: number): RefreshTokenRecord | undefined;
-
-  revokeToken(jti: string, expiresAt: number): void;
-  isTokenRevoked(jti: string): boolean;
-
-  healthy(): boolean;
-  close(): void;
+/** The backend could not be reached or refused the operation (maps to 503, never 500). */
+export class StoreUnavailable extends Error {
+  override name = "StoreUnavailable";
 }

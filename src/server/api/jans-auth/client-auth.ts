@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import type { ServerCore } from "../../core/core.js";
+import type { ClientRecord } from "../../store/types.js";
+import { oauthError } from "../errors.js";
+
+export type ClientAuth =
+  | { ok: true; client: ClientRecord; method: "client_secret_basic" | "client_secret_post" }
+  | { ok: false; error: "invalid_client" | "invalid_request"; description: string };
+
+function decodeBasic(header: string): [string, string] | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  // RFC 6749 2.3.1: both halves are form-urlencoded before base64.
+  try {
+    return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+  } catch {
+    return null;
+  }
+}
+
+/** client_secret_basic or client_secret_post; using both at once is refused, as RFC 6749 asks. */
+export async function authenticateClient(
+  core: ServerCore,
+  authorization: string | undefined,
+  form: Record<string, string>,
+): Promise<ClientAuth> {
+  const basic = authorization ? decodeBasic(authorization) : null;
+  if (authorization && !basic) {
+    return { ok: false, error: "invalid_client", description: "malformed Basic authorization" };
+  }
+  if (basic && (form.client_id !== undefined || form.client_secret !== undefined)) {
+    if (form.client_secret !== undefined || form.client_id !== basic[0]) {
+      return { ok: false, error: "invalid_request", description: "use one client authentication method" };
+    }
+  }
+  const [clientId, secret] = basic ?? [form.client_id, form.client_secret];
+  if (!clientId || secret === undefined) {
+    return { ok: false, error: "invalid_client", description: "client authentication is required" };
+  }
+  const client = await core.clients.verify(clientId, secret);
+  if (!client) return { ok: false, error: "invalid_client", description: "unknown client or wrong secret" };
+  return { ok: true, client, method: basic ? "client_secret_basic" : "client_secret_post" };
+}
+
+export async function formBody(req: Request): Promise<Record<string, string> | null> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return null;
+  return Object.fromEntries(new URLSearchParams(await req.text()));
+}
+
+export type Authenticated = { form: Record<string, string>; client: ClientRecord; method: string };
+
+/**
+ * The prologue of every client-authenticated OAuth endpoint: a form body and client_secret_basic
+ * or _post; returns the error response instead when either is wrong.
+ */
+export async function authenticatedForm(core: ServerCore, c: Context): Promise<Authenticated | Response> {
+  const form = await formBody(c.req.raw);
+  if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
+  const auth = await authenticateClient(core, c.req.header("authorization"), form);
+  if (auth.ok) return { form, client: auth.client, method: auth.method };
+  if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
+  return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);
+}

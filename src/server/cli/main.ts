@@ -1,0 +1,113 @@
+import { parseArgs } from "node:util";
+import { createApp } from "../app.js";
+import { ClientError } from "../core/clients.js";
+import { ConfigError } from "../core/config.js";
+import { ALL_SCOPES } from "../core/oauth/scopes.js";
+import { UserError } from "../core/users.js";
+import { ServerConfigError, ServerUsageError } from "./errors.js";
+import type { ServerIO } from "./io.js";
+import { openCore } from "./open-store.js";
+import { seedDemo } from "./seed.js";
+import { intOption, serveCommand } from "./serve.js";
+import { commandHelp, globalHelp, parseArgsOptions, SERVER_COMMANDS } from "./table.js";
+
+export { processIO } from "./io.js";
+
+async function clientCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
+  const { core } = await openCore({ ...values, quiet: true }, io);
+  try {
+    const scopes = values.scopes
+      ? String(values.scopes)
+          .split(/[\s,]+/)
+          .filter(Boolean)
+      : ALL_SCOPES;
+    const creds = await core.clients.create((values.name as string | undefined) ?? "client", scopes);
+    io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
+    return 0;
+  } finally {
+    await core.store.close();
+  }
+}
+
+async function userCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
+  if (!values.username || !values["password-stdin"]) {
+    throw new ServerUsageError("user create needs --username and --password-stdin");
+  }
+  const password = io.stdin().replace(/\r?\n$/, "");
+  const { core } = await openCore({ ...values, quiet: true }, io);
+  try {
+    const user = await core.users.create(String(values.username), password);
+    io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username })}\n`);
+    return 0;
+  } finally {
+    await core.store.close();
+  }
+}
+
+async function seedCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
+  const password = values["password-stdin"] ? io.stdin().replace(/\r?\n$/, "") : "demo-password-123";
+  const users = intOption(values.users as string | undefined, "users", 5);
+  const perUser = intOption(values["sessions-per-user"] as string | undefined, "sessions-per-user", 2);
+  const { core } = await openCore({ ...values, quiet: true }, io);
+  try {
+    const result = await seedDemo(core, createApp(core), { users, sessionsPerUser: perUser, password });
+    io.stdout(`${JSON.stringify({ users, sessions: result.sessions })}\n`);
+    return 0;
+  } finally {
+    await core.store.close();
+  }
+}
+
+const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Promise<number>> = {
+  serve: serveCommand,
+  "client create": clientCommand,
+  "user create": userCommand,
+  seed: seedCommand,
+};
+
+async function dispatch(io: ServerIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: io.argv,
+    options: parseArgsOptions(),
+    allowPositionals: true,
+  });
+  const name = positionals.join(" ") || "serve";
+  const cmd = SERVER_COMMANDS.find((c) => c.name === name);
+  if (values.help) {
+    io.stdout(cmd && positionals.length > 0 ? commandHelp(cmd) : globalHelp());
+    return 0;
+  }
+  if (!cmd)
+    throw new ServerUsageError(
+      `unknown command "${name}" (one of ${SERVER_COMMANDS.map((c) => c.name).join(", ")})`,
+    );
+  const stray = Object.keys(values).filter((k) => !cmd.flags.includes(k));
+  if (stray.length > 0)
+    throw new ServerUsageError(`${cmd.name} takes no --${stray[0]} (opcli-server ${cmd.name} --help)`);
+  return RUN[cmd.name]!(values, io);
+}
+
+/** Runs one invocation of opcli-server; returns the exit code. */
+export async function runServerCli(io: ServerIO): Promise<number> {
+  try {
+    return await dispatch(io);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (err instanceof ServerUsageError || e.code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`opcli-server: ${e.message} (opcli-server --help)\n`);
+      return 2;
+    }
+    if (
+      err instanceof ServerConfigError ||
+      err instanceof ConfigError ||
+      err instanceof UserError ||
+      err instanceof ClientError
+    ) {
+      io.stderr(`opcli-server: ${e.message}\n`);
+      return 3;
+    }
+    io.stderr(`opcli-server: unexpected error: ${e.message}\n`);
+    if (io.env.OPCLI_DEBUG) io.stderr(`${e.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,31 @@
+import { loadConfigFile } from "../core/config.js";
+import { createCore, type ServerCore } from "../core/core.js";
+import { jsonLogger, type Logger, silentLogger } from "../core/log.js";
+import { SqliteStore } from "../store/sqlite/store.js";
+import { ServerConfigError } from "./errors.js";
+import type { ServerIO } from "./io.js";
+import { defaultDbPath } from "./paths.js";
+
+export interface Opened {
+  core: ServerCore;
+  dbPath: string;
+}
+
+/** Opens the store and builds the core; any failure to open is a configuration error. */
+export async function openCore(
+  values: Record<string, unknown>,
+  io: ServerIO,
+  issuer?: string,
+): Promise<Opened> {
+  const dbPath = (values.db as string | undefined) ?? defaultDbPath(io.env);
+  const config = values.config ? loadConfigFile(values.config as string) : undefined;
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore({ path: dbPath });
+  } catch (err) {
+    throw new ServerConfigError(`cannot open the store ${dbPath}: ${(err as Error).message}`);
+  }
+  const log: Logger = values.quiet ? silentLogger : jsonLogger(io.stderr);
+  const core = await createCore({ store, log, ...(config ? { config } : {}), ...(issuer ? { issuer } : {}) });
+  return { core, dbPath };
+}

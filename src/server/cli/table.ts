@@ -1,0 +1,155 @@
+// The one table of opcli-server's commands and flags: the parser's options and every help page
+// are generated from it.
+
+export interface ServerFlag {
+  name: string;
+  type: "string" | "boolean";
+  arg?: string;
+  short?: string;
+  default?: string;
+  desc: string;
+}
+
+export interface ServerCommand {
+  name: string;
+  summary: string;
+  flags: readonly string[];
+  examples: readonly string[];
+}
+
+export const SERVER_FLAGS: readonly ServerFlag[] = [
+  { name: "port", type: "string", arg: "N", default: "8080", desc: "plain HTTP port (0: any free port)" },
+  { name: "host", type: "string", arg: "ADDR", default: "127.0.0.1", desc: "address to listen on" },
+  {
+    name: "db",
+    type: "string",
+    arg: "FILE",
+    default: "$XDG_DATA_HOME/opcli/server.db",
+    desc: "SQLite store",
+  },
+  { name: "config", type: "string", arg: "FILE", desc: "JSON file of lifetimes and limits" },
+  { name: "issuer", type: "string", arg: "URL", default: "http://HOST:PORT/jans-auth", desc: "token issuer" },
+  { name: "quiet", type: "boolean", desc: "no JSON log lines on stderr" },
+  { name: "tls-port", type: "string", arg: "N", desc: "also serve HTTPS on this port" },
+  { name: "tls-cert", type: "string", arg: "PEM", desc: "server certificate for --tls-port" },
+  { name: "tls-key", type: "string", arg: "PEM", desc: "server key for --tls-port" },
+  {
+    name: "tls-client-ca",
+    type: "string",
+    arg: "PEM",
+    desc: "require client certificates from this CA (mTLS)",
+  },
+  {
+    name: "name",
+    type: "string",
+    arg: "NAME",
+    default: "client",
+    desc: "client name (its id is NAME-<uuid>)",
+  },
+  {
+    name: "scopes",
+    type: "string",
+    arg: '"S1 S2"',
+    default: "every admin scope",
+    desc: "scopes the client may ask for",
+  },
+  { name: "username", type: "string", arg: "NAME", desc: "user name" },
+  { name: "password-stdin", type: "boolean", desc: "read the password from stdin" },
+  { name: "users", type: "string", arg: "N", default: "5", desc: "demo users to create" },
+  { name: "sessions-per-user", type: "string", arg: "N", default: "2", desc: "logins per demo user" },
+  { name: "help", type: "boolean", short: "h", desc: "show help" },
+];
+
+export const SERVER_COMMANDS: readonly ServerCommand[] = [
+  {
+    name: "serve",
+    summary: "run the server (the default command)",
+    flags: [
+      "port",
+      "host",
+      "db",
+      "config",
+      "issuer",
+      "quiet",
+      "tls-port",
+      "tls-cert",
+      "tls-key",
+      "tls-client-ca",
+    ],
+    examples: [
+      "opcli-server --port 8080",
+      "opcli-server --tls-port 8443 --tls-cert server.pem --tls-key server.key",
+    ],
+  },
+  {
+    name: "client create",
+    summary: "register an OAuth client; prints its id and secret once",
+    flags: ["name", "scopes", "db", "config"],
+    examples: [
+      'opcli-server client create --name ci --scopes "https://jans.io/oauth/jans-auth-server/session.readonly"',
+    ],
+  },
+  {
+    name: "user create",
+    summary: "create a user (password of 12+ characters on stdin)",
+    flags: ["username", "password-stdin", "db", "config"],
+    examples: ["echo 'a-long-password' | opcli-server user create --username alice --password-stdin"],
+  },
+  {
+    name: "seed",
+    summary: "create demo users and log each in through the real login path",
+    flags: ["users", "sessions-per-user", "password-stdin", "db", "config"],
+    examples: ["opcli-server seed --users 20 --sessions-per-user 5"],
+  },
+];
+
+export const EXIT_CODES =
+  "Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration (store, port, files).";
+
+function flagLine(f: ServerFlag): string {
+  const left = `  ${f.short ? `-${f.short}, ` : ""}--${f.name}${f.arg ? ` ${f.arg}` : ""}`;
+  const desc = `${f.desc}${f.default ? ` (default: ${f.default})` : ""}`;
+  return left.length < 30 ? `${left.padEnd(30)} ${desc}` : `${left}\n${" ".repeat(31)}${desc}`;
+}
+
+const flag = (name: string) => SERVER_FLAGS.find((f) => f.name === name)!;
+
+export function commandHelp(cmd: ServerCommand): string {
+  return [
+    `opcli-server ${cmd.name}: ${cmd.summary}`,
+    "",
+    "Flags:",
+    ...cmd.flags.map((n) => flagLine(flag(n))),
+    "",
+    "Examples:",
+    ...cmd.examples.map((e) => `  ${e}`),
+    "",
+    EXIT_CODES,
+    "",
+  ].join("\n");
+}
+
+export function globalHelp(): string {
+  const width = Math.max(...SERVER_COMMANDS.map((c) => c.name.length));
+  return [
+    "opcli-server: the reference session server (Janssen config-api and auth endpoints).",
+    "",
+    "Usage: opcli-server [COMMAND] [FLAGS]     opcli-server COMMAND --help for its flags",
+    "",
+    "Commands:",
+    ...SERVER_COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Flags of serve:",
+    ...SERVER_COMMANDS[0]!.flags.map((n) => flagLine(flag(n))),
+    "",
+    EXIT_CODES,
+    "",
+  ].join("\n");
+}
+
+/** node:util parseArgs options from the table. */
+export function parseArgsOptions() {
+  return Object.fromEntries(
+    SERVER_FLAGS.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
+  ) as Record<string, { type: "string" | "boolean"; short?: string }>;
+}

@@ -1,0 +1,105 @@
+import type {
+  DeviceCodeChanges,
+  DeviceCodeRecord,
+  DeviceCodeStore,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RevocationStore,
+} from "../types.js";
+import { deviceFromRow } from "./rows.js";
+import type { StatementCache } from "./statements.js";
+
+// Device codes, refresh tokens and revoked access tokens.
+
+const DEVICE_COLUMNS: Readonly<Record<keyof DeviceCodeChanges, string>> = {
+  status: "status",
+  userDn: "user_dn",
+  lastPollAt: "last_poll_at",
+  intervalSeconds: "interval_s",
+};
+
+export class SqliteDeviceCodes implements DeviceCodeStore {
+  constructor(private readonly sql: StatementCache) {}
+
+  async insert(r: DeviceCodeRecord): Promise<void> {
+    this.sql
+      .get(
+        `INSERT INTO device_codes (device_code_hash, user_code, client_id, scopes, expires_at, interval_s, status, user_dn, last_poll_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.deviceCodeHash,
+        r.userCode,
+        r.clientId,
+        r.scopes.join(" "),
+        r.expiresAt,
+        r.intervalSeconds,
+        r.status,
+        r.userDn,
+        r.lastPollAt,
+      );
+  }
+
+  async get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined> {
+    const r = this.sql.get("SELECT * FROM device_codes WHERE device_code_hash = ?").get(deviceCodeHash) as
+      | Record<string, unknown>
+      | undefined;
+    return r && deviceFromRow(r);
+  }
+
+  async getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined> {
+    const r = this.sql.get("SELECT * FROM device_codes WHERE user_code = ?").get(userCode) as
+      | Record<string, unknown>
+      | undefined;
+    return r && deviceFromRow(r);
+  }
+
+  async update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void> {
+    const keys = (Object.keys(changes) as (keyof DeviceCodeChanges)[]).filter((k) =>
+      Object.hasOwn(DEVICE_COLUMNS, k),
+    );
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${DEVICE_COLUMNS[k]} = ?`).join(", ");
+    this.sql
+      .get(`UPDATE device_codes SET ${sets} WHERE device_code_hash = ?`)
+      .run(...keys.map((k) => changes[k] ?? null), deviceCodeHash);
+  }
+}
+
+export class SqliteRefreshTokens implements RefreshTokenStore {
+  constructor(private readonly sql: StatementCache) {}
+
+  async insert(r: RefreshTokenRecord): Promise<void> {
+    this.sql
+      .get(
+        "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt);
+  }
+
+  async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
+    const r = this.sql
+      .get("DELETE FROM refresh_tokens WHERE token_hash = ? AND expires_at > ? RETURNING *")
+      .get(tokenHash, now) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    return {
+      tokenHash: String(r.token_hash),
+      clientId: String(r.client_id),
+      subject: String(r.subject),
+      scopes: String(r.scopes).split(" ").filter(Boolean),
+      expiresAt: Number(r.expires_at),
+    };
+  }
+}
+
+export class SqliteRevocations implements RevocationStore {
+  constructor(private readonly sql: StatementCache) {}
+
+  async revoke(jti: string, expiresAt: number): Promise<void> {
+    this.sql.get("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)").run(jti, expiresAt);
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    return this.sql.get("SELECT 1 FROM revoked_tokens WHERE jti = ?").get(jti) !== undefined;
+  }
+}

@@ -1,0 +1,93 @@
+import type { SessionState } from "../../core/session-fields.js";
+import type { ClientRecord, DeviceCodeRecord, SessionRecord, UserRecord } from "../types.js";
+
+// Row <-> record mapping for the SQLite tables.
+
+export interface SessionRow {
+  sid: string;
+  cookie_hash: string;
+  user_dn: string | null;
+  state: SessionState;
+  created_at: number;
+  last_used_at: number;
+  auth_time: number | null;
+  absolute_expires_at: number;
+  expires_at: number;
+  permission_granted: number;
+  attrs: string;
+}
+
+export const SESSION_COLUMNS =
+  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs";
+
+export function sessionFromRow(r: SessionRow): SessionRecord {
+  return {
+    sid: r.sid,
+    cookieHash: r.cookie_hash,
+    userDn: r.user_dn,
+    state: r.state,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    authTime: r.auth_time,
+    absoluteExpiresAt: r.absolute_expires_at,
+    expiresAt: r.expires_at,
+    permissionGranted: r.permission_granted === 1,
+    attributes: JSON.parse(r.attrs) as Record<string, string>,
+  };
+}
+
+/** Named parameters for inserts and updates; searchable attributes get columns of their own. */
+export function sessionToRow(s: SessionRecord): Record<string, unknown> {
+  return {
+    sid: s.sid,
+    cookie_hash: s.cookieHash,
+    user_dn: s.userDn,
+    state: s.state,
+    created_at: s.createdAt,
+    last_used_at: s.lastUsedAt,
+    auth_time: s.authTime,
+    absolute_expires_at: s.absoluteExpiresAt,
+    expires_at: s.expiresAt,
+    permission_granted: s.permissionGranted ? 1 : 0,
+    auth_user: s.attributes.auth_user ?? null,
+    client_id: s.attributes.client_id ?? null,
+    acr: s.attributes.acr ?? null,
+    remote_ip: s.attributes.remote_ip ?? null,
+    user_agent: s.attributes.user_agent ?? null,
+    attrs: JSON.stringify(s.attributes),
+  };
+}
+
+export function userFromRow(r: Record<string, unknown>): UserRecord {
+  return {
+    dn: String(r.dn),
+    username: String(r.username),
+    passwordHash: String(r.password_hash),
+    failedLogins: Number(r.failed_logins),
+    lockedUntil: Number(r.locked_until),
+  };
+}
+
+export function clientFromRow(r: Record<string, unknown>): ClientRecord {
+  return {
+    clientId: String(r.client_id),
+    secretHash: String(r.secret_hash),
+    scopes: String(r.scopes).split(" ").filter(Boolean),
+    name: String(r.name),
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function deviceFromRow(r: Record<string, unknown>): DeviceCodeRecord {
+  return {
+    deviceCodeHash: String(r.device_code_hash),
+    userCode: String(r.user_code),
+    clientId: String(r.client_id),
+    scopes: String(r.scopes).split(" ").filter(Boolean),
+    expiresAt: Number(r.expires_at),
+    intervalSeconds: Number(r.interval_s),
+    status: r.status as DeviceCodeRecord["status"],
+    userDn: r.user_dn === null ? null : String(r.user_dn),
+    lastPollAt: Number(r.last_poll_at),
+  };
+}

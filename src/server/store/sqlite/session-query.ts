@@ -1,0 +1,136 @@
+import type { Filter, SortField } from "../../core/session-fields.js";
+import type { SessionQuery } from "../types.js";
+
+// Builds parameterised WHERE/ORDER BY clauses for session searches; no value is ever spliced
+// into SQL text, only column names from the fixed tables below.
+
+const COLUMNS: Readonly<Record<string, string>> = {
+  sid: "sid",
+  userDn: "user_dn",
+  state: "state",
+  creationDate: "created_at",
+  lastUsedAt: "last_used_at",
+  authenticationTime: "auth_time",
+  expirationDate: "expires_at",
+  permissionGranted: "permission_granted",
+  auth_user: "auth_user",
+  client_id: "client_id",
+  acr: "acr",
+  remote_ip: "remote_ip",
+  user_agent: "user_agent",
+};
+
+const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
+  jansId: "sid",
+  sid: "sid",
+  userDn: "user_dn",
+  state: "state",
+  creationDate: "created_at",
+  lastUsedAt: "last_used_at",
+  authenticationTime: "auth_time",
+  expirationDate: "expires_at",
+  auth_user: "auth_user",
+  client_id: "client_id",
+  acr: "acr",
+};
+
+const SIMPLE_OPS: Readonly<Record<string, string>> = {
+  "=": "=",
+  "!=": "<>",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
+};
+
+/** The column expression for a field; attributes without a column of their own live in attrs JSON. */
+function columnFor(field: string, params: unknown[]): string {
+  const col = COLUMNS[field];
+  if (col) return col;
+  params.push(`$."${field}"`);
+  return "json_extract(attrs, ?)";
+}
+
+function dateClause(col: string, f: Extract<Filter, { type: "date" }>, params: unknown[]): string {
+  const { start, end } = f.interval;
+  switch (f.op) {
+    case "=":
+      params.push(start, end);
+      return `(${col} >= ? AND ${col} < ?)`;
+    case "!=":
+      params.push(start, end);
+      return `(${col} < ? OR ${col} >= ?)`;
+    case "<":
+      params.push(start);
+      return `${col} < ?`;
+    case "<=":
+      params.push(end);
+      return `${col} < ?`;
+    case ">":
+      params.push(end);
+      return `${col} >= ?`;
+    case ">=":
+      params.push(start);
+      return `${col} >= ?`;
+  }
+}
+
+function filterClause(f: Filter, params: unknown[]): string {
+  const col = columnFor(f.field, params);
+  if (f.type === "date") return dateClause(col, f, params);
+  if (f.type === "boolean") {
+    params.push(f.value ? 1 : 0);
+    return `${col} ${SIMPLE_OPS[f.op]} ?`;
+  }
+  params.push(f.value);
+  // != also matches sessions that lack the attribute, as a person reading "not admin" expects.
+  if (f.op === "!=") return `(${col} IS NULL OR ${col} <> ?)`;
+  return `${col} ${SIMPLE_OPS[f.op]} ?`;
+}
+
+/** Escapes a pattern as one FTS5 phrase, which the trigram tokenizer matches as a substring. */
+function ftsPhrase(pattern: string): string {
+  return `"${pattern.replace(/"/g, '""')}"`;
+}
+
+export interface BuiltQuery {
+  where: string;
+  params: unknown[];
+  orderBy: string;
+}
+
+/**
+ * The liveness bound (expires_at > now) folded with any lower bounds on expirationDate, so the
+ * index range starts at the tighter one: SQLite uses only one lower bound per index range.
+ */
+function liveLowerBound(q: SessionQuery): number {
+  let bound = q.now;
+  for (const f of q.filters) {
+    if (f.type !== "date" || f.field !== "expirationDate") continue;
+    // Integer milliseconds: x >= s is x > s - 1.
+    if (f.op === ">=" || f.op === "=") bound = Math.max(bound, f.interval.start - 1);
+    if (f.op === ">") bound = Math.max(bound, f.interval.end - 1);
+  }
+  return bound;
+}
+
+export function buildSessionQuery(q: SessionQuery): BuiltQuery {
+  const params: unknown[] = [liveLowerBound(q)];
+  const clauses = ["expires_at > ?"];
+  for (const f of q.filters) clauses.push(filterClause(f, params));
+  if (q.pattern !== "") {
+    if ([...q.pattern].length >= 3) {
+      clauses.push("id IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?)");
+      params.push(ftsPhrase(q.pattern));
+    } else {
+      // Shorter than one trigram: the index cannot help, so scan (rarely useful, still correct).
+      clauses.push(`instr(lower(coalesce(user_dn, '') || ' ' || sid || ' ' ||
+        coalesce((SELECT group_concat(value, ' ') FROM json_each(attrs)), '')), lower(?)) > 0`);
+      params.push(q.pattern);
+    }
+  }
+  const dir = q.descending ? "DESC" : "ASC";
+  const sortCol = SORT_COLUMNS[q.sortBy];
+  const orderBy = sortCol === "sid" ? `sid ${dir}` : `${sortCol} ${dir}, sid ${dir}`;
+  return { where: clauses.join(" AND "), params, orderBy };
+}

@@ -1,0 +1,68 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Store } from "../types.js";
+import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
+import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SqliteSessions } from "./sessions.js";
+import { StatementCache } from "./statements.js";
+
+export interface SqliteStoreOptions {
+  /** File path, or ":memory:". */
+  path: string;
+}
+
+/** The default store: one SQLite file in WAL mode, migrated on open. */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly sessions: SqliteSessions;
+  readonly users: SqliteUsers;
+  readonly clients: SqliteClients;
+  readonly keys: SqliteKeys;
+  readonly deviceCodes: SqliteDeviceCodes;
+  readonly refreshTokens: SqliteRefreshTokens;
+  readonly revocations: SqliteRevocations;
+  private readonly db: Database.Database;
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true, mode: 0o700 });
+    this.db = new Database(opts.path);
+    if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma("foreign_keys = ON");
+    this.migrate();
+    const sql = new StatementCache(this.db);
+    this.sessions = new SqliteSessions(this.db, sql);
+    this.users = new SqliteUsers(sql);
+    this.clients = new SqliteClients(sql);
+    this.keys = new SqliteKeys(sql);
+    this.deviceCodes = new SqliteDeviceCodes(sql);
+    this.refreshTokens = new SqliteRefreshTokens(sql);
+    this.revocations = new SqliteRevocations(sql);
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma("user_version", { simple: true }) as number;
+    for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(SQLITE_MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (this.db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
