@@ -1,0 +1,293 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseDateInterval } from "../../../src/server/core/dates.js";
+import type { Filter } from "../../../src/server/core/session-fields.js";
+import type { SessionQuery, SessionRecord, Store } from "../../../src/server/store/types.js";
+
+// The behaviour every store backend must have, run against each (SQLite here; PostgreSQL in its
+// own file). A backend passes when all of it passes unchanged.
+
+const T0 = Date.UTC(2026, 5, 1, 12);
+const HOUR = 3_600_000;
+
+export function session(over: Partial<SessionRecord> = {}): SessionRecord {
+  const sid = over.sid ?? randomUUID();
+  return {
+    sid,
+    cookieHash: `hash-${sid}`,
+    userDn: "inum=1,ou=people,o=jans",
+    state: "authenticated",
+    createdAt: T0,
+    lastUsedAt: T0,
+    authTime: T0,
+    absoluteExpiresAt: T0 + 24 * HOUR,
+    expiresAt: T0 + HOUR,
+    permissionGranted: false,
+    attributes: {
+      auth_user: "alice",
+      client_id: "portal",
+      acr: "simple_password_auth",
+      remote_ip: "10.0.0.1",
+    },
+    ...over,
+  };
+}
+
+const query = (over: Partial<SessionQuery> = {}): SessionQuery => ({
+  now: T0,
+  filters: [],
+  pattern: "",
+  sortBy: "creationDate",
+  descending: false,
+  offset: 0,
+  limit: 50,
+  ...over,
+});
+
+const str = (field: string, op: Filter["op"], value: string): Filter =>
+  ({ field, type: "string", op, value }) as Filter;
+const date = (field: string, op: Filter["op"], text: string): Filter =>
+  ({ field, type: "date", op, interval: parseDateInterval(text)! }) as Filter;
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("sessions", () => {
+      it("inserts and reads a live session by sid and by cookie hash, with every field", async () => {
+        const s = session({ permissionGranted: true, attributes: { auth_user: 'a,b="c"', x: "é" } });
+        expect(await store.sessions.insert(s)).toBe("ok");
+        expect(await store.sessions.getLive(s.sid, T0)).toEqual(s);
+        expect(await store.sessions.getLiveByCookie(s.cookieHash, T0)).toEqual(s);
+        expect(await store.sessions.getLive("nope", T0)).toBeUndefined();
+      });
+
+      it("treats a session as gone from the instant it expires", async () => {
+        const s = session();
+        await store.sessions.insert(s);
+        expect(await store.sessions.getLive(s.sid, s.expiresAt - 1)).toBeDefined();
+        expect(await store.sessions.getLive(s.sid, s.expiresAt)).toBeUndefined();
+        expect(await store.sessions.getLiveByCookie(s.cookieHash, s.expiresAt)).toBeUndefined();
+        expect(await store.sessions.deleteLive(s.sid, s.expiresAt)).toBe(false);
+      });
+
+      it("holds the per-user cap exactly under parallel inserts, unauthenticated sessions aside", async () => {
+        const cap = { max: 3, now: T0 };
+        const results = await Promise.all(
+          Array.from({ length: 12 }, () => store.sessions.insert(session(), cap)),
+        );
+        expect(results.filter((r) => r === "ok")).toHaveLength(3);
+        expect(results.filter((r) => r === "limit")).toHaveLength(9);
+        const anon = session({ state: "unauthenticated", userDn: null, authTime: null });
+        expect(await store.sessions.insert(anon, cap)).toBe("ok");
+        // Expired sessions do not count against the cap.
+        expect(await store.sessions.insert(session(), { max: 3, now: T0 + 2 * HOUR })).toBe("ok");
+      });
+
+      it("upgrades an unauthenticated session in place, under the cap, and not a gone one", async () => {
+        const anon = session({ state: "unauthenticated", userDn: null, authTime: null, attributes: {} });
+        await store.sessions.insert(anon);
+        const up = {
+          userDn: "inum=2",
+          state: "authenticated" as const,
+          authTime: T0 + 5,
+          attributes: { acr: "x" },
+        };
+        expect(await store.sessions.authenticate(anon.sid, up, { max: 1, now: T0 })).toBe("ok");
+        expect(await store.sessions.getLive(anon.sid, T0)).toMatchObject(up);
+        const other = session({ state: "unauthenticated", userDn: null, authTime: null });
+        await store.sessions.insert(other);
+        expect(await store.sessions.authenticate(other.sid, up, { max: 1, now: T0 })).toBe("limit");
+        expect(await store.sessions.authenticate("nope", up, { max: 1, now: T0 })).toBe("gone");
+      });
+
+      it("touch moves lastUsedAt and the deadline", async () => {
+        const s = session();
+        await store.sessions.insert(s);
+        await store.sessions.touch(s.sid, T0 + 1000, T0 + 2 * HOUR);
+        expect(await store.sessions.getLive(s.sid, T0 + HOUR + 1)).toMatchObject({
+          lastUsedAt: T0 + 1000,
+          expiresAt: T0 + 2 * HOUR,
+        });
+      });
+
+      it("deletes one live session, or every live session of a user", async () => {
+        const [a, b, c] = [session(), session(), session({ userDn: "inum=other" })];
+        for (const s of [a, b, c]) await store.sessions.insert(s);
+        expect(await store.sessions.deleteLive(a.sid, T0)).toBe(true);
+        expect(await store.sessions.deleteLive(a.sid, T0)).toBe(false);
+        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(1);
+        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(0);
+        expect(await store.sessions.count()).toBe(1);
+      });
+
+      it("sweeps expired sessions in batches and leaves live ones", async () => {
+        const dead = Array.from({ length: 5 }, (_, i) => session({ expiresAt: T0 - 1 - i }));
+        await store.sessions.insertMany([...dead, session()]);
+        expect(await store.sessions.sweepExpired(T0, 3)).toBe(3);
+        expect(await store.sessions.sweepExpired(T0, 3)).toBe(2);
+        expect(await store.sessions.sweepExpired(T0, 3)).toBe(0);
+        expect(await store.sessions.count()).toBe(1);
+      });
+    });
+
+    describe("session search", () => {
+      const users = ["alice", "bob", "carol", "alice", "dave"];
+      let all: SessionRecord[];
+      beforeEach(async () => {
+        all = users.map((u, i) =>
+          session({
+            userDn: `inum=${u},ou=people,o=jans`,
+            createdAt: T0 - (5 - i) * 60_000,
+            expiresAt: T0 + (i + 1) * 60_000,
+            attributes: { auth_user: u, client_id: i % 2 ? "cli" : "portal", remote_ip: `10.0.0.${i}` },
+          }),
+        );
+        await store.sessions.insertMany([
+          ...all,
+          session({ expiresAt: T0 - 1, attributes: { auth_user: "ghost" } }),
+        ]);
+      });
+      const sids = async (q: Partial<SessionQuery>) =>
+        (await store.sessions.search(query(q))).entries.map((e) => e.sid);
+
+      it("returns live sessions only, with the total, sorted by creation", async () => {
+        const page = await store.sessions.search(query());
+        expect(page.total).toBe(5);
+        expect(page.entries.map((e) => e.sid)).toEqual(all.map((s) => s.sid));
+      });
+
+      it("filters on columns and attributes with every operator", async () => {
+        expect(await sids({ filters: [str("auth_user", "=", "alice")] })).toEqual([all[0]!.sid, all[3]!.sid]);
+        expect((await sids({ filters: [str("auth_user", "!=", "alice")] })).length).toBe(3);
+        expect(await sids({ filters: [str("client_id", "=", "cli"), str("auth_user", ">", "b")] })).toEqual([
+          all[1]!.sid,
+        ]);
+        expect(await sids({ filters: [str("userDn", "=", "inum=dave,ou=people,o=jans")] })).toEqual([
+          all[4]!.sid,
+        ]);
+        expect(await sids({ filters: [str("remote_ip", "<=", "10.0.0.1")] })).toEqual([
+          all[0]!.sid,
+          all[1]!.sid,
+        ]);
+      });
+
+      it("filters dates as intervals at their written precision", async () => {
+        const at = new Date(T0 + 3 * 60_000).toISOString().slice(0, 16).replace("T", " ");
+        expect(await sids({ filters: [date("expirationDate", "=", at)] })).toEqual([all[2]!.sid]);
+        expect(await sids({ filters: [date("expirationDate", ">", at)] })).toEqual([
+          all[3]!.sid,
+          all[4]!.sid,
+        ]);
+        expect(await sids({ filters: [date("expirationDate", "<", at)] })).toEqual([
+          all[0]!.sid,
+          all[1]!.sid,
+        ]);
+      });
+
+      it("matches a pattern as a case-insensitive substring of user, sid and attributes", async () => {
+        expect(await sids({ pattern: "ARO" })).toEqual([all[2]!.sid]);
+        expect(await sids({ pattern: "ic" })).toEqual([all[0]!.sid, all[3]!.sid]);
+        expect(await sids({ pattern: all[4]!.sid.slice(4, 12) })).toEqual([all[4]!.sid]);
+        expect(await sids({ pattern: "nobody-at-all" })).toEqual([]);
+      });
+
+      it("sorts either way and pages with a stable order", async () => {
+        const desc = await sids({ sortBy: "expirationDate", descending: true });
+        expect(desc).toEqual(all.map((s) => s.sid).reverse());
+        const page = await store.sessions.search(query({ offset: 2, limit: 2 }));
+        expect(page).toMatchObject({ total: 5 });
+        expect(page.entries.map((e) => e.sid)).toEqual([all[2]!.sid, all[3]!.sid]);
+        expect((await store.sessions.search(query({ offset: 9 }))).entries).toEqual([]);
+      });
+    });
+
+    describe("users", () => {
+      const user = { dn: "inum=u1", username: "ursula", passwordHash: "h", failedLogins: 0, lockedUntil: 0 };
+
+      it("stores users by unique name", async () => {
+        await store.users.insert(user);
+        expect(await store.users.getByName("ursula")).toEqual(user);
+        expect(await store.users.getByName("nobody")).toBeUndefined();
+        await expect(store.users.insert({ ...user, dn: "inum=u2" })).rejects.toThrow();
+        expect(await store.users.count()).toBe(1);
+      });
+
+      it("counts failures and locks at the threshold; a reset clears both", async () => {
+        await store.users.insert(user);
+        expect((await store.users.recordFailure(user.dn, 2, T0)).failedLogins).toBe(1);
+        expect(await store.users.recordFailure(user.dn, 2, T0)).toMatchObject({
+          failedLogins: 2,
+          lockedUntil: T0,
+        });
+        await store.users.resetFailures(user.dn);
+        expect(await store.users.getByName("ursula")).toMatchObject({ failedLogins: 0, lockedUntil: 0 });
+      });
+    });
+
+    describe("clients, keys and grants", () => {
+      it("stores clients with their scopes", async () => {
+        const c = { clientId: "c1", secretHash: "s", scopes: ["a", "b"], name: "ci", createdAt: T0 };
+        await store.clients.insert(c);
+        expect(await store.clients.get("c1")).toEqual(c);
+        expect(await store.clients.count()).toBe(1);
+      });
+
+      it("returns the newest signing key", async () => {
+        expect(await store.keys.current()).toBeUndefined();
+        await store.keys.insert({ kid: "k1", privateJwk: "p1", publicJwk: "q1", createdAt: T0 });
+        await store.keys.insert({ kid: "k2", privateJwk: "p2", publicJwk: "q2", createdAt: T0 + 1 });
+        expect((await store.keys.current())?.kid).toBe("k2");
+      });
+
+      it("updates device codes and finds them by user code", async () => {
+        const d = {
+          deviceCodeHash: "dh",
+          userCode: "BCDF-GHJK",
+          clientId: "c1",
+          scopes: ["a"],
+          expiresAt: T0 + 600_000,
+          intervalSeconds: 5,
+          status: "pending" as const,
+          userDn: null,
+          lastPollAt: 0,
+        };
+        await store.deviceCodes.insert(d);
+        await store.deviceCodes.update("dh", { status: "approved", userDn: "inum=1", intervalSeconds: 10 });
+        expect(await store.deviceCodes.getByUserCode("BCDF-GHJK")).toEqual({
+          ...d,
+          status: "approved",
+          userDn: "inum=1",
+          intervalSeconds: 10,
+        });
+        expect(await store.deviceCodes.get("missing")).toBeUndefined();
+      });
+
+      it("hands a refresh token out once, never after it expires", async () => {
+        const r = { tokenHash: "rh", clientId: "c1", subject: "s", scopes: ["a"], expiresAt: T0 + 1000 };
+        await store.refreshTokens.insert(r);
+        await store.refreshTokens.insert({ ...r, tokenHash: "old", expiresAt: T0 });
+        const taken = await Promise.all([
+          store.refreshTokens.take("rh", T0),
+          store.refreshTokens.take("rh", T0),
+        ]);
+        expect(taken.filter(Boolean)).toEqual([r]);
+        expect(await store.refreshTokens.take("old", T0)).toBeUndefined();
+      });
+
+      it("records revoked token ids, idempotently", async () => {
+        await store.revocations.revoke("j1", T0);
+        await store.revocations.revoke("j1", T0);
+        expect(await store.revocations.isRevoked("j1")).toBe(true);
+        expect(await store.revocations.isRevoked("j2")).toBe(false);
+        expect(await store.healthy()).toBe(true);
+      });
+    });
+  });
+}
