@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { withFileLock } from "./lock.js";
 import { type CacheKeyParts, cacheKey, covers, isFresh, type StoredToken } from "./stored-token.js";
-import { cacheRoot } from "./stores/select.js";
 import type { TokenStore } from "./stores/types.js";
 
 export type TokenSource = "cache" | "fetched" | "refreshed";
@@ -43,7 +42,8 @@ async function lookup(
 export class TokenCache {
   constructor(
     private readonly store: TokenStore,
-    private readonly env: Record<string, string | undefined>,
+    /** Where lock files go (one per cache key). */
+    private readonly lockDir: string,
     private readonly now: () => number,
   ) {}
 
@@ -68,7 +68,7 @@ export class TokenCache {
     const cached = this.usable(await lookup(this.store, req, this.now()), req);
     if (cached) return { token: cached, source: "cache" };
     const key = cacheKey(req);
-    return withFileLock(join(cacheRoot(this.env), "locks", `${key}.lock`), async () => {
+    return withFileLock(join(this.lockDir, `${key}.lock`), async () => {
       // Another process may have done the work while this one waited.
       const again = await lookup(this.store, req, this.now());
       const now = this.usable(again, req);

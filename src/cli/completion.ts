@@ -1,21 +1,9 @@
+import { squashTag } from "../client/lookup.js";
 import type { ApiModel } from "../spec/model.js";
-import { FLAGS } from "./flags.js";
-import { squashTag } from "./info.js";
+import { COMMAND_ARGS, FLAGS, subcommandsOf, TOP_COMMANDS } from "./table.js";
 
-// Shell completion: `opcli completion bash|zsh|fish` prints a script whose function asks
-// `opcli __complete SHELL LINE [WORDBREAKS]` for the candidates of the word being typed.
-
-const COMMANDS = ["auth", "config", "completion"];
-const SUBCOMMANDS: Record<string, string[]> = {
-  auth: ["login", "logout", "status", "token"],
-  config: ["path", "list", "get", "set"],
-  completion: ["bash", "zsh", "fish"],
-};
-const VALUES: Record<string, string[]> = {
-  "--output": ["json", "table"],
-  "-o": ["json", "table"],
-  "--token-format": ["raw", "header", "env", "json"],
-};
+// Shell completion from the command table: `opcli completion bash|zsh|fish` prints a script whose
+// function asks `opcli __complete SHELL LINE [WORDBREAKS]` for the candidates of the word typed.
 
 function lastUnescapedComma(s: string): number {
   let last = -1;
@@ -39,13 +27,32 @@ function paramItems(model: ApiModel, words: string[], cur: string, path: boolean
     .map((p) => `${head}${p.name}:`);
 }
 
+/** The values a flag takes, for flags that list them. */
+function flagValues(word: string | undefined): readonly string[] | undefined {
+  if (!word?.startsWith("-")) return undefined;
+  const name = word.replace(/^--?/, "");
+  return FLAGS.find((f) => f.name === name || f.alias === name)?.values;
+}
+
+/** Positional candidates: a command, its subcommand, or its argument. */
+function positional(done: string[]): readonly string[] {
+  const words = done.filter((w) => !w.startsWith("-"));
+  if (words.length === 0) return TOP_COMMANDS;
+  if (words.length === 1) {
+    const subs = subcommandsOf(words[0]!);
+    return subs.length ? subs : (COMMAND_ARGS[words[0]!] ?? []);
+  }
+  return [];
+}
+
 /** Candidates for the last word of `words` (the word being typed, possibly ""). */
 export function complete(model: ApiModel | undefined, words: string[]): string[] {
   const cur = words.at(-1) ?? "";
   const prev = words.at(-2);
   const done = words.slice(0, -1);
-  let cands: string[] = [];
-  if (prev && VALUES[prev]) cands = VALUES[prev];
+  let cands: readonly string[] = [];
+  const values = flagValues(prev);
+  if (values) cands = values;
   else if (prev === "--operation-id") cands = model?.operations.map((o) => o.id) ?? [];
   else if (prev === "--info") cands = model?.tags.map((t) => squashTag(t.name)) ?? [];
   else if (prev === "--schema") cands = Object.keys(model?.schemas ?? {});
@@ -54,8 +61,7 @@ export function complete(model: ApiModel | undefined, words: string[]): string[]
       ? paramItems(model, done, cur, prev === "--url-suffix").filter((c) => c.startsWith(cur))
       : [];
   } else if (cur.startsWith("-")) cands = FLAGS.map((f) => `--${f.name}`);
-  else if (done.length === 0) cands = COMMANDS;
-  else if (done.length === 1 && SUBCOMMANDS[done[0]!]) cands = SUBCOMMANDS[done[0]!]!;
+  else cands = positional(done);
   return cands.filter((c) => c.startsWith(cur));
 }
 

@@ -1,103 +1,131 @@
 import { readFileSync } from "node:fs";
-import type { ApiModel } from "../spec/model.js";
-import { type Profile, readConfigFile, selectProfile } from "./config-file.js";
-import { EXIT, exitCodeFor, UsageError } from "./errors.js";
-import { type ParsedFlags, parseFlags } from "./flags.js";
-import { helpText } from "./help.js";
-import { findOperation, findTag, listTagOperations, listTags } from "./info.js";
-import type { CliIO } from "./io.js";
-import { loadSpec } from "./model-source.js";
-import { closest } from "./suggest.js";
-import { OPCLI_VERSION } from "./version.js";
+import { findOperation } from "../client/lookup.js";
+import { loadSpec } from "../client/model-source.js";
+import { specSetting } from "../client/settings.js";
+import { UsageError } from "../platform/errors.js";
+import { closest } from "../platform/suggest.js";
+import { OPCLI_VERSION } from "../platform/version.js";
+import { infoText } from "./commands/info.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { commandHelp, helpText, operationHelp } from "./help.js";
+import { type CliIO, clientIO } from "./io.js";
+import { type ParsedArgs, parseArgv } from "./parse.js";
+import { COMMAND_ARGS, subcommandsOf, TOP_COMMANDS } from "./table.js";
 
-// Only what --info needs is loaded up front; every other path imports its modules on demand.
+// Argv to a command. Only what --info needs is loaded up front; every other path imports its
+// modules on demand.
 
-async function schemaCommand(model: ApiModel, flags: ParsedFlags, io: CliIO): Promise<void> {
-  const { describeSchema, sampleOf, schemaByName } = await import("../spec/schema-view.js");
-  const name = flags.schema as string | undefined;
-  let schema: unknown;
-  let title: string;
-  if (name) {
-    schema = schemaByName(model.schemas, name);
-    if (schema === undefined) {
-      const near = closest(name.replace(/^.*\//, ""), Object.keys(model.schemas));
-      throw new UsageError(
-        `unknown schema "${name}"${near.length ? `; did you mean ${near.join(", ")}?` : ""}`,
-      );
-    }
-    title = name.replace(/^.*\//, "");
-  } else if (flags["operation-id"]) {
-    const op = findOperation(model, String(flags["operation-id"]));
-    if (!op.body) throw new UsageError(`${op.id} takes no request body`);
-    schema = op.body.schema;
-    title = op.body.schemaName ?? `${op.id} body`;
-  } else {
-    throw new UsageError("--schema needs a NAME, or --operation-id ID for that operation's body");
-  }
-  if (flags["schema-sample"])
-    io.stdout.write(`${JSON.stringify(sampleOf(model.schemas, schema), null, 2)}\n`);
-  else io.stdout.write(describeSchema(model.schemas, schema, title));
-}
+type Code = number | undefined;
 
-/** Commands that talk to a server: operations, tokens, auth subcommands. */
-async function withServer(
-  model: ApiModel,
-  bundled: boolean,
-  flags: ParsedFlags,
-  io: CliIO,
-  profile: Profile,
-): Promise<void> {
-  const [{ connect }, { Authenticator }, { authCommand, printToken }, { runOperation }] = await Promise.all([
-    import("./connection.js"),
-    import("./token.js"),
-    import("./auth-commands.js"),
-    import("./run-operation.js"),
-  ]);
-  const conn = await connect(model, bundled, flags, io, profile);
-  try {
-    const auth = new Authenticator({ model, flags, io, profile, conn });
-    if (flags._[0] === "auth") return await authCommand(flags, io, auth, conn, model);
-    if (flags["output-access-token"]) {
-      const op = flags["operation-id"] ? findOperation(model, String(flags["operation-id"])) : undefined;
-      return printToken(await auth.forPrinting(op), flags, io);
-    }
-    if (flags.batch !== undefined)
-      return await (await import("./batch.js")).runBatch(model, flags, io, conn, auth);
-    return await runOperation(model, flags, io, conn, auth);
-  } finally {
-    conn.close();
-  }
-}
-
-async function dispatch(flags: ParsedFlags, io: CliIO): Promise<void> {
-  const [command] = flags._;
-  if (command === "config") return (await import("./config-commands.js")).configCommand(flags, io);
-  if (command === "completion") {
-    const script = (await import("./completion.js")).SCRIPTS[flags._[1] ?? ""];
-    if (!script) throw new UsageError("completion needs bash, zsh or fish");
-    io.stdout.write(script);
-    return;
-  }
-  if (command !== undefined && command !== "auth")
-    throw new UsageError(`unknown command "${command}" (opcli --help)`);
-  const file = readConfigFile(io.env, io.readFile);
-  const profile = selectProfile(file, (flags.profile as string | undefined) ?? io.env.OPCLI_PROFILE);
-  const { model, bundled } = await loadSpec(
-    (flags.spec as string | undefined) ?? io.env.OPCLI_SPEC ?? profile.spec,
+async function loadModel(args: ParsedArgs, io: CliIO) {
+  const spec = specSetting(
+    {
+      ...(args.str("spec") ? { spec: args.str("spec")! } : {}),
+      ...(args.str("profile") ? { profile: args.str("profile")! } : {}),
+    },
     io,
   );
-  if (command === "auth" || flags["output-access-token"])
-    return withServer(model, bundled, flags, io, profile);
-  if (flags.info !== undefined) {
-    io.stdout.write(
-      flags.info === "" ? listTags(model) : listTagOperations(model, findTag(model, String(flags.info))),
+  return loadSpec(spec, clientIO(io));
+}
+
+/** The words after a command group: a known subcommand (or argument), checked. */
+function subcommand(args: ParsedArgs): string {
+  const [group, sub, ...rest] = args.positionals;
+  const known = subcommandsOf(group!).length ? subcommandsOf(group!) : (COMMAND_ARGS[group!] ?? []);
+  if (!sub || !known.includes(sub)) {
+    throw new UsageError(
+      `${group} needs one of ${known.join(", ")}${sub ? `, not "${sub}"` : ""} (opcli ${group} --help)`,
     );
+  }
+  const maxArgs = group === "config" ? (sub === "set" ? 2 : sub === "get" ? 1 : 0) : 0;
+  if (rest.length > maxArgs) throw new UsageError(`${group} ${sub}: unexpected argument "${rest[maxArgs]}"`);
+  return sub;
+}
+
+async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
+  const [group] = args.positionals;
+  const sub = subcommand(args);
+  if (group === "completion") {
+    io.stdout.write((await import("./completion.js")).SCRIPTS[sub]!);
     return;
   }
-  if (flags.schema !== undefined || flags["schema-sample"]) return schemaCommand(model, flags, io);
-  if (flags["operation-id"] || flags.batch !== undefined)
-    return withServer(model, bundled, flags, io, profile);
-  throw new UsageError("nothing to do: give --info, --operation-id or --schema (opcli --help)");
+  if (group === "config") {
+    const { configCommand } = await import("./commands/config.js");
+    await configCommand(sub, args.positionals.slice(2), args.str("profile") ?? io.env.OPCLI_PROFILE, io);
+    return;
+  }
+  const [{ withClient }, { authCommand }] = await Promise.all([
+    import("./commands/context.js"),
+    import("./commands/auth.js"),
+  ]);
+  await withClient(args, io, (client) => authCommand(sub, client, args, io));
+  return;
+}
+
+/** The Janssen-style modes: --info, --schema, --output-access-token, --batch, --operation-id. */
+async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
+  if (args.has("info") || args.has("schema") || args.bool("schema-sample")) {
+    const { model } = await loadModel(args, io);
+    if (args.has("info")) {
+      io.stdout.write(infoText(model, args.str("info")!));
+      return;
+    }
+    await (await import("./commands/schema.js")).schemaCommand(model, args, io);
+    return;
+  }
+  if (!args.bool("output-access-token") && !args.has("operation-id") && !args.has("batch"))
+    throw new UsageError("nothing to do: give --info, --operation-id, --schema or a command (opcli --help)");
+  if (args.has("operation-id") && !args.str("operation-id"))
+    throw new UsageError("--operation-id needs an ID (opcli --info lists them)");
+  const { withClient } = await import("./commands/context.js");
+  return withClient(args, io, async (client): Promise<Code> => {
+    if (args.bool("output-access-token")) {
+      const { printToken } = await import("./commands/auth.js");
+      const id = args.str("operation-id");
+      printToken(await client.auth.forPrinting(id ? client.operation(id) : undefined), args, io);
+      return;
+    }
+    if (args.has("batch")) return (await import("./commands/batch.js")).batchCommand(client, args, io);
+    await (await import("./commands/operation.js")).operationCommand(client, args, io);
+    return;
+  });
+}
+
+async function help(args: ParsedArgs, io: CliIO): Promise<void> {
+  if (args.positionals.length > 0) {
+    const text = commandHelp(args.positionals);
+    if (!text)
+      throw new UsageError(`no help for "${args.positionals.join(" ")}" (opcli --help lists the commands)`);
+    io.stdout.write(text);
+    return;
+  }
+  const id = args.str("operation-id");
+  if (id) {
+    const { model } = await loadModel(args, io);
+    io.stdout.write(operationHelp(findOperation(model, id)));
+    return;
+  }
+  io.stdout.write(helpText(OPCLI_VERSION));
+}
+
+async function dispatch(args: ParsedArgs, io: CliIO): Promise<Code> {
+  if (args.bool("help")) {
+    await help(args, io);
+    return;
+  }
+  if (args.bool("version")) {
+    io.stdout.write(`${OPCLI_VERSION}\n`);
+    return;
+  }
+  const [command] = args.positionals;
+  if (command === undefined) return mode(args, io);
+  if (!TOP_COMMANDS.includes(command)) {
+    const near = closest(command, TOP_COMMANDS, 1);
+    throw new UsageError(
+      `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : ""} (opcli --help)`,
+    );
+  }
+  return commandGroup(args, io);
 }
 
 /** `opcli __complete SHELL LINE [WORDBREAKS]`: candidates, one a line; never fails loudly. */
@@ -105,10 +133,10 @@ async function completeCommand(io: CliIO, [shell = "bash", line = "", breaks = "
   const { complete, lineWords, trimForBash } = await import("./completion.js");
   const words = lineWords(line);
   const specAt = words.indexOf("--spec");
-  let model: ApiModel | undefined;
+  let model: Awaited<ReturnType<typeof loadSpec>>["model"] | undefined;
   try {
-    const profile = selectProfile(readConfigFile(io.env, io.readFile), io.env.OPCLI_PROFILE);
-    model = (await loadSpec(specAt >= 0 ? words[specAt + 1] : (io.env.OPCLI_SPEC ?? profile.spec), io)).model;
+    const spec = specSetting(specAt >= 0 && words[specAt + 1] ? { spec: words[specAt + 1]! } : {}, io);
+    model = (await loadSpec(spec, { ...clientIO(io), notice: () => {} })).model;
   } catch {
     model = undefined;
   }
@@ -125,17 +153,7 @@ export async function runCli(io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   try {
-    const flags = parseFlags(io.argv);
-    if (flags.help) {
-      io.stdout.write(helpText(OPCLI_VERSION));
-      return EXIT.ok;
-    }
-    if (flags.version) {
-      io.stdout.write(`${OPCLI_VERSION}\n`);
-      return EXIT.ok;
-    }
-    await dispatch(flags, io);
-    return EXIT.ok;
+    return (await dispatch(parseArgv(io.argv), io)) ?? EXIT.ok;
   } catch (err) {
     const code = exitCodeFor(err);
     const e = err as Error;

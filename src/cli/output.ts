@@ -1,12 +1,12 @@
 import type { LiteResponse } from "../http/lite.js";
 import { itemsOf } from "../output/items.js";
 import { printJson } from "../output/json.js";
-import { createWriter, FORMATS, type Format, type ItemWriter } from "../output/writers.js";
+import { createWriter, type Format, type ItemWriter } from "../output/writers.js";
+import { UsageError } from "../platform/errors.js";
 import { lazyRequire } from "../platform/lazy-require.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
-import { UsageError } from "./errors.js";
-import type { ParsedFlags } from "./flags.js";
 import type { CliIO } from "./io.js";
+import type { ParsedArgs } from "./parse.js";
 
 export interface OutputPlan {
   format: Format;
@@ -15,16 +15,10 @@ export interface OutputPlan {
 }
 
 /** --output, --query (JMESPath) and --columns, checked before anything is sent. */
-export async function outputPlan(
-  flags: ParsedFlags,
-  model: ApiModel,
-  op: OperationModel,
-): Promise<OutputPlan> {
-  const format = ((flags.output as string | undefined) ?? "json") as Format;
-  if (!FORMATS.includes(format))
-    throw new UsageError(`--output must be one of ${FORMATS.join(", ")}, not "${format}"`);
+export async function outputPlan(args: ParsedArgs, model: ApiModel, op: OperationModel): Promise<OutputPlan> {
+  const format = (args.str("output") ?? "json") as Format;
   const plan: OutputPlan = { format };
-  const expr = flags.query as string | undefined;
+  const expr = args.str("query");
   if (expr) {
     type Jmes = typeof import("@jmespath-community/jmespath");
     const mod = lazyRequire("@jmespath-community/jmespath") as Jmes & { default?: Jmes };
@@ -37,8 +31,9 @@ export async function outputPlan(
     }
     plan.query = (v) => jp.TreeInterpreter.search(ast, v as Parameters<typeof jp.search>[0]);
   }
-  if (flags.columns)
-    plan.columns = String(flags.columns)
+  const columns = args.str("columns");
+  if (columns)
+    plan.columns = columns
       .split(",")
       .map((c) => c.trim())
       .filter(Boolean);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { type Agent, Agent as HttpAgent, request as httpRequest } from "node:http";
+import { request as httpRequest } from "node:http";
 import { lazyRequire } from "../platform/lazy-require.js";
 import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "./lite.js";
 import { NetworkError } from "./network-error.js";
@@ -17,8 +17,6 @@ export interface TlsOptions {
 
 export interface TransportOptions {
   tls?: TlsOptions;
-  /** Reuse connections (batch runs); one-shot commands close theirs. */
-  keepAlive?: boolean;
   /** Per-request timeout, milliseconds. */
   timeoutMs?: number;
 }
@@ -48,21 +46,7 @@ function collect(res: IncomingMessage, req: LiteRequest): Promise<LiteResponse> 
 
 /** fetch over node:http/https (https loaded only when a URL needs it). Redirects are not followed. */
 export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
-  // One agent per protocol, so keep-alive sockets are shared across a batch's requests.
-  const agents: Record<string, Agent | undefined> = {};
-  const agentFor = async (secure: boolean): Promise<Agent | undefined> => {
-    if (!opts.keepAlive) return undefined;
-    const key = secure ? "https" : "http";
-    if (!agents[key]) {
-      agents[key] = secure
-        ? new (lazyRequire("node:https") as typeof import("node:https")).Agent({
-            keepAlive: true,
-            maxSockets: 64,
-          })
-        : new HttpAgent({ keepAlive: true, maxSockets: 64 });
-    }
-    return agents[key];
-  };
+  // Node's global agents keep connections alive (Node >= 19), so a batch reuses its sockets.
   return async (req) => {
     const url = new URL(req.url);
     // The path is sent as built: URL parsing would resolve encoded dot segments (%2E%2E).
@@ -71,7 +55,6 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
     if (!secure && url.protocol !== "http:")
       throw new NetworkError(`unsupported URL scheme ${url.protocol}`, undefined);
     const send = secure ? (lazyRequire("node:https") as typeof import("node:https")).request : httpRequest;
-    const agent = await agentFor(secure);
     const headers = req.headers.toObject();
     if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
     return new Promise<LiteResponse>((resolve, reject) => {
@@ -82,7 +65,6 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
           port: url.port,
           path: rawPath,
           method: req.method,
-          ...(agent ? { agent } : {}),
           headers,
           ...(secure
             ? {

@@ -1,5 +1,5 @@
 import { lazyRequire } from "../platform/lazy-require.js";
-import { itemsOf, pick } from "./items.js";
+import { pick } from "./items.js";
 import type { OutStream } from "./stream.js";
 
 function cell(v: unknown): string {
@@ -26,16 +26,4 @@ export async function renderTable(rows: unknown[], out: OutStream, columns?: str
   });
   for (const r of objects) table.push(cols.map((c) => cell(pick(r, c))));
   out.write(`${table.toString()}\n`);
-}
-
-/** Arrays of objects and paged results as a table; anything else falls back to JSON. */
-export async function printTable(value: unknown, out: OutStream, columns?: string[]): Promise<boolean> {
-  const rows = itemsOf(value) ?? (typeof value === "object" && value !== null ? [value] : undefined);
-  if (!rows?.every((r) => typeof r === "object" && r !== null)) return false;
-  await renderTable(rows, out, columns);
-  if (typeof value === "object" && value !== null && "totalEntriesCount" in value) {
-    const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
-    out.write(`${v.entriesCount ?? rows.length} of ${v.totalEntriesCount} (from ${v.start ?? 0})\n`);
-  }
-  return true;
 }

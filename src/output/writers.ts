@@ -5,8 +5,9 @@ import type { OutStream } from "./stream.js";
 // Output writers: each takes items one at a time, so --all streams in flat memory
 // (table output alone buffers, since column widths need every row).
 
-export const FORMATS = ["json", "ndjson", "yaml", "table", "csv", "raw"] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from "./formats.js";
+
+export { FORMATS, type Format } from "./formats.js";
 
 export interface ItemWriter {
   item(value: unknown): void;

@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { complete, trimForBash } from "../../src/cli/completion.js";
+import { COMMAND_ARGS, COMMANDS } from "../../src/cli/table.js";
+import { FORMATS } from "../../src/output/formats.js";
 import type { ApiModel } from "../../src/spec/model.js";
 import { isolatedEnv, OPCLI_BIN, runOpcli } from "../helpers/run-opcli.js";
 
@@ -31,8 +33,10 @@ describe("complete", () => {
     ],
     [
       ["--output", ""],
-      ["json", "table"],
+      ["json", "ndjson", "yaml", "table", "csv", "raw"],
     ],
+    [["-o", "n"], ["ndjson"]],
+    [["--paginate", "c"], ["cursor"]],
     [
       ["--operation-id", "search-session", "--endpoint-args", ""],
       ["limit:", "pattern:"],
@@ -48,6 +52,17 @@ describe("complete", () => {
     ],
   ])("%j -> %j", (words, expected) => {
     expect(complete(model, words)).toEqual(expected);
+  });
+
+  it("completes every output format and every command and subcommand of the table", () => {
+    for (const f of FORMATS) expect(complete(model, ["--output", f.slice(0, 2)])).toContain(f);
+    for (const c of COMMANDS) {
+      const [group, sub] = c.name.split(" ");
+      expect(complete(model, [group!.slice(0, 2)])).toContain(group);
+      if (sub) expect(complete(model, [group!, sub.slice(0, 1)])).toContain(sub);
+    }
+    for (const [group, values] of Object.entries(COMMAND_ARGS))
+      for (const v of values) expect(complete(model, [group, v.slice(0, 1)])).toContain(v);
   });
 
   it("trims candidates to what bash replaces after a word break", () => {

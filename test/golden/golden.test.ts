@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatArgPairs } from "../../src/cli/tokenize.js";
+import { formatArgPairs } from "../../src/client/arg-pairs.js";
 import { loadModel, parseDocument } from "../../src/spec/load.js";
 import type { ApiModel, OperationModel, ParamModel, ParamSchema } from "../../src/spec/model.js";
 import { sampleOf } from "../../src/spec/schema-view.js";

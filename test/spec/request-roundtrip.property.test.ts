@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { BoundArgs } from "../../src/cli/bind-args.js";
+import type { BoundArgs } from "../../src/client/bind-args.js";
 import { operationUrl } from "../../src/http/send.js";
 import { loadModel } from "../../src/spec/load.js";
 

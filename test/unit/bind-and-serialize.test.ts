@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bindArgs } from "../../src/cli/bind-args.js";
-import { applyHost } from "../../src/cli/host.js";
-import { parseArgPairs } from "../../src/cli/tokenize.js";
+import { parseArgPairs } from "../../src/client/arg-pairs.js";
+import { bindArgs } from "../../src/client/bind-args.js";
+import { applyHost } from "../../src/client/host.js";
 import { pathTemplate, serializeQuery } from "../../src/http/serialize.js";
 import type { OperationModel, ParamModel } from "../../src/spec/model.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/cli/errors.js";
-import { formatArgPairs, parseArgPairs, splitEscaped } from "../../src/cli/tokenize.js";
+import { formatArgPairs, parseArgPairs, splitEscaped } from "../../src/client/arg-pairs.js";
+import { UsageError } from "../../src/platform/errors.js";
 
 describe("endpoint-args / url-suffix tokenizer", () => {
   const ok: [string, [string, string][]][] = [

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../../platform/atomic-write.js";
 import type { StoredToken } from "../stored-token.js";
 import { StoreError, type TokenStore } from "./types.js";
 
@@ -28,11 +28,7 @@ export class FileTokenStore implements TokenStore {
   private write(entries: Entries): void {
     try {
       const created = !existsSync(this.location);
-      mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
-      const tmp = `${this.location}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, this.location);
+      writeFileAtomic(this.location, JSON.stringify(entries), 0o600);
       if (created) this.onCreate?.();
     } catch (err) {
       throw new StoreError(

@@ -1,53 +1,32 @@
-import { lazyRequire } from "../../platform/lazy-require.js";
+import {
+  KeychainError,
+  keychainDelete,
+  keychainGet,
+  keychainList,
+  keychainSet,
+} from "../../platform/keychain.js";
 import type { StoredToken } from "../stored-token.js";
 import { StoreError, type TokenStore } from "./types.js";
 
 const SERVICE = "opcli";
-const TIMEOUT_MS = 3000;
 
-type AsyncEntryCtor = typeof import("@napi-rs/keyring").AsyncEntry;
-type FindAsync = typeof import("@napi-rs/keyring").findCredentialsAsync;
-
-let lib: { AsyncEntry: AsyncEntryCtor; findCredentialsAsync: FindAsync } | undefined;
-/** The native module, loaded on first use (about 11 ms). */
-async function keyring() {
-  lib ??= lazyRequire("@napi-rs/keyring") as { AsyncEntry: AsyncEntryCtor; findCredentialsAsync: FindAsync };
-  return lib;
-}
-
-/** Every keychain call is bounded: a hung Secret Service must not hang the CLI. */
-async function bounded<T>(what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(TIMEOUT_MS);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StoreError(`keychain ${what} timed out after ${TIMEOUT_MS} ms`)),
-      TIMEOUT_MS,
-    );
-  });
+/** Keychain failures as StoreError, so the fallback store can take over. */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await Promise.race([call(signal), timeout]);
+    return await call();
   } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError(`keychain ${what} failed: ${(err as Error).message.split("\n")[0]}`);
-  } finally {
-    clearTimeout(timer);
+    if (err instanceof KeychainError) throw new StoreError(err.message);
+    throw err;
   }
 }
 
-/** The OS keychain through @napi-rs/keyring, pinned to the Secret Service on Linux. */
+/** Tokens in the OS keychain (Secret Service), one entry per cache key. */
 export class KeychainTokenStore implements TokenStore {
   readonly kind = "keychain";
   readonly location = "OS keychain (Secret Service)";
 
-  private async entry(key: string) {
-    const { AsyncEntry } = await keyring();
-    return new AsyncEntry(SERVICE, key, { linux: { store: "secret-service" } });
-  }
-
   async get(key: string): Promise<StoredToken | undefined> {
-    const e = await this.entry(key);
-    const raw = await bounded("read", (signal) => e.getPassword(signal));
+    const raw = await guarded(() => keychainGet(SERVICE, key));
     if (!raw) return undefined;
     try {
       return JSON.parse(raw) as StoredToken;
@@ -57,18 +36,15 @@ export class KeychainTokenStore implements TokenStore {
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
-    const e = await this.entry(key);
-    await bounded("write", (signal) => e.setPassword(JSON.stringify(token), signal));
+    await guarded(() => keychainSet(SERVICE, key, JSON.stringify(token)));
   }
 
   async delete(key: string): Promise<boolean> {
-    const e = await this.entry(key);
-    return bounded("delete", (signal) => e.deleteCredential(signal));
+    return guarded(() => keychainDelete(SERVICE, key));
   }
 
   async list(): Promise<[string, StoredToken][]> {
-    const { findCredentialsAsync } = await keyring();
-    const creds = await bounded("list", (signal) => findCredentialsAsync(SERVICE, null, signal));
+    const creds = await guarded(() => keychainList(SERVICE));
     const out: [string, StoredToken][] = [];
     for (const c of creds) {
       try {

@@ -1,12 +1,12 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { type Env, xdgCacheHome } from "../../platform/paths.js";
 import type { StoredToken } from "../stored-token.js";
 import { FileTokenStore, NoTokenStore } from "./file.js";
 import { KeychainTokenStore } from "./keychain.js";
 import { StoreError, type StoreKind, type TokenStore } from "./types.js";
 
-export function cacheRoot(env: Record<string, string | undefined>): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "opcli");
+export function cacheRoot(env: Env): string {
+  return join(xdgCacheHome(env), "opcli");
 }
 
 /**
@@ -74,7 +74,13 @@ export function selectTokenStore(
   const fileLocation = join(cacheRoot(env), "tokens.json");
   if (setting === "none") return new NoTokenStore();
   if (setting === "file") return new FileTokenStore(fileLocation);
-  if (setting === "keychain") return new KeychainTokenStore();
+  if (setting === "keychain") {
+    if (process.platform === "linux" && !env.DBUS_SESSION_BUS_ADDRESS)
+      return new UnusableStore(
+        "token store is keychain, but there is no D-Bus session for the Secret Service; use file or none",
+      );
+    return new KeychainTokenStore();
+  }
   const fallbackNotice = (reason: string) =>
     `warning: no usable OS keychain (${reason}); caching tokens in ${fileLocation} (mode 0600). Set OPCLI_TOKEN_STORE=file to silence this, or none to cache nothing.`;
   const file = new FileTokenStore(fileLocation, () => warn(fallbackNotice(pendingReason)));
@@ -88,4 +94,26 @@ export function selectTokenStore(
     return file;
   }
   return new FallbackTokenStore(new KeychainTokenStore(), file, onFallback);
+}
+
+/** An explicitly chosen store that cannot work here: every use says why (exit 3). */
+class UnusableStore implements TokenStore {
+  readonly kind = "keychain";
+  readonly location = "OS keychain (unavailable)";
+  constructor(private readonly why: string) {}
+  private fail(): never {
+    throw new StoreError(this.why);
+  }
+  async get(): Promise<StoredToken | undefined> {
+    this.fail();
+  }
+  async set(): Promise<void> {
+    this.fail();
+  }
+  async delete(): Promise<boolean> {
+    this.fail();
+  }
+  async list(): Promise<[string, StoredToken][]> {
+    this.fail();
+  }
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../platform/errors.js";
 import type { StoredToken } from "../stored-token.js";
 
 export type StoreKind = "keychain" | "file" | "none";
@@ -13,6 +14,7 @@ export interface TokenStore {
   list(): Promise<[string, StoredToken][]>;
 }
 
-export class StoreError extends Error {
+/** The token store cannot be used; a configuration problem (exit 3) unless a fallback takes over. */
+export class StoreError extends ConfigError {
   override name = "StoreError";
 }

@@ -1,23 +1,19 @@
-import { revokeToken } from "../auth/client-credentials.js";
-import type { ApiModel } from "../spec/model.js";
-import type { Connection } from "./connection.js";
-import { UsageError } from "./errors.js";
-import type { ParsedFlags } from "./flags.js";
-import type { CliIO } from "./io.js";
-import type { Authenticator } from "./token.js";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { revokeToken } from "../../auth/client-credentials.js";
+import type { Client } from "../../client/client.js";
+import { UsageError } from "../../platform/errors.js";
+import type { CliIO } from "../io.js";
+import type { ParsedArgs } from "../parse.js";
 
 /** --output-access-token / auth token: the token and a newline on stdout, nothing else. */
-export function printToken(token: string, flags: ParsedFlags, io: CliIO): void {
-  const format = (flags["token-format"] as string | undefined) ?? "raw";
+export function printToken(token: string, args: ParsedArgs, io: CliIO): void {
   const shapes: Record<string, () => string> = {
     raw: () => token,
     header: () => `Authorization: Bearer ${token}`,
     env: () => `OPCLI_ACCESS_TOKEN=${token}`,
     json: () => JSON.stringify({ access_token: token, token_type: "Bearer" }),
   };
-  const shape = shapes[format];
-  if (!shape) throw new UsageError(`--token-format must be raw, header, env or json, not "${format}"`);
-  io.stdout.write(`${shape()}\n`);
+  io.stdout.write(`${shapes[args.str("token-format") ?? "raw"]!()}\n`);
 }
 
 function expiry(expiresAt: number | null, now: number): string {
@@ -26,18 +22,19 @@ function expiry(expiresAt: number | null, now: number): string {
   return s > 0 ? `expires in ${s} s (${new Date(expiresAt).toISOString()})` : `expired ${-s} s ago`;
 }
 
-async function status(io: CliIO, auth: Authenticator, conn: Connection): Promise<void> {
+async function status(io: CliIO, client: Client): Promise<void> {
+  const { auth, connection } = client;
+  const embedded = connection.embedded;
   const lines = [
-    `host: ${conn.embedded ? `embedded reference server (${conn.embedded.dbPath})` : conn.origin()}`,
+    `host: ${embedded ? `embedded reference server (${embedded.dbPath})` : connection.origin()}`,
   ];
   if (auth.explicit()) {
     lines.push("token: from the environment or --access-token (not cached)");
     io.stdout.write(`${lines.join("\n")}\n`);
     return;
   }
-  const creds = await auth.credentials();
+  const { creds, ep } = await auth.revocationContext();
   lines.push(`client: ${creds?.clientId ?? "(none configured)"}`);
-  const { ep } = await auth.revocationContext();
   const entries = (await auth.cache.list()).filter(
     ([, t]) => t.tokenUrl === ep.token_endpoint && t.clientId === creds?.clientId,
   );
@@ -76,31 +73,21 @@ async function logout(io: CliIO, auth: Authenticator): Promise<void> {
   );
 }
 
-export async function authCommand(
-  flags: ParsedFlags,
-  io: CliIO,
-  auth: Authenticator,
-  conn: Connection,
-  _model: ApiModel,
-): Promise<void> {
-  const sub = flags._[1];
-  if (flags._.length > 2) throw new UsageError(`auth ${sub}: unexpected argument "${flags._[2]}"`);
+/** opcli auth login | logout | status | token. */
+export async function authCommand(sub: string, client: Client, args: ParsedArgs, io: CliIO): Promise<void> {
+  const { auth } = client;
   switch (sub) {
     case "login": {
-      const got = await auth.obtain(auth.defaultScopes(), {
-        device: Boolean(flags.device),
-        force: Boolean(flags.device),
-      });
+      const device = args.bool("device");
+      const got = await auth.obtain(auth.defaultScopes(), { device, force: device });
       io.stderr.write(`opcli: signed in (${got.source}); token cached in ${auth.cache.location}\n`);
       return;
     }
     case "logout":
       return logout(io, auth);
     case "status":
-      return status(io, auth, conn);
-    case "token":
-      return printToken(await auth.forPrinting(), flags, io);
+      return status(io, client);
     default:
-      throw new UsageError(`auth needs one of login, logout, status, token${sub ? `, not "${sub}"` : ""}`);
+      return printToken(await auth.forPrinting(), args, io);
   }
 }

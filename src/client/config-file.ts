@@ -1,7 +1,8 @@
-import { chmodSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { ConfigError } from "./errors.js";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../platform/atomic-write.js";
+import { ConfigError } from "../platform/errors.js";
+import { type Env, xdgConfigHome } from "../platform/paths.js";
 
 /** One profile's settings; the file's top level is the base every profile starts from. */
 export interface Profile {
@@ -39,10 +40,9 @@ export const PROFILE_KEYS: Readonly<Record<keyof Profile, "string" | "boolean">>
   tokenStore: "string",
 };
 
-export function configPath(env: Record<string, string | undefined>): string {
+export function configPath(env: Env): string {
   if (env.OPCLI_CONFIG) return env.OPCLI_CONFIG;
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
-  return join(base, "opcli", "config.json");
+  return join(xdgConfigHome(env), "opcli", "config.json");
 }
 
 function checkProfile(path: string, where: string, p: Record<string, unknown>): Profile {
@@ -121,10 +121,6 @@ export function selectProfile(cfg: ConfigFile, name: string | undefined): Profil
 /** Writes the config atomically with mode 0600 (it may hold secrets). */
 export function writeConfigFile(env: Record<string, string | undefined>, cfg: ConfigFile): string {
   const path = configPath(env);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   return path;
 }

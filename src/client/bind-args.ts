@@ -1,8 +1,8 @@
 import type { ArgValue, BoundArgs } from "../http/args.js";
+import { UsageError } from "../platform/errors.js";
 import { parseFieldValuePairs } from "../shared/field-value-pair.js";
 import type { OperationModel, ParamModel, ParamSchema } from "../spec/model.js";
-import { UsageError } from "./errors.js";
-import type { ArgPair } from "./tokenize.js";
+import type { ArgPair } from "./arg-pairs.js";
 
 export type { ArgValue, BoundArgs };
 

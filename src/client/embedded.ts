@@ -9,7 +9,7 @@ export interface Embedded {
   fetch: LiteFetch;
   credentials: ClientCredentials;
   dbPath: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const DEMO_PASSWORD = "demo-password-123";
@@ -20,13 +20,13 @@ const DEMO_PASSWORD = "demo-password-123";
  */
 export async function openEmbedded(env: Record<string, string | undefined>): Promise<Embedded> {
   const server = await import("../server/index.js");
-  const dbPath = server.defaultDbPath(env as NodeJS.ProcessEnv);
+  const dbPath = server.defaultDbPath(env);
   const store = new server.SqliteStore({ path: dbPath });
-  const deps = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
-  const app = server.createApp(deps);
-  await server.provisionAdminClient(deps, dbPath);
-  if ((await deps.users.count()) === 0) {
-    await server.seedDemo(deps, app, { users: 5, sessionsPerUser: 2, password: DEMO_PASSWORD });
+  const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
+  const app = server.createApp(core);
+  await server.provisionAdminClient(core, dbPath);
+  if ((await core.users.count()) === 0) {
+    await server.seedDemo(core, app, { users: 5, sessionsPerUser: 2, password: DEMO_PASSWORD });
   }
   const creds = JSON.parse(readFileSync(server.adminCredentialsPath(dbPath), "utf8")) as {
     client_id: string;
@@ -56,6 +56,6 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
     fetch,
     credentials: { clientId: creds.client_id, clientSecret: creds.client_secret },
     dbPath,
-    close: () => void store.close(),
+    close: () => store.close(),
   };
 }

@@ -1,16 +1,16 @@
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { ConfigError } from "../platform/errors.js";
+import { xdgCacheHome } from "../platform/paths.js";
+import { OPCLI_VERSION } from "../platform/version.js";
 import type { ApiModel } from "../spec/model.js";
-import { ConfigError } from "./errors.js";
-import type { CliIO } from "./io.js";
-import { OPCLI_VERSION } from "./version.js";
+import type { ClientIO } from "./options.js";
 
-export function cacheDir(env: Record<string, string | undefined>): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "opcli", "models");
+export function modelCacheDir(env: ClientIO["env"]): string {
+  return join(xdgCacheHome(env), "opcli", "models");
 }
 
 /** The bundled document, compiled at build time into the model (no YAML at run time). */
-function bundledModel(io: CliIO): ApiModel {
+function bundledModel(io: Pick<ClientIO, "readFile">): ApiModel {
   const path = new URL("./bundled-model.json", import.meta.url);
   try {
     return JSON.parse(io.readFile(path.pathname)) as ApiModel;
@@ -19,7 +19,7 @@ function bundledModel(io: CliIO): ApiModel {
   }
 }
 
-async function readSpecText(spec: string, io: CliIO): Promise<{ text: string; location: string }> {
+async function readSpecText(spec: string, io: ClientIO): Promise<{ text: string; location: string }> {
   if (/^https?:\/\//i.test(spec)) {
     const [{ nodeTransport }, { LiteRequest }] = await Promise.all([
       import("../http/transport.js"),
@@ -47,12 +47,13 @@ export interface LoadedModel {
   bundled: boolean;
 }
 
-export async function loadSpec(spec: string | undefined, io: CliIO): Promise<LoadedModel> {
+/** The operation model of a document (through the compiled-model cache), or the bundled one. */
+export async function loadSpec(spec: string | undefined, io: ClientIO): Promise<LoadedModel> {
   if (!spec) return { model: bundledModel(io), bundled: true };
   const opts = {
     toolVersion: OPCLI_VERSION,
-    ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: cacheDir(io.env) }),
-    onWarning: (w: string) => io.stderr.write(`opcli: warning: ${w}\n`),
+    ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: modelCacheDir(io.env) }),
+    onWarning: (w: string) => io.notice(`warning: ${w}`),
   };
   if (!/^https?:\/\//i.test(spec)) {
     const { loadModelByStat } = await import("../spec/model-cache.js");

@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../platform/errors.js";
 
 /**
  * Applies --host to a document server URL: a bare name means https and keeps the document's

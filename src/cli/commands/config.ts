@@ -5,11 +5,10 @@ import {
   type Profile,
   readConfigFile,
   writeConfigFile,
-} from "./config-file.js";
-import { UsageError } from "./errors.js";
-import type { ParsedFlags } from "./flags.js";
-import type { CliIO } from "./io.js";
-import { writeKeychainSecret } from "./secret-ref.js";
+} from "../../client/config-file.js";
+import { writeKeychainSecret } from "../../client/secret-ref.js";
+import { UsageError } from "../../platform/errors.js";
+import type { CliIO } from "../io.js";
 
 const SECRET_KEYS = new Set(["clientSecret"]);
 
@@ -24,18 +23,12 @@ function target(cfg: ConfigFile, profile: string | undefined): Profile {
   return cfg.profiles[profile];
 }
 
-async function setKey(
-  cfg: ConfigFile,
-  profile: string | undefined,
-  key: string,
-  value: string,
-  io: CliIO,
-): Promise<void> {
+async function setKey(cfg: ConfigFile, profile: string | undefined, key: string, value: string, io: CliIO) {
   if (key === "defaultProfile") {
     cfg.defaultProfile = value;
     return;
   }
-  const type = PROFILE_KEYS[key as keyof Profile];
+  const type = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof Profile] : undefined;
   if (!type)
     throw new UsageError(
       `unknown setting "${key}" (one of ${Object.keys(PROFILE_KEYS).join(", ")}, defaultProfile)`,
@@ -65,10 +58,8 @@ async function setKey(
 }
 
 /** opcli config path | list | get KEY | set KEY VALUE, on the base or --profile NAME. */
-export async function configCommand(flags: ParsedFlags, io: CliIO): Promise<void> {
-  const [, sub, key, value, extra] = flags._;
-  const profile = (flags.profile as string | undefined) ?? io.env.OPCLI_PROFILE;
-  if (extra !== undefined) throw new UsageError(`config ${sub}: unexpected argument "${extra}"`);
+export async function configCommand(sub: string, rest: string[], profile: string | undefined, io: CliIO) {
+  const [key, value] = rest;
   if (sub === "path") {
     io.stdout.write(`${configPath(io.env)}\n`);
     return;
@@ -86,18 +77,14 @@ export async function configCommand(flags: ParsedFlags, io: CliIO): Promise<void
   if (sub === "get") {
     if (!key) throw new UsageError("config get needs a KEY");
     const p = profile ? cfg.profiles?.[profile] : cfg;
-    const v = (p as Record<string, unknown> | undefined)?.[key];
+    const v = p && Object.hasOwn(p, key) ? (p as Record<string, unknown>)[key] : undefined;
     if (v === undefined)
       throw new UsageError(`${key} is not set${profile ? ` in profile "${profile}"` : ""}`);
     io.stdout.write(`${SECRET_KEYS.has(key) ? "(set, hidden)" : String(v)}\n`);
     return;
   }
-  if (sub === "set") {
-    if (!key || value === undefined) throw new UsageError("config set needs KEY and VALUE");
-    await setKey(cfg, profile, key, value, io);
-    const path = writeConfigFile(io.env, cfg);
-    io.stderr.write(`opcli: ${key} set${profile ? ` in profile "${profile}"` : ""} (${path})\n`);
-    return;
-  }
-  throw new UsageError(`config needs one of path, list, get, set${sub ? `, not "${sub}"` : ""}`);
+  if (!key || value === undefined) throw new UsageError("config set needs KEY and VALUE");
+  await setKey(cfg, profile, key, value, io);
+  const path = writeConfigFile(io.env, cfg);
+  io.stderr.write(`opcli: ${key} set${profile ? ` in profile "${profile}"` : ""} (${path})\n`);
 }

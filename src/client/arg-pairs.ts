@@ -1,4 +1,4 @@
-import { UsageError } from "./errors.js";
+import { UsageError } from "../platform/errors.js";
 
 // Janssen's `--endpoint-args "k:v,k2:v2"` and `--url-suffix "name:value"` syntax, with its bugs
 // fixed: `\,` is a literal comma and `\\` a backslash; each token splits at its first colon,

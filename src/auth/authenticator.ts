@@ -1,29 +1,41 @@
+import type { LiteFetch } from "../http/lite.js";
+import { AuthError, ConfigError, HttpStatusError, UsageError } from "../platform/errors.js";
+import type { ApiModel, OperationModel } from "../spec/model.js";
 import {
   type ClientCredentials,
   clientCredentialsGrant,
   refreshTokenGrant,
   TokenError,
   type TokenResult,
-} from "../auth/client-credentials.js";
-import { deviceFlow } from "../auth/device-flow.js";
-import type { StoredToken, TokenFlow } from "../auth/stored-token.js";
-import { parseStoreSetting, selectTokenStore } from "../auth/stores/select.js";
-import { InvalidGrant, TokenCache, type TokenSource } from "../auth/token-cache.js";
-import { type Discovery, discover, oauthRequirement, usableTokenUrl } from "../auth/token-url.js";
-import type { ApiModel, OperationModel } from "../spec/model.js";
-import type { Profile } from "./config-file.js";
-import type { Connection } from "./connection.js";
-import { AuthError, ConfigError, HttpStatusError, UsageError } from "./errors.js";
-import type { ParsedFlags } from "./flags.js";
-import type { CliIO } from "./io.js";
-import { readSecretRef } from "./secret-ref.js";
+} from "./client-credentials.js";
+import { deviceFlow } from "./device-flow.js";
+import type { StoredToken, TokenFlow } from "./stored-token.js";
+import type { TokenStore } from "./stores/types.js";
+import { InvalidGrant, TokenCache, type TokenSource } from "./token-cache.js";
+import { type Discovery, discover, oauthRequirement, usableTokenUrl } from "./token-url.js";
 
-export interface TokenContext {
+/** What the authenticator needs to know and to reach; no flags, no argv, no stdout. */
+export interface AuthContext {
   model: ApiModel;
-  flags: ParsedFlags;
-  io: CliIO;
-  profile: Profile;
-  conn: Connection;
+  fetch: LiteFetch;
+  /** Origin of the API for an operation (where discovery and relative token URLs resolve). */
+  origin(op?: OperationModel): string;
+  /** Client credentials, resolved on first need (a secret may live in the keychain). */
+  credentials(): Promise<ClientCredentials | undefined>;
+  /** A token given by the user: used as it is, never cached. */
+  explicitToken?: string;
+  /** The token endpoint, when configured. */
+  tokenUrl?: string;
+  /** Scopes for a token not tied to one operation. */
+  scopes?: string[];
+  store: TokenStore;
+  /** Where cross-process lock files go. */
+  lockDir: string;
+  now(): number;
+  /** One-line messages for the person (the device code, fallbacks). */
+  tell(line: string): void;
+  /** Whether a person can answer at a terminal (else person-only flows fail at once). */
+  interactive: boolean;
 }
 
 export interface IssuedToken {
@@ -33,63 +45,49 @@ export interface IssuedToken {
   header?: string;
 }
 
-/** Finds, caches and refreshes access tokens for one invocation. */
+type Endpoints = Discovery & { token_endpoint: string };
+
+/** Finds, caches and refreshes access tokens for one client. */
 export class Authenticator {
-  private discovery: Discovery | undefined;
+  private discovery: Promise<Discovery> | undefined;
   readonly cache: TokenCache;
 
-  constructor(private readonly ctx: TokenContext) {
-    const setting = parseStoreSetting(ctx.io.env.OPCLI_TOKEN_STORE ?? ctx.profile.tokenStore);
-    if (!setting)
-      throw new ConfigError(
-        `OPCLI_TOKEN_STORE must be keychain, file or none, not "${ctx.io.env.OPCLI_TOKEN_STORE}"`,
-      );
-    const store = selectTokenStore(setting, ctx.io.env, (line) => ctx.io.stderr.write(`opcli: ${line}\n`));
-    this.cache = new TokenCache(store, ctx.io.env, ctx.io.now);
+  constructor(private readonly ctx: AuthContext) {
+    this.cache = new TokenCache(ctx.store, ctx.lockDir, ctx.now);
   }
 
-  /** --access-token / OPCLI_ACCESS_TOKEN: used as given, never cached. */
+  get fetch(): LiteFetch {
+    return this.ctx.fetch;
+  }
+
+  /** The explicit token (flag or environment), if one was given. */
   explicit(): string | undefined {
-    const { flags, io } = this.ctx;
-    const raw = (flags["access-token"] as string | undefined) ?? io.env.OPCLI_ACCESS_TOKEN;
-    if (raw === undefined || raw === "") return undefined;
-    if (!raw.startsWith("@")) return raw.trim();
-    try {
-      return io.readFile(raw.slice(1)).trim();
-    } catch (err) {
-      throw new ConfigError(
-        `cannot read access token file ${raw.slice(1)}: ${(err as NodeJS.ErrnoException).code}`,
-      );
-    }
+    return this.ctx.explicitToken;
   }
 
-  async credentials(): Promise<ClientCredentials | undefined> {
-    const { flags, io, profile, conn } = this.ctx;
-    const clientId = (flags["client-id"] as string | undefined) ?? io.env.OPCLI_CLIENT_ID ?? profile.clientId;
-    let secret =
-      (flags["client-secret"] as string | undefined) ?? io.env.OPCLI_CLIENT_SECRET ?? profile.clientSecret;
-    if (secret === undefined && profile.clientSecretRef)
-      secret = await readSecretRef(profile.clientSecretRef, io.env);
-    if (clientId) return { clientId, ...(secret !== undefined ? { clientSecret: secret } : {}) };
-    return conn.embedded?.credentials;
+  credentials(): Promise<ClientCredentials | undefined> {
+    return this.ctx.credentials();
   }
 
   /** OpenID discovery, fetched at most once and only when something is not configured. */
-  private async discovered(origin: string): Promise<Discovery> {
-    this.discovery ??= await discover(this.ctx.conn.fetch, origin).catch(() => ({}));
+  private discovered(origin: string): Promise<Discovery> {
+    this.discovery ??= discover(this.ctx.fetch, origin).catch(() => ({}));
     return this.discovery;
   }
 
+  private defaultScheme(): string | undefined {
+    return Object.entries(this.ctx.model.securitySchemes).find(
+      ([, s]) => s.type === "oauth2" || s.type === "openIdConnect",
+    )?.[0];
+  }
+
   /** The token endpoint; with `all`, also the device and revocation endpoints from discovery. */
-  private async endpoints(op?: OperationModel, all = false): Promise<Discovery & { token_endpoint: string }> {
-    const { flags, profile, conn, model } = this.ctx;
-    const origin = conn.origin(op);
+  private async endpoints(op?: OperationModel, all = false): Promise<Endpoints> {
+    const { model } = this.ctx;
+    const origin = this.ctx.origin(op);
     const req = op ? oauthRequirement(model, op) : undefined;
     const scheme = model.securitySchemes[req?.scheme ?? this.defaultScheme() ?? ""];
-    const configured =
-      (flags["token-url"] as string | undefined) ??
-      profile.tokenUrl ??
-      usableTokenUrl(scheme?.tokenUrl, origin);
+    const configured = this.ctx.tokenUrl ?? usableTokenUrl(scheme?.tokenUrl, origin);
     const found = configured && !all ? {} : await this.discovered(origin);
     const tokenUrl = configured ?? found.token_endpoint;
     if (!tokenUrl) {
@@ -100,22 +98,15 @@ export class Authenticator {
     return { ...found, token_endpoint: tokenUrl };
   }
 
-  private defaultScheme(): string | undefined {
-    return Object.entries(this.ctx.model.securitySchemes).find(
-      ([, s]) => s.type === "oauth2" || s.type === "openIdConnect",
-    )?.[0];
-  }
-
-  /** Scopes for a token not tied to one operation: --scopes, else every scope the spec's scheme declares. */
+  /** Scopes for a token not tied to one operation: as configured, else every scope the spec declares. */
   defaultScopes(): string[] {
-    const given = this.ctx.flags.scopes as string | undefined;
-    if (given) return given.split(/[\s,]+/).filter(Boolean);
+    if (this.ctx.scopes?.length) return this.ctx.scopes;
     return this.ctx.model.securitySchemes[this.defaultScheme() ?? ""]?.scopes ?? [];
   }
 
   private stored(
     result: TokenResult,
-    tokenUrl: string,
+    ep: Endpoints,
     clientId: string,
     scopes: string[],
     flow: TokenFlow,
@@ -124,35 +115,32 @@ export class Authenticator {
       accessToken: result.accessToken,
       ...(result.refreshToken ? { refreshToken: result.refreshToken } : {}),
       expiresAt: result.expiresAt,
-      tokenUrl,
+      tokenUrl: ep.token_endpoint,
       clientId,
       // What was granted, when the server says (it may be fewer than asked).
       scopes: result.scope ? result.scope.split(" ").filter(Boolean) : scopes,
       flow,
-      obtainedAt: this.ctx.io.now(),
+      obtainedAt: this.ctx.now(),
     };
-  }
-
-  get fetch() {
-    return this.ctx.conn.fetch;
   }
 
   /** A brand-new token: client credentials, or the device flow when a person must sign in. */
   private async newToken(
-    ep: Discovery & { token_endpoint: string },
+    ep: Endpoints,
     creds: ClientCredentials,
     scopes: string[],
     person: boolean,
     device: boolean,
   ): Promise<StoredToken> {
-    const { io, conn } = this.ctx;
-    const tokenUrl = ep.token_endpoint;
+    const { ctx } = this;
     if (!person) {
-      const result = await clientCredentialsGrant(conn.fetch, tokenUrl, creds, scopes, { now: io.now });
-      return this.stored(result, tokenUrl, creds.clientId, scopes, "client_credentials");
+      const result = await clientCredentialsGrant(ctx.fetch, ep.token_endpoint, creds, scopes, {
+        now: ctx.now,
+      });
+      return this.stored(result, ep, creds.clientId, scopes, "client_credentials");
     }
     // A flow that needs a person fails fast when nobody is at a terminal (unless asked for).
-    if (!device && !io.stderr.isTTY) {
+    if (!device && !ctx.interactive) {
       throw new AuthError(
         "signing in needs a person at a terminal: run opcli auth login --device, or give --client-secret",
       );
@@ -160,30 +148,26 @@ export class Authenticator {
     if (!ep.device_authorization_endpoint)
       throw new ConfigError("the server publishes no device_authorization_endpoint");
     const result = await deviceFlow(
-      conn.fetch,
-      { deviceAuthorizationUrl: ep.device_authorization_endpoint, tokenUrl },
+      ctx.fetch,
+      { deviceAuthorizationUrl: ep.device_authorization_endpoint, tokenUrl: ep.token_endpoint },
       creds,
       scopes,
-      {
-        tell: (line) => io.stderr.write(`opcli: ${line}\n`),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        now: io.now,
-      },
+      { tell: ctx.tell, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: ctx.now },
     );
-    return this.stored(result, tokenUrl, creds.clientId, scopes, "device_code");
+    return this.stored(result, ep, creds.clientId, scopes, "device_code");
   }
 
   private async refreshed(
-    tokenUrl: string,
+    ep: Endpoints,
     creds: ClientCredentials,
     scopes: string[],
-    refreshToken: string,
+    rt: string,
   ): Promise<StoredToken> {
     try {
-      const result = await refreshTokenGrant(this.ctx.conn.fetch, tokenUrl, creds, refreshToken, {
-        now: this.ctx.io.now,
+      const result = await refreshTokenGrant(this.ctx.fetch, ep.token_endpoint, creds, rt, {
+        now: this.ctx.now,
       });
-      return this.stored(result, tokenUrl, creds.clientId, scopes, "device_code");
+      return this.stored(result, ep, creds.clientId, scopes, "device_code");
     } catch (err) {
       if (err instanceof TokenError && err.oauthError === "invalid_grant")
         throw new InvalidGrant(err.message);
@@ -196,7 +180,7 @@ export class Authenticator {
     scopes: string[],
     opts: { op?: OperationModel; rejected?: string; device?: boolean; force?: boolean } = {},
   ): Promise<IssuedToken> {
-    const creds = await this.credentials();
+    const creds = await this.ctx.credentials();
     if (!creds) {
       throw new AuthError(
         "no client credentials: pass --client-id and --client-secret (or OPCLI_CLIENT_ID/OPCLI_CLIENT_SECRET), or --access-token",
@@ -204,28 +188,25 @@ export class Authenticator {
     }
     const person = opts.device === true || creds.clientSecret === undefined;
     const ep = await this.endpoints(opts.op, person);
-    const tokenUrl = ep.token_endpoint;
+    const key = { tokenUrl: ep.token_endpoint, clientId: creds.clientId, scopes };
     try {
       const { token, source } = await this.cache.token({
-        tokenUrl,
-        clientId: creds.clientId,
-        scopes,
+        ...key,
         fetchNew: () => this.newToken(ep, creds, scopes, person, opts.device === true),
-        refresh: (rt) => this.refreshed(tokenUrl, creds, scopes, rt),
+        refresh: (rt) => this.refreshed(ep, creds, scopes, rt),
         ...(opts.rejected ? { rejected: opts.rejected } : {}),
         ...(opts.force ? { force: true } : {}),
       });
       return { token: token.accessToken, source };
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
-      if (err.oauthError === "invalid_grant")
-        await this.cache.forget({ tokenUrl, clientId: creds.clientId, scopes });
+      if (err.oauthError === "invalid_grant") await this.cache.forget(key);
       if (err.status >= 500) throw new HttpStatusError(err.status, err.message);
       throw new AuthError(err.message);
     }
   }
 
-  /** The bearer token for an operation, or undefined when it needs none. */
+  /** The credential for an operation, or undefined when it needs none. */
   async forOperation(op: OperationModel, rejected?: string): Promise<IssuedToken | undefined> {
     if (op.security.length === 0 || op.security.some((alt) => alt.length === 0)) return undefined;
     const given = this.explicit();
@@ -267,8 +248,9 @@ export class Authenticator {
     return (await this.obtain(this.defaultScopes())).token;
   }
 
-  async revocationContext() {
-    const creds = await this.credentials();
+  /** The client and the endpoints (with revocation and device ones) for logout and status. */
+  async revocationContext(): Promise<{ creds: ClientCredentials | undefined; ep: Endpoints }> {
+    const creds = await this.ctx.credentials();
     const ep = await this.endpoints(undefined, true);
     return { creds, ep };
   }

@@ -1,15 +1,15 @@
 import type { LiteHeaders } from "../http/lite.js";
-import { itemsOf } from "../output/items.js";
+import { UsageError } from "../platform/errors.js";
 import type { OperationModel, ParamModel } from "../spec/model.js";
 import type { BoundArgs } from "./bind-args.js";
-import { UsageError } from "./errors.js";
 
 // --all: follows pages until the end. The strategy comes from the operation's parameters
 // (startIndex/limit as Janssen's paged results, limit/offset, page/per-page, cursor tokens),
 // else from Link rel=next headers (or a next-page link in the body), or from --paginate.
 
-export const STRATEGIES = ["start-index", "offset", "page", "cursor", "link"] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+import { STRATEGIES, type Strategy } from "./strategies.js";
+
+export { STRATEGIES, type Strategy };
 
 export interface PageRequest {
   args: BoundArgs;
@@ -233,5 +233,3 @@ export function decodeResume(
     throw new UsageError(`--resume: not a resume token for ${op.id}`);
   }
 }
-
-export { itemsOf };

@@ -1,11 +1,19 @@
 import { BodyError, type BuiltBody, buildBody, isJsonType } from "../http/body.js";
+import { UsageError } from "../platform/errors.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { validateBody } from "../spec/validate.js";
-import { UsageError } from "./errors.js";
-import type { ParsedFlags } from "./flags.js";
-import type { CliIO } from "./io.js";
 
-async function readData(raw: string, io: CliIO): Promise<{ text: string; bytes?: Uint8Array }> {
+/** A request body as the user gave it: its text, and its bytes when it came from a file. */
+export interface DataInput {
+  text: string;
+  bytes?: Uint8Array;
+}
+
+/** `--data JSON|@file|-`: the text itself, a file's bytes, or standard input. */
+export async function readDataArg(
+  raw: string,
+  io: { readStdin(): Promise<string>; readBytes(path: string): Uint8Array },
+): Promise<DataInput> {
   if (raw === "-") return { text: await io.readStdin() };
   if (raw.startsWith("@")) {
     try {
@@ -38,14 +46,21 @@ async function checkAgainstSchema(model: ApiModel, op: OperationModel, text: str
   );
 }
 
+export interface BodyOptions {
+  contentType?: string;
+  /** Check JSON bodies against the schema (default true). */
+  validate?: boolean;
+  readBytes(path: string): Uint8Array;
+}
+
+/** The serialised body for an operation, checked before anything is sent. */
 export async function bodyFor(
   model: ApiModel,
   op: OperationModel,
-  flags: ParsedFlags,
-  io: CliIO,
+  data: DataInput | undefined,
+  opts: BodyOptions,
 ): Promise<BuiltBody | undefined> {
-  const raw = flags.data as string | undefined;
-  if (raw === undefined) {
+  if (data === undefined) {
     if (op.body?.required)
       throw new UsageError(
         `${op.id} needs a request body: --data JSON|@file|- (opcli --schema --operation-id ${op.id})`,
@@ -53,17 +68,16 @@ export async function bodyFor(
     return undefined;
   }
   if (!op.body) throw new UsageError(`${op.id} takes no request body`);
-  const contentType = chooseMediaType(op, flags["content-type"] as string | undefined);
-  const data = await readData(raw, io);
+  const contentType = chooseMediaType(op, opts.contentType);
   let body: BuiltBody;
   try {
-    body = buildBody(contentType, data, (p) => io.readBytes(p));
+    body = buildBody(contentType, data, opts.readBytes);
   } catch (err) {
     if (err instanceof BodyError) throw new UsageError(err.message);
     throw new UsageError(
       `--data: cannot read a file part: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
-  if (isJsonType(contentType) && !flags["no-validate"]) await checkAgainstSchema(model, op, data.text);
+  if (isJsonType(contentType) && opts.validate !== false) await checkAgainstSchema(model, op, data.text);
   return body;
 }

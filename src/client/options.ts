@@ -1,0 +1,51 @@
+import type { StoreSetting } from "../auth/stores/select.js";
+import type { LiteFetch } from "../http/lite.js";
+
+/**
+ * How to reach and authenticate to an API: what the user chose (flags in the CLI, a form in
+ * the TUI). Anything left out comes from the environment (OPCLI_*), then the config file's
+ * profile, then the defaults.
+ */
+export interface ClientOptions {
+  /** OpenAPI document, path or URL; the bundled one when unset. */
+  spec?: string;
+  host?: string;
+  /** A profile chosen explicitly (a flag). */
+  profile?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** A token to use as it is: the value, or @file. */
+  accessToken?: string;
+  tokenUrl?: string;
+  /** Scopes for tokens not tied to one operation (auth login, --output-access-token). */
+  scopes?: string[];
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+  /** Per-request timeout, milliseconds. */
+  timeoutMs?: number;
+  /** Retries of idempotent requests on transient failures. */
+  retries?: number;
+  tokenStore?: StoreSetting;
+  /** Request tracing: one line per request, or full (credentials redacted). */
+  trace?: "verbose" | "debug";
+}
+
+/** Everything the client touches outside itself, injected so tests never patch globals. */
+export interface ClientIO {
+  env: Record<string, string | undefined>;
+  readFile(path: string): string;
+  readBytes(path: string): Uint8Array;
+  now(): number;
+  /** One-line notices for the person (stderr in the CLI, the status line in the TUI). */
+  notice(line: string): void;
+  /** Where -v / --debug traces go. */
+  trace(text: string): void;
+  /** Whether a person can answer at a terminal (device sign-in is allowed then). */
+  interactive: boolean;
+  /** Network transport (node:http by default). */
+  transport?: LiteFetch;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
