@@ -3,7 +3,7 @@
 // cap, cookies), for demos and benchmarks. The per-user cap (default 10) bounds sessions per user.
 // Usage: node scripts/seed-demo.mjs [--db FILE] [--users N] [--sessions-per-user M] [--password P]
 import { parseArgs } from "node:util";
-import { createApp, createDeps, defaultDbPath, SqliteStore, seedDemo } from "../dist/server-lib.js";
+import { createApp, createCore, defaultDbPath, SqliteStore, seedDemo } from "../dist/server-lib.js";
 
 const { values } = parseArgs({
   options: {
@@ -14,14 +14,14 @@ const { values } = parseArgs({
   },
 });
 const store = new SqliteStore({ path: values.db });
-const deps = await createDeps({ store });
+const deps = await createCore({ store });
 const started = performance.now();
 const { sessions } = await seedDemo(deps, createApp(deps), {
   users: Number(values.users),
   sessionsPerUser: Number(values["sessions-per-user"]),
   password: values.password,
 });
-store.close();
+await store.close();
 console.log(
   `${values.users} users, ${sessions} sessions in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${values.db}`,
 );

@@ -24,32 +24,32 @@ const { values } = parseArgs({
 const opcli = join(root, "bin/opcli");
 const serverBin = join(root, "bin/opcli-server");
 
-function seed(dir, n) {
+async function seed(dir, n) {
   const store = new SqliteStore({ path: join(dir, "server.db") });
   const now = Date.now();
   const sids = [];
   for (let done = 0; done < n; done += 10_000) {
-    store.bulk(() => {
-      for (let i = done; i < Math.min(n, done + 10_000); i++) {
-        const sid = randomUUID();
-        sids.push(sid);
-        store.insertSession({
-          sid,
-          cookieHash: cookieHash(sid),
-          userDn: `inum=u${i % 5000},ou=people,o=jans`,
-          state: "authenticated",
-          createdAt: now - (n - i),
-          lastUsedAt: now,
-          authTime: now,
-          absoluteExpiresAt: now + 86_400_000,
-          expiresAt: now + 3_600_000,
-          permissionGranted: false,
-          attributes: { auth_user: `user${i % 5000}`, client_id: "bench" },
-        });
-      }
-    });
+    const recs = [];
+    for (let i = done; i < Math.min(n, done + 10_000); i++) {
+      const sid = randomUUID();
+      sids.push(sid);
+      recs.push({
+        sid,
+        cookieHash: cookieHash(sid),
+        userDn: `inum=u${i % 5000},ou=people,o=jans`,
+        state: "authenticated",
+        createdAt: now - (n - i),
+        lastUsedAt: now,
+        authTime: now,
+        absoluteExpiresAt: now + 86_400_000,
+        expiresAt: now + 3_600_000,
+        permissionGranted: false,
+        attributes: { auth_user: `user${i % 5000}`, client_id: "bench" },
+      });
+    }
+    await store.sessions.insertMany(recs);
   }
-  store.close();
+  await store.close();
   return sids;
 }
 
@@ -91,7 +91,7 @@ async function server(dir) {
 const deletes = Number(values.deletes);
 const loopN = Number(values.loop);
 const dir1 = mkdtempSync(join(tmpdir(), "opcli-batch-"));
-const sids = seed(dir1, deletes + loopN);
+const sids = await seed(dir1, deletes + loopN);
 const s1 = await server(dir1);
 const batchFile = join(dir1, "batch.ndjson");
 writeFileSync(
@@ -139,7 +139,7 @@ console.log(`ratio: --batch is ${(loopScaled / batchMs).toFixed(1)}x faster than
 // 2. --all peak RSS, big vs small, at the default page size and with 1,000-item pages
 async function storeWith(n) {
   const dir = mkdtempSync(join(tmpdir(), "opcli-all-"));
-  seed(dir, n);
+  await seed(dir, n);
   return server(dir);
 }
 function peakRss(s, n, pageArgs) {

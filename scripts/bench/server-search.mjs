@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { cookieHash, createApp, createClient, createDeps, SqliteStore } from "../../dist/server-lib.js";
+import { cookieHash, createApp, createCore, SqliteStore } from "../../dist/server-lib.js";
 
 const { values } = parseArgs({
   options: {
@@ -43,32 +43,32 @@ const store = new SqliteStore({ path: dbPath });
 const t0 = performance.now();
 const BATCH = 10_000;
 for (let done = 0; done < N; done += BATCH) {
-  store.bulk(() => {
-    for (let i = done; i < Math.min(N, done + BATCH); i++) {
-      const u = i % USERS;
-      const created = now - Math.floor((((i * 7919) % N) / N) * DAY * 0.9);
-      const expires = created + DAY;
-      store.insertSession({
-        sid: randomUUID(),
-        cookieHash: cookieHash(`c${i}`),
-        userDn: `inum=${String(u).padStart(8, "0")}-user,ou=people,o=jans`,
-        state: "authenticated",
-        createdAt: created,
-        lastUsedAt: created,
-        authTime: created,
-        absoluteExpiresAt: expires,
-        expiresAt: expires,
-        permissionGranted: i % 3 === 0,
-        attributes: {
-          auth_user: `user${String(u).padStart(6, "0")}`,
-          client_id: `client-${i % 20}`,
-          acr: i % 2 ? "simple_password_auth" : "otp",
-          remote_ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          user_agent: ["Firefox/128.0", "Safari/605.1.15", "Chrome/126.0"][i % 3],
-        },
-      });
-    }
-  });
+  const recs = [];
+  for (let i = done; i < Math.min(N, done + BATCH); i++) {
+    const u = i % USERS;
+    const created = now - Math.floor((((i * 7919) % N) / N) * DAY * 0.9);
+    const expires = created + DAY;
+    recs.push({
+      sid: randomUUID(),
+      cookieHash: cookieHash(`c${i}`),
+      userDn: `inum=${String(u).padStart(8, "0")}-user,ou=people,o=jans`,
+      state: "authenticated",
+      createdAt: created,
+      lastUsedAt: created,
+      authTime: created,
+      absoluteExpiresAt: expires,
+      expiresAt: expires,
+      permissionGranted: i % 3 === 0,
+      attributes: {
+        auth_user: `user${String(u).padStart(6, "0")}`,
+        client_id: `client-${i % 20}`,
+        acr: i % 2 ? "simple_password_auth" : "otp",
+        remote_ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        user_agent: ["Firefox/128.0", "Safari/605.1.15", "Chrome/126.0"][i % 3],
+      },
+    });
+  }
+  await store.sessions.insertMany(recs);
 }
 const fillSeconds = (performance.now() - t0) / 1000;
 writeFileSync(stamp, String(now));
@@ -76,9 +76,11 @@ console.log(
   `filled ${N.toLocaleString()} sessions (${USERS.toLocaleString()} users) in ${fillSeconds.toFixed(1)} s`,
 );
 
-const deps = await createDeps({ store });
-const app = createApp(deps);
-const admin = createClient(store, deps.clock, "bench");
+const core = await createCore({ store });
+const app = createApp(core);
+const { scopes: _scopes, ...admin } = await core.clients.create("bench", [
+  "https://jans.io/oauth/jans-auth-server/session.admin",
+]);
 const tokenRes = await app.request("/jans-auth/restv1/token", {
   method: "POST",
   headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -87,7 +89,7 @@ const tokenRes = await app.request("/jans-auth/restv1/token", {
 const token = (await tokenRes.json()).access_token;
 const headers = { authorization: `Bearer ${token}` };
 const base = "/jans-config-api/api/v1/jans-auth-server/session";
-const sample = store.searchSessions({
+const sample = await store.sessions.search({
   now,
   filters: [],
   pattern: "",
@@ -159,7 +161,7 @@ console.log(
 );
 
 // 2. get-by-id over HTTP with wrk, against a bare node:http floor, both in a child process.
-store.close();
+await store.close();
 function wrk(url, extraHeaders = []) {
   const args = ["-t2", "-c32", "-d8s", "--latency", ...extraHeaders.flatMap((h) => ["-H", h]), url];
   const out = execFileSync("wrk", args, { encoding: "utf8" });

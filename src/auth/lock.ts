@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { ensureDir, PathError } from "../platform/fs.js";
 
 const STALE_MS = 30_000;
 
@@ -22,7 +23,9 @@ function tryAcquire(path: string): boolean {
     closeSync(fd);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST")
+      throw new PathError(`cannot create lock file ${path}: ${code ?? (err as Error).message}`);
     try {
       const age = Date.now() - statSync(path).mtimeMs;
       if (age > STALE_MS || !holderAlive(path)) rmSync(path, { force: true });
@@ -39,7 +42,7 @@ function tryAcquire(path: string): boolean {
  * are broken.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensureDir(dirname(path));
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   while (!tryAcquire(path)) {

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
+import { specSetting } from "../client/config-file.js";
 import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
-import { specSetting } from "../client/settings.js";
 import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
 import { OPCLI_VERSION } from "../platform/version.js";
 import { infoText } from "./commands/info.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { commandHelp, helpText, operationHelp } from "./help.js";
 import { type CliIO, clientIO } from "./io.js";
 import { type ParsedArgs, parseArgv } from "./parse.js";
 import { COMMAND_ARGS, subcommandsOf, TOP_COMMANDS } from "./table.js";
@@ -92,6 +91,7 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
 }
 
 async function help(args: ParsedArgs, io: CliIO): Promise<void> {
+  const { commandHelp, helpText, operationHelp } = await import("./help.js");
   if (args.positionals.length > 0) {
     const text = commandHelp(args.positionals);
     if (!text)

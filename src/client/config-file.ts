@@ -124,3 +124,17 @@ export function writeConfigFile(env: Record<string, string | undefined>, cfg: Co
   writeFileAtomic(path, `${JSON.stringify(cfg, null, 2)}\n`, 0o600);
   return path;
 }
+
+const nonEmpty = (v: string | undefined) => (v === "" ? undefined : v);
+
+/** Only what loading the document needs (for --info and --schema): no credentials are read. */
+export function specSetting(
+  opts: { spec?: string; profile?: string },
+  io: { env: Env; readFile: (p: string) => string },
+): string | undefined {
+  const profile = selectProfile(
+    readConfigFile(io.env, io.readFile),
+    opts.profile ?? nonEmpty(io.env.OPCLI_PROFILE),
+  );
+  return opts.spec ?? nonEmpty(io.env.OPCLI_SPEC) ?? profile.spec;
+}

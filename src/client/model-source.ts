@@ -9,14 +9,20 @@ export function modelCacheDir(env: ClientIO["env"]): string {
   return join(xdgCacheHome(env), "opcli", "models");
 }
 
+// Beside the bundle in dist/; from source (tests run in process), in dist/ at the top.
+const BUNDLED = ["./bundled-model.json", "../../dist/bundled-model.json"];
+
 /** The bundled document, compiled at build time into the model (no YAML at run time). */
 function bundledModel(io: Pick<ClientIO, "readFile">): ApiModel {
-  const path = new URL("./bundled-model.json", import.meta.url);
-  try {
-    return JSON.parse(io.readFile(path.pathname)) as ApiModel;
-  } catch (err) {
-    throw new ConfigError(`cannot read the bundled model (${(err as Error).message}); run npm run build`);
+  let last: unknown;
+  for (const rel of BUNDLED) {
+    try {
+      return JSON.parse(io.readFile(new URL(rel, import.meta.url).pathname)) as ApiModel;
+    } catch (err) {
+      last = err;
+    }
   }
+  throw new ConfigError(`cannot read the bundled model (${(last as Error).message}); run npm run build`);
 }
 
 async function readSpecText(spec: string, io: ClientIO): Promise<{ text: string; location: string }> {

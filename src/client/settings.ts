@@ -69,15 +69,3 @@ export function resolveSettings(opts: ClientOptions, io: ClientIO): Settings {
     tokenStore: tokenStoreSetting(opts, env, profile),
   };
 }
-
-/** Only what loading the document needs (for --info and --schema): no credentials are read. */
-export function specSetting(
-  opts: Pick<ClientOptions, "spec" | "profile">,
-  io: Pick<ClientIO, "env" | "readFile">,
-) {
-  const profile = selectProfile(
-    readConfigFile(io.env, io.readFile),
-    opts.profile ?? nonEmpty(io.env.OPCLI_PROFILE),
-  );
-  return opts.spec ?? nonEmpty(io.env.OPCLI_SPEC) ?? profile.spec;
-}

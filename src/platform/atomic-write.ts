@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { ensureDir, PathError } from "./fs.js";
 
 /**
  * Replaces a file atomically: written beside it under a temporary name, then renamed, so a
@@ -7,7 +8,7 @@ import { dirname } from "node:path";
  * (0600 for anything holding a secret), whatever the umask. The directory is created (0700).
  */
 export function writeFileAtomic(path: string, content: string, mode?: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensureDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     writeFileSync(tmp, content, mode === undefined ? {} : { mode });
@@ -15,6 +16,8 @@ export function writeFileAtomic(path: string, content: string, mode?: number): v
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw new PathError(
+      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { ensureDir } from "../platform/fs.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
 
 // The compiled-model cache. Only this module (fs, no parser) is loaded on a warm start; a
@@ -59,7 +60,7 @@ function writeAtomic(file: string, text: string): void {
 
 export function writeCache(file: string, entry: CacheEntry): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensureDir(dirname(file));
     const { schemas, ...rest } = entry.model;
     // Schemas first: a reader that finds the model also finds its schemas.
     writeAtomic(schemasFile(file), JSON.stringify(schemas));
@@ -106,7 +107,7 @@ export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | und
 export function recordStat(cacheDir: string, path: string, key: string): void {
   try {
     const st = statSync(path);
-    mkdirSync(cacheDir, { recursive: true });
+    ensureDir(cacheDir);
     writeAtomic(
       statFile(cacheDir, path),
       JSON.stringify({ mtimeMs: st.mtimeMs, size: st.size, key } satisfies StatEntry),

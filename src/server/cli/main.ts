@@ -94,7 +94,8 @@ export async function runServerCli(io: ServerIO): Promise<number> {
   } catch (err) {
     const e = err as Error & { code?: string };
     if (err instanceof ServerUsageError || e.code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`opcli-server: ${e.message} (opcli-server --help)\n`);
+      const hint = e.message.includes("--help") ? "" : " (opcli-server --help)";
+      io.stderr(`opcli-server: ${e.message}${hint}\n`);
       return 2;
     }
     if (

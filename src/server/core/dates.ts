@@ -1,10 +1,9 @@
 // Dates in filters: each value is an interval [start, end) at the precision it was written in,
 // so `expirationDate=2024-10-12` matches that whole day and `>` means after its end.
 
-export interface DateInterval {
-  start: number;
-  end: number;
-}
+import type { DateInterval } from "../store/query.js";
+
+export type { DateInterval };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME =

@@ -1,7 +1,8 @@
 import type { Operator } from "../../shared/field-value-pair.js";
-import { type DateInterval, parseDateInterval } from "./dates.js";
+import { type Filter, type SessionState, SORT_FIELDS, type SortField } from "../store/query.js";
+import { parseDateInterval } from "./dates.js";
 
-export type SessionState = "unauthenticated" | "authenticated";
+export { type Filter, type SessionState, SORT_FIELDS, type SortField };
 
 /** Attributes the server records on a session; searchable by name in fieldValuePair. */
 export const SESSION_ATTRIBUTES = [
@@ -30,26 +31,6 @@ export const SESSION_FIELDS: Readonly<Record<string, FieldType>> = {
   permissionGranted: "boolean",
   ...Object.fromEntries(SESSION_ATTRIBUTES.map((a) => [a, "string" as const])),
 };
-
-export const SORT_FIELDS = [
-  "jansId",
-  "sid",
-  "userDn",
-  "state",
-  "creationDate",
-  "lastUsedAt",
-  "authenticationTime",
-  "expirationDate",
-  "auth_user",
-  "client_id",
-  "acr",
-] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
-
-export type Filter =
-  | { field: string; type: "string" | "state"; op: Operator; value: string }
-  | { field: string; type: "boolean"; op: "=" | "!="; value: boolean }
-  | { field: string; type: "date"; op: Operator; interval: DateInterval };
 
 /** Turns one parsed pair into a typed filter, or a message naming what is wrong. */
 export function toFilter(key: string, op: Operator, value: string): Filter | string {

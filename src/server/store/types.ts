@@ -1,4 +1,4 @@
-import type { Filter, SessionState, SortField } from "../core/session-fields.js";
+import type { Filter, SessionState, SortField } from "./query.js";
 
 // What the server persists, split by aggregate. Every method is asynchronous so that any
 // backend (SQLite in process, PostgreSQL over a pool) can implement it; the contract suite in

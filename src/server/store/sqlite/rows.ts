@@ -1,4 +1,4 @@
-import type { SessionState } from "../../core/session-fields.js";
+import type { SessionState } from "../query.js";
 import type { ClientRecord, DeviceCodeRecord, SessionRecord, UserRecord } from "../types.js";
 
 // Row <-> record mapping for the SQLite tables.

@@ -1,4 +1,4 @@
-import type { Filter, SortField } from "../../core/session-fields.js";
+import type { Filter, SortField } from "../query.js";
 import type { SessionQuery } from "../types.js";
 
 // Builds parameterised WHERE/ORDER BY clauses for session searches; no value is ever spliced

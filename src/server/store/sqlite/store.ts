@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
@@ -26,7 +27,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
   constructor(opts: SqliteStoreOptions) {
-    if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true, mode: 0o700 });
+    if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
     this.db = new Database(opts.path);
     if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
     this.db.pragma("journal_mode = WAL");
