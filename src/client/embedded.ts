@@ -12,21 +12,20 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-const DEMO_PASSWORD = "demo-password-123";
-
 /**
  * The reference server in this process over the user's local store: provisions the admin client
  * and, on a store's first use, demo users logged in through the real login endpoint.
  */
 export async function openEmbedded(env: Record<string, string | undefined>): Promise<Embedded> {
   const server = await import("../server/index.js");
-  const dbPath = server.defaultDbPath(env);
+  const dbPath = server.embeddedDbPath(env);
   const store = new server.SqliteStore({ path: dbPath });
   const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
   const app = server.createApp(core);
   await server.provisionAdminClient(core, dbPath);
   if ((await core.users.count()) === 0) {
-    await server.seedDemo(core, app, { users: 5, sessionsPerUser: 2, password: DEMO_PASSWORD });
+    // Demo users get a random password, kept in a 0600 file beside the store.
+    await server.seedWithPasswordFile(core, app, dbPath, { users: 5, sessionsPerUser: 2 });
   }
   const creds = JSON.parse(readFileSync(server.adminCredentialsPath(dbPath), "utf8")) as {
     client_id: string;

@@ -1,11 +1,16 @@
 import { Hono } from "hono";
 import { apiError } from "./api/errors.js";
 import { healthRoutes } from "./api/health.js";
+import { CSS, STYLESHEET } from "./api/html.js";
+import { accountRoutes } from "./api/jans-auth/account-routes.js";
 import { deviceRoutes } from "./api/jans-auth/device-routes.js";
 import { discovery, oauthRoutes } from "./api/jans-auth/oauth-routes.js";
 import { sessionRoutes } from "./api/jans-auth/session-routes.js";
 import { CONFIG_API_BASE, configApiRoutes } from "./api/jans-config-api/routes.js";
+import { inputGuard } from "./api/middleware/input-guard.js";
+import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
+import { securityHeaders } from "./api/middleware/security-headers.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 
 export type { ServerCore };
@@ -13,10 +18,19 @@ export type { ServerCore };
 /** The core, for callers that build the HTTP app themselves (tests, the embedded default). */
 export const createDeps = (opts: CoreOptions): Promise<ServerCore> => createCore(opts);
 
-/** The whole HTTP surface: every API face over one core. */
-export function createApp(core: ServerCore): Hono {
+export interface AppOptions {
+  /** True once the server has been asked to stop: responses then close their connections. */
+  draining?: () => boolean;
+}
+
+/** The whole HTTP surface: every API face over one core, behind the same guards. */
+export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.use(requestLog(core));
+  app.use(securityHeaders());
+  app.use(drainAware(opts.draining ?? (() => false)));
+  app.use(inputGuard(apiError));
+  app.use(requestBodyLimit(core.config.maxRequestBodyBytes, apiError));
   app.onError((err, c) => {
     core.log.error("unhandled error", { route: c.req.routePath, error: err.message });
     return apiError(c, 500, "internal error");
@@ -27,7 +41,13 @@ export function createApp(core: ServerCore): Hono {
   app.route(CONFIG_API_BASE, configApiRoutes(core));
   app.route("/jans-auth", oauthRoutes(core));
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
+  app.get(STYLESHEET, (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(CSS);
+  });
   app.route("/jans-auth", sessionRoutes(core));
+  app.route("/jans-auth", accountRoutes(core));
   app.route("/jans-auth", deviceRoutes(core));
   return app;
 }

@@ -1,7 +1,7 @@
 // The reference server as a library, for scripts and benchmarks (and the CLI's embedded default).
 export { createApp, createDeps } from "./app.js";
-export { adminCredentialsPath, defaultDbPath } from "./cli/paths.js";
-export { provisionAdminClient } from "./cli/provision.js";
+export { adminCredentialsPath, defaultDbPath, demoUsersPath, embeddedDbPath } from "./cli/paths.js";
+export { provisionAdminClient, seedWithPasswordFile } from "./cli/provision.js";
 export { seedDemo } from "./cli/seed.js";
 export { ManualClock, systemClock } from "./core/clock.js";
 export { DEFAULT_CONFIG, resolveConfig } from "./core/config.js";

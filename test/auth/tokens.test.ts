@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { submitForm } from "../helpers/browser-forms.js";
 import { makeCerts } from "../helpers/certs.js";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
 import { capturedOutputs, isolatedEnv, runOpcli, tokenOutputs } from "../helpers/run-opcli.js";
@@ -243,15 +244,11 @@ describe("device authorization grant", () => {
         const m = /open (\S+) and confirm the code ([A-Z]{4}-[A-Z]{4})/.exec(chunk);
         if (!m || approved) return;
         approved = true;
-        void fetch(`${s.url}/jans-auth/device`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            user_code: m[2]!,
-            username: "tess",
-            password: PASSWORD,
-            action: "approve",
-          }),
+        void submitForm(m[1]!, "/jans-auth/device", {
+          user_code: m[2]!,
+          username: "tess",
+          password: PASSWORD,
+          action: "approve",
         });
       },
     });

@@ -32,6 +32,7 @@ export async function seededServerDir(
       absoluteExpiresAt: now + 86_400_000,
       expiresAt: now + 3_600_000,
       permissionGranted: false,
+      secure: false,
       attributes: { auth_user: `seed-user-${i % users}`, client_id: "seed", acr: "simple_password_auth" },
     });
   }

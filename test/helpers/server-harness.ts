@@ -17,6 +17,12 @@ export interface Harness {
   login(username: string, init?: { cookie?: string; password?: string }): Promise<Response>;
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   close(): Promise<void>;
+  /** Registers a client; returns its id. */
+  client(name?: string): Promise<string>;
+  /** A form page's CSRF cookie and hidden token, as a browser would hold them. */
+  csrf(page: string): Promise<{ cookie: string; token: string }>;
+  /** Posts a form the way its page would (CSRF cookie and token included). */
+  submit(page: string, action: string, fields: Record<string, string>, cookie?: string): Promise<Response>;
 }
 
 /** An in-process server over an in-memory SQLite store and a manual clock (cheap scrypt). */
@@ -26,7 +32,8 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
   const deps = await createCore({
     store,
     clock,
-    config: resolveConfig({ passwordHashCost: 1024, ...config }),
+    // Per-address login limits are tested on their own; elsewhere every request comes from "unknown".
+    config: resolveConfig({ passwordHashCost: 1024, loginAttemptsPerAddressPerMinute: 0, ...config }),
     issuer: "test-issuer",
   });
   const app = createApp(deps);
@@ -68,6 +75,21 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
         headers: { authorization: `Bearer ${init.token ?? (await token())}`, ...(init.headers ?? {}) },
       }),
     close: () => store.close(),
+    client: async (name = "portal") => (await deps.clients.create(name, [])).client_id,
+    csrf: async (page) => csrfOf(await app.request(page)),
+    submit: async (page, action, fields, cookie) => {
+      const { cookie: csrfCookie, token } = await csrfOf(
+        await app.request(page, cookie ? { headers: { cookie } } : {}),
+      );
+      return app.request(action, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: [`csrf_token=${csrfCookie}`, ...(cookie ? [cookie] : [])].join("; "),
+        },
+        body: new URLSearchParams({ ...fields, csrf_token: token }),
+      });
+    },
   };
 }
 
@@ -79,4 +101,11 @@ export function cookieOf(res: Response): string {
   const m = /session_id=([^;]+)/.exec(res.headers.get("set-cookie") ?? "");
   if (!m) throw new Error("no session_id cookie");
   return m[1]!;
+}
+
+/** The CSRF cookie a page set and the token its form carries (read from the HTML, as a browser would). */
+export async function csrfOf(res: Response): Promise<{ cookie: string; token: string }> {
+  const cookie = /csrf_token=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? "";
+  const token = /name="csrf_token" value="([^"]*)"/.exec(await res.text())?.[1] ?? "";
+  return { cookie, token };
 }

@@ -320,9 +320,10 @@ describe("lifecycle", () => {
     await hh.close();
   });
 
-  it("an unauthenticated session lives sessionIdUnauthenticatedUnusedLifetime, login attempts refresh it, login upgrades it", async () => {
+  it("an unauthenticated session lives sessionIdUnauthenticatedUnusedLifetime, login attempts refresh it, login replaces it", async () => {
     await addUser(h, "alice");
-    const start = await h.app.request("/jans-auth/restv1/authorize?client_id=portal", {
+    const portal = await h.client("portal");
+    const start = await h.app.request(`/jans-auth/restv1/authorize?client_id=${portal}`, {
       headers: { "user-agent": "ua" },
     });
     const cookie = cookieOf(start);
@@ -334,13 +335,18 @@ describe("lifecycle", () => {
     const page = (await (await h.api(`/sid/${sid}`)).json()) as { state: string };
     expect(page.state).toBe("unauthenticated");
     const ok = await h.login("alice", { cookie });
-    expect(await ok.json()).toMatchObject({ sid, state: "authenticated", auth_user: "alice" });
-    const after = (await (await h.api(`/sid/${sid}`)).json()) as {
+    const signedIn = (await ok.json()) as { sid: string; state: string; auth_user: string };
+    expect(signedIn).toMatchObject({ state: "authenticated", auth_user: "alice" });
+    // A new session (new sid, new cookie) replaces the pre-login one, which is gone.
+    expect(signedIn.sid).not.toBe(sid);
+    expect(cookieOf(ok)).not.toBe(cookie);
+    expect((await h.api(`/sid/${sid}`)).status).toBe(404);
+    const after = (await (await h.api(`/sid/${signedIn.sid}`)).json()) as {
       sessionAttributes: Record<string, string>;
     };
-    expect(after.sessionAttributes).toMatchObject({ client_id: "portal", auth_user: "alice" });
+    expect(after.sessionAttributes).toMatchObject({ client_id: portal, auth_user: "alice" });
 
-    const idle = await h.app.request("/jans-auth/restv1/authorize?client_id=portal");
+    const idle = await h.app.request(`/jans-auth/restv1/authorize?client_id=${portal}`);
     const idleSid = ((await idle.json()) as { sid: string }).sid;
     h.clock.advance(121_000);
     expect((await h.api(`/sid/${idleSid}`)).status).toBe(404);
@@ -351,9 +357,9 @@ describe("lifecycle", () => {
     await h.login("alice");
     await h.login("alice");
     expect(await h.deps.store.sessions.count()).toBe(2);
-    expect(await sweepOnce(h.deps)).toBe(0);
+    expect((await sweepOnce(h.deps)).sessions).toBe(0);
     h.clock.advance(61 * 60_000);
-    expect(await sweepOnce(h.deps)).toBe(2);
+    expect((await sweepOnce(h.deps)).sessions).toBe(2);
     expect(await h.deps.store.sessions.count()).toBe(0);
   });
 
@@ -406,13 +412,16 @@ describe("login", () => {
   });
 
   it("100 parallel logins for one user make exactly 10 sessions", async () => {
-    await addUser(h, "alice");
-    const results = await Promise.all(Array.from({ length: 100 }, () => h.login("alice")));
+    // A threshold above the burst, so every login is evaluated and the cap alone decides.
+    const hh = await harness({ lockoutThreshold: 1000 });
+    await addUser(hh, "alice");
+    const results = await Promise.all(Array.from({ length: 100 }, () => hh.login("alice")));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(90);
-    const page = (await (await h.api("/search?fieldValuePair=auth_user%3Dalice")).json()) as Page;
+    const page = (await (await hh.api("/search?fieldValuePair=auth_user%3Dalice")).json()) as Page;
     expect(page.totalEntriesCount).toBe(10);
+    await hh.close();
   });
 });
 
@@ -451,14 +460,25 @@ describe("device authorization grant and refresh tokens", () => {
     const fast = await poll(String(d.device_code));
     expect(fast.body.error).toBe("slow_down");
     const page = await h.app.request(`/jans-auth/device?user_code=${d.user_code}`);
-    expect(await page.text()).toContain(`value="${d.user_code}"`);
-    const wrong = await form("/jans-auth/device", {
+    const html = await page.text();
+    expect(html).toContain(`value="${d.user_code}"`);
+    // The page names the client and the scopes it asks for.
+    expect(html).toContain(`<code>${h.admin.client_id}</code>`);
+    expect(html).toContain(`<code>${SCOPE.sessionRead}</code>`);
+    const device = `/jans-auth/device?user_code=${d.user_code}`;
+    const noToken = await form("/jans-auth/device", {
+      user_code: String(d.user_code),
+      username: "alice",
+      password: PASSWORD,
+    });
+    expect(noToken.status).toBe(403);
+    const wrong = await h.submit(device, "/jans-auth/device", {
       user_code: String(d.user_code),
       username: "alice",
       password: "not-the-password",
     });
     expect(wrong.status).toBe(401);
-    const ok = await form("/jans-auth/device", {
+    const ok = await h.submit(device, "/jans-auth/device", {
       user_code: String(d.user_code),
       username: "alice",
       password: PASSWORD,
@@ -497,7 +517,7 @@ describe("device authorization grant and refresh tokens", () => {
     h.clock.advance(601_000);
     expect((await poll(String(late.device_code))).body.error).toBe("expired_token");
     const denied = await start();
-    await form("/jans-auth/device", {
+    await h.submit("/jans-auth/device", "/jans-auth/device", {
       user_code: String(denied.user_code),
       username: "alice",
       password: PASSWORD,

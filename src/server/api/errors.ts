@@ -30,6 +30,9 @@ export const STATUS_OF: Readonly<Record<CoreErrorKind, ContentfulStatusCode>> = 
   too_many: 429,
 };
 
+/** Renders an error in a face's own shape. */
+export type ApiErrorRenderer = (c: Context, status: ContentfulStatusCode, description: string) => Response;
+
 /** The config-api error body: {code, message, description}. */
 export function apiError(c: Context, status: ContentfulStatusCode, description: string) {
   return c.json({ code: String(status), message: reasonOf(status), description }, status);

@@ -2,14 +2,15 @@ import { parseArgs } from "node:util";
 import { createApp } from "../app.js";
 import { ClientError } from "../core/clients.js";
 import { ConfigError } from "../core/config.js";
-import { ALL_SCOPES } from "../core/oauth/scopes.js";
+import { SCOPE } from "../core/oauth/scopes.js";
 import { UserError } from "../core/users.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
 import { openCore } from "./open-store.js";
-import { seedDemo } from "./seed.js";
+import { seedWithPasswordFile } from "./provision.js";
 import { intOption, serveCommand } from "./serve.js";
 import { commandHelp, globalHelp, parseArgsOptions, SERVER_COMMANDS } from "./table.js";
+import { userCommand } from "./users.js";
 
 export { processIO } from "./io.js";
 
@@ -20,7 +21,7 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
       ? String(values.scopes)
           .split(/[\s,]+/)
           .filter(Boolean)
-      : ALL_SCOPES;
+      : [SCOPE.sessionRead];
     const creds = await core.clients.create((values.name as string | undefined) ?? "client", scopes);
     io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
     return 0;
@@ -29,29 +30,16 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
   }
 }
 
-async function userCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
-  if (!values.username || !values["password-stdin"]) {
-    throw new ServerUsageError("user create needs --username and --password-stdin");
-  }
-  const password = io.stdin().replace(/\r?\n$/, "");
-  const { core } = await openCore({ ...values, quiet: true }, io);
-  try {
-    const user = await core.users.create(String(values.username), password);
-    io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username })}\n`);
-    return 0;
-  } finally {
-    await core.store.close();
-  }
-}
-
 async function seedCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
-  const password = values["password-stdin"] ? io.stdin().replace(/\r?\n$/, "") : "demo-password-123";
+  const password = values["password-stdin"] ? io.stdin().replace(/\r?\n$/, "") : undefined;
   const users = intOption(values.users as string | undefined, "users", 5);
   const perUser = intOption(values["sessions-per-user"] as string | undefined, "sessions-per-user", 2);
-  const { core } = await openCore({ ...values, quiet: true }, io);
+  const { core, dbPath } = await openCore({ ...values, quiet: true }, io);
   try {
-    const result = await seedDemo(core, createApp(core), { users, sessionsPerUser: perUser, password });
-    io.stdout(`${JSON.stringify({ users, sessions: result.sessions })}\n`);
+    const app = createApp(core);
+    const opts = { users, sessionsPerUser: perUser, ...(password !== undefined ? { password } : {}) };
+    const result = await seedWithPasswordFile(core, app, dbPath, opts);
+    io.stdout(`${JSON.stringify({ users, sessions: result.sessions, credentials: result.file })}\n`);
     return 0;
   } finally {
     await core.store.close();
@@ -61,7 +49,11 @@ async function seedCommand(values: Record<string, unknown>, io: ServerIO): Promi
 const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Promise<number>> = {
   serve: serveCommand,
   "client create": clientCommand,
-  "user create": userCommand,
+  "user create": (v, io) => userCommand("create", v, io),
+  "user disable": (v, io) => userCommand("disable", v, io),
+  "user enable": (v, io) => userCommand("enable", v, io),
+  "user passwd": (v, io) => userCommand("passwd", v, io),
+  "user unlock": (v, io) => userCommand("unlock", v, io),
   seed: seedCommand,
 };
 

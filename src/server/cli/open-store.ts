@@ -1,8 +1,8 @@
-import { loadConfigFile } from "../core/config.js";
+import { DEFAULT_CONFIG, loadConfigFile } from "../core/config.js";
 import { createCore, type ServerCore } from "../core/core.js";
 import { jsonLogger, type Logger, silentLogger } from "../core/log.js";
 import { SqliteStore } from "../store/sqlite/store.js";
-import { ServerConfigError } from "./errors.js";
+import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
 import { defaultDbPath } from "./paths.js";
 
@@ -18,7 +18,13 @@ export async function openCore(
   issuer?: string,
 ): Promise<Opened> {
   const dbPath = (values.db as string | undefined) ?? defaultDbPath(io.env);
-  const config = values.config ? loadConfigFile(values.config as string) : undefined;
+  let config = values.config ? loadConfigFile(values.config as string) : undefined;
+  if (values.grace !== undefined) {
+    const grace = String(values.grace);
+    if (!/^\d{1,6}$/.test(grace))
+      throw new ServerUsageError(`--grace must be a number of seconds, not "${grace}"`);
+    config = { ...(config ?? DEFAULT_CONFIG), shutdownGracePeriod: Number(grace) };
+  }
   let store: SqliteStore;
   try {
     store = new SqliteStore({ path: dbPath });

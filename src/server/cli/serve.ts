@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
+import type { ServerCore } from "../core/core.js";
 import { startSweeper } from "../core/sweeper.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
@@ -11,6 +12,7 @@ import { adminCredentialsPath } from "./paths.js";
 import { provisionAdminClient } from "./provision.js";
 
 type Listener = ReturnType<typeof serve>;
+type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
 
 export function intOption(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -28,13 +30,17 @@ async function listening(server: Listener, what: string): Promise<void> {
   });
 }
 
-/** An HTTPS listener beside the plain one; with --tls-client-ca it requires client certificates. */
+/** An HTTPS listener; with --tls-client-ca it requires client certificates. */
 async function startTls(
   values: Record<string, unknown>,
-  fetch: (req: Request) => Response | Promise<Response>,
+  fetch: Fetch,
   hostname: string,
 ): Promise<Listener | undefined> {
-  if (values["tls-port"] === undefined) return undefined;
+  if (values["tls-port"] === undefined) {
+    if (values["tls-only"])
+      throw new ServerUsageError("--tls-only needs --tls-port, --tls-cert and --tls-key");
+    return undefined;
+  }
   if (!values["tls-cert"] || !values["tls-key"])
     throw new ServerUsageError("--tls-port needs --tls-cert and --tls-key");
   const read = (flag: string) => {
@@ -60,38 +66,76 @@ async function startTls(
   return server;
 }
 
+/**
+ * Graceful stop: stop accepting, answer what is in flight (each response asks its client to
+ * close the connection), close idle keep-alive connections as they appear, and after the grace
+ * period close whatever is left.
+ */
+function gracefulStop(core: ServerCore, servers: Listener[], graceMs: number, onStopped: () => void) {
+  let open = servers.length;
+  const sweep = setInterval(() => {
+    for (const s of servers) (s as unknown as { closeIdleConnections(): void }).closeIdleConnections();
+  }, 50);
+  const force = setTimeout(() => {
+    core.log.warn("grace period over; closing connections", {});
+    for (const s of servers) (s as unknown as { closeAllConnections(): void }).closeAllConnections();
+  }, graceMs);
+  force.unref();
+  for (const s of servers) {
+    s.close(() => {
+      if (--open > 0) return;
+      clearInterval(sweep);
+      clearTimeout(force);
+      onStopped();
+    });
+    (s as unknown as { closeIdleConnections(): void }).closeIdleConnections();
+  }
+}
+
 export async function serveCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
   const port = intOption(values.port as string | undefined, "port", 8080);
   const hostname = (values.host as string | undefined) ?? "127.0.0.1";
-  const issuer = (values.issuer as string | undefined) ?? `http://${hostname}:${port}/jans-auth`;
+  const tlsOnly = values["tls-only"] === true;
+  const scheme = tlsOnly ? "https" : "http";
+  const issuerPort = tlsOnly ? intOption(values["tls-port"] as string | undefined, "tls-port", 8443) : port;
+  const issuer = (values.issuer as string | undefined) ?? `${scheme}://${hostname}:${issuerPort}/jans-auth`;
   const { core, dbPath } = await openCore(values, io, issuer);
+  let draining = false;
+  const app = createApp(core, { draining: () => draining });
+  const servers: Listener[] = [];
+  let plainUrl: string | undefined;
+  if (!tlsOnly) {
+    const server = serve({ fetch: app.fetch, port, hostname });
+    await listening(server, "HTTP");
+    servers.push(server);
+    const addr = server.address() as AddressInfo;
+    plainUrl = `http://${addr.address}:${addr.port}`;
+  }
+  const tlsServer = await startTls(values, app.fetch, hostname);
+  if (tlsServer) servers.push(tlsServer);
+  const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
+  // Only now that every listener is bound: a failed start provisions nothing and writes nothing.
   const provisioned = await provisionAdminClient(core, dbPath);
   if (provisioned) core.log.info("admin client provisioned", { credentials_file: provisioned });
-  const app = createApp(core);
-  const server = serve({ fetch: app.fetch, port, hostname });
-  await listening(server, "HTTP");
-  const tlsServer = await startTls(values, app.fetch, hostname);
   const stopSweeper = startSweeper(core);
-  const addr = server.address() as AddressInfo;
-  const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
-  core.log.info("listening", { url: `http://${addr.address}:${addr.port}`, tls: tlsUrl, store: dbPath });
+  core.log.info("listening", { url: plainUrl, tls: tlsUrl, store: dbPath });
   const ready = {
-    listening: `http://${addr.address}:${addr.port}`,
+    ...(plainUrl ? { listening: plainUrl } : {}),
     ...(tlsUrl ? { tls: tlsUrl } : {}),
     admin: adminCredentialsPath(dbPath),
   };
   io.stdout(`${JSON.stringify(ready)}\n`);
+  const graceMs = core.config.shutdownGracePeriod * 1000;
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
-      core.log.info("shutting down", { signal });
+      if (draining) return;
+      draining = true;
+      core.log.info("shutting down", { signal, grace_ms: graceMs });
       stopSweeper();
-      // close() stops accepting and waits for in-flight requests; idle keep-alives are dropped.
-      tlsServer?.close();
-      server.close(async () => {
+      gracefulStop(core, servers, graceMs, async () => {
         await core.store.close();
         resolve(0);
       });
-      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));

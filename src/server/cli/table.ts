@@ -96,8 +96,33 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
     examples: ["echo 'a-long-password' | opcli-server user create --username alice --password-stdin"],
   },
   {
+    name: "user disable",
+    summary: "disable a user: they cannot sign in, and their sessions and tokens end now",
+    flags: ["username", "db", "config"],
+    examples: ["opcli-server user disable --username alice"],
+  },
+  {
+    name: "user enable",
+    summary: "let a disabled user sign in again",
+    flags: ["username", "db", "config"],
+    examples: ["opcli-server user enable --username alice"],
+  },
+  {
+    name: "user passwd",
+    summary: "set a user's password (stdin); their sessions and tokens end",
+    flags: ["username", "password-stdin", "db", "config"],
+    examples: ["echo 'a-new-long-password' | opcli-server user passwd --username alice --password-stdin"],
+  },
+  {
+    name: "user unlock",
+    summary: "lift a lockout after failed logins",
+    flags: ["username", "db", "config"],
+    examples: ["opcli-server user unlock --username alice"],
+  },
+  {
     name: "seed",
-    summary: "create demo users and log each in through the real login path",
+    summary:
+      "create demo users and log each in through the real login path (random password, in a 0600 file)",
     flags: ["users", "sessions-per-user", "password-stdin", "db", "config"],
     examples: ["opcli-server seed --users 20 --sessions-per-user 5"],
   },

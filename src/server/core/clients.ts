@@ -45,4 +45,12 @@ export class ClientService {
   count(): Promise<number> {
     return this.store.clients.count();
   }
+
+  async exists(clientId: string): Promise<boolean> {
+    return (await this.store.clients.get(clientId)) !== undefined;
+  }
+
+  get(clientId: string): Promise<ClientRecord | undefined> {
+    return this.store.clients.get(clientId);
+  }
 }

@@ -8,17 +8,31 @@ export interface ServerConfig {
   sessionIdUnusedLifetime: number;
   /** Idle lifetime of unauthenticated sessions, seconds. */
   sessionIdUnauthenticatedUnusedLifetime: number;
+  /** Lifetime of the session_id cookie, seconds; 0 or -1: a browser-session cookie. */
+  sessionIdCookieLifetime: number;
+  /** A new session (sid and cookie) on every successful authentication, the old one ended. */
+  changeSessionIdOnAuthentication: boolean;
   /** Concurrent live authenticated sessions per user; 0 disables the cap. */
   maxSessionsPerUser: number;
+  /** Live unauthenticated sessions per remote address; 0 disables. */
+  maxUnauthenticatedSessionsPerAddress: number;
+  /** Live unauthenticated sessions in all; 0 disables. */
+  maxUnauthenticatedSessions: number;
+  /** Login attempts per remote address per minute (per server instance); 0 disables. */
+  loginAttemptsPerAddressPerMinute: number;
+  /** Largest request body, bytes (413 above). */
+  maxRequestBodyBytes: number;
+  /** Longest stored attribute (user agent truncated; longer acr_values or client_id refused). */
+  maxAttributeLength: number;
   /** Largest `limit` search-session accepts. */
   maxSearchLimit: number;
-  /** Consecutive failed logins before the account locks. */
+  /** Failed logins (per user name) that lock it. */
   lockoutThreshold: number;
-  /** How long a locked account stays locked, seconds. */
+  /** How long a locked name stays locked, seconds. */
   lockoutDuration: number;
   /** Access-token lifetime, seconds. */
   accessTokenLifetime: number;
-  /** How often the sweeper purges expired sessions, seconds. */
+  /** How often the sweeper purges expired records, seconds; 0 disables it. */
   sweepInterval: number;
   /** scrypt cost parameter N for new password hashes (a power of two). */
   passwordHashCost: number;
@@ -26,15 +40,24 @@ export interface ServerConfig {
   deviceCodeLifetime: number;
   /** Minimum polling interval the device flow announces, seconds. */
   deviceCodeInterval: number;
-  /** Refresh tokens (device flow only) live this long, seconds. */
+  /** Refresh tokens live this long, seconds. */
   refreshTokenLifetime: number;
+  /** After SIGTERM, in-flight requests get this long before connections are closed, seconds. */
+  shutdownGracePeriod: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
   sessionIdLifetime: 86_400,
   sessionIdUnusedLifetime: 3_600,
   sessionIdUnauthenticatedUnusedLifetime: 120,
+  sessionIdCookieLifetime: 86_400,
+  changeSessionIdOnAuthentication: true,
   maxSessionsPerUser: 10,
+  maxUnauthenticatedSessionsPerAddress: 50,
+  maxUnauthenticatedSessions: 100_000,
+  loginAttemptsPerAddressPerMinute: 60,
+  maxRequestBodyBytes: 65_536,
+  maxAttributeLength: 256,
   maxSearchLimit: 200,
   lockoutThreshold: 10,
   lockoutDuration: 900,
@@ -44,21 +67,49 @@ export const DEFAULT_CONFIG: ServerConfig = {
   deviceCodeLifetime: 600,
   deviceCodeInterval: 5,
   refreshTokenLifetime: 2_592_000,
+  shutdownGracePeriod: 10,
 };
+
+/** Keys whose value may be -1 (Janssen's "no limit" / "browser session"). */
+const MAY_BE_MINUS_ONE = new Set(["sessionIdCookieLifetime", "sessionIdLifetime"]);
+/** Keys that must be at least 1. */
+const POSITIVE = new Set([
+  "sessionIdUnusedLifetime",
+  "sessionIdUnauthenticatedUnusedLifetime",
+  "maxRequestBodyBytes",
+  "maxAttributeLength",
+  "maxSearchLimit",
+  "lockoutThreshold",
+  "accessTokenLifetime",
+  "passwordHashCost",
+  "deviceCodeLifetime",
+  "refreshTokenLifetime",
+]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Merges a partial config over the defaults, refusing unknown keys and non-positive numbers. */
+function checkNumber(key: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new ConfigError(`config key "${key}" must be an integer`);
+  const min = MAY_BE_MINUS_ONE.has(key) ? -1 : POSITIVE.has(key) ? 1 : 0;
+  if (value < min) throw new ConfigError(`config key "${key}" must be at least ${min}`);
+  return value;
+}
+
+/** Merges a partial config over the defaults, refusing unknown keys and out-of-range values. */
 export function resolveConfig(partial: Record<string, unknown> = {}): ServerConfig {
   const out: ServerConfig = { ...DEFAULT_CONFIG };
   for (const [key, value] of Object.entries(partial)) {
-    if (!(key in DEFAULT_CONFIG)) throw new ConfigError(`unknown config key "${key}"`);
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new ConfigError(`config key "${key}" must be a non-negative number`);
+    if (!Object.hasOwn(DEFAULT_CONFIG, key)) throw new ConfigError(`unknown config key "${key}"`);
+    const k = key as keyof ServerConfig;
+    if (typeof DEFAULT_CONFIG[k] === "boolean") {
+      if (typeof value !== "boolean") throw new ConfigError(`config key "${key}" must be true or false`);
+      (out as unknown as Record<string, unknown>)[key] = value;
+    } else {
+      (out as unknown as Record<string, unknown>)[key] = checkNumber(key, value);
     }
-    out[key as keyof ServerConfig] = value;
   }
   if (!Number.isInteger(Math.log2(out.passwordHashCost))) {
     throw new ConfigError("passwordHashCost must be a power of two");

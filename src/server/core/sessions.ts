@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { CapResult, SessionPage, SessionRecord, Store } from "../store/types.js";
+import type { CapResult, SessionCap, SessionPage, SessionRecord, Store } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
@@ -7,14 +7,23 @@ import { randomToken } from "./passwords.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
 
+/** Far enough: sessionIdLifetime -1 means no absolute limit. */
+const FOREVER = 8_640_000_000_000_000;
+
 export function cookieHash(cookie: string): string {
   return createHash("sha256").update(cookie).digest("base64url");
 }
 
 export interface CreatedSession {
   session: SessionRecord;
-  /** The cookie value: shown once, stored only as a hash. */
+  /** The cookie value: shown once, stored only as a hash (256 bits from the CSPRNG). */
   cookie: string;
+}
+
+/** How the request that touches a session arrived. */
+export interface Transport {
+  /** Over TLS. */
+  secure: boolean;
 }
 
 /**
@@ -41,19 +50,26 @@ export class SessionService {
     return Math.min(absoluteExpiresAt, lastUsedAt + this.idleMs(state));
   }
 
-  private cap() {
-    return { max: this.config.maxSessionsPerUser, now: this.clock.now() };
+  private cap(): SessionCap {
+    const c = this.config;
+    return {
+      max: c.maxSessionsPerUser,
+      now: this.clock.now(),
+      anonymousPerAddress: c.maxUnauthenticatedSessionsPerAddress,
+      anonymousTotal: c.maxUnauthenticatedSessions,
+    };
   }
 
-  /** Creates a session; "limit" when the user already has the maximum. */
-  async create(
+  private record(
     state: SessionState,
     userDn: string | null,
     attributes: Record<string, string>,
-  ): Promise<Result<CreatedSession>> {
+    t: Transport,
+  ) {
     const now = this.clock.now();
     const cookie = randomToken();
-    const absoluteExpiresAt = now + this.config.sessionIdLifetime * 1000;
+    const lifetime = this.config.sessionIdLifetime;
+    const absoluteExpiresAt = lifetime < 0 ? FOREVER : now + lifetime * 1000;
     const session: SessionRecord = {
       sid: randomUUID(),
       cookieHash: cookieHash(cookie),
@@ -66,41 +82,68 @@ export class SessionService {
       expiresAt: this.expiresAt(state, now, absoluteExpiresAt),
       permissionGranted: false,
       attributes,
+      secure: t.secure,
     };
-    const result = await this.store.sessions.insert(session, this.cap());
-    if (result === "limit") return this.capReached();
-    return ok({ session, cookie });
+    return { session, cookie };
   }
 
-  private capReached<T>(): Result<T> {
-    return fail("conflict", `user already has ${this.config.maxSessionsPerUser} sessions`);
+  private refused<T>(result: CapResult): Result<T> {
+    if (result === "limit")
+      return fail("conflict", `user already has ${this.config.maxSessionsPerUser} sessions`);
+    return fail("too_many", "too many sessions waiting for sign-in; try again later", {
+      retryAfter: this.config.sessionIdUnauthenticatedUnusedLifetime,
+    });
   }
 
-  /** Upgrades an unauthenticated session after a successful login. */
-  async authenticate(
-    session: SessionRecord,
+  /** Creates a session; refused when a cap (per user, unauthenticated per address or in all) is reached. */
+  async create(
+    state: SessionState,
+    userDn: string | null,
+    attributes: Record<string, string>,
+    t: Transport,
+  ): Promise<Result<CreatedSession>> {
+    const created = this.record(state, userDn, attributes, t);
+    const result = await this.store.sessions.insert(created.session, this.cap());
+    return result === "ok" ? ok(created) : this.refused(result);
+  }
+
+  /**
+   * A successful authentication. With changeSessionIdOnAuthentication (the default), a new session
+   * replaces the browser's old one (new sid, new cookie), so a planted pre-login cookie is worth
+   * nothing; otherwise an unauthenticated session is upgraded in place.
+   */
+  async authenticated(
+    previous: SessionRecord | undefined,
     userDn: string,
     attributes: Record<string, string>,
-  ): Promise<CapResult> {
-    const now = this.clock.now();
-    return this.store.sessions.authenticate(
-      session.sid,
-      {
+    t: Transport,
+  ): Promise<Result<CreatedSession | { session: SessionRecord; cookie?: undefined }>> {
+    const merged = { ...(previous?.attributes ?? {}), ...attributes };
+    if (!this.config.changeSessionIdOnAuthentication && previous?.state === "unauthenticated") {
+      const now = this.clock.now();
+      const update = {
         userDn,
-        state: "authenticated",
+        state: "authenticated" as const,
         authTime: now,
         lastUsedAt: now,
-        expiresAt: this.expiresAt("authenticated", now, session.absoluteExpiresAt),
-        attributes: { ...session.attributes, ...attributes },
-      },
-      this.cap(),
-    );
+        expiresAt: this.expiresAt("authenticated", now, previous.absoluteExpiresAt),
+        attributes: merged,
+      };
+      const result = await this.store.sessions.authenticate(previous.sid, update, this.cap());
+      if (result === "ok") return ok({ session: { ...previous, ...update } });
+      if (result !== "gone") return this.refused(result);
+    }
+    const created = this.record("authenticated", userDn, merged, t);
+    const result = await this.store.sessions.rotate(previous?.sid ?? null, created.session, this.cap());
+    return result === "ok" ? ok(created) : this.refused(result);
   }
 
   /** The live session behind a cookie, if any (not yet counted as a use). */
-  async byCookie(cookie: string | undefined): Promise<SessionRecord | undefined> {
+  async byCookie(cookie: string | undefined, t: Transport): Promise<SessionRecord | undefined> {
     if (!cookie) return undefined;
-    return this.store.sessions.getLiveByCookie(cookieHash(cookie), this.clock.now());
+    const s = await this.store.sessions.getLiveByCookie(cookieHash(cookie), this.clock.now());
+    // A session made over TLS is never accepted over plain HTTP.
+    return s && (!s.secure || t.secure) ? s : undefined;
   }
 
   /** Records a use (or an authentication attempt): moves lastUsedAt and the idle deadline. */
@@ -114,6 +157,13 @@ export class SessionService {
   /** Ends the browser's own session (end_session). */
   async end(session: SessionRecord): Promise<boolean> {
     return this.store.sessions.deleteLive(session.sid, this.clock.now());
+  }
+
+  /** The cookie's Max-Age, seconds; undefined for a browser-session cookie. */
+  cookieMaxAge(): number | undefined {
+    const c = this.config;
+    if (c.sessionIdCookieLifetime <= 0 || c.sessionIdLifetime < 0) return undefined;
+    return c.sessionIdCookieLifetime;
   }
 
   // Admin operations: reads never count as a use of the session.
@@ -139,5 +189,24 @@ export class SessionService {
   async revokeUser(userDn: string): Promise<Result<number>> {
     const n = await this.store.sessions.deleteLiveOfUser(userDn, this.clock.now());
     return n > 0 ? ok(n) : fail("not_found", `no live sessions for user ${userDn}`);
+  }
+
+  /** Ends a user's other sessions (their own request, having re-entered the password). */
+  endOthersOf(userDn: string, keepSid: string): Promise<number> {
+    return this.store.sessions.deleteLiveOfUser(userDn, this.clock.now(), keepSid);
+  }
+
+  /** The live authenticated sessions of one user (their own view, ASVS 7.5.2). */
+  async ofUser(userDn: string): Promise<SessionRecord[]> {
+    const page = await this.store.sessions.search({
+      now: this.clock.now(),
+      filters: [{ field: "userDn", type: "string", op: "=", value: userDn }],
+      pattern: "",
+      sortBy: "creationDate",
+      descending: false,
+      offset: 0,
+      limit: Math.max(this.config.maxSessionsPerUser, 1000),
+    });
+    return page.entries;
   }
 }

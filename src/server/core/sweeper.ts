@@ -1,25 +1,52 @@
 import type { ServerCore } from "./core.js";
 
-const BATCH = 1000;
+/** Small batches, each its own short transaction, with the event loop free between them. */
+export const SWEEP_BATCH = 200;
 
-/** Purges expired sessions in small batches so writers never wait long behind it. */
-export async function sweepOnce(core: Pick<ServerCore, "store" | "clock">): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await core.store.sessions.sweepExpired(core.clock.now(), BATCH);
-    total += n;
-    if (n < BATCH) return total;
-  }
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export interface SweepStats {
+  sessions: number;
+  batches: number;
+  /** The longest single batch, milliseconds: the most the event loop waited on the sweep. */
+  longestBatchMs: number;
 }
 
+/**
+ * Purges expired sessions in batches of SWEEP_BATCH, yielding between them so requests are
+ * served while a large sweep runs; then expired grants, stale lockout records, and gives the
+ * freed space back to the file system.
+ */
+export async function sweepOnce(core: Pick<ServerCore, "store" | "clock" | "config">): Promise<SweepStats> {
+  const stats: SweepStats = { sessions: 0, batches: 0, longestBatchMs: 0 };
+  for (;;) {
+    const started = performance.now();
+    const n = await core.store.sessions.sweepExpired(core.clock.now(), SWEEP_BATCH);
+    stats.longestBatchMs = Math.max(stats.longestBatchMs, performance.now() - started);
+    stats.sessions += n;
+    stats.batches++;
+    if (n < SWEEP_BATCH) break;
+    await yieldToEventLoop();
+  }
+  const now = core.clock.now();
+  await core.store.deviceCodes.purgeExpired(now);
+  await core.store.refreshTokens.purgeExpired(now);
+  await core.store.revocations.purgeExpired(now);
+  await core.store.loginAttempts.purgeStale(now - core.config.lockoutDuration * 1000, now);
+  await core.store.reclaim();
+  return stats;
+}
+
+/** Sweeps every sweepInterval seconds (0: never), one sweep at a time. */
 export function startSweeper(core: ServerCore): () => void {
+  if (core.config.sweepInterval <= 0) return () => {};
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
-      const n = await sweepOnce(core);
-      if (n > 0) core.log.info("swept expired sessions", { count: n });
+      const s = await sweepOnce(core);
+      if (s.sessions > 0) core.log.info("swept expired sessions", { count: s.sessions, batches: s.batches });
     } catch (err) {
       core.log.error("sweep failed", { error: (err as Error).message });
     } finally {

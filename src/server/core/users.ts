@@ -1,42 +1,49 @@
 import { randomUUID } from "node:crypto";
-import type { Store, UserRecord } from "../store/types.js";
+import type { LockoutPolicy, Store, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { Logger } from "./log.js";
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.js";
+import { RateLimiter } from "./rate-limit.js";
 
 export class UserError extends Error {
   override name = "UserError";
 }
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+/** Reservations older than this are taken for a crashed evaluator and forgotten. */
+const PENDING_TTL_MS = 30_000;
+
+export const WRONG_CREDENTIALS = "wrong user name or password";
 
 export type AuthOutcome =
   | { ok: true; user: UserRecord }
   | { ok: false; status: 401; message: string }
-  | { ok: false; status: 423; message: string; retryAfterSeconds: number };
+  | { ok: false; status: 423 | 429; message: string; retryAfterSeconds: number };
 
-/** Users: creation with scrypt hashes, and password checks under the lockout rules. */
+/** Users: creation with scrypt hashes, password checks under the lockout rules, disabling. */
 export class UserService {
+  private readonly perAddress: RateLimiter;
+
   constructor(
     private readonly store: Store,
     private readonly config: ServerConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.perAddress = new RateLimiter(config.loginAttemptsPerAddressPerMinute);
+  }
 
   async create(username: string, password: string): Promise<UserRecord> {
     if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
-    if (password.length < MIN_PASSWORD_LENGTH) {
-      throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    }
+    checkPassword(password);
     if (await this.store.users.getByName(username)) throw new UserError(`user "${username}" already exists`);
     const user: UserRecord = {
       dn: `inum=${randomUUID()},ou=people,o=jans`,
       username,
       passwordHash: await hashPassword(password, this.config.passwordHashCost),
-      failedLogins: 0,
-      lockedUntil: 0,
+      disabled: false,
+      passwordChangedAt: this.clock.now(),
     };
     await this.store.users.insert(user);
     return user;
@@ -46,44 +53,115 @@ export class UserService {
     return this.store.users.getByName(username);
   }
 
+  getByDn(dn: string): Promise<UserRecord | undefined> {
+    return this.store.users.getByDn(dn);
+  }
+
   count(): Promise<number> {
     return this.store.users.count();
   }
 
-  /** Checks a user's password with the lockout rules; shared by login and device approval. */
-  async authenticate(username: string, password: string): Promise<AuthOutcome> {
-    const { store, clock, config } = this;
-    const now = clock.now();
-    let user = await store.users.getByName(username);
-    if (user && user.lockedUntil > 0 && user.lockedUntil <= now) {
-      // A lock that has run out starts the count afresh.
-      await store.users.resetFailures(user.dn);
-      user = { ...user, failedLogins: 0, lockedUntil: 0 };
-    }
-    if (user && user.lockedUntil > now) {
+  private policy(now: number): LockoutPolicy {
+    return {
+      threshold: this.config.lockoutThreshold,
+      lockUntil: now + this.config.lockoutDuration * 1000,
+      pendingTtlMs: PENDING_TTL_MS,
+    };
+  }
+
+  /**
+   * Checks a password under the lockout rules; shared by every login path. The attempt is reserved
+   * in the store before the password is evaluated, so at most the threshold of guesses is ever
+   * evaluated per window whatever the parallelism; unknown and disabled names take the same path
+   * (a dummy hash is evaluated) and get the same answers.
+   */
+  async authenticate(username: string, password: string, address = "unknown"): Promise<AuthOutcome> {
+    const now = this.clock.now();
+    const limited = this.perAddress.take(address, now);
+    if (!limited.ok)
       return {
         ok: false,
-        status: 423,
-        message: "account locked after too many failed logins",
-        retryAfterSeconds: Math.ceil((user.lockedUntil - now) / 1000),
+        status: 429,
+        message: "too many login attempts",
+        retryAfterSeconds: limited.retryAfter,
       };
+    const reserved = await this.store.loginAttempts.reserve(username, now, this.policy(now));
+    if (!reserved.ok) {
+      // Not evaluated: as many attempts as the threshold are already being checked for this name.
+      if (reserved.reason === "busy")
+        return {
+          ok: false,
+          status: 429,
+          message: "too many sign-ins at once for this user",
+          retryAfterSeconds: 1,
+        };
+      return this.lockedOutcome(reserved.lockedUntil, now);
     }
-    const valid = await verifyPassword(
-      password,
-      user?.passwordHash ?? (await dummyPasswordHash(config.passwordHashCost)),
-    );
-    if (!user || !valid) {
-      if (user) {
-        const after = await store.users.recordFailure(
-          user.dn,
-          config.lockoutThreshold,
-          now + config.lockoutDuration * 1000,
-        );
-        if (after.lockedUntil > now) this.log.warn("account locked", { user: user.username });
-      }
-      return { ok: false, status: 401, message: "wrong user name or password" };
+    const user = await this.store.users.getByName(username);
+    const usable = user !== undefined && !user.disabled;
+    const hash = usable ? user.passwordHash : await dummyPasswordHash(this.config.passwordHashCost);
+    const success = (await verifyPassword(password, hash)) && usable;
+    const after = this.clock.now();
+    const settled = await this.store.loginAttempts.settle(username, success, after, this.policy(after));
+    if (success && settled === "ok") return { ok: true, user };
+    if (success) {
+      // A correct password while locked gets the locked answer, as a wrong one would.
+      const state = await this.store.loginAttempts.state(username, after);
+      return this.lockedOutcome(state.lockedUntil, after);
     }
-    await store.users.resetFailures(user.dn);
-    return { ok: true, user };
+    return { ok: false, status: 401, message: WRONG_CREDENTIALS };
   }
+
+  private lockedOutcome(lockedUntil: number, now: number): AuthOutcome {
+    return {
+      ok: false,
+      status: 423,
+      message: "too many failed logins; try again later",
+      retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)),
+    };
+  }
+
+  /** Lifts a lock (admin). */
+  unlock(username: string): Promise<void> {
+    return this.store.loginAttempts.unlock(username);
+  }
+
+  /**
+   * Disables (or enables) a user: a disabled user cannot sign in, and every session, refresh
+   * token and access token of theirs ends now (ASVS 7.4.2).
+   */
+  async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
+    if (!(await this.store.users.setDisabled(dn, disabled))) return false;
+    if (disabled) await this.endEverything(dn);
+    return true;
+  }
+
+  /** Every session and token of the user, ended (sessions other than keepSid). */
+  async endEverything(dn: string, keepSid?: string): Promise<number> {
+    const now = this.clock.now();
+    const ended = await this.store.sessions.deleteLiveOfUser(dn, now, keepSid);
+    await this.store.refreshTokens.deleteBySubject(dn);
+    await this.store.revocations.revokeSubject(dn, now);
+    return ended;
+  }
+
+  /**
+   * Sets a new password. The user's other sessions and their tokens end (ASVS 7.4.3); the session
+   * that made the change (keepSid) stays.
+   */
+  async setPassword(dn: string, password: string, keepSid?: string): Promise<number> {
+    checkPassword(password);
+    const hash = await hashPassword(password, this.config.passwordHashCost);
+    if (!(await this.store.users.setPassword(dn, hash, this.clock.now())))
+      throw new UserError("no such user");
+    return this.endEverything(dn, keepSid);
+  }
+}
+
+function checkPassword(password: string): void {
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(password))
+    throw new UserError("password must not contain control characters");
 }

@@ -18,6 +18,8 @@ export interface SessionRecord {
   expiresAt: number;
   permissionGranted: boolean;
   attributes: Record<string, string>;
+  /** Created over TLS: never accepted over plain HTTP. */
+  secure: boolean;
 }
 
 export interface SessionQuery {
@@ -35,13 +37,19 @@ export interface SessionPage {
   entries: SessionRecord[];
 }
 
-/** A per-user cap checked atomically with the write that would exceed it. */
+/** Caps checked atomically with the write that would exceed them; 0 disables one. */
 export interface SessionCap {
+  /** Live authenticated sessions per user. */
   max: number;
   now: number;
+  /** Live unauthenticated sessions per remote address. */
+  anonymousPerAddress?: number;
+  /** Live unauthenticated sessions in all. */
+  anonymousTotal?: number;
 }
 
-export type CapResult = "ok" | "limit" | "gone";
+/** ok; limit: the user's cap; busy: the unauthenticated caps; gone: no such live session. */
+export type CapResult = "ok" | "limit" | "busy" | "gone";
 
 export interface SessionStore {
   /** Inserts a session; an authenticated one only while its user is under the cap. */
@@ -50,13 +58,19 @@ export interface SessionStore {
   insertMany(recs: SessionRecord[]): Promise<void>;
   /** Upgrades a live unauthenticated session in place, under the cap. */
   authenticate(sid: string, update: Partial<SessionRecord>, cap: SessionCap): Promise<CapResult>;
+  /**
+   * Replaces a session by a new one in one transaction (a new sid and cookie on authentication):
+   * the new one is inserted under the cap, then the old one (if any) deleted.
+   */
+  rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult>;
   getLive(sid: string, now: number): Promise<SessionRecord | undefined>;
   getLiveByCookie(cookieHash: string, now: number): Promise<SessionRecord | undefined>;
   /** Records a use: moves lastUsedAt and the idle deadline. */
   touch(sid: string, lastUsedAt: number, expiresAt: number): Promise<void>;
   search(q: SessionQuery): Promise<SessionPage>;
   deleteLive(sid: string, now: number): Promise<boolean>;
-  deleteLiveOfUser(userDn: string, now: number): Promise<number>;
+  /** Ends every live session of a user but keepSid; returns how many. */
+  deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<number>;
   /** Purges up to `batch` expired sessions; returns how many went. */
   sweepExpired(now: number, batch: number): Promise<number>;
   count(): Promise<number>;
@@ -66,17 +80,53 @@ export interface UserRecord {
   dn: string;
   username: string;
   passwordHash: string;
-  failedLogins: number;
-  lockedUntil: number;
+  disabled: boolean;
+  passwordChangedAt: number;
 }
 
 export interface UserStore {
   getByName(username: string): Promise<UserRecord | undefined>;
+  getByDn(dn: string): Promise<UserRecord | undefined>;
   insert(user: UserRecord): Promise<void>;
-  /** Counts a failed login; locks the account until lockUntil when the count reaches threshold. */
-  recordFailure(dn: string, threshold: number, lockUntil: number): Promise<UserRecord>;
-  resetFailures(dn: string): Promise<void>;
+  setDisabled(dn: string, disabled: boolean): Promise<boolean>;
+  setPassword(dn: string, passwordHash: string, changedAt: number): Promise<boolean>;
   count(): Promise<number>;
+}
+
+/** The lockout rules, as the store applies them. */
+export interface LockoutPolicy {
+  /** Failures (settled and in flight) that lock the name. */
+  threshold: number;
+  /** When a lock set now ends. */
+  lockUntil: number;
+  /** In-flight reservations older than this are forgotten (a crashed evaluator). */
+  pendingTtlMs: number;
+}
+
+export type Reservation =
+  | { ok: true }
+  | { ok: false; reason: "locked"; lockedUntil: number }
+  | { ok: false; reason: "busy" };
+
+export interface LoginAttemptState {
+  failures: number;
+  pending: number;
+  lockedUntil: number;
+}
+
+/**
+ * Lockout per user name, decided in the store so it holds across processes: an attempt is
+ * reserved before the password is evaluated (refused when locked, or when settled failures plus
+ * attempts in flight already reach the threshold), then settled with its outcome.
+ */
+export interface LoginAttemptStore {
+  reserve(username: string, now: number, policy: LockoutPolicy): Promise<Reservation>;
+  /** A failure counts (and locks at the threshold); a success clears the count unless locked meanwhile. */
+  settle(username: string, success: boolean, now: number, policy: LockoutPolicy): Promise<"ok" | "locked">;
+  state(username: string, now: number): Promise<LoginAttemptState>;
+  unlock(username: string): Promise<void>;
+  /** Forgets names untouched since `before` that are not locked. */
+  purgeStale(before: number, now: number): Promise<number>;
 }
 
 export interface ClientRecord {
@@ -129,6 +179,9 @@ export interface DeviceCodeStore {
   get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>;
   getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined>;
   update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void>;
+  /** Marks an approved, unexpired code used and returns it; undefined for every caller but one. */
+  redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>;
+  purgeExpired(now: number): Promise<number>;
 }
 
 export interface RefreshTokenRecord {
@@ -143,11 +196,18 @@ export interface RefreshTokenStore {
   insert(rec: RefreshTokenRecord): Promise<void>;
   /** Removes and returns a live refresh token (rotation: each one is used once). */
   take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined>;
+  deleteBySubject(subject: string): Promise<number>;
+  purgeExpired(now: number): Promise<number>;
 }
 
 export interface RevocationStore {
   revoke(jti: string, expiresAt: number): Promise<void>;
   isRevoked(jti: string): Promise<boolean>;
+  /** Revokes every token of a subject issued before `before` (epoch ms). */
+  revokeSubject(subject: string, before: number): Promise<void>;
+  /** The instant before which the subject's tokens are revoked, if any. */
+  subjectRevokedBefore(subject: string): Promise<number | undefined>;
+  purgeExpired(now: number): Promise<number>;
 }
 
 /** Every aggregate of one backend, opened together and closed together. */
@@ -155,12 +215,15 @@ export interface Store {
   readonly kind: string;
   readonly sessions: SessionStore;
   readonly users: UserStore;
+  readonly loginAttempts: LoginAttemptStore;
   readonly clients: ClientStore;
   readonly keys: KeyStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly revocations: RevocationStore;
   healthy(): Promise<boolean>;
+  /** Gives freed space back (SQLite: incremental vacuum); never blocks long. */
+  reclaim(): Promise<void>;
   close(): Promise<void>;
 }
 

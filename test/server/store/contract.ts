@@ -29,8 +29,9 @@ export function session(over: Partial<SessionRecord> = {}): SessionRecord {
       acr: "simple_password_auth",
       remote_ip: "10.0.0.1",
     },
+    secure: false,
     ...over,
-  };
+  } as SessionRecord;
 }
 
 const query = (over: Partial<SessionQuery> = {}): SessionQuery => ({
@@ -107,6 +108,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.sessions.authenticate("nope", up, { max: 1, now: T0 })).toBe("gone");
       });
 
+      it("rotates a session: the new one in under the cap, the old one gone, in one step", async () => {
+        const anon = session({ state: "unauthenticated", userDn: null, authTime: null });
+        await store.sessions.insert(anon);
+        const fresh = session({ secure: true });
+        expect(await store.sessions.rotate(anon.sid, fresh, { max: 1, now: T0 })).toBe("ok");
+        expect(await store.sessions.getLive(anon.sid, T0)).toBeUndefined();
+        expect(await store.sessions.getLive(fresh.sid, T0)).toEqual(fresh);
+        // Re-authentication replaces an authenticated session without counting it twice.
+        const again = session();
+        expect(await store.sessions.rotate(fresh.sid, again, { max: 1, now: T0 })).toBe("ok");
+        // Refused under the cap: the old session stays.
+        const other = session({ state: "unauthenticated", userDn: null, authTime: null });
+        await store.sessions.insert(other);
+        expect(await store.sessions.rotate(other.sid, session(), { max: 1, now: T0 })).toBe("limit");
+        expect(await store.sessions.getLive(other.sid, T0)).toBeDefined();
+      });
+
+      it("caps unauthenticated sessions per remote address and in all", async () => {
+        const anon = (ip: string) =>
+          session({ state: "unauthenticated", userDn: null, authTime: null, attributes: { remote_ip: ip } });
+        const cap = { max: 10, now: T0, anonymousPerAddress: 2, anonymousTotal: 3 };
+        expect(await store.sessions.insert(anon("10.1.1.1"), cap)).toBe("ok");
+        expect(await store.sessions.insert(anon("10.1.1.1"), cap)).toBe("ok");
+        expect(await store.sessions.insert(anon("10.1.1.1"), cap)).toBe("busy");
+        expect(await store.sessions.insert(anon("10.2.2.2"), cap)).toBe("ok");
+        expect(await store.sessions.insert(anon("10.3.3.3"), cap)).toBe("busy");
+        // Authenticated sessions are not counted, and expired ones free room.
+        expect(await store.sessions.insert(session(), cap)).toBe("ok");
+        expect(await store.sessions.insert(anon("10.1.1.1"), { ...cap, now: T0 + HOUR })).toBe("ok");
+      });
+
       it("touch moves lastUsedAt and the deadline", async () => {
         const s = session();
         await store.sessions.insert(s);
@@ -122,6 +154,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const s of [a, b, c]) await store.sessions.insert(s);
         expect(await store.sessions.deleteLive(a.sid, T0)).toBe(true);
         expect(await store.sessions.deleteLive(a.sid, T0)).toBe(false);
+        const d = session();
+        await store.sessions.insert(d);
+        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0, d.sid)).toBe(1);
         expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(1);
         expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(0);
         expect(await store.sessions.count()).toBe(1);
@@ -208,26 +243,88 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
-    describe("users", () => {
-      const user = { dn: "inum=u1", username: "ursula", passwordHash: "h", failedLogins: 0, lockedUntil: 0 };
+    describe("users and lockout", () => {
+      const user = {
+        dn: "inum=u1",
+        username: "ursula",
+        passwordHash: "h",
+        disabled: false,
+        passwordChangedAt: T0,
+      };
+      const policy = (now: number) => ({ threshold: 3, lockUntil: now + 60_000, pendingTtlMs: 30_000 });
 
-      it("stores users by unique name", async () => {
+      it("stores users by unique name, disables them and sets passwords", async () => {
         await store.users.insert(user);
         expect(await store.users.getByName("ursula")).toEqual(user);
+        expect(await store.users.getByDn("inum=u1")).toEqual(user);
         expect(await store.users.getByName("nobody")).toBeUndefined();
         await expect(store.users.insert({ ...user, dn: "inum=u2" })).rejects.toThrow();
+        expect(await store.users.setDisabled("inum=u1", true)).toBe(true);
+        expect(await store.users.setPassword("inum=u1", "h2", T0 + 5)).toBe(true);
+        expect(await store.users.getByDn("inum=u1")).toEqual({
+          ...user,
+          disabled: true,
+          passwordHash: "h2",
+          passwordChangedAt: T0 + 5,
+        });
+        expect(await store.users.setDisabled("inum=none", true)).toBe(false);
         expect(await store.users.count()).toBe(1);
       });
 
-      it("counts failures and locks at the threshold; a reset clears both", async () => {
-        await store.users.insert(user);
-        expect((await store.users.recordFailure(user.dn, 2, T0)).failedLogins).toBe(1);
-        expect(await store.users.recordFailure(user.dn, 2, T0)).toMatchObject({
-          failedLogins: 2,
-          lockedUntil: T0,
+      it("reserves at most the threshold of attempts at once, whatever the parallelism", async () => {
+        const r = await Promise.all(
+          Array.from({ length: 20 }, () => store.loginAttempts.reserve("x", T0, policy(T0))),
+        );
+        expect(r.filter((x) => x.ok)).toHaveLength(3);
+        expect(r.filter((x) => !x.ok && x.reason === "busy")).toHaveLength(17);
+      });
+
+      it("locks at the threshold of settled failures; a success clears the count unless locked meanwhile", async () => {
+        for (let i = 0; i < 2; i++) {
+          expect(await store.loginAttempts.reserve("x", T0, policy(T0))).toEqual({ ok: true });
+          expect(await store.loginAttempts.settle("x", false, T0, policy(T0))).toBe("ok");
+        }
+        expect(await store.loginAttempts.state("x", T0)).toEqual({ failures: 2, pending: 0, lockedUntil: 0 });
+        await store.loginAttempts.reserve("x", T0, policy(T0));
+        await store.loginAttempts.settle("x", true, T0, policy(T0));
+        expect(await store.loginAttempts.state("x", T0)).toMatchObject({ failures: 0 });
+        // Three in flight: two fail and lock the name before the third (a correct one) settles.
+        for (let i = 0; i < 3; i++) await store.loginAttempts.reserve("x", T0, policy(T0));
+        await store.loginAttempts.settle("x", false, T0, policy(T0));
+        await store.loginAttempts.settle("x", false, T0, policy(T0));
+        await store.loginAttempts.settle("x", false, T0, policy(T0));
+        expect(await store.loginAttempts.state("x", T0)).toEqual({
+          failures: 3,
+          pending: 0,
+          lockedUntil: T0 + 60_000,
         });
-        await store.users.resetFailures(user.dn);
-        expect(await store.users.getByName("ursula")).toMatchObject({ failedLogins: 0, lockedUntil: 0 });
+        expect(await store.loginAttempts.reserve("x", T0 + 1, policy(T0))).toEqual({
+          ok: false,
+          reason: "locked",
+          lockedUntil: T0 + 60_000,
+        });
+        // The lock ends on time and the count starts afresh.
+        expect(await store.loginAttempts.reserve("x", T0 + 60_000, policy(T0 + 60_000))).toEqual({
+          ok: true,
+        });
+        await store.loginAttempts.unlock("x");
+      });
+
+      it("a success settled after others locked the name is refused", async () => {
+        for (let i = 0; i < 3; i++) await store.loginAttempts.reserve("y", T0, policy(T0));
+        await store.loginAttempts.settle("y", false, T0, policy(T0));
+        await store.loginAttempts.settle("y", false, T0, policy(T0));
+        await store.loginAttempts.settle("y", false, T0, policy(T0));
+        await store.loginAttempts.reserve("z", T0, policy(T0));
+        expect(await store.loginAttempts.settle("y", true, T0, policy(T0))).toBe("locked");
+      });
+
+      it("forgets reservations of a crashed evaluator, and stale names", async () => {
+        for (let i = 0; i < 3; i++) await store.loginAttempts.reserve("w", T0, policy(T0));
+        expect((await store.loginAttempts.reserve("w", T0 + 1000, policy(T0))).ok).toBe(false);
+        expect((await store.loginAttempts.reserve("w", T0 + 31_000, policy(T0))).ok).toBe(true);
+        await store.loginAttempts.settle("w", true, T0 + 31_000, policy(T0));
+        expect(await store.loginAttempts.purgeStale(T0 + 40_000, T0 + 40_000)).toBe(1);
       });
     });
 
@@ -267,6 +364,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           intervalSeconds: 10,
         });
         expect(await store.deviceCodes.get("missing")).toBeUndefined();
+        const won = await Promise.all(Array.from({ length: 8 }, () => store.deviceCodes.redeem("dh", T0)));
+        expect(won.filter(Boolean)).toHaveLength(1);
+        expect((await store.deviceCodes.get("dh"))?.status).toBe("used");
+        expect(await store.deviceCodes.redeem("dh", T0)).toBeUndefined();
+        expect(await store.deviceCodes.purgeExpired(T0 + 600_000)).toBe(1);
       });
 
       it("hands a refresh token out once, never after it expires", async () => {
@@ -279,6 +381,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         ]);
         expect(taken.filter(Boolean)).toEqual([r]);
         expect(await store.refreshTokens.take("old", T0)).toBeUndefined();
+        await store.refreshTokens.insert({ ...r, tokenHash: "s1" });
+        await store.refreshTokens.insert({ ...r, tokenHash: "s2", subject: "other" });
+        expect(await store.refreshTokens.deleteBySubject("s")).toBe(2);
+        expect(await store.refreshTokens.purgeExpired(T0 + 1000)).toBe(1);
       });
 
       it("records revoked token ids, idempotently", async () => {
@@ -286,7 +392,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.revocations.revoke("j1", T0);
         expect(await store.revocations.isRevoked("j1")).toBe(true);
         expect(await store.revocations.isRevoked("j2")).toBe(false);
+        expect(await store.revocations.subjectRevokedBefore("u")).toBeUndefined();
+        await store.revocations.revokeSubject("u", T0);
+        await store.revocations.revokeSubject("u", T0 - 5);
+        expect(await store.revocations.subjectRevokedBefore("u")).toBe(T0);
+        expect(await store.revocations.purgeExpired(T0 + 1)).toBe(1);
         expect(await store.healthy()).toBe(true);
+        await store.reclaim();
       });
     });
   });

@@ -1,54 +1,67 @@
 import { type Context, Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { decideDeviceRequest, pendingDeviceRequest } from "../../core/oauth/grants.js";
+import type { DeviceCodeRecord } from "../../store/types.js";
+import { crossSite, csrfToken, csrfValid } from "../csrf.js";
+import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { remoteAddress } from "../request-info.js";
+import { fieldsOf } from "./session-routes.js";
 
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
-  );
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<style>body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}
-label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;font:inherit}
-button{margin-top:1rem;padding:.5rem 1rem;font:inherit}</style></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+/** What the person is asked to approve: which client, which scopes. */
+async function request(core: ServerCore, rec: DeviceCodeRecord | undefined): Promise<string> {
+  if (!rec) return "";
+  const client = await core.clients.get(rec.clientId);
+  const scopes = rec.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join("");
+  return `<dl><dt>Client</dt><dd>${escapeHtml(client?.name ?? rec.clientId)} (<code>${escapeHtml(rec.clientId)}</code>)</dd>
+<dt>Asks for</dt><dd><ul>${scopes}</ul></dd></dl>`;
 }
 
-function form(userCode: string, message = ""): string {
-  return page(
-    "Approve a device",
-    `${message ? `<p role="alert">${escapeHtml(message)}</p>` : ""}
-<form method="post" action="/jans-auth/device">
+function form(token: string, userCode: string, details: string, message = ""): string {
+  return `${alert(message)}${details}
+<form method="post" action="/jans-auth/device">${hidden("csrf_token", token)}
 <label for="user_code">Code shown on the device</label>
 <input id="user_code" name="user_code" value="${escapeHtml(userCode)}" autocomplete="off" required>
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button name="action" value="approve">Approve</button> <button name="action" value="deny">Deny</button>
-</form>`,
-  );
+<button name="action" value="approve">Approve</button><button name="action" value="deny">Deny</button>
+</form>`;
 }
 
-/** The minimal approval page of the device authorization grant (RFC 8628 section 3.3). */
+/** The approval page of the device authorization grant (RFC 8628 section 3.3), CSRF-protected. */
 export function deviceRoutes(core: ServerCore): Hono {
   const app = new Hono();
-  app.get("/device", (c) => c.html(form(c.req.query("user_code") ?? "")));
+  const show = async (
+    c: Context,
+    code: string,
+    message = "",
+    status: 200 | 400 | 401 | 403 | 423 | 429 = 200,
+  ) =>
+    htmlPage(
+      c,
+      "Approve a device",
+      form(csrfToken(c), code, await request(core, await pendingDeviceRequest(core, code)), message),
+      status,
+    );
 
-  app.post("/device", async (c: Context) => {
-    const body = Object.fromEntries(new URLSearchParams(await c.req.text()));
-    const code = (body.user_code ?? "").trim().toUpperCase();
+  app.get("/device", (c) => show(c, (c.req.query("user_code") ?? "").slice(0, 16)));
+
+  app.post("/device", async (c) => {
+    const parsed = await fieldsOf(c);
+    if (typeof parsed === "string" || parsed.kind !== "form") return show(c, "", "Please use the form.", 400);
+    const body = parsed.fields;
+    const code = (body.user_code ?? "").trim().toUpperCase().slice(0, 16);
+    if (crossSite(c) || !csrfValid(c, body)) return show(c, code, "The form expired; please try again.", 403);
     const rec = await pendingDeviceRequest(core, code);
-    if (!rec) {
-      return c.html(form(code, "That code is unknown or has expired."), 400);
+    if (!rec) return show(c, code, "That code is unknown or has expired.", 400);
+    const outcome = await core.users.authenticate(body.username ?? "", body.password ?? "", remoteAddress(c));
+    if (!outcome.ok) {
+      if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
+      return show(c, code, outcome.message, outcome.status);
     }
-    const outcome = await core.users.authenticate(body.username ?? "", body.password ?? "");
-    if (!outcome.ok) return c.html(form(code, outcome.message), outcome.status);
     const approve = body.action !== "deny";
     await decideDeviceRequest(core, rec, outcome.user.dn, approve);
-    core.log.info("device authorization", { user: outcome.user.username, approved: approve });
-    return c.html(page(approve ? "Device approved" : "Request denied", "<p>You can close this page.</p>"));
+    core.log.info("device authorization", { approved: approve });
+    return htmlPage(c, approve ? "Device approved" : "Request denied", "<p>You can close this page.</p>");
   });
   return app;
 }

@@ -130,11 +130,13 @@ export async function deviceCodeGrant(
       ? fail("slow_down", "polling too fast")
       : fail("authorization_pending", "waiting for the user");
   }
-  await deps.store.deviceCodes.update(hash, { status: "used" });
+  // Approved: one conditional update decides which poll (of any process) gets the token.
+  const won = await deps.store.deviceCodes.redeem(hash, now);
+  if (!won) return fail("invalid_grant", "unknown device code");
   deps.stats.deviceGrants++;
   return {
     ok: true,
-    body: await tokenBody(deps, client.clientId, rec.userDn ?? client.clientId, rec.scopes, true),
+    body: await tokenBody(deps, client.clientId, won.userDn ?? client.clientId, won.scopes, true),
   };
 }
 

@@ -5,9 +5,13 @@ import type { Clock } from "../clock.js";
 
 export interface AccessClaims {
   clientId: string;
+  subject: string;
   scopes: Set<string>;
   jti: string;
+  /** Epoch ms. */
   exp: number;
+  /** Epoch ms (whole seconds). */
+  iat: number;
 }
 
 export type VerifyResult =
@@ -57,6 +61,11 @@ export class TokenService {
     );
   }
 
+  /** The audience of our access tokens: this server's own APIs. */
+  get audience(): string {
+    return this.issuer;
+  }
+
   async issue(
     clientId: string,
     scopes: string[],
@@ -67,6 +76,7 @@ export class TokenService {
     return new SignJWT({ scope: scopes.join(" "), client_id: clientId })
       .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "at+jwt" })
       .setIssuer(this.issuer)
+      .setAudience(this.audience)
       .setSubject(subject)
       .setIssuedAt(now)
       .setExpirationTime(now + lifetimeSeconds)
@@ -74,37 +84,48 @@ export class TokenService {
       .sign(this.privateKey);
   }
 
-  async verify(token: string): Promise<VerifyResult> {
-    let claims = this.verified.get(token);
-    if (!claims) {
-      try {
-        const { payload } = await jwtVerify(token, this.publicKey, {
-          issuer: this.issuer,
-          algorithms: [ALG],
-          currentDate: new Date(this.clock.now()),
-        });
-        claims = {
-          clientId: String(payload.client_id ?? payload.sub),
-          scopes: new Set(
-            String(payload.scope ?? "")
-              .split(" ")
-              .filter(Boolean),
-          ),
-          jti: String(payload.jti),
-          exp: Number(payload.exp) * 1000,
-        };
-      } catch (err) {
-        return {
-          ok: false,
-          reason: (err as { code?: string }).code === "ERR_JWT_EXPIRED" ? "expired" : "invalid",
-        };
-      }
-      // A bounded memo: signature checks dominate per-request cost otherwise.
+  /** Signature, issuer, our audience, and exp (required); memoised, since signatures dominate. */
+  private async claimsOf(token: string): Promise<AccessClaims | "expired" | "invalid"> {
+    const memo = this.verified.get(token);
+    if (memo) return memo;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: [ALG],
+        requiredClaims: ["exp", "iat", "jti", "sub"],
+        currentDate: new Date(this.clock.now()),
+      });
+      const claims: AccessClaims = {
+        clientId: String(payload.client_id ?? payload.sub),
+        subject: String(payload.sub),
+        scopes: new Set(
+          String(payload.scope ?? "")
+            .split(" ")
+            .filter(Boolean),
+        ),
+        jti: String(payload.jti),
+        exp: Number(payload.exp) * 1000,
+        iat: Number(payload.iat) * 1000,
+      };
       if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, claims);
+      return claims;
+    } catch (err) {
+      return (err as { code?: string }).code === "ERR_JWT_EXPIRED" ? "expired" : "invalid";
     }
+  }
+
+  async verify(token: string): Promise<VerifyResult> {
+    const claims = await this.claimsOf(token);
+    if (typeof claims === "string") return { ok: false, reason: claims };
     if (claims.exp <= this.clock.now()) return { ok: false, reason: "expired" };
     if (await this.store.revocations.isRevoked(claims.jti)) return { ok: false, reason: "revoked" };
+    // A person's tokens end with their account or password (client tokens have sub = client_id).
+    if (claims.subject !== claims.clientId) {
+      const before = await this.store.revocations.subjectRevokedBefore(claims.subject);
+      if (before !== undefined && claims.iat <= before) return { ok: false, reason: "revoked" };
+    }
     return { ok: true, claims };
   }
 

@@ -21,26 +21,26 @@ export class SqliteUsers implements UserStore {
     return r && userFromRow(r);
   }
 
+  async getByDn(dn: string): Promise<UserRecord | undefined> {
+    const r = this.sql.get("SELECT * FROM users WHERE dn = ?").get(dn) as Record<string, unknown> | undefined;
+    return r && userFromRow(r);
+  }
+
   async insert(u: UserRecord): Promise<void> {
     this.sql
       .get(
-        "INSERT INTO users (dn, username, password_hash, failed_logins, locked_until) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at) VALUES (?, ?, ?, ?, ?)",
       )
-      .run(u.dn, u.username, u.passwordHash, u.failedLogins, u.lockedUntil);
+      .run(u.dn, u.username, u.passwordHash, u.disabled ? 1 : 0, u.passwordChangedAt);
   }
 
-  async recordFailure(dn: string, threshold: number, lockUntil: number): Promise<UserRecord> {
-    const r = this.sql
-      .get(
-        `UPDATE users SET failed_logins = failed_logins + 1,
-           locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE dn = ? RETURNING *`,
-      )
-      .get(threshold, lockUntil, dn) as Record<string, unknown>;
-    return userFromRow(r);
+  async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
+    return this.sql.get("UPDATE users SET disabled = ? WHERE dn = ?").run(disabled ? 1 : 0, dn).changes > 0;
   }
 
-  async resetFailures(dn: string): Promise<void> {
-    this.sql.get("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE dn = ?").run(dn);
+  async setPassword(dn: string, passwordHash: string, changedAt: number): Promise<boolean> {
+    const stmt = this.sql.get("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE dn = ?");
+    return stmt.run(passwordHash, changedAt, dn).changes > 0;
   }
 
   async count(): Promise<number> {

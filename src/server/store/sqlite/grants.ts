@@ -64,6 +64,20 @@ export class SqliteDeviceCodes implements DeviceCodeStore {
       .get(`UPDATE device_codes SET ${sets} WHERE device_code_hash = ?`)
       .run(...keys.map((k) => changes[k] ?? null), deviceCodeHash);
   }
+
+  async redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined> {
+    // One conditional update: of any number of pollers, in any number of processes, one wins.
+    const r = this.sql
+      .get(
+        "UPDATE device_codes SET status = 'used' WHERE device_code_hash = ? AND status = 'approved' AND expires_at > ? RETURNING *",
+      )
+      .get(deviceCodeHash, now) as Record<string, unknown> | undefined;
+    return r && deviceFromRow(r);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.sql.get("DELETE FROM device_codes WHERE expires_at <= ?").run(now).changes;
+  }
 }
 
 export class SqliteRefreshTokens implements RefreshTokenStore {
@@ -90,6 +104,14 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
       expiresAt: Number(r.expires_at),
     };
   }
+
+  async deleteBySubject(subject: string): Promise<number> {
+    return this.sql.get("DELETE FROM refresh_tokens WHERE subject = ?").run(subject).changes;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.sql.get("DELETE FROM refresh_tokens WHERE expires_at <= ?").run(now).changes;
+  }
 }
 
 export class SqliteRevocations implements RevocationStore {
@@ -101,5 +123,24 @@ export class SqliteRevocations implements RevocationStore {
 
   async isRevoked(jti: string): Promise<boolean> {
     return this.sql.get("SELECT 1 FROM revoked_tokens WHERE jti = ?").get(jti) !== undefined;
+  }
+
+  async revokeSubject(subject: string, before: number): Promise<void> {
+    this.sql
+      .get(
+        "INSERT INTO revoked_subjects (subject, before) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET before = max(before, excluded.before)",
+      )
+      .run(subject, before);
+  }
+
+  async subjectRevokedBefore(subject: string): Promise<number | undefined> {
+    const r = this.sql.get("SELECT before FROM revoked_subjects WHERE subject = ?").get(subject) as
+      | { before: number }
+      | undefined;
+    return r?.before;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.sql.get("DELETE FROM revoked_tokens WHERE expires_at <= ?").run(now).changes;
   }
 }

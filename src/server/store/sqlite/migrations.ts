@@ -92,4 +92,32 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Lockout state per user name (known or not, so the answers never tell them apart): settled
+  -- failures, attempts being evaluated now, and the lock.
+  CREATE TABLE login_attempts (
+    username TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER NOT NULL DEFAULT 0,
+    pending_at INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX login_attempts_updated ON login_attempts (updated_at);
+  ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN password_changed_at INTEGER NOT NULL DEFAULT 0;
+  -- Sessions created over TLS are never accepted over plain HTTP.
+  ALTER TABLE sessions ADD COLUMN secure INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX sessions_anon_ip ON sessions (remote_ip, expires_at) WHERE state = 'unauthenticated';
+  CREATE INDEX sessions_anon ON sessions (expires_at) WHERE state = 'unauthenticated';
+  -- Every token of a subject issued before this instant is revoked (user disabled, password reset).
+  CREATE TABLE revoked_subjects (
+    subject TEXT PRIMARY KEY,
+    before INTEGER NOT NULL
+  );
+  CREATE INDEX revoked_tokens_expires ON revoked_tokens (expires_at);
+  CREATE INDEX device_codes_expires ON device_codes (expires_at);
+  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+  CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
+  `,
 ];

@@ -15,10 +15,11 @@ export interface SessionRow {
   expires_at: number;
   permission_granted: number;
   attrs: string;
+  secure: number;
 }
 
 export const SESSION_COLUMNS =
-  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs";
+  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs, secure";
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   return {
@@ -33,6 +34,7 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     expiresAt: r.expires_at,
     permissionGranted: r.permission_granted === 1,
     attributes: JSON.parse(r.attrs) as Record<string, string>,
+    secure: r.secure === 1,
   };
 }
 
@@ -55,6 +57,7 @@ export function sessionToRow(s: SessionRecord): Record<string, unknown> {
     remote_ip: s.attributes.remote_ip ?? null,
     user_agent: s.attributes.user_agent ?? null,
     attrs: JSON.stringify(s.attributes),
+    secure: s.secure ? 1 : 0,
   };
 }
 
@@ -63,8 +66,8 @@ export function userFromRow(r: Record<string, unknown>): UserRecord {
     dn: String(r.dn),
     username: String(r.username),
     passwordHash: String(r.password_hash),
-    failedLogins: Number(r.failed_logins),
-    lockedUntil: Number(r.locked_until),
+    disabled: Number(r.disabled) === 1,
+    passwordChangedAt: Number(r.password_changed_at),
   };
 }
 

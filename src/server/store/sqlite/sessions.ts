@@ -13,18 +13,53 @@ import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent)
   VALUES (@sid, @cookie_hash, @user_dn, @state, @created_at, @last_used_at, @auth_time, @absolute_expires_at,
-          @expires_at, @permission_granted, @attrs, @auth_user, @client_id, @acr, @remote_ip, @user_agent)`;
+          @expires_at, @permission_granted, @attrs, @secure, @auth_user, @client_id, @acr, @remote_ip, @user_agent)`;
 
 const UPGRADE = `UPDATE sessions SET user_dn = @user_dn, state = @state, last_used_at = @last_used_at,
     auth_time = @auth_time, expires_at = @expires_at, permission_granted = @permission_granted, attrs = @attrs,
     auth_user = @auth_user, client_id = @client_id, acr = @acr, remote_ip = @remote_ip, user_agent = @user_agent
   WHERE sid = @sid AND expires_at > @now`;
 
+/** Rolls a rotation back (the old session stays) and carries why. */
+class Refused extends Error {
+  constructor(readonly result: CapResult) {
+    super(result);
+  }
+}
+
 export class SqliteSessions implements SessionStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: StatementCache,
   ) {}
+
+  /** The unauthenticated caps: per remote address and in all (partial indexes keep these cheap). */
+  private anonymousRoom(rec: SessionRecord, cap: SessionCap | undefined): boolean {
+    if (!cap || rec.state !== "unauthenticated") return true;
+    const perAddress = cap.anonymousPerAddress ?? 0;
+    if (perAddress > 0) {
+      const { n } = this.sql
+        .get(
+          "SELECT count(*) AS n FROM sessions WHERE state = 'unauthenticated' AND remote_ip IS ? AND expires_at > ?",
+        )
+        .get(rec.attributes.remote_ip ?? null, cap.now) as { n: number };
+      if (n >= perAddress) return false;
+    }
+    const total = cap.anonymousTotal ?? 0;
+    if (total > 0) {
+      const { n } = this.sql
+        .get("SELECT count(*) AS n FROM sessions WHERE state = 'unauthenticated' AND expires_at > ?")
+        .get(cap.now) as { n: number };
+      if (n >= total) return false;
+    }
+    return true;
+  }
+
+  private admit(rec: SessionRecord, cap: SessionCap | undefined): CapResult {
+    if (rec.state === "authenticated" && !this.underCap(rec.userDn, cap)) return "limit";
+    if (!this.anonymousRoom(rec, cap)) return "busy";
+    return "ok";
+  }
 
   private underCap(userDn: string | null, cap: SessionCap | undefined): boolean {
     if (!cap || cap.max <= 0 || userDn === null) return true;
@@ -40,7 +75,29 @@ export class SqliteSessions implements SessionStore {
     // IMMEDIATE takes the write lock before the count, so the cap holds across processes too.
     return this.db
       .transaction((): CapResult => {
-        if (rec.state === "authenticated" && !this.underCap(rec.userDn, cap)) return "limit";
+        const admitted = this.admit(rec, cap);
+        if (admitted === "ok") this.sql.get(INSERT).run(sessionToRow(rec));
+        return admitted;
+      })
+      .immediate();
+  }
+
+  async rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult> {
+    try {
+      return this.replace(oldSid, rec, cap);
+    } catch (err) {
+      if (err instanceof Refused) return err.result;
+      throw err;
+    }
+  }
+
+  private replace(oldSid: string | null, rec: SessionRecord, cap: SessionCap): CapResult {
+    return this.db
+      .transaction((): CapResult => {
+        // The old session leaves first: it must not count against the cap it is replaced under.
+        if (oldSid !== null) this.sql.get("DELETE FROM sessions WHERE sid = ?").run(oldSid);
+        const admitted = this.admit(rec, cap);
+        if (admitted !== "ok") throw new Refused(admitted);
         this.sql.get(INSERT).run(sessionToRow(rec));
         return "ok";
       })
@@ -110,8 +167,10 @@ export class SqliteSessions implements SessionStore {
     return this.sql.get("DELETE FROM sessions WHERE sid = ? AND expires_at > ?").run(sid, now).changes > 0;
   }
 
-  async deleteLiveOfUser(userDn: string, now: number): Promise<number> {
-    return this.sql.get("DELETE FROM sessions WHERE user_dn = ? AND expires_at > ?").run(userDn, now).changes;
+  async deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<number> {
+    return this.sql
+      .get("DELETE FROM sessions WHERE user_dn = ? AND expires_at > ? AND sid IS NOT ?")
+      .run(userDn, now, keepSid ?? null).changes;
   }
 
   async sweepExpired(now: number, batch: number): Promise<number> {

@@ -5,6 +5,7 @@ import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
+import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { SqliteSessions } from "./sessions.js";
 import { StatementCache } from "./statements.js";
@@ -19,6 +20,7 @@ export class SqliteStore implements Store {
   readonly kind = "sqlite";
   readonly sessions: SqliteSessions;
   readonly users: SqliteUsers;
+  readonly loginAttempts: SqliteLoginAttempts;
   readonly clients: SqliteClients;
   readonly keys: SqliteKeys;
   readonly deviceCodes: SqliteDeviceCodes;
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
     const sql = new StatementCache(this.db);
     this.sessions = new SqliteSessions(this.db, sql);
     this.users = new SqliteUsers(sql);
+    this.loginAttempts = new SqliteLoginAttempts(this.db, sql);
     this.clients = new SqliteClients(sql);
     this.keys = new SqliteKeys(sql);
     this.deviceCodes = new SqliteDeviceCodes(sql);
@@ -47,6 +50,12 @@ export class SqliteStore implements Store {
 
   private migrate(): void {
     const current = this.db.pragma("user_version", { simple: true }) as number;
+    // Freed pages go back to the file system in small steps (reclaim), never by a blocking VACUUM.
+    if (this.db.pragma("auto_vacuum", { simple: true }) !== 2) {
+      this.db.pragma("auto_vacuum = INCREMENTAL");
+      // A store made before this setting needs one full VACUUM for it to take effect.
+      if (current > 0) this.db.exec("VACUUM");
+    }
     for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(SQLITE_MIGRATIONS[v]!);
@@ -61,6 +70,10 @@ export class SqliteStore implements Store {
     } catch {
       return false;
     }
+  }
+
+  async reclaim(): Promise<void> {
+    this.db.pragma("incremental_vacuum(256)");
   }
 
   async close(): Promise<void> {

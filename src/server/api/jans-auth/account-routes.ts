@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import type { ServerCore } from "../../core/core.js";
+import { isoDate } from "../../core/dates.js";
+import { UserError } from "../../core/users.js";
+import { crossSite } from "../csrf.js";
+import { apiError } from "../errors.js";
+import { remoteAddress } from "../request-info.js";
+import { browserSession, fieldsOf } from "./session-routes.js";
+
+// A signed-in person's own account: their sessions (view, and end any with the password
+// re-entered, ASVS 7.5.2) and their password (the other sessions end, ASVS 7.4.3).
+
+export function accountRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+
+  /** The caller's session and user, after re-checking the password when one is asked for. */
+  const caller = async (c: Parameters<typeof browserSession>[0]) => {
+    const session = await browserSession(c, core);
+    if (!session || session.state !== "authenticated" || !session.userDn) return undefined;
+    const user = await core.users.getByDn(session.userDn);
+    return user && !user.disabled ? { session: await core.sessions.touch(session), user } : undefined;
+  };
+
+  app.get("/restv1/account/sessions", async (c) => {
+    const me = await caller(c);
+    if (!me) return apiError(c, 401, "sign in first");
+    const mine = await core.sessions.ofUser(me.user.dn);
+    return c.json({
+      entries: mine.map((s) => ({
+        sid: s.sid,
+        current: s.sid === me.session.sid,
+        created: isoDate(s.createdAt),
+        lastUsed: isoDate(s.lastUsedAt),
+        expires: isoDate(s.expiresAt),
+        ip: s.attributes.remote_ip ?? null,
+        userAgent: s.attributes.user_agent ?? null,
+      })),
+    });
+  });
+
+  app.post("/restv1/account/sessions/end", async (c) => {
+    if (crossSite(c)) return apiError(c, 403, "cross-site request refused");
+    const me = await caller(c);
+    if (!me) return apiError(c, 401, "sign in first");
+    const parsed = await fieldsOf(c);
+    if (typeof parsed === "string" || parsed.kind !== "json")
+      return apiError(c, 400, "a JSON body is required");
+    const { password, sid, scope } = parsed.fields;
+    const check = await core.users.authenticate(me.user.username, password ?? "", remoteAddress(c));
+    if (!check.ok) return apiError(c, check.status === 401 ? 403 : check.status, "password check failed");
+    if (scope === "others")
+      return c.json({ ended: await core.sessions.endOthersOf(me.user.dn, me.session.sid) });
+    const mine = await core.sessions.ofUser(me.user.dn);
+    if (!sid || !mine.some((s) => s.sid === sid)) return apiError(c, 404, "no such session of yours");
+    const r = await core.sessions.delete(sid);
+    return r.ok ? c.json({ ended: 1 }) : apiError(c, 404, "no such session of yours");
+  });
+
+  app.post("/restv1/account/password", async (c) => {
+    if (crossSite(c)) return apiError(c, 403, "cross-site request refused");
+    const me = await caller(c);
+    if (!me) return apiError(c, 401, "sign in first");
+    const parsed = await fieldsOf(c);
+    if (typeof parsed === "string" || parsed.kind !== "json")
+      return apiError(c, 400, "a JSON body is required");
+    const { current_password: current, new_password: next } = parsed.fields;
+    if (!current || !next) return apiError(c, 400, "current_password and new_password are required");
+    const check = await core.users.authenticate(me.user.username, current, remoteAddress(c));
+    if (!check.ok)
+      return apiError(c, check.status === 401 ? 403 : check.status, "current password check failed");
+    try {
+      const ended = await core.users.setPassword(me.user.dn, next, me.session.sid);
+      core.log.info("password changed", {});
+      return c.json({ endedSessions: ended });
+    } catch (err) {
+      if (err instanceof UserError) return apiError(c, 400, err.message);
+      throw err;
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,50 @@
+import { UserError } from "../core/users.js";
+import { ServerUsageError } from "./errors.js";
+import type { ServerIO } from "./io.js";
+import { openCore } from "./open-store.js";
+
+// opcli-server user create | disable | enable | passwd | unlock
+
+function readPassword(values: Record<string, unknown>, io: ServerIO): string {
+  if (!values["password-stdin"])
+    throw new ServerUsageError("the password comes from stdin: --password-stdin");
+  return io.stdin().replace(/\r?\n$/, "");
+}
+
+export async function userCommand(
+  sub: string,
+  values: Record<string, unknown>,
+  io: ServerIO,
+): Promise<number> {
+  const username = values.username as string | undefined;
+  if (!username) throw new ServerUsageError(`user ${sub} needs --username`);
+  const password = sub === "create" || sub === "passwd" ? readPassword(values, io) : "";
+  const { core } = await openCore({ ...values, quiet: true }, io);
+  try {
+    if (sub === "create") {
+      const user = await core.users.create(username, password);
+      io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username })}\n`);
+      return 0;
+    }
+    if (sub === "unlock") {
+      await core.users.unlock(username);
+      io.stdout(`${JSON.stringify({ username, unlocked: true })}\n`);
+      return 0;
+    }
+    const user = await core.users.getByName(username);
+    if (!user) throw new UserError(`no user "${username}"`);
+    if (sub === "passwd") {
+      const ended = await core.users.setPassword(user.dn, password);
+      io.stdout(`${JSON.stringify({ username, endedSessions: ended })}\n`);
+      return 0;
+    }
+    const before = await core.sessions.ofUser(user.dn);
+    await core.users.setDisabled(user.dn, sub === "disable");
+    io.stdout(
+      `${JSON.stringify({ username, disabled: sub === "disable", endedSessions: sub === "disable" ? before.length : 0 })}\n`,
+    );
+    return 0;
+  } finally {
+    await core.store.close();
+  }
+}
