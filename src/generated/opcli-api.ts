@@ -176,7 +176,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Authenticate a user; creates (or upgrades) an authenticated session and sets the session_id cookie. */
+        /**
+         * Authenticate a user; a new authenticated session replaces the browser's old one and a new session_id cookie is set.
+         * @description The server records the method used (acr simple_password_auth) and, when the browser's
+         *     session was started by a registered client at authorize, that client. A form body needs the
+         *     login page's CSRF token. Lockout is per user name: at most lockoutThreshold attempts are
+         *     evaluated at once and in all before the name locks (423 with Retry-After); too many at once
+         *     for one name, or too many from one address, are 429 with Retry-After.
+         */
         post: operations["post-login"];
         delete?: never;
         options?: never;
@@ -315,8 +322,6 @@ export interface components {
             username: string;
             /** Format: password */
             password: string;
-            client_id?: string;
-            acr?: string;
         };
         SessionStatus: {
             /** @enum {string} */
@@ -382,8 +387,27 @@ export interface components {
                 "application/json": components["schemas"]["ApiError"];
             };
         };
-        /** @description Account locked after too many failures */
+        /** @description User name locked after too many failures (known or unknown names alike) */
         Locked: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description The request body is above maxRequestBodyBytes */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description Too many requests (from this address, or at once); retry later */
+        TooMany: {
             headers: {
                 "Retry-After"?: number;
                 [name: string]: unknown;
@@ -642,6 +666,7 @@ export interface operations {
     "start-authorization": {
         parameters: {
             query: {
+                /** @description A registered client (400 otherwise). */
                 client_id: string;
                 acr_values?: string;
             };
@@ -662,6 +687,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooMany"];
         };
     };
     "post-login": {
@@ -693,8 +719,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["LoginFailed"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["SessionLimit"];
+            413: components["responses"]["TooLarge"];
             423: components["responses"]["Locked"];
+            429: components["responses"]["TooMany"];
         };
     };
     "get-session-status": {

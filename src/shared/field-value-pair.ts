@@ -100,8 +100,24 @@ function parsePair(text: string, offset: number): FieldValuePair | FieldValuePai
   return { key, op, value, offset };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** Parses a fieldValuePair string; the empty string means no filter. Never throws. */
 export function parseFieldValuePairs(input: string): ParseResult {
+  const control = CONTROL.exec(input);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(2, "0");
+    return {
+      ok: false,
+      error: {
+        kind: "fieldValuePair",
+        message: `control character \\x${code} in the filter`,
+        offset: control.index,
+        pair: input,
+      },
+    };
+  }
   if (input.trim() === "") return { ok: true, pairs: [] };
   const pieces = splitPairs(input);
   if (!Array.isArray(pieces)) return { ok: false, error: pieces };

@@ -19,9 +19,10 @@ export interface RunningServer {
 
 /** Starts bin/opcli-server on an ephemeral 127.0.0.1 port over a fresh SQLite file. */
 export async function startServer(
-  config: Record<string, number> = {},
+  config: Record<string, number | boolean> = {},
   dir = mkdtempSync(join(tmpdir(), "opcli-srv-")),
   extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
   const db = join(dir, "server.db");
   const args = ["--port", "0", "--db", db, ...extraArgs];
@@ -29,7 +30,7 @@ export async function startServer(
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
     args.push("--config", join(dir, "config.json"));
   }
-  const proc = spawn(process.execPath, [SERVER_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [SERVER_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   let stdout = "";
   let stderr = "";
   proc.stdout!.setEncoding("utf8");
@@ -37,18 +38,18 @@ export async function startServer(
   proc.stderr!.on("data", (d) => {
     stderr += d;
   });
-  const ready = await new Promise<{ listening: string; tls?: string }>((res, rej) => {
+  const ready = await new Promise<{ listening?: string; tls?: string }>((res, rej) => {
     proc.stdout!.on("data", (d) => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) res(JSON.parse(line) as { listening: string; tls?: string });
+      if (stdout.includes("\n") && line) res(JSON.parse(line) as { listening?: string; tls?: string });
     });
     proc.once("exit", (code) => rej(new Error(`server exited ${code}: ${stderr}`)));
   });
   const admin = JSON.parse(readFileSync(join(dir, "admin-client.json"), "utf8"));
   const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
   return {
-    url: ready.listening,
+    url: ready.listening ?? ready.tls!,
     ...(ready.tls ? { tlsUrl: ready.tls } : {}),
     dir,
     db,
@@ -84,12 +85,13 @@ export async function loginOverHttp(s: RunningServer, username: string, password
   });
 }
 
-export async function serverStats(
-  s: RunningServer,
-): Promise<{ tokenGrants: number; deviceGrants: number; refreshGrants: number }> {
-  return (
-    (await (await fetch(`${s.url}/health`)).json()) as {
-      stats: { tokenGrants: number; deviceGrants: number; refreshGrants: number };
-    }
-  ).stats;
+export interface Stats {
+  tokenGrants: number;
+  deviceGrants: number;
+  refreshGrants: number;
+  passwordChecks: number;
+}
+
+export async function serverStats(s: RunningServer): Promise<Stats> {
+  return ((await (await fetch(`${s.url}/health`)).json()) as { stats: Stats }).stats;
 }

@@ -39,6 +39,14 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     arg: "PEM",
     desc: "require client certificates from this CA (mTLS)",
   },
+  { name: "tls-only", type: "boolean", desc: "no plain HTTP listener (needs --tls-port)" },
+  {
+    name: "grace",
+    type: "string",
+    arg: "SECONDS",
+    default: "10 (shutdownGracePeriod)",
+    desc: "after SIGTERM, time for in-flight requests",
+  },
   {
     name: "name",
     type: "string",
@@ -75,6 +83,8 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
       "tls-cert",
       "tls-key",
       "tls-client-ca",
+      "tls-only",
+      "grace",
     ],
     examples: [
       "opcli-server --port 8080",

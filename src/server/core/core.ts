@@ -11,6 +11,8 @@ import { UserService } from "./users.js";
 export interface ServerStats {
   /** client_credentials grants issued. */
   tokenGrants: number;
+  /** Passwords evaluated (scrypt runs), by every login path. */
+  passwordChecks: number;
   deviceGrants: number;
   refreshGrants: number;
   requests: number;
@@ -46,6 +48,13 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
   const config = opts.config ?? DEFAULT_CONFIG;
   const log = opts.log ?? silentLogger;
   const { store } = opts;
+  const stats: ServerStats = {
+    tokenGrants: 0,
+    passwordChecks: 0,
+    deviceGrants: 0,
+    refreshGrants: 0,
+    requests: 0,
+  };
   return {
     store,
     config,
@@ -53,9 +62,9 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     log,
     tokens: await TokenService.open(store, clock, opts.issuer ?? "opcli-reference-server"),
     sessions: new SessionService(store, config, clock),
-    users: new UserService(store, config, clock, log),
+    users: new UserService(store, config, clock, log, () => stats.passwordChecks++),
     clients: new ClientService(store, clock),
-    stats: { tokenGrants: 0, deviceGrants: 0, refreshGrants: 0, requests: 0 },
+    stats,
     version: SERVER_VERSION,
   };
 }

@@ -34,7 +34,8 @@ export const SESSION_FIELDS: Readonly<Record<string, FieldType>> = {
 
 /** Turns one parsed pair into a typed filter, or a message naming what is wrong. */
 export function toFilter(key: string, op: Operator, value: string): Filter | string {
-  const type = SESSION_FIELDS[key];
+  // Own keys only: "constructor" or "__proto__" must never find something on the prototype.
+  const type = Object.hasOwn(SESSION_FIELDS, key) ? SESSION_FIELDS[key] : undefined;
   if (!type) return `unknown field "${key}" (known: ${Object.keys(SESSION_FIELDS).join(", ")})`;
   const field = key === "jansId" ? "sid" : key;
   switch (type) {

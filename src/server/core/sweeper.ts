@@ -33,7 +33,8 @@ export async function sweepOnce(core: Pick<ServerCore, "store" | "clock" | "conf
   await core.store.refreshTokens.purgeExpired(now);
   await core.store.revocations.purgeExpired(now);
   await core.store.loginAttempts.purgeStale(now - core.config.lockoutDuration * 1000, now);
-  await core.store.reclaim();
+  // Freed space goes back a step at a time, the event loop free between steps.
+  for (let step = 0; step < 1000 && (await core.store.reclaim()); step++) await yieldToEventLoop();
   return stats;
 }
 

@@ -30,6 +30,8 @@ export class UserService {
     private readonly config: ServerConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Counts each password evaluated (for /health and the lockout tests). */
+    private readonly evaluated: () => void = () => {},
   ) {
     this.perAddress = new RateLimiter(config.loginAttemptsPerAddressPerMinute);
   }
@@ -100,10 +102,12 @@ export class UserService {
     const user = await this.store.users.getByName(username);
     const usable = user !== undefined && !user.disabled;
     const hash = usable ? user.passwordHash : await dummyPasswordHash(this.config.passwordHashCost);
+    this.evaluated();
     const success = (await verifyPassword(password, hash)) && usable;
     const after = this.clock.now();
     const settled = await this.store.loginAttempts.settle(username, success, after, this.policy(after));
     if (success && settled === "ok") return { ok: true, user };
+    if (!success && settled === "locked") this.log.warn("login locked after failures", {});
     if (success) {
       // A correct password while locked gets the locked answer, as a wrong one would.
       const state = await this.store.loginAttempts.state(username, after);

@@ -121,7 +121,10 @@ export interface LoginAttemptState {
  */
 export interface LoginAttemptStore {
   reserve(username: string, now: number, policy: LockoutPolicy): Promise<Reservation>;
-  /** A failure counts (and locks at the threshold); a success clears the count unless locked meanwhile. */
+  /**
+   * A failure counts (and locks at the threshold); a success clears the count unless locked
+   * meanwhile. "locked" when the name is locked after this settlement.
+   */
   settle(username: string, success: boolean, now: number, policy: LockoutPolicy): Promise<"ok" | "locked">;
   state(username: string, now: number): Promise<LoginAttemptState>;
   unlock(username: string): Promise<void>;
@@ -222,8 +225,8 @@ export interface Store {
   readonly refreshTokens: RefreshTokenStore;
   readonly revocations: RevocationStore;
   healthy(): Promise<boolean>;
-  /** Gives freed space back (SQLite: incremental vacuum); never blocks long. */
-  reclaim(): Promise<void>;
+  /** Gives some freed space back (SQLite: incremental vacuum), never blocking long; true while more is left. */
+  reclaim(): Promise<boolean>;
   close(): Promise<void>;
 }
 

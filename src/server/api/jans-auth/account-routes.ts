@@ -16,7 +16,7 @@ export function accountRoutes(core: ServerCore): Hono {
   /** The caller's session and user, after re-checking the password when one is asked for. */
   const caller = async (c: Parameters<typeof browserSession>[0]) => {
     const session = await browserSession(c, core);
-    if (!session || session.state !== "authenticated" || !session.userDn) return undefined;
+    if (session?.state !== "authenticated" || !session.userDn) return undefined;
     const user = await core.users.getByDn(session.userDn);
     return user && !user.disabled ? { session: await core.sessions.touch(session), user } : undefined;
   };

@@ -77,7 +77,7 @@ export class SqliteLoginAttempts implements LoginAttemptStore {
         const failures = r.failures + 1;
         const locked_until = failures >= policy.threshold ? policy.lockUntil : r.locked_until;
         this.write(username, { ...r, pending, failures, locked_until }, now);
-        return "ok";
+        return locked_until > now ? "locked" : "ok";
       })
       .immediate();
   }

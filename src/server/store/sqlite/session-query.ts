@@ -45,7 +45,7 @@ const SIMPLE_OPS: Readonly<Record<string, string>> = {
 
 /** The column expression for a field; attributes without a column of their own live in attrs JSON. */
 function columnFor(field: string, params: unknown[]): string {
-  const col = COLUMNS[field];
+  const col = Object.hasOwn(COLUMNS, field) ? COLUMNS[field] : undefined;
   if (col) return col;
   params.push(`$."${field}"`);
   return "json_extract(attrs, ?)";
@@ -130,7 +130,7 @@ export function buildSessionQuery(q: SessionQuery): BuiltQuery {
     }
   }
   const dir = q.descending ? "DESC" : "ASC";
-  const sortCol = SORT_COLUMNS[q.sortBy];
+  const sortCol = Object.hasOwn(SORT_COLUMNS, q.sortBy) ? SORT_COLUMNS[q.sortBy] : "created_at";
   const orderBy = sortCol === "sid" ? `sid ${dir}` : `${sortCol} ${dir}, sid ${dir}`;
   return { where: clauses.join(" AND "), params, orderBy };
 }

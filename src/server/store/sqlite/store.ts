@@ -32,7 +32,11 @@ export class SqliteStore implements Store {
     if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
     this.db = new Database(opts.path);
     if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
+    // Before anything else touches the file: auto_vacuum must precede the first page written.
+    this.enableIncrementalVacuum();
     this.db.pragma("journal_mode = WAL");
+    // After a checkpoint the WAL file is cut back to this, so it never stays large.
+    this.db.pragma("journal_size_limit = 4194304");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.pragma("foreign_keys = ON");
@@ -50,18 +54,20 @@ export class SqliteStore implements Store {
 
   private migrate(): void {
     const current = this.db.pragma("user_version", { simple: true }) as number;
-    // Freed pages go back to the file system in small steps (reclaim), never by a blocking VACUUM.
-    if (this.db.pragma("auto_vacuum", { simple: true }) !== 2) {
-      this.db.pragma("auto_vacuum = INCREMENTAL");
-      // A store made before this setting needs one full VACUUM for it to take effect.
-      if (current > 0) this.db.exec("VACUUM");
-    }
     for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(SQLITE_MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
     }
+  }
+
+  /** Freed pages go back to the file system in small steps (reclaim), never by a blocking VACUUM. */
+  private enableIncrementalVacuum(): void {
+    if (this.db.pragma("auto_vacuum", { simple: true }) === 2) return;
+    this.db.pragma("auto_vacuum = INCREMENTAL");
+    // A store made before this setting needs one full VACUUM for it to take effect.
+    if ((this.db.pragma("user_version", { simple: true }) as number) > 0) this.db.exec("VACUUM");
   }
 
   async healthy(): Promise<boolean> {
@@ -72,8 +78,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  async reclaim(): Promise<void> {
+  async reclaim(): Promise<boolean> {
     this.db.pragma("incremental_vacuum(256)");
+    return (this.db.pragma("freelist_count", { simple: true }) as number) > 0;
   }
 
   async close(): Promise<void> {
