@@ -28,8 +28,20 @@ const SECONDS = Number(values.seconds);
 const PASSWORD = "bench-password-123";
 const dir = mkdtempSync(join(tmpdir(), "opcli-login-bench-"));
 const db = join(dir, "server.db");
-writeFileSync(join(dir, "config.json"), JSON.stringify({ maxSessionsPerUser: 0 }));
 const bin = join(root, "bin/opcli-server");
+// Throughput, not limits: no per-user cap and (where the server knows the key) no per-address limit.
+const full = { maxSessionsPerUser: 0, loginAttemptsPerAddressPerMinute: 0 };
+writeFileSync(join(dir, "config.json"), JSON.stringify(full));
+const probe = spawnSync(process.execPath, [
+  bin,
+  "client",
+  "create",
+  "--db",
+  join(dir, "probe.db"),
+  "--config",
+  join(dir, "config.json"),
+]);
+if (probe.status !== 0) writeFileSync(join(dir, "config.json"), JSON.stringify({ maxSessionsPerUser: 0 }));
 
 for (let u = 0; u < USERS; u++) {
   execFileSync(

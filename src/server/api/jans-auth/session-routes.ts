@@ -83,6 +83,11 @@ export function browserSession(c: Context, core: ServerCore): Promise<SessionRec
   return core.sessions.byCookie(getCookie(c, SESSION_COOKIE), transport(c));
 }
 
+/** Every page of a signed-in person offers sign-out (ASVS 7.4.4). */
+export function signOutForm(token: string): string {
+  return `<form method="post" action="/jans-auth/restv1/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
+}
+
 function loginForm(token: string, message = "", username = ""): string {
   return `${alert(message)}<form method="post" action="/jans-auth/login">${hidden("csrf_token", token)}
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required>
@@ -178,7 +183,11 @@ export function sessionRoutes(core: ServerCore): Hono {
       return htmlPage(c, "Sign in", form, failedStatus(c, r.outcome));
     }
     if (r.kind === "refused") return htmlPage(c, "Sign in", loginForm(csrfToken(c), r.error.message), 403);
-    return htmlPage(c, "Signed in", `<p>You are signed in as ${escapeHtml(fields.username ?? "")}.</p>`);
+    return htmlPage(
+      c,
+      "Signed in",
+      `<p>You are signed in as ${escapeHtml(fields.username ?? "")}.</p>${signOutForm(csrfToken(c))}`,
+    );
   });
 
   app.get("/restv1/session_status", async (c) => {
@@ -189,11 +198,7 @@ export function sessionRoutes(core: ServerCore): Hono {
 
   // Logout by GET only asks; the POST (same origin, with the page's token for a form) ends it.
   app.get("/restv1/end_session", (c) =>
-    htmlPage(
-      c,
-      "Sign out",
-      `<p>Sign out of this browser's session?</p><form method="post" action="/jans-auth/restv1/end_session">${hidden("csrf_token", csrfToken(c))}<button type="submit">Sign out</button></form>`,
-    ),
+    htmlPage(c, "Sign out", `<p>Sign out of this browser's session?</p>${signOutForm(csrfToken(c))}`),
   );
   app.post("/restv1/end_session", async (c) => {
     if (crossSite(c)) return apiError(c, 403, "cross-site sign-out refused");
