@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/acrs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The default authentication method (Janssen's CLI reads it to check its token). */
+        get: operations["get-acrs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jans-auth-server/session": {
         parameters: {
             query?: never;
@@ -110,6 +127,63 @@ export interface paths {
         put?: never;
         /** OAuth 2.0 token revocation (RFC 7009). */
         post: operations["post-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/restv1/revoke_session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every authenticated session of a user (Janssen's Session Revocation Endpoint).
+         * @description The client needs the revoke_session scope. The answer is the same whether or not the user exists.
+         */
+        post: operations["revoke-session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/restv1/global-token-revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every session and revoke every token of a subject (Global Token Revocation, as Janssen implements it).
+         * @description The client needs the global_token_revocation scope. The answer is the same whether or not the subject exists.
+         */
+        post: operations["global-token-revocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/restv1/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Claims about the person an access token (with openid) was issued for; a signed JWT for clients registered for that. */
+        get: operations["get-userinfo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -246,28 +320,47 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A session. Besides our fields it carries the fields of Janssen's SessionId that Janssen's
+         *     own tools read: `id` identifies the record (never the cookie), `outsideSid` and
+         *     `sessionAttributes.sid` are the sid, `ttl` the seconds left. Absent values are omitted.
+         */
         Session: {
-            /** @description jansId=<sid>,ou=sessions,o=jans */
+            /** @description jansId=<id>,ou=sessions,o=jans */
             dn: string;
+            /** @description The session record's identifier (never the cookie value). */
+            id: string;
             sid: string;
-            userDn?: string | null;
+            /** @description The sid, as relying parties see it (id_token sid claim). */
+            outsideSid: string;
+            userDn?: string;
             /** @enum {string} */
             state: "unauthenticated" | "authenticated";
+            sessionState?: string;
             /** Format: date-time */
             creationDate: string;
             /** Format: date-time */
             lastUsedAt: string;
             /** Format: date-time */
-            authenticationTime?: string | null;
+            authenticationTime?: string;
             /**
              * Format: date-time
              * @description When the session expires unless used again (the earlier of its absolute and idle limits).
              */
             expirationDate: string;
             permissionGranted: boolean;
+            permissionGrantedMap?: {
+                permissionGranted?: {
+                    [key: string]: boolean;
+                };
+            };
             sessionAttributes: {
                 [key: string]: string;
             };
+            deletable: boolean;
+            /** @description Seconds until the session expires unless used. */
+            ttl: number;
+            opbrowserState?: string;
         };
         SessionPagedResult: {
             start: number;
@@ -442,6 +535,30 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "get-acrs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaultAcr: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     "get-sessions": {
         parameters: {
             query?: never;
@@ -621,6 +738,92 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["OAuthError"];
+        };
+    };
+    "revoke-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    user_criterion_key: "uid" | "mail" | "inum";
+                    user_criterion_value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done (also when no such user). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthError"];
+            401: components["responses"]["OAuthError"];
+        };
+    };
+    "global-token-revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    sub_id: {
+                        /** @enum {string} */
+                        format: "uid" | "mail" | "email" | "inum";
+                        id: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Done (also when no such subject). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthError"];
+            401: components["responses"]["OAuthError"];
+        };
+    };
+    "get-userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The claims. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sub: string;
+                        jansAdminUIRole?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    "application/jwt": string;
+                };
+            };
+            401: components["responses"]["OAuthError"];
+            403: components["responses"]["OAuthError"];
         };
     };
     "get-jwks": {

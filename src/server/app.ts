@@ -3,10 +3,18 @@ import { apiError } from "./api/errors.js";
 import { healthRoutes } from "./api/health.js";
 import { CSS, STYLESHEET } from "./api/html.js";
 import { accountRoutes } from "./api/jans-auth/account-routes.js";
+import { authorizeRoutes } from "./api/jans-auth/authorize-routes.js";
 import { deviceRoutes } from "./api/jans-auth/device-routes.js";
+import { endSessionRoutes } from "./api/jans-auth/end-session.js";
 import { discovery, oauthRoutes } from "./api/jans-auth/oauth-routes.js";
+import { revocationRoutes } from "./api/jans-auth/revocation-routes.js";
 import { sessionRoutes } from "./api/jans-auth/session-routes.js";
-import { CONFIG_API_BASE, configApiRoutes } from "./api/jans-config-api/routes.js";
+import {
+  acrsRoutes,
+  CONFIG_API_BASE,
+  CONFIG_API_ROOT,
+  configApiRoutes,
+} from "./api/jans-config-api/routes.js";
 import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
@@ -39,6 +47,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
 
   app.route("/", healthRoutes(core));
   app.route(CONFIG_API_BASE, configApiRoutes(core));
+  app.route(CONFIG_API_ROOT, acrsRoutes(core));
   app.route("/jans-auth", oauthRoutes(core));
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
   app.get(STYLESHEET, (c) => {
@@ -46,7 +55,10 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(CSS);
   });
+  app.route("/jans-auth", authorizeRoutes(core));
   app.route("/jans-auth", sessionRoutes(core));
+  app.route("/jans-auth", endSessionRoutes(core));
+  app.route("/jans-auth", revocationRoutes(core));
   app.route("/jans-auth", accountRoutes(core));
   app.route("/jans-auth", deviceRoutes(core));
   return app;

@@ -58,7 +58,11 @@ function sidsFrom(format: string, out: string): string[] {
       return rows.map((r) => r[col]!);
     }
     default:
-      return [...out.matchAll(/│ ([0-9a-f-]{36})(?= +│)/g)].map((m) => m[1]!);
+      // The first UUID cell of each row is its sid (outsideSid repeats it further right).
+      return out
+        .split("\n")
+        .map((line) => /│ ([0-9a-f-]{36})(?= +│)/.exec(line)?.[1])
+        .filter((x): x is string => x !== undefined);
   }
 }
 

@@ -33,6 +33,8 @@ export async function seededServerDir(
       expiresAt: now + 3_600_000,
       permissionGranted: false,
       secure: false,
+      id: `rec-${sid}`,
+      grants: {},
       attributes: { auth_user: `seed-user-${i % users}`, client_id: "seed", acr: "simple_password_auth" },
     });
   }

@@ -3,7 +3,7 @@ import { createApp } from "../../src/server/app.js";
 import { ManualClock } from "../../src/server/core/clock.js";
 import { resolveConfig, type ServerConfig } from "../../src/server/core/config.js";
 import { createCore, type ServerCore } from "../../src/server/core/core.js";
-import { ALL_SCOPES } from "../../src/server/core/oauth/scopes.js";
+import { KNOWN_SCOPES } from "../../src/server/core/oauth/scopes.js";
 import { SqliteStore } from "../../src/server/store/sqlite/store.js";
 
 export const PASSWORD = "correct-horse-battery";
@@ -37,7 +37,10 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
     issuer: "test-issuer",
   });
   const app = createApp(deps);
-  const admin = await deps.clients.create("admin", ALL_SCOPES);
+  const admin = (await deps.clients.create("admin", KNOWN_SCOPES)) as {
+    client_id: string;
+    client_secret: string;
+  };
   const token = async (scopes?: string[]) => {
     const body = new URLSearchParams({ grant_type: "client_credentials" });
     if (scopes) body.set("scope", scopes.join(" "));

@@ -5,6 +5,9 @@ import { openCore } from "./open-store.js";
 
 // opcli-server user create | disable | enable | passwd | unlock
 
+/** The operator at the server's own command line, as recorded in session events. */
+const OPERATOR = { type: "admin" as const, id: "opcli-server" };
+
 function readPassword(values: Record<string, unknown>, io: ServerIO): string {
   if (!values["password-stdin"])
     throw new ServerUsageError("the password comes from stdin: --password-stdin");
@@ -34,12 +37,12 @@ export async function userCommand(
     const user = await core.users.getByName(username);
     if (!user) throw new UserError(`no user "${username}"`);
     if (sub === "passwd") {
-      const ended = await core.users.setPassword(user.dn, password);
+      const ended = await core.users.setPassword(user.dn, password, OPERATOR);
       io.stdout(`${JSON.stringify({ username, endedSessions: ended })}\n`);
       return 0;
     }
     const before = await core.sessions.ofUser(user.dn);
-    await core.users.setDisabled(user.dn, sub === "disable");
+    await core.users.setDisabled(user.dn, sub === "disable", OPERATOR);
     io.stdout(
       `${JSON.stringify({ username, disabled: sub === "disable", endedSessions: sub === "disable" ? before.length : 0 })}\n`,
     );

@@ -1,17 +1,39 @@
 import { randomUUID } from "node:crypto";
 import type { ClientRecord, Store } from "../store/types.js";
 import type { Clock } from "./clock.js";
-import { ALL_SCOPES } from "./oauth/scopes.js";
+import { KNOWN_SCOPES } from "./oauth/scopes.js";
 import { hashSecret, randomToken, verifySecret } from "./passwords.js";
 
 export interface ClientCredentials {
   client_id: string;
-  client_secret: string;
+  /** Absent for a public client. */
+  client_secret?: string;
   scopes: string[];
+}
+
+export interface ClientOptions {
+  type?: ClientRecord["type"];
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  userinfoJwt?: boolean;
 }
 
 export class ClientError extends Error {
   override name = "ClientError";
+}
+
+/** A redirect URI: absolute http(s), no fragment (RFC 6749 3.1.2); http only for loopback. */
+function checkRedirect(uri: string): void {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    throw new ClientError(`redirect URI "${uri}" is not an absolute URL`);
+  }
+  if (u.hash) throw new ClientError(`redirect URI "${uri}" has a fragment`);
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
+  if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback))
+    throw new ClientError(`redirect URI "${uri}" must be https (http only on loopback)`);
 }
 
 /** OAuth clients: registration (the secret shown once, stored hashed) and secret checks. */
@@ -21,25 +43,37 @@ export class ClientService {
     private readonly clock: Clock,
   ) {}
 
-  async create(name: string, scopes: readonly string[]): Promise<ClientCredentials> {
-    const unknown = scopes.filter((s) => !ALL_SCOPES.includes(s));
+  async create(
+    name: string,
+    scopes: readonly string[],
+    opts: ClientOptions = {},
+  ): Promise<ClientCredentials> {
+    const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
     if (unknown.length > 0) throw new ClientError(`unknown scope(s): ${unknown.join(", ")}`);
+    for (const uri of [...(opts.redirectUris ?? []), ...(opts.postLogoutRedirectUris ?? [])])
+      checkRedirect(uri);
+    const type = opts.type ?? "confidential";
     const clientId = `${name}-${randomUUID()}`;
-    const secret = randomToken();
+    const secret = type === "confidential" ? randomToken() : undefined;
     await this.store.clients.insert({
       clientId,
-      secretHash: hashSecret(secret),
+      secretHash: secret ? hashSecret(secret) : "",
       scopes: [...scopes],
       name,
       createdAt: this.clock.now(),
+      type,
+      redirectUris: opts.redirectUris ?? [],
+      postLogoutRedirectUris: opts.postLogoutRedirectUris ?? [],
+      userinfoJwt: opts.userinfoJwt === true,
     });
-    return { client_id: clientId, client_secret: secret, scopes: [...scopes] };
+    return { client_id: clientId, ...(secret ? { client_secret: secret } : {}), scopes: [...scopes] };
   }
 
-  /** The client when the secret matches; undefined for an unknown client or a wrong secret. */
+  /** The confidential client when the secret matches; undefined otherwise. */
   async verify(clientId: string, secret: string): Promise<ClientRecord | undefined> {
     const client = await this.store.clients.get(clientId);
-    return client && verifySecret(secret, client.secretHash) ? client : undefined;
+    if (!client || client.type !== "confidential") return undefined;
+    return verifySecret(secret, client.secretHash) ? client : undefined;
   }
 
   count(): Promise<number> {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Webhook } from "./webhooks.js";
 
 /** Lifetimes and limits of the reference server; names follow Janssen's auth-server properties. */
 export interface ServerConfig {
@@ -44,6 +45,20 @@ export interface ServerConfig {
   refreshTokenLifetime: number;
   /** After SIGTERM, in-flight requests get this long before connections are closed, seconds. */
   shutdownGracePeriod: number;
+  /** The session_id cookie is also accepted as a request parameter at authorize (Janssen's switch). */
+  sessionIdRequestParameterEnabled: boolean;
+  /** After an authorization flow the session_id cookie is cleared from the browser. */
+  invalidateSessionCookiesAfterAuthorizationFlow: boolean;
+  /** Authorization codes live this long, seconds. */
+  authorizationCodeLifetime: number;
+  /** ID tokens (and signed userinfo) live this long, seconds. */
+  idTokenLifetime: number;
+  /** A "used" event is recorded at most this often per session, seconds. */
+  sessionUsedEventInterval: number;
+  /** Session events are kept this long, seconds. */
+  auditRetention: number;
+  /** Receivers of session events. */
+  webhooks: Webhook[];
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -68,6 +83,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   deviceCodeInterval: 5,
   refreshTokenLifetime: 2_592_000,
   shutdownGracePeriod: 10,
+  sessionIdRequestParameterEnabled: false,
+  invalidateSessionCookiesAfterAuthorizationFlow: false,
+  authorizationCodeLifetime: 60,
+  idTokenLifetime: 3_600,
+  sessionUsedEventInterval: 60,
+  auditRetention: 7_776_000,
+  webhooks: [],
 };
 
 /** Keys whose value may be -1 (Janssen's "no limit" / "browser session"). */
@@ -84,7 +106,32 @@ const POSITIVE = new Set([
   "passwordHashCost",
   "deviceCodeLifetime",
   "refreshTokenLifetime",
+  "authorizationCodeLifetime",
+  "idTokenLifetime",
 ]);
+
+const EVENT_TYPES = ["created", "authenticated", "used", "ended", "revoked", "expired"];
+
+function checkWebhooks(value: unknown): Webhook[] {
+  if (!Array.isArray(value)) throw new ConfigError(`config key "webhooks" must be an array`);
+  return value.map((w, i) => {
+    const where = `webhooks[${i}]`;
+    if (typeof w !== "object" || w === null) throw new ConfigError(`${where} must be an object`);
+    const { url, secret, events, ...rest } = w as Record<string, unknown>;
+    if (Object.keys(rest).length)
+      throw new ConfigError(`${where} has an unknown key "${Object.keys(rest)[0]}"`);
+    if (typeof url !== "string" || !/^https?:\/\//.test(url))
+      throw new ConfigError(`${where}.url must be an http(s) URL`);
+    if (typeof secret !== "string" || secret.length < 16)
+      throw new ConfigError(`${where}.secret must be at least 16 characters`);
+    if (
+      events !== undefined &&
+      (!Array.isArray(events) || events.some((e) => !EVENT_TYPES.includes(e as string)))
+    )
+      throw new ConfigError(`${where}.events must list event types (${EVENT_TYPES.join(", ")})`);
+    return { url, secret, ...(events ? { events: events as Webhook["events"] } : {}) };
+  });
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -104,7 +151,9 @@ export function resolveConfig(partial: Record<string, unknown> = {}): ServerConf
   for (const [key, value] of Object.entries(partial)) {
     if (!Object.hasOwn(DEFAULT_CONFIG, key)) throw new ConfigError(`unknown config key "${key}"`);
     const k = key as keyof ServerConfig;
-    if (typeof DEFAULT_CONFIG[k] === "boolean") {
+    if (k === "webhooks") {
+      out.webhooks = checkWebhooks(value);
+    } else if (typeof DEFAULT_CONFIG[k] === "boolean") {
       if (typeof value !== "boolean") throw new ConfigError(`config key "${key}" must be true or false`);
       (out as unknown as Record<string, unknown>)[key] = value;
     } else {

@@ -2,10 +2,12 @@ import type { Store } from "../store/types.js";
 import { ClientService } from "./clients.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_CONFIG, type ServerConfig } from "./config.js";
+import { SessionEvents } from "./events.js";
 import { type Logger, silentLogger } from "./log.js";
 import { TokenService } from "./oauth/tokens.js";
 import { SessionService } from "./sessions.js";
 import { UserService } from "./users.js";
+import { WebhookDispatcher, type WebhookIO } from "./webhooks.js";
 
 /** Counters tests and operators read from /health. */
 export interface ServerStats {
@@ -27,6 +29,8 @@ export interface ServerCore {
   tokens: TokenService;
   sessions: SessionService;
   users: UserService;
+  events: SessionEvents;
+  webhooks: WebhookDispatcher;
   clients: ClientService;
   stats: ServerStats;
   version: string;
@@ -41,7 +45,17 @@ export interface CoreOptions {
   log?: Logger;
   /** Issuer of access tokens; any stable string (the listening URL by default). */
   issuer?: string;
+  /** How webhooks reach their receivers (global fetch and timers by default). */
+  webhookIO?: WebhookIO;
+  /** First retry delay of a webhook delivery, ms (then doubling). */
+  webhookRetryBaseMs?: number;
 }
+
+const defaultWebhookIO: WebhookIO = {
+  fetch: (url, init) => fetch(url, init),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref()),
+  now: () => Date.now(),
+};
 
 export async function createCore(opts: CoreOptions): Promise<ServerCore> {
   const clock = opts.clock ?? systemClock;
@@ -55,14 +69,24 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     refreshGrants: 0,
     requests: 0,
   };
+  const webhooks = new WebhookDispatcher(
+    config.webhooks,
+    opts.webhookIO ?? defaultWebhookIO,
+    log,
+    opts.webhookRetryBaseMs,
+  );
+  const events = new SessionEvents(store, clock, config, webhooks);
+  const sessions = new SessionService(store, config, clock, events);
   return {
     store,
     config,
     clock,
     log,
     tokens: await TokenService.open(store, clock, opts.issuer ?? "opcli-reference-server"),
-    sessions: new SessionService(store, config, clock),
-    users: new UserService(store, config, clock, log, () => stats.passwordChecks++),
+    sessions,
+    events,
+    webhooks,
+    users: new UserService(store, config, clock, log, sessions, () => stats.passwordChecks++),
     clients: new ClientService(store, clock),
     stats,
     version: SERVER_VERSION,

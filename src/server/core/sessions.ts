@@ -3,12 +3,13 @@ import type { CapResult, SessionCap, SessionPage, SessionRecord, Store } from ".
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
+import type { Actor, SessionEvents } from "./events.js";
 import { randomToken } from "./passwords.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
 
 /** Far enough: sessionIdLifetime -1 means no absolute limit. */
-const FOREVER = 8_640_000_000_000_000;
+export const FOREVER = 8_640_000_000_000_000;
 
 export function cookieHash(cookie: string): string {
   return createHash("sha256").update(cookie).digest("base64url");
@@ -26,16 +27,22 @@ export interface Transport {
   secure: boolean;
 }
 
+/** How a session came to end: by its user, or revoked by someone else. */
+export type EndKind = "ended" | "revoked";
+
 /**
  * The session lifecycle (Janssen's: absolute lifetime from creation, idle lifetime by state)
- * and the admin operations on sessions. What counts as a use is decided here: a browser's
- * request with its cookie is a use; an admin reading a session is not.
+ * and the operations that end sessions. What counts as a use is decided here: a browser's request
+ * with its cookie is a use; an admin reading a session is not. However a session ends (its user,
+ * an admin, a revocation endpoint, a disabled account), it ends in one place: the tokens bound to
+ * it are revoked there and the event recorded.
  */
 export class SessionService {
   constructor(
     private readonly store: Store,
     private readonly config: ServerConfig,
     private readonly clock: Clock,
+    private readonly events: SessionEvents,
   ) {}
 
   private idleMs(state: SessionState): number {
@@ -70,8 +77,10 @@ export class SessionService {
     const cookie = randomToken();
     const lifetime = this.config.sessionIdLifetime;
     const absoluteExpiresAt = lifetime < 0 ? FOREVER : now + lifetime * 1000;
+    const sid = randomUUID();
     const session: SessionRecord = {
-      sid: randomUUID(),
+      id: randomUUID(),
+      sid,
       cookieHash: cookieHash(cookie),
       userDn,
       state,
@@ -81,8 +90,9 @@ export class SessionService {
       absoluteExpiresAt,
       expiresAt: this.expiresAt(state, now, absoluteExpiresAt),
       permissionGranted: false,
-      attributes,
+      attributes: { ...attributes, sid },
       secure: t.secure,
+      grants: {},
     };
     return { session, cookie };
   }
@@ -101,10 +111,13 @@ export class SessionService {
     userDn: string | null,
     attributes: Record<string, string>,
     t: Transport,
+    actor: Actor = { type: "user" },
   ): Promise<Result<CreatedSession>> {
     const created = this.record(state, userDn, attributes, t);
     const result = await this.store.sessions.insert(created.session, this.cap());
-    return result === "ok" ? ok(created) : this.refused(result);
+    if (result !== "ok") return this.refused(result);
+    await this.events.emit(state === "authenticated" ? "authenticated" : "created", created.session, actor);
+    return ok(created);
   }
 
   /**
@@ -117,6 +130,7 @@ export class SessionService {
     userDn: string,
     attributes: Record<string, string>,
     t: Transport,
+    actor: Actor,
   ): Promise<Result<CreatedSession | { session: SessionRecord; cookie?: undefined }>> {
     const merged = { ...(previous?.attributes ?? {}), ...attributes };
     if (!this.config.changeSessionIdOnAuthentication && previous?.state === "unauthenticated") {
@@ -130,12 +144,26 @@ export class SessionService {
         attributes: merged,
       };
       const result = await this.store.sessions.authenticate(previous.sid, update, this.cap());
-      if (result === "ok") return ok({ session: { ...previous, ...update } });
+      if (result === "ok") {
+        const session = { ...previous, ...update };
+        await this.events.emit("authenticated", session, actor);
+        return ok({ session });
+      }
       if (result !== "gone") return this.refused(result);
     }
-    const created = this.record("authenticated", userDn, merged, t);
+    const { sid: _old, ...kept } = merged;
+    const created = this.record("authenticated", userDn, kept, t);
     const result = await this.store.sessions.rotate(previous?.sid ?? null, created.session, this.cap());
-    return result === "ok" ? ok(created) : this.refused(result);
+    if (result !== "ok") return this.refused(result);
+    // The replaced session's tokens end with it.
+    if (previous) await this.revokeTokensOf([previous]);
+    await this.events.emit(
+      "authenticated",
+      created.session,
+      actor,
+      previous ? { replaced: previous.sid } : {},
+    );
+    return ok(created);
   }
 
   /** The live session behind a cookie, if any (not yet counted as a use). */
@@ -147,16 +175,41 @@ export class SessionService {
   }
 
   /** Records a use (or an authentication attempt): moves lastUsedAt and the idle deadline. */
-  async touch(session: SessionRecord): Promise<SessionRecord> {
+  async touch(session: SessionRecord, actor: Actor = { type: "user" }): Promise<SessionRecord> {
     const now = this.clock.now();
     const expiresAt = this.expiresAt(session.state, now, session.absoluteExpiresAt);
     await this.store.sessions.touch(session.sid, now, expiresAt);
+    if (this.events.shouldRecordUse(session, now)) await this.events.emit("used", session, actor);
     return { ...session, lastUsedAt: now, expiresAt };
   }
 
-  /** Ends the browser's own session (end_session). */
-  async end(session: SessionRecord): Promise<boolean> {
-    return this.store.sessions.deleteLive(session.sid, this.clock.now());
+  /** Records the client a code was issued to, and its scopes (Janssen's permissionGrantedMap). */
+  recordGrant(session: SessionRecord, clientId: string, scopes: string): Promise<void> {
+    return this.store.sessions.recordGrant(session.sid, clientId, scopes);
+  }
+
+  /** Revokes every token bound to these sessions: access tokens by `sid`, refresh tokens deleted. */
+  private async revokeTokensOf(sessions: SessionRecord[]): Promise<void> {
+    // Access tokens outlive no revocation record: keep it as long as the longest one can live.
+    const until = this.clock.now() + this.config.accessTokenLifetime * 1000 + 60_000;
+    for (const s of sessions) {
+      await this.store.revocations.revoke(`sid:${s.sid}`, until);
+      await this.store.refreshTokens.deleteBySid(s.sid);
+    }
+  }
+
+  /** The one place sessions end: tokens revoked, events recorded. */
+  private async ended(sessions: SessionRecord[], kind: EndKind, actor: Actor): Promise<SessionRecord[]> {
+    await this.revokeTokensOf(sessions);
+    for (const s of sessions) await this.events.emit(kind, s, actor);
+    return sessions;
+  }
+
+  /** Ends the browser's own session (end_session, sign-out). */
+  async end(session: SessionRecord, actor: Actor): Promise<boolean> {
+    const gone = await this.store.sessions.deleteLive(session.sid, this.clock.now());
+    if (gone) await this.ended([gone], "ended", actor);
+    return gone !== undefined;
   }
 
   /** The cookie's Max-Age, seconds; undefined for a browser-session cookie. */
@@ -180,20 +233,19 @@ export class SessionService {
     return s ? ok(s) : fail("not_found", "no live session with that sid");
   }
 
-  async delete(sid: string): Promise<Result<void>> {
+  /** Ends one session for someone else (an admin, a client). */
+  async delete(sid: string, actor: Actor): Promise<Result<SessionRecord>> {
     const gone = await this.store.sessions.deleteLive(sid, this.clock.now());
-    return gone ? ok(undefined) : fail("not_found", "no live session with that sid");
+    if (!gone) return fail("not_found", "no live session with that sid");
+    await this.ended([gone], "revoked", actor);
+    return ok(gone);
   }
 
-  /** Ends every live session of a user; not_found when there was none. */
-  async revokeUser(userDn: string): Promise<Result<number>> {
-    const n = await this.store.sessions.deleteLiveOfUser(userDn, this.clock.now());
-    return n > 0 ? ok(n) : fail("not_found", `no live sessions for user ${userDn}`);
-  }
-
-  /** Ends a user's other sessions (their own request, having re-entered the password). */
-  endOthersOf(userDn: string, keepSid: string): Promise<number> {
-    return this.store.sessions.deleteLiveOfUser(userDn, this.clock.now(), keepSid);
+  /** Ends every live session of a user (but keepSid); not_found when there was none. */
+  async revokeUser(userDn: string, actor: Actor, keepSid?: string): Promise<Result<SessionRecord[]>> {
+    const gone = await this.store.sessions.deleteLiveOfUser(userDn, this.clock.now(), keepSid);
+    if (gone.length === 0) return fail("not_found", `no live sessions for user ${userDn}`);
+    return ok(await this.ended(gone, actor.type === "user" ? "ended" : "revoked", actor));
   }
 
   /** The live authenticated sessions of one user (their own view, ASVS 7.5.2). */
@@ -208,5 +260,10 @@ export class SessionService {
       limit: Math.max(this.config.maxSessionsPerUser, 1000),
     });
     return page.entries;
+  }
+
+  /** Sessions the sweeper removed: each recorded as expired. */
+  async expired(sessions: SessionRecord[]): Promise<void> {
+    for (const s of sessions) await this.events.emit("expired", s, { type: "system" });
   }
 }

@@ -17,19 +17,24 @@ export interface SweepStats {
  * served while a large sweep runs; then expired grants, stale lockout records, and gives the
  * freed space back to the file system.
  */
-export async function sweepOnce(core: Pick<ServerCore, "store" | "clock" | "config">): Promise<SweepStats> {
+export async function sweepOnce(
+  core: Pick<ServerCore, "store" | "clock" | "config" | "sessions" | "events">,
+): Promise<SweepStats> {
   const stats: SweepStats = { sessions: 0, batches: 0, longestBatchMs: 0 };
   for (;;) {
     const started = performance.now();
-    const n = await core.store.sessions.sweepExpired(core.clock.now(), SWEEP_BATCH);
+    const gone = await core.store.sessions.sweepExpired(core.clock.now(), SWEEP_BATCH);
     stats.longestBatchMs = Math.max(stats.longestBatchMs, performance.now() - started);
-    stats.sessions += n;
+    stats.sessions += gone.length;
     stats.batches++;
-    if (n < SWEEP_BATCH) break;
+    await core.sessions.expired(gone);
+    if (gone.length < SWEEP_BATCH) break;
     await yieldToEventLoop();
   }
   const now = core.clock.now();
   await core.store.deviceCodes.purgeExpired(now);
+  await core.store.authorizationCodes.purgeExpired(now);
+  await core.events.purge(now);
   await core.store.refreshTokens.purgeExpired(now);
   await core.store.revocations.purgeExpired(now);
   await core.store.loginAttempts.purgeStale(now - core.config.lockoutDuration * 1000, now);

@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { LockoutPolicy, Store, UserRecord } from "../store/types.js";
+import type { LockoutPolicy, Store, UserAttribute, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
+import type { Actor } from "./events.js";
 import type { Logger } from "./log.js";
+import { ROLE_SCOPES } from "./oauth/scopes.js";
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.js";
 import { RateLimiter } from "./rate-limit.js";
+import type { SessionService } from "./sessions.js";
 
 export class UserError extends Error {
   override name = "UserError";
 }
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 /** Reservations older than this are taken for a crashed evaluator and forgotten. */
 const PENDING_TTL_MS = 30_000;
 
@@ -30,22 +34,37 @@ export class UserService {
     private readonly config: ServerConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly sessions: SessionService,
     /** Counts each password evaluated (for /health and the lockout tests). */
     private readonly evaluated: () => void = () => {},
   ) {
     this.perAddress = new RateLimiter(config.loginAttemptsPerAddressPerMinute);
   }
 
-  async create(username: string, password: string): Promise<UserRecord> {
+  async create(
+    username: string,
+    password: string,
+    opts: { roles?: string[]; email?: string } = {},
+  ): Promise<UserRecord> {
     if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
     checkPassword(password);
+    const roles = opts.roles ?? [];
+    const unknown = roles.filter((r) => !Object.hasOwn(ROLE_SCOPES, r));
+    if (unknown.length)
+      throw new UserError(`unknown role "${unknown[0]}" (one of ${Object.keys(ROLE_SCOPES).join(", ")})`);
+    if (opts.email !== undefined && !EMAIL.test(opts.email))
+      throw new UserError(`invalid email "${opts.email}"`);
     if (await this.store.users.getByName(username)) throw new UserError(`user "${username}" already exists`);
+    if (opts.email && (await this.store.users.findBy("mail", opts.email)))
+      throw new UserError("that email is taken");
     const user: UserRecord = {
       dn: `inum=${randomUUID()},ou=people,o=jans`,
       username,
       passwordHash: await hashPassword(password, this.config.passwordHashCost),
       disabled: false,
       passwordChangedAt: this.clock.now(),
+      roles,
+      email: opts.email ?? null,
     };
     await this.store.users.insert(user);
     return user;
@@ -57,6 +76,10 @@ export class UserService {
 
   getByDn(dn: string): Promise<UserRecord | undefined> {
     return this.store.users.getByDn(dn);
+  }
+
+  findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined> {
+    return this.store.users.findBy(attribute, value);
   }
 
   count(): Promise<number> {
@@ -134,31 +157,30 @@ export class UserService {
    * Disables (or enables) a user: a disabled user cannot sign in, and every session, refresh
    * token and access token of theirs ends now (ASVS 7.4.2).
    */
-  async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
+  async setDisabled(dn: string, disabled: boolean, actor: Actor): Promise<boolean> {
     if (!(await this.store.users.setDisabled(dn, disabled))) return false;
-    if (disabled) await this.endEverything(dn);
+    if (disabled) await this.endEverything(dn, actor);
     return true;
   }
 
-  /** Every session and token of the user, ended (sessions other than keepSid). */
-  async endEverything(dn: string, keepSid?: string): Promise<number> {
-    const now = this.clock.now();
-    const ended = await this.store.sessions.deleteLiveOfUser(dn, now, keepSid);
+  /** Every session and token of the user, ended (sessions other than keepSid); returns how many sessions. */
+  async endEverything(dn: string, actor: Actor, keepSid?: string): Promise<number> {
+    const ended = await this.sessions.revokeUser(dn, actor, keepSid);
     await this.store.refreshTokens.deleteBySubject(dn);
-    await this.store.revocations.revokeSubject(dn, now);
-    return ended;
+    await this.store.revocations.revokeSubject(dn, this.clock.now());
+    return ended.ok ? ended.value.length : 0;
   }
 
   /**
    * Sets a new password. The user's other sessions and their tokens end (ASVS 7.4.3); the session
    * that made the change (keepSid) stays.
    */
-  async setPassword(dn: string, password: string, keepSid?: string): Promise<number> {
+  async setPassword(dn: string, password: string, actor: Actor, keepSid?: string): Promise<number> {
     checkPassword(password);
     const hash = await hashPassword(password, this.config.passwordHashCost);
     if (!(await this.store.users.setPassword(dn, hash, this.clock.now())))
       throw new UserError("no such user");
-    return this.endEverything(dn, keepSid);
+    return this.endEverything(dn, actor, keepSid);
   }
 }
 

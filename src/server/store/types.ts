@@ -5,6 +5,8 @@ import type { Filter, SessionState, SortField } from "./query.js";
 // test/server/store/ is what every backend must pass.
 
 export interface SessionRecord {
+  /** The record's own identifier (Janssen's `id`): never the cookie. */
+  id: string;
   sid: string;
   /** SHA-256 of the session_id cookie; the cookie itself is never stored. */
   cookieHash: string;
@@ -20,6 +22,8 @@ export interface SessionRecord {
   attributes: Record<string, string>;
   /** Created over TLS: never accepted over plain HTTP. */
   secure: boolean;
+  /** Clients this session issued codes to, and the scopes each was granted. */
+  grants: Record<string, string>;
 }
 
 export interface SessionQuery {
@@ -68,11 +72,14 @@ export interface SessionStore {
   /** Records a use: moves lastUsedAt and the idle deadline. */
   touch(sid: string, lastUsedAt: number, expiresAt: number): Promise<void>;
   search(q: SessionQuery): Promise<SessionPage>;
-  deleteLive(sid: string, now: number): Promise<boolean>;
-  /** Ends every live session of a user but keepSid; returns how many. */
-  deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<number>;
-  /** Purges up to `batch` expired sessions; returns how many went. */
-  sweepExpired(now: number, batch: number): Promise<number>;
+  /** Deletes a live session; returns it, or undefined when there was none. */
+  deleteLive(sid: string, now: number): Promise<SessionRecord | undefined>;
+  /** Ends every live session of a user but keepSid; returns them. */
+  deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<SessionRecord[]>;
+  /** Purges up to `batch` expired sessions; returns those that went. */
+  sweepExpired(now: number, batch: number): Promise<SessionRecord[]>;
+  /** Records that the session granted a client these scopes (an authorization code was issued). */
+  recordGrant(sid: string, clientId: string, scopes: string): Promise<void>;
   count(): Promise<number>;
 }
 
@@ -82,10 +89,17 @@ export interface UserRecord {
   passwordHash: string;
   disabled: boolean;
   passwordChangedAt: number;
+  /** Roles (Janssen's jansAdminUIRole values, e.g. api-admin). */
+  roles: string[];
+  email: string | null;
 }
+
+/** Attributes a user can be found by (Janssen's user criteria). */
+export type UserAttribute = "uid" | "mail" | "inum" | "dn";
 
 export interface UserStore {
   getByName(username: string): Promise<UserRecord | undefined>;
+  findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined>;
   getByDn(dn: string): Promise<UserRecord | undefined>;
   insert(user: UserRecord): Promise<void>;
   setDisabled(dn: string, disabled: boolean): Promise<boolean>;
@@ -134,10 +148,17 @@ export interface LoginAttemptStore {
 
 export interface ClientRecord {
   clientId: string;
+  /** Empty for a public client. */
   secretHash: string;
   scopes: string[];
   name: string;
   createdAt: number;
+  type: "confidential" | "public";
+  /** Exact-match redirect URIs for the authorization code flow. */
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** userinfo answers as a signed JWT for this client. */
+  userinfoJwt: boolean;
 }
 
 export interface ClientStore {
@@ -154,8 +175,10 @@ export interface SigningKeyRecord {
 }
 
 export interface KeyStore {
-  /** The newest signing key. */
+  /** The newest signing key (ties broken by kid, so every instance picks the same). */
   current(): Promise<SigningKeyRecord | undefined>;
+  get(kid: string): Promise<SigningKeyRecord | undefined>;
+  all(): Promise<SigningKeyRecord[]>;
   insert(key: SigningKeyRecord): Promise<void>;
 }
 
@@ -193,6 +216,10 @@ export interface RefreshTokenRecord {
   subject: string;
   scopes: string[];
   expiresAt: number;
+  /** The session it is bound to, if it came from one. */
+  sid: string | null;
+  /** offline_access: outlives the session's idle and absolute limits (not its explicit end). */
+  offline: boolean;
 }
 
 export interface RefreshTokenStore {
@@ -200,12 +227,71 @@ export interface RefreshTokenStore {
   /** Removes and returns a live refresh token (rotation: each one is used once). */
   take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined>;
   deleteBySubject(subject: string): Promise<number>;
+  deleteBySid(sid: string): Promise<number>;
   purgeExpired(now: number): Promise<number>;
 }
 
+export interface AuthorizationCodeRecord {
+  codeHash: string;
+  clientId: string;
+  redirectUri: string;
+  sid: string;
+  userDn: string;
+  scopes: string[];
+  nonce: string | null;
+  /** S256 challenge (base64url), when PKCE was used. */
+  codeChallenge: string | null;
+  authTime: number;
+  acr: string;
+  expiresAt: number;
+}
+
+export interface AuthorizationCodeStore {
+  insert(rec: AuthorizationCodeRecord): Promise<void>;
+  /** Removes and returns a live code: each is redeemed once, across processes. */
+  take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined>;
+  purgeExpired(now: number): Promise<number>;
+}
+
+export type SessionEventType = "created" | "authenticated" | "used" | "ended" | "revoked" | "expired";
+
+export interface SessionEvent {
+  id: number;
+  at: number;
+  type: SessionEventType;
+  sid: string | null;
+  userDn: string | null;
+  username: string | null;
+  clientId: string | null;
+  /** Who did it: the user, a client (its id), an admin (their name), or the system (the sweeper). */
+  actorType: "user" | "client" | "admin" | "system";
+  actor: string | null;
+  remoteIp: string | null;
+  detail: Record<string, string>;
+}
+
+export interface EventQuery {
+  types?: SessionEventType[];
+  userDn?: string;
+  since?: number;
+  until?: number;
+  limit: number;
+  offset: number;
+}
+
+/** The append-only audit of session events. */
+export interface EventStore {
+  append(e: Omit<SessionEvent, "id">): Promise<number>;
+  list(q: EventQuery): Promise<{ total: number; entries: SessionEvent[] }>;
+  purgeBefore(at: number): Promise<number>;
+}
+
 export interface RevocationStore {
-  revoke(jti: string, expiresAt: number): Promise<void>;
-  isRevoked(jti: string): Promise<boolean>;
+  /** Revokes by key: a token's jti, or `sid:<sid>` for every token bound to a session. */
+  revoke(key: string, expiresAt: number): Promise<void>;
+  isRevoked(key: string): Promise<boolean>;
+  /** Whether any of the keys is revoked (one lookup per request: jti and sid together). */
+  isRevokedAny(keys: string[]): Promise<boolean>;
   /** Revokes every token of a subject issued before `before` (epoch ms). */
   revokeSubject(subject: string, before: number): Promise<void>;
   /** The instant before which the subject's tokens are revoked, if any. */
@@ -223,6 +309,8 @@ export interface Store {
   readonly keys: KeyStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly refreshTokens: RefreshTokenStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly events: EventStore;
   readonly revocations: RevocationStore;
   healthy(): Promise<boolean>;
   /** Gives some freed space back (SQLite: incremental vacuum), never blocking long; true while more is left. */

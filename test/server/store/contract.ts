@@ -30,6 +30,8 @@ export function session(over: Partial<SessionRecord> = {}): SessionRecord {
       remote_ip: "10.0.0.1",
     },
     secure: false,
+    id: `rec-${sid}`,
+    grants: {},
     ...over,
   } as SessionRecord;
 }
@@ -75,7 +77,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.sessions.getLive(s.sid, s.expiresAt - 1)).toBeDefined();
         expect(await store.sessions.getLive(s.sid, s.expiresAt)).toBeUndefined();
         expect(await store.sessions.getLiveByCookie(s.cookieHash, s.expiresAt)).toBeUndefined();
-        expect(await store.sessions.deleteLive(s.sid, s.expiresAt)).toBe(false);
+        expect(await store.sessions.deleteLive(s.sid, s.expiresAt)).toBeUndefined();
       });
 
       it("holds the per-user cap exactly under parallel inserts, unauthenticated sessions aside", async () => {
@@ -139,6 +141,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.sessions.insert(anon("10.1.1.1"), { ...cap, now: T0 + HOUR })).toBe("ok");
       });
 
+      it("records the clients a session granted codes to", async () => {
+        const s = session();
+        await store.sessions.insert(s);
+        await store.sessions.recordGrant(s.sid, "rp-1", "openid profile");
+        await store.sessions.recordGrant(s.sid, "rp.2", "openid");
+        expect(await store.sessions.getLive(s.sid, T0)).toMatchObject({
+          permissionGranted: true,
+          grants: { "rp-1": "openid profile", "rp.2": "openid" },
+        });
+      });
+
       it("touch moves lastUsedAt and the deadline", async () => {
         const s = session();
         await store.sessions.insert(s);
@@ -152,22 +165,30 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it("deletes one live session, or every live session of a user", async () => {
         const [a, b, c] = [session(), session(), session({ userDn: "inum=other" })];
         for (const s of [a, b, c]) await store.sessions.insert(s);
-        expect(await store.sessions.deleteLive(a.sid, T0)).toBe(true);
-        expect(await store.sessions.deleteLive(a.sid, T0)).toBe(false);
+        expect(await store.sessions.deleteLive(a.sid, T0)).toEqual(a);
+        expect(await store.sessions.deleteLive(a.sid, T0)).toBeUndefined();
         const d = session();
         await store.sessions.insert(d);
-        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0, d.sid)).toBe(1);
-        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(1);
-        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toBe(0);
+        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0, d.sid)).toEqual([b]);
+        expect(
+          (await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).map((x) => x.sid),
+        ).toEqual([d.sid]);
+        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toEqual([]);
         expect(await store.sessions.count()).toBe(1);
       });
 
       it("sweeps expired sessions in batches and leaves live ones", async () => {
         const dead = Array.from({ length: 5 }, (_, i) => session({ expiresAt: T0 - 1 - i }));
         await store.sessions.insertMany([...dead, session()]);
-        expect(await store.sessions.sweepExpired(T0, 3)).toBe(3);
-        expect(await store.sessions.sweepExpired(T0, 3)).toBe(2);
-        expect(await store.sessions.sweepExpired(T0, 3)).toBe(0);
+        expect(await store.sessions.sweepExpired(T0, 3)).toHaveLength(3);
+        const rest = await store.sessions.sweepExpired(T0, 3);
+        expect(rest.map((r) => r.sid).sort()).toEqual(
+          dead
+            .slice(0, 2)
+            .map((d) => d.sid)
+            .sort(),
+        );
+        expect(await store.sessions.sweepExpired(T0, 3)).toHaveLength(0);
         expect(await store.sessions.count()).toBe(1);
       });
     });
@@ -250,6 +271,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         passwordHash: "h",
         disabled: false,
         passwordChangedAt: T0,
+        roles: ["api-admin"],
+        email: "u@example.com",
       };
       const policy = (now: number) => ({ threshold: 3, lockUntil: now + 60_000, pendingTtlMs: 30_000 });
 
@@ -258,6 +281,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.users.getByName("ursula")).toEqual(user);
         expect(await store.users.getByDn("inum=u1")).toEqual(user);
         expect(await store.users.getByName("nobody")).toBeUndefined();
+        for (const [attr, value] of [
+          ["uid", "ursula"],
+          ["mail", "u@example.com"],
+          ["dn", "inum=u1"],
+        ] as const)
+          expect((await store.users.findBy(attr, value))?.dn).toBe("inum=u1");
+        expect(await store.users.findBy("mail", "nobody@example.com")).toBeUndefined();
         await expect(store.users.insert({ ...user, dn: "inum=u2" })).rejects.toThrow();
         expect(await store.users.setDisabled("inum=u1", true)).toBe(true);
         expect(await store.users.setPassword("inum=u1", "h2", T0 + 5)).toBe(true);
@@ -330,7 +360,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     describe("clients, keys and grants", () => {
       it("stores clients with their scopes", async () => {
-        const c = { clientId: "c1", secretHash: "s", scopes: ["a", "b"], name: "ci", createdAt: T0 };
+        const c = {
+          clientId: "c1",
+          secretHash: "s",
+          scopes: ["a", "b"],
+          name: "ci",
+          createdAt: T0,
+          type: "public" as const,
+          redirectUris: ["https://rp.example/cb"],
+          postLogoutRedirectUris: ["https://rp.example/bye"],
+          userinfoJwt: true,
+        };
         await store.clients.insert(c);
         expect(await store.clients.get("c1")).toEqual(c);
         expect(await store.clients.count()).toBe(1);
@@ -341,6 +381,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.keys.insert({ kid: "k1", privateJwk: "p1", publicJwk: "q1", createdAt: T0 });
         await store.keys.insert({ kid: "k2", privateJwk: "p2", publicJwk: "q2", createdAt: T0 + 1 });
         expect((await store.keys.current())?.kid).toBe("k2");
+        expect((await store.keys.get("k1"))?.publicJwk).toBe("q1");
+        expect((await store.keys.all()).map((k) => k.kid)).toEqual(["k2", "k1"]);
       });
 
       it("updates device codes and finds them by user code", async () => {
@@ -372,7 +414,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it("hands a refresh token out once, never after it expires", async () => {
-        const r = { tokenHash: "rh", clientId: "c1", subject: "s", scopes: ["a"], expiresAt: T0 + 1000 };
+        const r = {
+          tokenHash: "rh",
+          clientId: "c1",
+          subject: "s",
+          scopes: ["a"],
+          expiresAt: T0 + 1000,
+          sid: "sid-1",
+          offline: false,
+        };
         await store.refreshTokens.insert(r);
         await store.refreshTokens.insert({ ...r, tokenHash: "old", expiresAt: T0 });
         const taken = await Promise.all([
@@ -387,16 +437,84 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.refreshTokens.purgeExpired(T0 + 1000)).toBe(1);
       });
 
+      it("hands an authorization code out once", async () => {
+        const code = {
+          codeHash: "ch",
+          clientId: "rp",
+          redirectUri: "https://rp/cb",
+          sid: "s1",
+          userDn: "inum=1",
+          scopes: ["openid"],
+          nonce: "n",
+          codeChallenge: null,
+          authTime: T0,
+          acr: "simple_password_auth",
+          expiresAt: T0 + 60_000,
+        };
+        await store.authorizationCodes.insert(code);
+        const taken = await Promise.all([
+          store.authorizationCodes.take("ch", T0),
+          store.authorizationCodes.take("ch", T0),
+        ]);
+        expect(taken.filter(Boolean)).toEqual([code]);
+        await store.authorizationCodes.insert({ ...code, codeHash: "old", expiresAt: T0 });
+        expect(await store.authorizationCodes.take("old", T0)).toBeUndefined();
+        expect(await store.authorizationCodes.purgeExpired(T0)).toBe(1);
+      });
+
+      it("appends session events and lists them newest first, filtered and paged", async () => {
+        const base = {
+          sid: "s1",
+          userDn: "inum=1",
+          username: "alice",
+          clientId: null,
+          actorType: "user" as const,
+          actor: "alice",
+          remoteIp: "10.0.0.1",
+          detail: {},
+        };
+        const a = await store.events.append({ ...base, at: T0, type: "authenticated" });
+        const b = await store.events.append({
+          ...base,
+          at: T0 + 1,
+          type: "revoked",
+          actorType: "client",
+          actor: "c1",
+          detail: { why: "test" },
+        });
+        await store.events.append({ ...base, at: T0 + 2, type: "ended", userDn: "inum=2" });
+        const all = await store.events.list({ limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.entries.map((e) => e.id).slice(1)).toEqual([b, a]);
+        const mine = await store.events.list({ userDn: "inum=1", types: ["revoked"], limit: 10, offset: 0 });
+        expect(mine.entries).toEqual([
+          {
+            ...base,
+            id: b,
+            at: T0 + 1,
+            type: "revoked",
+            actorType: "client",
+            actor: "c1",
+            detail: { why: "test" },
+          },
+        ]);
+        expect(await store.events.purgeBefore(T0 + 2)).toBe(2);
+      });
+
       it("records revoked token ids, idempotently", async () => {
         await store.revocations.revoke("j1", T0);
         await store.revocations.revoke("j1", T0);
         expect(await store.revocations.isRevoked("j1")).toBe(true);
         expect(await store.revocations.isRevoked("j2")).toBe(false);
+        expect(await store.revocations.isRevokedAny(["j2", "sid:x"])).toBe(false);
+        await store.revocations.revoke("sid:x", T0 + 5);
+        expect(await store.revocations.isRevokedAny(["j2", "sid:x"])).toBe(true);
         expect(await store.revocations.subjectRevokedBefore("u")).toBeUndefined();
         await store.revocations.revokeSubject("u", T0);
         await store.revocations.revokeSubject("u", T0 - 5);
         expect(await store.revocations.subjectRevokedBefore("u")).toBe(T0);
         expect(await store.revocations.purgeExpired(T0 + 1)).toBe(1);
+        expect(await store.revocations.isRevoked("sid:x")).toBe(true);
         expect(await store.healthy()).toBe(true);
         await store.reclaim();
       });

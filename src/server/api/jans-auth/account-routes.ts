@@ -5,7 +5,7 @@ import { UserError } from "../../core/users.js";
 import { crossSite } from "../csrf.js";
 import { apiError } from "../errors.js";
 import { remoteAddress } from "../request-info.js";
-import { browserSession, fieldsOf } from "./session-routes.js";
+import { browserSession, fieldsOf } from "./browser.js";
 
 // A signed-in person's own account: their sessions (view, and end any with the password
 // re-entered, ASVS 7.5.2) and their password (the other sessions end, ASVS 7.4.3).
@@ -48,11 +48,14 @@ export function accountRoutes(core: ServerCore): Hono {
     const { password, sid, scope } = parsed.fields;
     const check = await core.users.authenticate(me.user.username, password ?? "", remoteAddress(c));
     if (!check.ok) return apiError(c, check.status === 401 ? 403 : check.status, "password check failed");
-    if (scope === "others")
-      return c.json({ ended: await core.sessions.endOthersOf(me.user.dn, me.session.sid) });
+    const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+    if (scope === "others") {
+      const r = await core.sessions.revokeUser(me.user.dn, actor, me.session.sid);
+      return c.json({ ended: r.ok ? r.value.length : 0 });
+    }
     const mine = await core.sessions.ofUser(me.user.dn);
     if (!sid || !mine.some((s) => s.sid === sid)) return apiError(c, 404, "no such session of yours");
-    const r = await core.sessions.delete(sid);
+    const r = await core.sessions.delete(sid, actor);
     return r.ok ? c.json({ ended: 1 }) : apiError(c, 404, "no such session of yours");
   });
 
@@ -69,7 +72,8 @@ export function accountRoutes(core: ServerCore): Hono {
     if (!check.ok)
       return apiError(c, check.status === 401 ? 403 : check.status, "current password check failed");
     try {
-      const ended = await core.users.setPassword(me.user.dn, next, me.session.sid);
+      const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+      const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);
       core.log.info("password changed", {});
       return c.json({ endedSessions: ended });
     } catch (err) {

@@ -4,7 +4,11 @@ import type { ClientRecord } from "../../store/types.js";
 import { oauthError } from "../errors.js";
 
 export type ClientAuth =
-  | { ok: true; client: ClientRecord; method: "client_secret_basic" | "client_secret_post" }
+  | {
+      ok: true;
+      client: ClientRecord;
+      method: "client_secret_basic" | "client_secret_post" | "none" | "bearer";
+    }
   | { ok: false; error: "invalid_client" | "invalid_request"; description: string };
 
 function decodeBasic(header: string): [string, string] | null {
@@ -37,6 +41,11 @@ export async function authenticateClient(
     }
   }
   const [clientId, secret] = basic ?? [form.client_id, form.client_secret];
+  if (clientId && secret === undefined && !authorization) {
+    // A public client identifies itself by client_id alone (it then must use PKCE or a device code).
+    const pub = await core.clients.get(clientId);
+    if (pub?.type === "public") return { ok: true, client: pub, method: "none" };
+  }
   if (!clientId || secret === undefined) {
     return { ok: false, error: "invalid_client", description: "client authentication is required" };
   }
@@ -45,10 +54,17 @@ export async function authenticateClient(
   return { ok: true, client, method: basic ? "client_secret_basic" : "client_secret_post" };
 }
 
+/** A form's fields; a repeated one keeps its first value (as servlets do, and Janssen's CLI relies on). */
+export function firstValues(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) if (!Object.hasOwn(out, k)) out[k] = v;
+  return out;
+}
+
 export async function formBody(req: Request): Promise<Record<string, string> | null> {
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return null;
-  return Object.fromEntries(new URLSearchParams(await req.text()));
+  return firstValues(new URLSearchParams(await req.text()));
 }
 
 export type Authenticated = { form: Record<string, string>; client: ClientRecord; method: string };
@@ -60,7 +76,18 @@ export type Authenticated = { form: Record<string, string>; client: ClientRecord
 export async function authenticatedForm(core: ServerCore, c: Context): Promise<Authenticated | Response> {
   const form = await formBody(c.req.raw);
   if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
-  const auth = await authenticateClient(core, c.req.header("authorization"), form);
+  const header = c.req.header("authorization") ?? "";
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (bearer && form.grant_type === "client_credentials" && form.ujwt) {
+    // Janssen's CLI authenticates this one request with the access token its client got for the person.
+    const verified = await core.tokens.verify(bearer);
+    const client = verified.ok ? await core.clients.get(verified.claims.clientId) : undefined;
+    if (client && verified.ok && verified.claims.subject !== client.clientId)
+      return { form, client, method: "bearer" };
+    c.header("WWW-Authenticate", 'Bearer realm="jans-auth", error="invalid_token"');
+    return oauthError(c, 401, "invalid_client", "the bearer token does not authenticate a client");
+  }
+  const auth = await authenticateClient(core, header || undefined, form);
   if (auth.ok) return { form, client: auth.client, method: auth.method };
   if (auth.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="jans-auth"');
   return oauthError(c, auth.error === "invalid_client" ? 401 : 400, auth.error, auth.description);

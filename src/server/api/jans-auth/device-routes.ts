@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
-import { decideDeviceRequest, pendingDeviceRequest } from "../../core/oauth/grants.js";
+import { decideDeviceRequest, pendingDeviceRequest } from "../../core/oauth/device.js";
 import type { DeviceCodeRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
 import { remoteAddress } from "../request-info.js";
-import { fieldsOf } from "./session-routes.js";
+import { fieldsOf } from "./browser.js";
 
 /** What the person is asked to approve: which client, which scopes. */
 async function request(core: ServerCore, rec: DeviceCodeRecord | undefined): Promise<string> {

@@ -1,39 +1,85 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
+import { authorizationCodeGrant } from "../../core/oauth/authorization.js";
+import { deviceCodeGrant, startDeviceAuthorization } from "../../core/oauth/device.js";
 import {
   clientCredentialsGrant,
   DEVICE_GRANT,
-  deviceCodeGrant,
+  type GrantResult,
   refreshTokenGrant,
-  startDeviceAuthorization,
 } from "../../core/oauth/grants.js";
-import { ALL_SCOPES } from "../../core/oauth/scopes.js";
+import { KNOWN_SCOPES } from "../../core/oauth/scopes.js";
+import { userinfo } from "../../core/oauth/userinfo.js";
+import type { ClientRecord } from "../../store/types.js";
 import { oauthError } from "../errors.js";
-import { authenticatedForm } from "./client-auth.js";
+import { authenticatedForm, firstValues } from "./client-auth.js";
 
 /** The OpenID discovery document, with URLs built from the address the caller used. */
 export function discovery(core: ServerCore, origin: string) {
   const base = `${origin}/jans-auth`;
   return {
     issuer: core.tokens.issuer,
+    authorization_endpoint: `${base}/restv1/authorize`,
     token_endpoint: `${base}/restv1/token`,
+    userinfo_endpoint: `${base}/restv1/userinfo`,
+    end_session_endpoint: `${base}/restv1/end_session`,
     revocation_endpoint: `${base}/restv1/revoke`,
+    session_revocation_endpoint: `${base}/restv1/revoke_session`,
+    global_token_revocation_endpoint: `${base}/restv1/global-token-revocation`,
     device_authorization_endpoint: `${base}/restv1/device_authorization`,
     jwks_uri: `${base}/restv1/jwks`,
-    grant_types_supported: ["client_credentials", DEVICE_GRANT, "refresh_token"],
-    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-    scopes_supported: [...ALL_SCOPES],
+    grant_types_supported: ["authorization_code", "client_credentials", DEVICE_GRANT, "refresh_token"],
     response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    code_challenge_methods_supported: ["S256"],
+    prompt_values_supported: ["none", "login", "consent", "select_account"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    global_token_revocation_endpoint_auth_methods_supported: ["client_secret_basic"],
+    scopes_supported: [...KNOWN_SCOPES],
+    claims_supported: [
+      "sub",
+      "iss",
+      "aud",
+      "exp",
+      "iat",
+      "auth_time",
+      "nonce",
+      "acr",
+      "sid",
+      "name",
+      "preferred_username",
+      "user_name",
+      "email",
+      "inum",
+      "jansAdminUIRole",
+    ],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["EdDSA"],
+    userinfo_signing_alg_values_supported: ["EdDSA"],
+    frontchannel_logout_supported: false,
+    backchannel_logout_supported: false,
   };
 }
 
-const GRANTS: Record<string, typeof clientCredentialsGrant> = {
-  client_credentials: clientCredentialsGrant,
-  [DEVICE_GRANT]: deviceCodeGrant,
-  refresh_token: refreshTokenGrant,
+type Grant = (core: ServerCore, client: ClientRecord, form: Record<string, string>) => Promise<GrantResult>;
+
+/** Each grant, and whether a public client (no secret) may use it. */
+const GRANTS: Record<string, { run: Grant; publicClients: boolean }> = {
+  authorization_code: { run: authorizationCodeGrant, publicClients: true },
+  client_credentials: { run: clientCredentialsGrant, publicClients: false },
+  [DEVICE_GRANT]: { run: deviceCodeGrant, publicClients: true },
+  refresh_token: { run: refreshTokenGrant, publicClients: true },
 };
+
+/** userinfo's token: the Authorization header, or (RFC 6750 2.2) an access_token form field. */
+async function bearerOf(c: Context): Promise<string | undefined> {
+  const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  if (header) return header;
+  if (c.req.method !== "POST") return undefined;
+  if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded"))
+    return undefined;
+  return firstValues(new URLSearchParams(await c.req.text())).access_token;
+}
 
 export function oauthRoutes(core: ServerCore): Hono {
   const app = new Hono();
@@ -43,15 +89,16 @@ export function oauthRoutes(core: ServerCore): Hono {
     if (auth instanceof Response) return auth;
     const { form } = auth;
     const grant = Object.hasOwn(GRANTS, form.grant_type ?? "") ? GRANTS[form.grant_type!] : undefined;
-    if (!grant) {
+    if (!grant)
       return oauthError(
         c,
         400,
         "unsupported_grant_type",
         `grant_type "${form.grant_type ?? ""}" is not supported`,
       );
-    }
-    const result = await grant(core, auth.client, form);
+    if (auth.method === "none" && !grant.publicClients)
+      return oauthError(c, 401, "invalid_client", "a public client cannot use this grant");
+    const result = await grant.run(core, auth.client, form);
     if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     core.log.info("token issued", {
       client: auth.client.clientId,
@@ -80,7 +127,28 @@ export function oauthRoutes(core: ServerCore): Hono {
     return c.body(null, 200);
   });
 
-  app.get("/restv1/jwks", (c) => c.json({ keys: [core.tokens.publicJwk] }));
+  const info = async (c: Context) => {
+    const token = await bearerOf(c);
+    if (!token) {
+      c.header("WWW-Authenticate", 'Bearer realm="jans-auth"');
+      return oauthError(c, 401, "invalid_token", "a bearer access token is required");
+    }
+    const r = await userinfo(core, token);
+    if (!r.ok) {
+      c.header("WWW-Authenticate", `Bearer realm="jans-auth", error="${r.error}"`);
+      return oauthError(c, r.status, r.error, r.description);
+    }
+    c.header("Cache-Control", "no-store");
+    if (r.client?.userinfoJwt) {
+      const jwt = await core.tokens.userinfoJwt(r.client.clientId, r.claims, core.config.idTokenLifetime);
+      return c.body(jwt, 200, { "Content-Type": "application/jwt" });
+    }
+    return c.json(r.claims);
+  };
+  app.get("/restv1/userinfo", info);
+  app.post("/restv1/userinfo", info);
+
+  app.get("/restv1/jwks", async (c) => c.json({ keys: await core.tokens.jwks() }));
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
 
   return app;

@@ -1,34 +1,51 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
+import type { Actor } from "../../core/events.js";
 import { OPERATION_SCOPES } from "../../core/oauth/scopes.js";
 import { DEFAULT_PAGE_SIZE } from "../../core/session-search.js";
 import { apiError, coreError } from "../errors.js";
-import { bearerAuth } from "../middleware/bearer.js";
+import { PASSWORD_ACR } from "../jans-auth/browser.js";
+import { bearerAuth, claimsOf } from "../middleware/bearer.js";
 import { renderPage, renderSession } from "./render.js";
 
-export const CONFIG_API_BASE = "/jans-config-api/api/v1/jans-auth-server/session";
+export const CONFIG_API_ROOT = "/jans-config-api/api/v1";
+export const CONFIG_API_BASE = `${CONFIG_API_ROOT}/jans-auth-server/session`;
+
+/** Who is calling: an admin (a person's token) by name, else the client. */
+export async function actorOf(core: ServerCore, c: Context): Promise<Actor> {
+  const claims = claimsOf(c);
+  if (!claims) return { type: "system" };
+  if (claims.subject !== claims.clientId) {
+    const user = await core.users.getByDn(claims.subject);
+    return { type: "admin", id: user?.username ?? claims.subject };
+  }
+  return { type: "client", id: claims.clientId };
+}
+
+function guard(core: ServerCore, operationId: string) {
+  return bearerAuth(core, {
+    realm: "jans-config-api",
+    requirement: OPERATION_SCOPES[operationId]!,
+    what: operationId,
+    render: apiError,
+  });
+}
 
 /** The Janssen config-api session operations: HTTP in, core calls, config-api errors out. */
 export function configApiRoutes(core: ServerCore): Hono {
   const app = new Hono();
   const { sessions } = core;
-  const guard = (operationId: string) =>
-    bearerAuth(core, {
-      realm: "jans-config-api",
-      requirement: OPERATION_SCOPES[operationId]!,
-      what: operationId,
-      render: apiError,
-    });
+  const now = () => core.clock.now();
 
-  app.get("/", guard("get-sessions"), async (c) => {
+  app.get("/", guard(core, "get-sessions"), async (c) => {
     const r = await sessions.search({
       limit: String(Math.min(DEFAULT_PAGE_SIZE, core.config.maxSearchLimit)),
     });
     if (!r.ok) return coreError(c, r.error);
-    return c.json(renderPage(0, r.value));
+    return c.json(renderPage(0, r.value, now()));
   });
 
-  app.get("/search", guard("search-session"), async (c) => {
+  app.get("/search", guard(core, "search-session"), async (c) => {
     const q = c.req.query();
     const r = await sessions.search({
       limit: q.limit,
@@ -39,23 +56,30 @@ export function configApiRoutes(core: ServerCore): Hono {
       pattern: q.pattern,
     });
     if (!r.ok) return coreError(c, r.error);
-    return c.json(renderPage(r.value.start, r.value));
+    return c.json(renderPage(r.value.start, r.value, now()));
   });
 
-  app.get("/sid/:sid", guard("get-session-by-id"), async (c) => {
+  app.get("/sid/:sid", guard(core, "get-session-by-id"), async (c) => {
     const r = await sessions.get(c.req.param("sid"));
-    return r.ok ? c.json(renderSession(r.value)) : coreError(c, r.error);
+    return r.ok ? c.json(renderSession(r.value, now())) : coreError(c, r.error);
   });
 
-  app.delete("/sid/:sid", guard("delete-session"), async (c) => {
-    const r = await sessions.delete(c.req.param("sid"));
+  app.delete("/sid/:sid", guard(core, "delete-session"), async (c) => {
+    const r = await sessions.delete(c.req.param("sid"), await actorOf(core, c));
     return r.ok ? c.body(null, 204) : coreError(c, r.error);
   });
 
-  app.delete("/user/:userDn", guard("revoke-user-session"), async (c) => {
-    const r = await sessions.revokeUser(c.req.param("userDn"));
+  app.delete("/user/:userDn", guard(core, "revoke-user-session"), async (c) => {
+    const r = await sessions.revokeUser(c.req.param("userDn"), await actorOf(core, c));
     return r.ok ? c.body(null, 204) : coreError(c, r.error);
   });
 
+  return app;
+}
+
+/** Janssen's default-authentication-method read, which Janssen's CLI calls to check its token. */
+export function acrsRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+  app.get("/acrs", guard(core, "get-acrs"), (c) => c.json({ defaultAcr: PASSWORD_ACR }));
   return app;
 }

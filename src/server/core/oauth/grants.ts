@@ -1,7 +1,7 @@
-import { randomInt } from "node:crypto";
-import type { ClientRecord, DeviceCodeRecord } from "../../store/types.js";
+import type { ClientRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { hashSecret, randomToken } from "../passwords.js";
+import { KNOWN_SCOPES, ROLE_SCOPES } from "./scopes.js";
 
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -9,168 +9,142 @@ export type GrantResult =
   | { ok: true; body: Record<string, unknown> }
   | { ok: false; status: 400 | 401; error: string; description: string };
 
-const fail = (error: string, description: string, status: 400 | 401 = 400): GrantResult => ({
+export const fail = (error: string, description: string, status: 400 | 401 = 400): GrantResult => ({
   ok: false,
   status,
   error,
   description,
 });
 
-/** Requested scopes the client may have; none requested means all of them. */
-export function grantableScopes(client: ClientRecord, requested: string | undefined): string[] {
-  const wanted = (requested ?? "").split(" ").filter(Boolean);
-  const allowed = new Set(client.scopes);
-  return wanted.length === 0 ? client.scopes : wanted.filter((s) => allowed.has(s));
+/**
+ * The scope parameter's tokens: space-separated (RFC 6749), and also "+"-joined as Janssen's CLI
+ * sends them (a form value `openid+profile`), when every "+" part is a scope we know.
+ */
+export function scopeTokens(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((t) =>
+      t.includes("+") && t.split("+").every((p) => KNOWN_SCOPES.includes(p)) ? t.split("+") : [t],
+    );
 }
 
-async function tokenBody(
-  deps: ServerCore,
-  clientId: string,
-  subject: string,
-  scopes: string[],
-  withRefresh: boolean,
-) {
-  const lifetime = deps.config.accessTokenLifetime;
+/** Requested scopes the client may have; none requested means all of them. */
+export function grantableScopes(client: ClientRecord, requested: string | undefined): string[] {
+  const wanted = scopeTokens(requested);
+  const allowed = new Set(client.scopes);
+  return wanted.length === 0 ? client.scopes : [...new Set(wanted.filter((s) => allowed.has(s)))];
+}
+
+export interface TokenOptions {
+  subject: string;
+  scopes: string[];
+  /** A refresh token too, bound to this session (or offline). */
+  refresh?: { sid: string | null; offline: boolean };
+  /** The session the access token is bound to. */
+  sid?: string;
+  /** An id_token too. */
+  idToken?: { sid: string; authTime: number; acr: string; nonce: string | null; subject: string };
+}
+
+/** The token response: access token, and a refresh token and id_token when asked. */
+export async function tokenBody(core: ServerCore, clientId: string, o: TokenOptions) {
+  const lifetime = core.config.accessTokenLifetime;
   const body: Record<string, unknown> = {
-    access_token: await deps.tokens.issue(clientId, scopes, lifetime, subject),
+    access_token: await core.tokens.issue(clientId, o.scopes, lifetime, o.subject, o.sid),
     token_type: "Bearer",
     expires_in: lifetime,
-    scope: scopes.join(" "),
+    scope: o.scopes.join(" "),
   };
-  if (withRefresh) {
+  if (o.refresh) {
     const refresh = randomToken();
-    await deps.store.refreshTokens.insert({
+    await core.store.refreshTokens.insert({
       tokenHash: hashSecret(refresh),
       clientId,
-      subject,
-      scopes,
-      expiresAt: deps.clock.now() + deps.config.refreshTokenLifetime * 1000,
+      subject: o.subject,
+      scopes: o.scopes,
+      expiresAt: core.clock.now() + core.config.refreshTokenLifetime * 1000,
+      sid: o.refresh.sid,
+      offline: o.refresh.offline,
     });
     body.refresh_token = refresh;
+  }
+  if (o.idToken) {
+    const t = o.idToken;
+    body.id_token = await core.tokens.idToken(
+      clientId,
+      t.subject,
+      { sid: t.sid, auth_time: Math.floor(t.authTime / 1000), acr: t.acr, nonce: t.nonce },
+      core.config.idTokenLifetime,
+    );
   }
   return body;
 }
 
+/** The id_token/userinfo subject of a user: the inum of their DN (Janssen's). */
+export function subjectOf(dn: string): string {
+  return /^inum=([^,]+),/.exec(dn)?.[1] ?? dn;
+}
+
+/**
+ * A client_credentials grant carrying `ujwt` (Janssen's CLI after a device sign-in): the signed
+ * userinfo of a person, issued by us to this client. The token gets the scopes the person's roles
+ * allow, and the person as its subject.
+ */
+async function onBehalfOfUser(core: ServerCore, client: ClientRecord, ujwt: string): Promise<GrantResult> {
+  const info = await core.tokens.verifyOwn(ujwt, client.clientId, { typ: "userinfo+jwt" });
+  if (!info || typeof info.dn !== "string")
+    return fail("invalid_grant", "ujwt is not a current userinfo token of ours for this client");
+  const user = await core.users.getByDn(info.dn);
+  if (!user || user.disabled) return fail("invalid_grant", "the user of the ujwt cannot sign in");
+  const scopes = [...new Set(user.roles.flatMap((r) => ROLE_SCOPES[r] ?? []))];
+  if (scopes.length === 0) return fail("invalid_scope", "the user's roles allow no scope");
+  core.stats.tokenGrants++;
+  return { ok: true, body: await tokenBody(core, client.clientId, { subject: user.dn, scopes }) };
+}
+
 export async function clientCredentialsGrant(
-  deps: ServerCore,
+  core: ServerCore,
   client: ClientRecord,
   form: Record<string, string>,
 ): Promise<GrantResult> {
+  if (form.ujwt) return onBehalfOfUser(core, client, form.ujwt);
+  if (client.type !== "confidential")
+    return fail("unauthorized_client", "a public client has no client credentials");
   const scopes = grantableScopes(client, form.scope);
   if (scopes.length === 0) return fail("invalid_scope", "none of the requested scopes is allowed");
-  deps.stats.tokenGrants++;
-  return { ok: true, body: await tokenBody(deps, client.clientId, client.clientId, scopes, false) };
+  core.stats.tokenGrants++;
+  return { ok: true, body: await tokenBody(core, client.clientId, { subject: client.clientId, scopes }) };
 }
 
-const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
-
-function userCode(): string {
-  const pick = () =>
-    Array.from({ length: 4 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join("");
-  return `${pick()}-${pick()}`;
-}
-
-/** RFC 8628 section 3.1-3.2: a device code for the client, a user code for the person. */
-export async function startDeviceAuthorization(
-  deps: ServerCore,
-  client: ClientRecord,
-  form: Record<string, string>,
-  origin: string,
-): Promise<GrantResult> {
-  const scopes = grantableScopes(client, form.scope);
-  if (scopes.length === 0) return fail("invalid_scope", "none of the requested scopes is allowed");
-  const deviceCode = randomToken();
-  const code = userCode();
-  const { config, clock } = deps;
-  await deps.store.deviceCodes.insert({
-    deviceCodeHash: hashSecret(deviceCode),
-    userCode: code,
-    clientId: client.clientId,
-    scopes,
-    expiresAt: clock.now() + config.deviceCodeLifetime * 1000,
-    intervalSeconds: config.deviceCodeInterval,
-    status: "pending",
-    userDn: null,
-    lastPollAt: 0,
-  });
-  const verification = `${origin}/jans-auth/device`;
-  return {
-    ok: true,
-    body: {
-      device_code: deviceCode,
-      user_code: code,
-      verification_uri: verification,
-      verification_uri_complete: `${verification}?user_code=${code}`,
-      expires_in: config.deviceCodeLifetime,
-      interval: config.deviceCodeInterval,
-    },
-  };
-}
-
-/** RFC 8628 section 3.4-3.5: polling, with slow_down for clients that poll too fast. */
-export async function deviceCodeGrant(
-  deps: ServerCore,
-  client: ClientRecord,
-  form: Record<string, string>,
-): Promise<GrantResult> {
-  const hash = hashSecret(form.device_code ?? "");
-  const rec = await deps.store.deviceCodes.get(hash);
-  if (!rec || rec.clientId !== client.clientId || rec.status === "used")
-    return fail("invalid_grant", "unknown device code");
-  const now = deps.clock.now();
-  if (rec.expiresAt <= now) return fail("expired_token", "the device code has expired");
-  if (rec.status === "denied") return fail("access_denied", "the user denied the request");
-  if (rec.status === "pending") {
-    const tooSoon = now - rec.lastPollAt < rec.intervalSeconds * 1000;
-    await deps.store.deviceCodes.update(hash, {
-      lastPollAt: now,
-      ...(tooSoon ? { intervalSeconds: rec.intervalSeconds + 5 } : {}),
-    });
-    return tooSoon
-      ? fail("slow_down", "polling too fast")
-      : fail("authorization_pending", "waiting for the user");
-  }
-  // Approved: one conditional update decides which poll (of any process) gets the token.
-  const won = await deps.store.deviceCodes.redeem(hash, now);
-  if (!won) return fail("invalid_grant", "unknown device code");
-  deps.stats.deviceGrants++;
-  return {
-    ok: true,
-    body: await tokenBody(deps, client.clientId, won.userDn ?? client.clientId, won.scopes, true),
-  };
-}
-
-/** Refresh tokens rotate: each is good for one use. */
+/**
+ * Refresh tokens rotate (each is good once). One bound to a session works while that session has
+ * not been ended, and, unless granted offline_access, while it is live.
+ */
 export async function refreshTokenGrant(
-  deps: ServerCore,
+  core: ServerCore,
   client: ClientRecord,
   form: Record<string, string>,
 ): Promise<GrantResult> {
-  const rec = await deps.store.refreshTokens.take(hashSecret(form.refresh_token ?? ""), deps.clock.now());
+  const now = core.clock.now();
+  const rec = await core.store.refreshTokens.take(hashSecret(form.refresh_token ?? ""), now);
   if (!rec || rec.clientId !== client.clientId)
     return fail("invalid_grant", "unknown, used or expired refresh token");
-  deps.stats.refreshGrants++;
-  return { ok: true, body: await tokenBody(deps, client.clientId, rec.subject, rec.scopes, true) };
-}
-
-/** The pending, unexpired device request a person is asked to approve, if the code is one. */
-export async function pendingDeviceRequest(
-  core: ServerCore,
-  userCode: string,
-): Promise<DeviceCodeRecord | undefined> {
-  const rec = await core.store.deviceCodes.getByUserCode(userCode.trim().toUpperCase());
-  return rec?.status === "pending" && rec.expiresAt > core.clock.now() ? rec : undefined;
-}
-
-/** Records the person's decision on a device request. */
-export async function decideDeviceRequest(
-  core: ServerCore,
-  rec: DeviceCodeRecord,
-  userDn: string,
-  approve: boolean,
-): Promise<void> {
-  await core.store.deviceCodes.update(rec.deviceCodeHash, {
-    status: approve ? "approved" : "denied",
-    userDn,
-  });
+  if (rec.sid) {
+    if (await core.store.revocations.isRevoked(`sid:${rec.sid}`))
+      return fail("invalid_grant", "the session of this refresh token has ended");
+    if (!rec.offline && !(await core.store.sessions.getLive(rec.sid, now)))
+      return fail("invalid_grant", "the session of this refresh token has ended");
+  }
+  core.stats.refreshGrants++;
+  const refresh = { sid: rec.sid, offline: rec.offline };
+  return {
+    ok: true,
+    body: await tokenBody(core, client.clientId, {
+      subject: rec.subject,
+      scopes: rec.scopes,
+      refresh,
+      ...(rec.sid ? { sid: rec.sid } : {}),
+    }),
+  };
 }

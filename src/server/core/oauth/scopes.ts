@@ -9,7 +9,12 @@ export const SCOPE = {
   writeAll: "https://jans.io/oauth/config/write-all",
   deleteAll: "https://jans.io/oauth/config/delete-all",
   revokeSession: "revoke_session",
+  acrsRead: "https://jans.io/oauth/config/acrs.readonly",
 } as const;
+
+/** OpenID Connect scopes, and Janssen's global token revocation scope. */
+export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as const;
+export const GLOBAL_TOKEN_REVOCATION = "global_token_revocation";
 
 /** Alternatives: a token passes if it holds every scope of any one of them. */
 export type ScopeRequirement = readonly (readonly string[])[];
@@ -27,7 +32,10 @@ export const DELETE_SESSIONS: ScopeRequirement = [
   [SCOPE.deleteAll],
 ];
 
+export const READ_ACRS: ScopeRequirement = [[SCOPE.acrsRead], [SCOPE.readAll], [SCOPE.writeAll]];
+
 export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
+  "get-acrs": READ_ACRS,
   "get-sessions": READ_SESSIONS,
   "search-session": READ_SESSIONS,
   "get-session-by-id": READ_SESSIONS,
@@ -35,7 +43,17 @@ export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
   "revoke-user-session": DELETE_SESSIONS,
 };
 
+/** The admin API's scopes (what a role like api-admin grants). */
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPE);
+
+/** Every scope a client may be registered with. */
+export const KNOWN_SCOPES: readonly string[] = [...ALL_SCOPES, ...OIDC_SCOPES, GLOBAL_TOKEN_REVOCATION];
+
+/** Scopes each user role grants through a ujwt client-credentials grant (Janssen's admin UI roles). */
+export const ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  "api-admin": ALL_SCOPES,
+  "api-viewer": [SCOPE.sessionRead, SCOPE.readAll, SCOPE.acrsRead],
+};
 
 export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
   return requirement.some((alt) => alt.every((s) => granted.has(s)));

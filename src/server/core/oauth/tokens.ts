@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
-import type { Store } from "../../store/types.js";
+import {
+  type CryptoKey,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+import type { SigningKeyRecord, Store } from "../../store/types.js";
 import type { Clock } from "../clock.js";
 
 export interface AccessClaims {
@@ -12,26 +22,33 @@ export interface AccessClaims {
   exp: number;
   /** Epoch ms (whole seconds). */
   iat: number;
+  /** The session the token is bound to, when it came from one. */
+  sid?: string;
 }
 
 export type VerifyResult =
   | { ok: true; claims: AccessClaims }
   | { ok: false; reason: "invalid" | "expired" | "revoked" };
 
+type Key = CryptoKey | Uint8Array;
+
 const ALG = "EdDSA";
 const CACHE_LIMIT = 10_000;
 
-/** Signs and verifies the admin API's JWT access tokens with a key kept in the store. */
+/**
+ * Signs and verifies the server's JWTs (access tokens, id_tokens, signed userinfo) with keys kept
+ * in the store. Verification finds the key by kid, also one another instance created.
+ */
 export class TokenService {
   private readonly verified = new Map<string, AccessClaims>();
+  private readonly publicKeys = new Map<string, Key>();
 
   private constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     readonly issuer: string,
     private readonly kid: string,
-    private readonly privateKey: CryptoKey | Uint8Array,
-    private readonly publicKey: CryptoKey | Uint8Array,
+    private readonly privateKey: Key,
     readonly publicJwk: JWK,
   ) {}
 
@@ -41,24 +58,26 @@ export class TokenService {
     if (!rec) {
       const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: "Ed25519", extractable: true });
       const kid = randomUUID();
-      rec = {
+      await store.keys.insert({
         kid,
         privateJwk: JSON.stringify(await exportJWK(privateKey)),
         publicJwk: JSON.stringify({ ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" }),
         createdAt: clock.now(),
-      };
-      await store.keys.insert(rec);
+      });
+      // Two instances starting together agree on the newest key.
+      rec = (await store.keys.current()) as SigningKeyRecord;
     }
     const publicJwk = JSON.parse(rec.publicJwk) as JWK;
-    return new TokenService(
+    const service = new TokenService(
       store,
       clock,
       issuer,
       rec.kid,
       await importJWK(JSON.parse(rec.privateJwk) as JWK, ALG),
-      await importJWK(publicJwk, ALG),
       publicJwk,
     );
+    service.publicKeys.set(rec.kid, await importJWK(publicJwk, ALG));
+    return service;
   }
 
   /** The audience of our access tokens: this server's own APIs. */
@@ -66,17 +85,35 @@ export class TokenService {
     return this.issuer;
   }
 
-  async issue(
-    clientId: string,
-    scopes: string[],
+  /** Every public key, for the JWKS endpoint. */
+  async jwks(): Promise<JWK[]> {
+    return (await this.store.keys.all()).map((k) => JSON.parse(k.publicJwk) as JWK);
+  }
+
+  private async keyFor(token: string): Promise<Key> {
+    const { kid } = decodeProtectedHeader(token);
+    if (typeof kid !== "string") throw new Error("no kid");
+    const known = this.publicKeys.get(kid);
+    if (known) return known;
+    const rec = await this.store.keys.get(kid);
+    if (!rec) throw new Error("unknown kid");
+    const key = await importJWK(JSON.parse(rec.publicJwk) as JWK, ALG);
+    this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  private sign(
+    claims: JWTPayload,
+    typ: string,
+    audience: string,
     lifetimeSeconds: number,
-    subject = clientId,
+    subject: string,
   ): Promise<string> {
     const now = Math.floor(this.clock.now() / 1000);
-    return new SignJWT({ scope: scopes.join(" "), client_id: clientId })
-      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "at+jwt" })
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ })
       .setIssuer(this.issuer)
-      .setAudience(this.audience)
+      .setAudience(audience)
       .setSubject(subject)
       .setIssuedAt(now)
       .setExpirationTime(now + lifetimeSeconds)
@@ -84,18 +121,68 @@ export class TokenService {
       .sign(this.privateKey);
   }
 
+  async issue(
+    clientId: string,
+    scopes: string[],
+    lifetimeSeconds: number,
+    subject = clientId,
+    sid?: string,
+  ): Promise<string> {
+    const claims = { scope: scopes.join(" "), client_id: clientId, ...(sid ? { sid } : {}) };
+    return this.sign(claims, "at+jwt", this.audience, lifetimeSeconds, subject);
+  }
+
+  /** An OpenID Connect id_token for a client. */
+  idToken(
+    clientId: string,
+    subject: string,
+    claims: { sid: string; auth_time: number; acr: string; nonce?: string | null },
+    lifetimeSeconds: number,
+  ): Promise<string> {
+    const { nonce, ...rest } = claims;
+    return this.sign({ ...rest, ...(nonce ? { nonce } : {}) }, "JWT", clientId, lifetimeSeconds, subject);
+  }
+
+  /** userinfo as a signed JWT (for clients registered for it). */
+  userinfoJwt(clientId: string, claims: Record<string, unknown> & { sub: string }, lifetimeSeconds: number) {
+    const { sub, ...rest } = claims;
+    return this.sign(rest, "userinfo+jwt", clientId, lifetimeSeconds, sub);
+  }
+
+  /** A JWT we signed for this audience; with `allowExpired`, an expired one too (id_token_hint). */
+  async verifyOwn(
+    token: string,
+    audience: string | undefined,
+    opts: { typ?: string; allowExpired?: boolean } = {},
+  ) {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, await this.keyFor(token), {
+        issuer: this.issuer,
+        algorithms: [ALG],
+        ...(audience ? { audience } : {}),
+        currentDate: new Date(opts.allowExpired ? 0 : this.clock.now()),
+        requiredClaims: ["exp", "iat", "sub"],
+      });
+      if (opts.typ && protectedHeader.typ !== opts.typ) return undefined;
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Signature, issuer, our audience, and exp (required); memoised, since signatures dominate. */
   private async claimsOf(token: string): Promise<AccessClaims | "expired" | "invalid"> {
     const memo = this.verified.get(token);
     if (memo) return memo;
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, await this.keyFor(token), {
         issuer: this.issuer,
         audience: this.audience,
         algorithms: [ALG],
         requiredClaims: ["exp", "iat", "jti", "sub"],
         currentDate: new Date(this.clock.now()),
       });
+      if (protectedHeader.typ !== "at+jwt") return "invalid";
       const claims: AccessClaims = {
         clientId: String(payload.client_id ?? payload.sub),
         subject: String(payload.sub),
@@ -107,6 +194,7 @@ export class TokenService {
         jti: String(payload.jti),
         exp: Number(payload.exp) * 1000,
         iat: Number(payload.iat) * 1000,
+        ...(typeof payload.sid === "string" ? { sid: payload.sid } : {}),
       };
       if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, claims);
@@ -116,11 +204,17 @@ export class TokenService {
     }
   }
 
+  /**
+   * An access token, checked on every request: signature and claims, then one store lookup for a
+   * revocation of its jti or of the session it is bound to, so an ended session's tokens are
+   * refused on their very next use, on every instance.
+   */
   async verify(token: string): Promise<VerifyResult> {
     const claims = await this.claimsOf(token);
     if (typeof claims === "string") return { ok: false, reason: claims };
     if (claims.exp <= this.clock.now()) return { ok: false, reason: "expired" };
-    if (await this.store.revocations.isRevoked(claims.jti)) return { ok: false, reason: "revoked" };
+    const keys = claims.sid ? [claims.jti, `sid:${claims.sid}`] : [claims.jti];
+    if (await this.store.revocations.isRevokedAny(keys)) return { ok: false, reason: "revoked" };
     // A person's tokens end with their account or password (client tokens have sub = client_id).
     if (claims.subject !== claims.clientId) {
       const before = await this.store.revocations.subjectRevokedBefore(claims.subject);

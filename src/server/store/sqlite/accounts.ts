@@ -3,6 +3,7 @@ import type {
   ClientStore,
   KeyStore,
   SigningKeyRecord,
+  UserAttribute,
   UserRecord,
   UserStore,
 } from "../types.js";
@@ -29,9 +30,30 @@ export class SqliteUsers implements UserStore {
   async insert(u: UserRecord): Promise<void> {
     this.sql
       .get(
-        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at, roles, email) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
-      .run(u.dn, u.username, u.passwordHash, u.disabled ? 1 : 0, u.passwordChangedAt);
+      .run(
+        u.dn,
+        u.username,
+        u.passwordHash,
+        u.disabled ? 1 : 0,
+        u.passwordChangedAt,
+        u.roles.join(" "),
+        u.email,
+      );
+  }
+
+  async findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined> {
+    const where: Record<UserAttribute, string> = {
+      uid: "username = ?",
+      mail: "email = ?",
+      dn: "dn = ?",
+      inum: "dn = 'inum=' || ? || ',ou=people,o=jans'",
+    };
+    const r = this.sql.get(`SELECT * FROM users WHERE ${where[attribute]}`).get(value) as
+      | Record<string, unknown>
+      | undefined;
+    return r && userFromRow(r);
   }
 
   async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
@@ -60,8 +82,21 @@ export class SqliteClients implements ClientStore {
 
   async insert(c: ClientRecord): Promise<void> {
     this.sql
-      .get("INSERT INTO clients (client_id, secret_hash, scopes, name, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(c.clientId, c.secretHash, c.scopes.join(" "), c.name, c.createdAt);
+      .get(
+        `INSERT INTO clients (client_id, secret_hash, scopes, name, created_at, type, redirect_uris, post_logout_redirect_uris, userinfo_jwt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.clientId,
+        c.secretHash,
+        c.scopes.join(" "),
+        c.name,
+        c.createdAt,
+        c.type,
+        JSON.stringify(c.redirectUris),
+        JSON.stringify(c.postLogoutRedirectUris),
+        c.userinfoJwt ? 1 : 0,
+      );
   }
 
   async count(): Promise<number> {
@@ -69,20 +104,39 @@ export class SqliteClients implements ClientStore {
   }
 }
 
+function keyFromRow(r: Record<string, string | number>): SigningKeyRecord {
+  return {
+    kid: String(r.kid),
+    privateJwk: String(r.private_jwk),
+    publicJwk: String(r.public_jwk),
+    createdAt: Number(r.created_at),
+  };
+}
+
 export class SqliteKeys implements KeyStore {
   constructor(private readonly sql: StatementCache) {}
 
   async current(): Promise<SigningKeyRecord | undefined> {
-    const r = this.sql.get("SELECT * FROM signing_keys ORDER BY created_at DESC LIMIT 1").get() as
+    const r = this.sql.get("SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT 1").get() as
       | Record<string, string | number>
       | undefined;
-    if (!r) return undefined;
-    return {
-      kid: String(r.kid),
-      privateJwk: String(r.private_jwk),
-      publicJwk: String(r.public_jwk),
-      createdAt: Number(r.created_at),
-    };
+    return r && keyFromRow(r);
+  }
+
+  async get(kid: string): Promise<SigningKeyRecord | undefined> {
+    const r = this.sql.get("SELECT * FROM signing_keys WHERE kid = ?").get(kid) as
+      | Record<string, string | number>
+      | undefined;
+    return r && keyFromRow(r);
+  }
+
+  async all(): Promise<SigningKeyRecord[]> {
+    return (
+      this.sql.get("SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC").all() as Record<
+        string,
+        string | number
+      >[]
+    ).map(keyFromRow);
   }
 
   async insert(k: SigningKeyRecord): Promise<void> {

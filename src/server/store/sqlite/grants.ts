@@ -86,9 +86,9 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
   async insert(r: RefreshTokenRecord): Promise<void> {
     this.sql
       .get(
-        "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at, sid, offline) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
-      .run(r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt);
+      .run(r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt, r.sid, r.offline ? 1 : 0);
   }
 
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
@@ -102,7 +102,13 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
       subject: String(r.subject),
       scopes: String(r.scopes).split(" ").filter(Boolean),
       expiresAt: Number(r.expires_at),
+      sid: r.sid === null ? null : String(r.sid),
+      offline: Number(r.offline) === 1,
     };
+  }
+
+  async deleteBySid(sid: string): Promise<number> {
+    return this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(sid).changes;
   }
 
   async deleteBySubject(subject: string): Promise<number> {
@@ -117,12 +123,24 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
 export class SqliteRevocations implements RevocationStore {
   constructor(private readonly sql: StatementCache) {}
 
-  async revoke(jti: string, expiresAt: number): Promise<void> {
-    this.sql.get("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)").run(jti, expiresAt);
+  async revoke(key: string, expiresAt: number): Promise<void> {
+    this.sql
+      .get(
+        "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+      )
+      .run(key, expiresAt);
   }
 
-  async isRevoked(jti: string): Promise<boolean> {
-    return this.sql.get("SELECT 1 FROM revoked_tokens WHERE jti = ?").get(jti) !== undefined;
+  async isRevoked(key: string): Promise<boolean> {
+    return this.sql.get("SELECT 1 FROM revoked_tokens WHERE jti = ?").get(key) !== undefined;
+  }
+
+  async isRevokedAny(keys: string[]): Promise<boolean> {
+    if (keys.length === 0) return false;
+    const marks = keys.map(() => "?").join(", ");
+    return (
+      this.sql.get(`SELECT 1 FROM revoked_tokens WHERE jti IN (${marks}) LIMIT 1`).get(...keys) !== undefined
+    );
   }
 
   async revokeSubject(subject: string, before: number): Promise<void> {

@@ -120,4 +120,51 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
   CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
   `,
+  `
+  -- OpenID Provider: registered relying parties, codes, tokens bound to sessions, session events.
+  ALTER TABLE clients ADD COLUMN type TEXT NOT NULL DEFAULT 'confidential' CHECK (type IN ('confidential', 'public'));
+  ALTER TABLE clients ADD COLUMN redirect_uris TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE clients ADD COLUMN userinfo_jwt INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '';
+  ALTER TABLE users ADD COLUMN email TEXT;
+  CREATE UNIQUE INDEX users_email ON users (email) WHERE email IS NOT NULL;
+  -- The record's own identifier (never the cookie), and the clients the session granted codes to.
+  ALTER TABLE sessions ADD COLUMN record_id TEXT;
+  ALTER TABLE sessions ADD COLUMN grants TEXT NOT NULL DEFAULT '{}';
+  UPDATE sessions SET record_id = lower(hex(randomblob(16))) WHERE record_id IS NULL;
+  CREATE TABLE authorization_codes (
+    code_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    user_dn TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    nonce TEXT,
+    code_challenge TEXT,
+    auth_time INTEGER NOT NULL,
+    acr TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+  ALTER TABLE refresh_tokens ADD COLUMN sid TEXT;
+  ALTER TABLE refresh_tokens ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX refresh_tokens_sid ON refresh_tokens (sid) WHERE sid IS NOT NULL;
+  CREATE TABLE session_events (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    sid TEXT,
+    user_dn TEXT,
+    username TEXT,
+    client_id TEXT,
+    actor_type TEXT NOT NULL,
+    actor TEXT,
+    remote_ip TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX session_events_at ON session_events (at);
+  CREATE INDEX session_events_user ON session_events (user_dn, at);
+  CREATE INDEX session_events_type ON session_events (type, at);
+  `,
 ];

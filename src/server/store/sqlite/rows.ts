@@ -16,13 +16,16 @@ export interface SessionRow {
   permission_granted: number;
   attrs: string;
   secure: number;
+  record_id: string;
+  grants: string;
 }
 
 export const SESSION_COLUMNS =
-  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs, secure";
+  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs, secure, record_id, grants";
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   return {
+    id: r.record_id,
     sid: r.sid,
     cookieHash: r.cookie_hash,
     userDn: r.user_dn,
@@ -35,6 +38,7 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     permissionGranted: r.permission_granted === 1,
     attributes: JSON.parse(r.attrs) as Record<string, string>,
     secure: r.secure === 1,
+    grants: JSON.parse(r.grants) as Record<string, string>,
   };
 }
 
@@ -58,6 +62,8 @@ export function sessionToRow(s: SessionRecord): Record<string, unknown> {
     user_agent: s.attributes.user_agent ?? null,
     attrs: JSON.stringify(s.attributes),
     secure: s.secure ? 1 : 0,
+    record_id: s.id,
+    grants: JSON.stringify(s.grants),
   };
 }
 
@@ -68,6 +74,10 @@ export function userFromRow(r: Record<string, unknown>): UserRecord {
     passwordHash: String(r.password_hash),
     disabled: Number(r.disabled) === 1,
     passwordChangedAt: Number(r.password_changed_at),
+    roles: String(r.roles ?? "")
+      .split(" ")
+      .filter(Boolean),
+    email: r.email === null || r.email === undefined ? null : String(r.email),
   };
 }
 
@@ -78,6 +88,10 @@ export function clientFromRow(r: Record<string, unknown>): ClientRecord {
     scopes: String(r.scopes).split(" ").filter(Boolean),
     name: String(r.name),
     createdAt: Number(r.created_at),
+    type: r.type === "public" ? "public" : "confidential",
+    redirectUris: JSON.parse(String(r.redirect_uris ?? "[]")) as string[],
+    postLogoutRedirectUris: JSON.parse(String(r.post_logout_redirect_uris ?? "[]")) as string[],
+    userinfoJwt: Number(r.userinfo_jwt) === 1,
   };
 }
 

@@ -13,7 +13,7 @@ import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent)
   VALUES (@sid, @cookie_hash, @user_dn, @state, @created_at, @last_used_at, @auth_time, @absolute_expires_at,
-          @expires_at, @permission_granted, @attrs, @secure, @auth_user, @client_id, @acr, @remote_ip, @user_agent)`;
+          @expires_at, @permission_granted, @attrs, @secure, @record_id, @grants, @auth_user, @client_id, @acr, @remote_ip, @user_agent)`;
 
 const UPGRADE = `UPDATE sessions SET user_dn = @user_dn, state = @state, last_used_at = @last_used_at,
     auth_time = @auth_time, expires_at = @expires_at, permission_granted = @permission_granted, attrs = @attrs,
@@ -163,22 +163,37 @@ export class SqliteSessions implements SessionStore {
     return { total: n, entries: rows.map(sessionFromRow) };
   }
 
-  async deleteLive(sid: string, now: number): Promise<boolean> {
-    return this.sql.get("DELETE FROM sessions WHERE sid = ? AND expires_at > ?").run(sid, now).changes > 0;
+  async deleteLive(sid: string, now: number): Promise<SessionRecord | undefined> {
+    const row = this.sql
+      .get(`DELETE FROM sessions WHERE sid = ? AND expires_at > ? RETURNING ${SESSION_COLUMNS}`)
+      .get(sid, now) as SessionRow | undefined;
+    return row && sessionFromRow(row);
   }
 
-  async deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<number> {
-    return this.sql
-      .get("DELETE FROM sessions WHERE user_dn = ? AND expires_at > ? AND sid IS NOT ?")
-      .run(userDn, now, keepSid ?? null).changes;
-  }
-
-  async sweepExpired(now: number, batch: number): Promise<number> {
-    return this.sql
+  async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
+    this.sql
       .get(
-        "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+        "UPDATE sessions SET grants = json_set(grants, '$.' || json_quote(?), ?), permission_granted = 1 WHERE sid = ?",
       )
-      .run(now, batch).changes;
+      .run(clientId, scopes, sid);
+  }
+
+  async deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<SessionRecord[]> {
+    const rows = this.sql
+      .get(
+        `DELETE FROM sessions WHERE user_dn = ? AND expires_at > ? AND sid IS NOT ? RETURNING ${SESSION_COLUMNS}`,
+      )
+      .all(userDn, now, keepSid ?? null) as SessionRow[];
+    return rows.map(sessionFromRow);
+  }
+
+  async sweepExpired(now: number, batch: number): Promise<SessionRecord[]> {
+    const rows = this.sql
+      .get(
+        `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING ${SESSION_COLUMNS}`,
+      )
+      .all(now, batch) as SessionRow[];
+    return rows.map(sessionFromRow);
   }
 
   async count(): Promise<number> {

@@ -4,6 +4,8 @@ import Database from "better-sqlite3";
 import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
+import { SqliteAuthorizationCodes } from "./codes.js";
+import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
@@ -26,6 +28,8 @@ export class SqliteStore implements Store {
   readonly deviceCodes: SqliteDeviceCodes;
   readonly refreshTokens: SqliteRefreshTokens;
   readonly revocations: SqliteRevocations;
+  readonly authorizationCodes: SqliteAuthorizationCodes;
+  readonly events: SqliteEvents;
   private readonly db: Database.Database;
 
   constructor(opts: SqliteStoreOptions) {
@@ -50,6 +54,8 @@ export class SqliteStore implements Store {
     this.deviceCodes = new SqliteDeviceCodes(sql);
     this.refreshTokens = new SqliteRefreshTokens(sql);
     this.revocations = new SqliteRevocations(sql);
+    this.authorizationCodes = new SqliteAuthorizationCodes(sql);
+    this.events = new SqliteEvents(sql);
   }
 
   private migrate(): void {

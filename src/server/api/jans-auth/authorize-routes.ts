@@ -1,0 +1,129 @@
+import { type Context, Hono } from "hono";
+import type { ServerCore } from "../../core/core.js";
+import {
+  type AuthorizationRequest,
+  issueCode,
+  needsSignIn,
+  parseAuthorizationRequest,
+  redirectWith,
+} from "../../core/oauth/authorization.js";
+import type { SessionRecord } from "../../store/types.js";
+import { apiError, coreError } from "../errors.js";
+import { alert, htmlPage } from "../html.js";
+import { remoteAddress, transport } from "../request-info.js";
+import { browserSession, clearSessionCookie, issueSessionCookie, sessionStatus } from "./browser.js";
+
+// GET /restv1/authorize: with response_type, the OpenID Connect authorization code flow; without,
+// the older API call that starts an unauthenticated session and answers its status in JSON.
+
+/** The browser's session: its cookie, or (when sessionIdRequestParameterEnabled) a session_id parameter. */
+async function sessionFor(c: Context, core: ServerCore): Promise<SessionRecord | undefined> {
+  const fromCookie = await browserSession(c, core);
+  if (fromCookie || !core.config.sessionIdRequestParameterEnabled) return fromCookie;
+  return core.sessions.byCookie(c.req.query("session_id"), transport(c));
+}
+
+/** The authorize URL to come back to after signing in; a forced re-login (prompt=login) becomes max_age=0. */
+function continueUrl(c: Context): string {
+  const url = new URL(c.req.url);
+  const prompts = (url.searchParams.get("prompt") ?? "").split(" ").filter(Boolean);
+  if (prompts.includes("login")) {
+    const rest = prompts.filter((p) => p !== "login");
+    if (rest.length) url.searchParams.set("prompt", rest.join(" "));
+    else url.searchParams.delete("prompt");
+    url.searchParams.set("max_age", "0");
+  }
+  return `${url.pathname}${url.search}`;
+}
+
+/** Starts (or reuses) an unauthenticated session recording the request, then sends the person to sign in. */
+async function toSignIn(
+  c: Context,
+  core: ServerCore,
+  req: AuthorizationRequest,
+  existing: SessionRecord | undefined,
+) {
+  if (existing?.state !== "unauthenticated") {
+    const attributes: Record<string, string> = {
+      client_id: req.client.clientId,
+      redirect_uri: req.redirectUri,
+      scope: req.scopes.join(" "),
+      response_type: "code",
+      remote_ip: remoteAddress(c),
+      user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
+      ...(req.acrValues ? { acr_values: req.acrValues } : {}),
+    };
+    const created = await core.sessions.create("unauthenticated", null, attributes, transport(c), {
+      type: "user",
+      ip: remoteAddress(c),
+    });
+    if (!created.ok) return coreError(c, created.error);
+    issueSessionCookie(c, core, created.value.cookie);
+  }
+  return c.redirect(`/jans-auth/login?continue=${encodeURIComponent(continueUrl(c))}`, 302);
+}
+
+async function codeFlow(c: Context, core: ServerCore) {
+  const parsed = await parseAuthorizationRequest(core, c.req.query());
+  if (!parsed.ok && !parsed.redirect)
+    return htmlPage(c, "Sign-in request refused", alert(parsed.message), 400);
+  if (!parsed.ok)
+    return c.redirect(
+      redirectWith(parsed.to, {
+        error: parsed.error,
+        error_description: parsed.description,
+        state: parsed.state,
+      }),
+      302,
+    );
+  const { req } = parsed;
+  const session = await sessionFor(c, core);
+  if (needsSignIn(req, session, core.clock.now())) {
+    if (req.prompt.has("none"))
+      return c.redirect(
+        redirectWith(req.redirectUri, {
+          error: "login_required",
+          error_description: "no signed-in session",
+          state: req.state,
+        }),
+        302,
+      );
+    return toSignIn(c, core, req, session);
+  }
+  // An authorization request that finds the session is a use of it (seed 001).
+  const used = await core.sessions.touch(session!, { type: "user", ip: remoteAddress(c) });
+  const code = await issueCode(core, req, used);
+  if (core.config.invalidateSessionCookiesAfterAuthorizationFlow) clearSessionCookie(c);
+  return c.redirect(redirectWith(req.redirectUri, { code, state: req.state }), 302);
+}
+
+/** The older API form: an unauthenticated session for a registered client, its status in JSON. */
+async function startSession(c: Context, core: ServerCore) {
+  const clientId = c.req.query("client_id") ?? "";
+  if (clientId === "") return apiError(c, 400, "client_id is required");
+  if (clientId.length > core.config.maxAttributeLength || !(await core.clients.exists(clientId)))
+    return apiError(c, 400, "unknown client_id");
+  const acrValues = c.req.query("acr_values") ?? "";
+  if (acrValues.length > core.config.maxAttributeLength) return apiError(c, 400, "acr_values is too long");
+  const attributes: Record<string, string> = {
+    client_id: clientId,
+    remote_ip: remoteAddress(c),
+    user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
+    ...(acrValues ? { acr_values: acrValues } : {}),
+  };
+  const created = await core.sessions.create("unauthenticated", null, attributes, transport(c), {
+    type: "user",
+    ip: remoteAddress(c),
+  });
+  if (!created.ok) return coreError(c, created.error);
+  issueSessionCookie(c, core, created.value.cookie);
+  return c.json(sessionStatus(created.value.session));
+}
+
+export function authorizeRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+  app.get("/restv1/authorize", (c) =>
+    c.req.query("response_type") !== undefined ? codeFlow(c, core) : startSession(c, core),
+  );
+  return app;
+}

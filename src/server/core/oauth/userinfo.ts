@@ -1,0 +1,52 @@
+import type { ClientRecord } from "../../store/types.js";
+import type { ServerCore } from "../core.js";
+import { subjectOf } from "./grants.js";
+
+export type UserinfoResult =
+  | { ok: true; claims: Record<string, unknown> & { sub: string }; client: ClientRecord | undefined }
+  | { ok: false; status: 401 | 403; error: string; description: string };
+
+/**
+ * The claims about the person an access token was issued for (OpenID Connect Core 5.3): it must
+ * carry `openid`, name a user that can still sign in, and not be revoked (its session included).
+ */
+export async function userinfo(core: ServerCore, token: string): Promise<UserinfoResult> {
+  const verified = await core.tokens.verify(token);
+  if (!verified.ok)
+    return {
+      ok: false,
+      status: 401,
+      error: "invalid_token",
+      description: `access token is ${verified.reason}`,
+    };
+  const { claims } = verified;
+  if (!claims.scopes.has("openid"))
+    return {
+      ok: false,
+      status: 403,
+      error: "insufficient_scope",
+      description: "userinfo needs the openid scope",
+    };
+  const user = await core.users.getByDn(claims.subject);
+  if (!user || user.disabled)
+    return {
+      ok: false,
+      status: 401,
+      error: "invalid_token",
+      description: "the token is not a current user's",
+    };
+  const inum = subjectOf(user.dn);
+  const out: Record<string, unknown> & { sub: string } = {
+    sub: inum,
+    inum,
+    dn: user.dn,
+    user_name: user.username,
+    preferred_username: user.username,
+    // Janssen's admin UI role claim, which its CLI and TUI read.
+    jansAdminUIRole: user.roles,
+  };
+  if (claims.scopes.has("profile")) out.name = user.username;
+  if (claims.scopes.has("email") && user.email)
+    Object.assign(out, { email: user.email, email_verified: false });
+  return { ok: true, claims: out, client: await core.clients.get(claims.clientId) };
+}

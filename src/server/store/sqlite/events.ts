@@ -1,0 +1,78 @@
+import type { EventQuery, EventStore, SessionEvent, SessionEventType } from "../types.js";
+import type { StatementCache } from "./statements.js";
+
+function eventFromRow(r: Record<string, unknown>): SessionEvent {
+  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: Number(r.id),
+    at: Number(r.at),
+    type: String(r.type) as SessionEventType,
+    sid: opt(r.sid),
+    userDn: opt(r.user_dn),
+    username: opt(r.username),
+    clientId: opt(r.client_id),
+    actorType: String(r.actor_type) as SessionEvent["actorType"],
+    actor: opt(r.actor),
+    remoteIp: opt(r.remote_ip),
+    detail: JSON.parse(String(r.detail)) as Record<string, string>,
+  };
+}
+
+/** The audit of session events: appended, listed newest first, purged by age. */
+export class SqliteEvents implements EventStore {
+  constructor(private readonly sql: StatementCache) {}
+
+  async append(e: Omit<SessionEvent, "id">): Promise<number> {
+    const r = this.sql
+      .get(
+        `INSERT INTO session_events (at, type, sid, user_dn, username, client_id, actor_type, actor, remote_ip, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        e.at,
+        e.type,
+        e.sid,
+        e.userDn,
+        e.username,
+        e.clientId,
+        e.actorType,
+        e.actor,
+        e.remoteIp,
+        JSON.stringify(e.detail),
+      );
+    return Number(r.lastInsertRowid);
+  }
+
+  async list(q: EventQuery): Promise<{ total: number; entries: SessionEvent[] }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.types?.length) {
+      where.push(`type IN (${q.types.map(() => "?").join(", ")})`);
+      params.push(...q.types);
+    }
+    if (q.userDn !== undefined) {
+      where.push("user_dn = ?");
+      params.push(q.userDn);
+    }
+    if (q.since !== undefined) {
+      where.push("at >= ?");
+      params.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push("at < ?");
+      params.push(q.until);
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const { n } = this.sql.get(`SELECT count(*) AS n FROM session_events ${clause}`).get(...params) as {
+      n: number;
+    };
+    const rows = this.sql
+      .get(`SELECT * FROM session_events ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
+      .all(...params, q.limit, q.offset) as Record<string, unknown>[];
+    return { total: n, entries: rows.map(eventFromRow) };
+  }
+
+  async purgeBefore(at: number): Promise<number> {
+    return this.sql.get("DELETE FROM session_events WHERE at < ?").run(at).changes;
+  }
+}
