@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { createApp } from "../../src/server/app.js";
 import { ManualClock } from "../../src/server/core/clock.js";
 import { resolveConfig, type ServerConfig } from "../../src/server/core/config.js";
-import { createCore, type ServerCore } from "../../src/server/core/core.js";
+import { type CoreOptions, createCore, type ServerCore } from "../../src/server/core/core.js";
 import { KNOWN_SCOPES } from "../../src/server/core/oauth/scopes.js";
 import { SqliteStore } from "../../src/server/store/sqlite/store.js";
 
@@ -26,7 +26,10 @@ export interface Harness {
 }
 
 /** An in-process server over an in-memory SQLite store and a manual clock (cheap scrypt). */
-export async function harness(config: Partial<ServerConfig> = {}): Promise<Harness> {
+export async function harness(
+  config: Partial<ServerConfig> = {},
+  extra: Pick<CoreOptions, "webhookIO" | "webhookRetryBaseMs"> = {},
+): Promise<Harness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   const store = new SqliteStore({ path: ":memory:" });
   const deps = await createCore({
@@ -35,9 +38,10 @@ export async function harness(config: Partial<ServerConfig> = {}): Promise<Harne
     // Per-address login limits are tested on their own; elsewhere every request comes from "unknown".
     config: resolveConfig({ passwordHashCost: 1024, loginAttemptsPerAddressPerMinute: 0, ...config }),
     issuer: "test-issuer",
+    ...extra,
   });
   const app = createApp(deps);
-  const admin = (await deps.clients.create("admin", KNOWN_SCOPES)) as {
+  const admin = (await deps.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true })) as {
     client_id: string;
     client_secret: string;
   };

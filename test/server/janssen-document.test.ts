@@ -94,3 +94,37 @@ describe("the Janssen config-api document drives the reference server unchanged"
     expect((await call("revoke-user-session", { userDn })).status).toBe(404);
   });
 });
+
+describe("responses validate against the Janssen document's schemas", () => {
+  it("get-sessions, search-session and get-session-by-id match SessionPagedResult / SessionId; the deletes answer 204 with no body", async () => {
+    const { loadModel } = await import("../../src/spec/load.js");
+    const { validateBody } = await import("../../src/spec/validate.js");
+    const model = await loadModel(readFileSync(JANS, "utf8"), JANS, { toolVersion: "test" });
+    const check = async (id: string, res: Response) => {
+      const op = model.operations.find((o) => o.id === id)!;
+      expect(res.status).toBe(200);
+      const problems = await validateBody(model.openapi, op.responseSchema, model.schemas, await res.json());
+      expect(problems, `${id}: ${JSON.stringify(problems[0])}`).toEqual([]);
+    };
+    // A user session, an unauthenticated one (no userDn, no authenticationTime) and one more.
+    const client = JSON.parse(
+      execFileSync(process.execPath, [SERVER_BIN, "client", "create", "--name", "portal", "--db", s.db], {
+        encoding: "utf8",
+      }),
+    ).client_id as string;
+    await fetch(`${s.url}/jans-auth/restv1/authorize?client_id=${client}`);
+    const user = (await loginOverHttp(s, "jdoc", "jdoc-password-long")).json() as Promise<{ sid: string }>;
+    const fresh = (await user).sid;
+    await check("get-sessions", await call("get-sessions"));
+    await check("search-session", await call("search-session", {}, { limit: "5", pattern: "jdoc" }));
+    await check("get-session-by-id", await call("get-session-by-id", { sid: fresh }));
+    // Janssen's TUI deletes by sessionAttributes.sid.
+    const page = (await (await call("get-sessions")).json()) as {
+      entries: { sessionAttributes: { sid: string }; deletable: boolean }[];
+    };
+    const target = page.entries.find((e) => e.sessionAttributes.sid === fresh)!;
+    expect(target.deletable).toBe(true);
+    const del = await call("delete-session", { sid: target.sessionAttributes.sid });
+    expect([del.status, await del.text()]).toEqual([204, ""]);
+  });
+});

@@ -22,7 +22,15 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
           .split(/[\s,]+/)
           .filter(Boolean)
       : [SCOPE.sessionRead];
-    const creds = await core.clients.create((values.name as string | undefined) ?? "client", scopes);
+    const type = (values.type as string | undefined) ?? "confidential";
+    if (type !== "confidential" && type !== "public")
+      throw new ServerUsageError(`--type is confidential or public, not "${type}"`);
+    const creds = await core.clients.create((values.name as string | undefined) ?? "client", scopes, {
+      type,
+      redirectUris: (values["redirect-uri"] as string[] | undefined) ?? [],
+      postLogoutRedirectUris: (values["post-logout-redirect-uri"] as string[] | undefined) ?? [],
+      userinfoJwt: values["userinfo-jwt"] === true,
+    });
     io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
     return 0;
   } finally {

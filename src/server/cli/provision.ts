@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Hono } from "hono";
 import { writeFileAtomic } from "../../platform/atomic-write.js";
 import type { ServerCore } from "../core/core.js";
-import { ALL_SCOPES } from "../core/oauth/scopes.js";
+import { KNOWN_SCOPES } from "../core/oauth/scopes.js";
 import { adminCredentialsPath, demoUsersPath } from "./paths.js";
 import { seedDemo } from "./seed.js";
 
@@ -14,7 +14,8 @@ import { seedDemo } from "./seed.js";
 export async function provisionAdminClient(core: ServerCore, dbPath: string): Promise<string | null> {
   if ((await core.clients.count()) > 0) return null;
   const path = adminCredentialsPath(dbPath);
-  const creds = await core.clients.create("admin", ALL_SCOPES);
+  // Every scope, and a signed userinfo: what Janssen's CLI expects of its client too.
+  const creds = await core.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true });
   writeFileAtomic(path, `${JSON.stringify(creds, null, 2)}\n`, 0o600);
   return path;
 }

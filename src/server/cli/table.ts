@@ -8,6 +8,8 @@ export interface ServerFlag {
   short?: string;
   default?: string;
   desc: string;
+  /** May be given more than once. */
+  multiple?: boolean;
 }
 
 export interface ServerCommand {
@@ -61,7 +63,37 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     default: "every admin scope",
     desc: "scopes the client may ask for",
   },
+  {
+    name: "type",
+    type: "string",
+    arg: "confidential|public",
+    default: "confidential",
+    desc: "client type (public: no secret, PKCE)",
+  },
+  {
+    name: "redirect-uri",
+    type: "string",
+    arg: "URI",
+    multiple: true,
+    desc: "a redirect URI for the code flow (repeatable)",
+  },
+  {
+    name: "post-logout-redirect-uri",
+    type: "string",
+    arg: "URI",
+    multiple: true,
+    desc: "where end_session may send the browser back (repeatable)",
+  },
+  { name: "userinfo-jwt", type: "boolean", desc: "userinfo answers this client with a signed JWT" },
   { name: "username", type: "string", arg: "NAME", desc: "user name" },
+  {
+    name: "role",
+    type: "string",
+    arg: "ROLE",
+    multiple: true,
+    desc: "a role: api-admin or api-viewer (repeatable)",
+  },
+  { name: "email", type: "string", arg: "ADDRESS", desc: "the user's email (revoke_session by mail)" },
   { name: "password-stdin", type: "boolean", desc: "read the password from stdin" },
   { name: "users", type: "string", arg: "N", default: "5", desc: "demo users to create" },
   { name: "sessions-per-user", type: "string", arg: "N", default: "2", desc: "logins per demo user" },
@@ -94,15 +126,25 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "client create",
     summary: "register an OAuth client; prints its id and secret once",
-    flags: ["name", "scopes", "db", "config"],
+    flags: [
+      "name",
+      "scopes",
+      "type",
+      "redirect-uri",
+      "post-logout-redirect-uri",
+      "userinfo-jwt",
+      "db",
+      "config",
+    ],
     examples: [
       'opcli-server client create --name ci --scopes "https://jans.io/oauth/jans-auth-server/session.readonly"',
+      'opcli-server client create --name rp --scopes "openid profile" --redirect-uri https://rp.example/cb',
     ],
   },
   {
     name: "user create",
     summary: "create a user (password of 12+ characters on stdin)",
-    flags: ["username", "password-stdin", "db", "config"],
+    flags: ["username", "password-stdin", "role", "email", "db", "config"],
     examples: ["echo 'a-long-password' | opcli-server user create --username alice --password-stdin"],
   },
   {
@@ -185,6 +227,9 @@ export function globalHelp(): string {
 /** node:util parseArgs options from the table. */
 export function parseArgsOptions() {
   return Object.fromEntries(
-    SERVER_FLAGS.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
-  ) as Record<string, { type: "string" | "boolean"; short?: string }>;
+    SERVER_FLAGS.map((f) => [
+      f.name,
+      { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
+    ]),
+  ) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 }

@@ -25,7 +25,10 @@ export async function userCommand(
   const { core } = await openCore({ ...values, quiet: true }, io);
   try {
     if (sub === "create") {
-      const user = await core.users.create(username, password);
+      const user = await core.users.create(username, password, {
+        roles: (values.role as string[] | undefined) ?? [],
+        ...(values.email ? { email: String(values.email) } : {}),
+      });
       io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username })}\n`);
       return 0;
     }

@@ -72,7 +72,7 @@ export class ClientService {
   /** The confidential client when the secret matches; undefined otherwise. */
   async verify(clientId: string, secret: string): Promise<ClientRecord | undefined> {
     const client = await this.store.clients.get(clientId);
-    if (!client || client.type !== "confidential") return undefined;
+    if (client?.type !== "confidential") return undefined;
     return verifySecret(secret, client.secretHash) ? client : undefined;
   }
 
