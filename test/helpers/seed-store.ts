@@ -35,6 +35,9 @@ export async function seededServerDir(
       secure: false,
       id: `rec-${sid}`,
       grants: {},
+      handle: `shandle:seed-${sid}`,
+      realm: "/",
+      properties: {},
       attributes: { auth_user: `seed-user-${i % users}`, client_id: "seed", acr: "simple_password_auth" },
     });
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { INTERNAL_PROPERTIES, PROPERTY_NAME, REALM_PATH } from "./realms.js";
 import type { Webhook } from "./webhooks.js";
 
 /** Lifetimes and limits of the reference server; names follow Janssen's auth-server properties. */
@@ -59,6 +60,21 @@ export interface ServerConfig {
   auditRetention: number;
   /** Receivers of session events. */
   webhooks: Webhook[];
+  /**
+   * A use of a session is written to the store at most this often, seconds (PingAM's "latest
+   * access time update frequency"); never more than a quarter of the idle lifetime.
+   */
+  latestAccessTimeUpdateFrequency: number;
+  /** Realms by path ("/" is root, "/alpha" a sub-realm) and their session-property rules. */
+  realms: Record<string, RealmConfig>;
+}
+
+/** A realm's session properties (PingAM's Session Property Whitelist Service). */
+export interface RealmConfig {
+  /** Properties admins may read and set through the session-properties actions. */
+  sessionPropertyWhitelist: string[];
+  /** Properties getSessionInfo returns ("Session Properties to return for session queries"). */
+  sessionQueryProperties: string[];
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -90,6 +106,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sessionUsedEventInterval: 60,
   auditRetention: 7_776_000,
   webhooks: [],
+  latestAccessTimeUpdateFrequency: 60,
+  realms: { "/": { sessionPropertyWhitelist: [], sessionQueryProperties: [] } },
 };
 
 /** Keys whose value may be -1 (Janssen's "no limit" / "browser session"). */
@@ -133,6 +151,33 @@ function checkWebhooks(value: unknown): Webhook[] {
   });
 }
 
+function checkNames(where: string, value: unknown, internalOk: boolean): string[] {
+  if (!Array.isArray(value) || value.some((n) => typeof n !== "string" || !PROPERTY_NAME.test(n)))
+    throw new ConfigError(`${where} must list property names (letters, digits, . _ -)`);
+  const internal = value.find((n) => INTERNAL_PROPERTIES.has(n));
+  if (!internalOk && internal) throw new ConfigError(`${where}: ${internal} is internal and cannot be set`);
+  return value as string[];
+}
+
+function checkRealms(value: unknown): Record<string, RealmConfig> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigError(`config key "realms" must be an object keyed by realm ("/", "/alpha")`);
+  const out: Record<string, RealmConfig> = { ...DEFAULT_CONFIG.realms };
+  for (const [realm, raw] of Object.entries(value)) {
+    if (!REALM_PATH.test(realm) || realm === "/root")
+      throw new ConfigError(`realm "${realm}" must be "/" or "/name" (not /root)`);
+    const where = `realms["${realm}"]`;
+    if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
+    const { sessionPropertyWhitelist = [], sessionQueryProperties = [], ...rest } = raw as Record<string, unknown>;
+    if (Object.keys(rest).length) throw new ConfigError(`${where} has an unknown key "${Object.keys(rest)[0]}"`);
+    out[realm] = {
+      sessionPropertyWhitelist: checkNames(`${where}.sessionPropertyWhitelist`, sessionPropertyWhitelist, false),
+      sessionQueryProperties: checkNames(`${where}.sessionQueryProperties`, sessionQueryProperties, true),
+    };
+  }
+  return out;
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -153,6 +198,8 @@ export function resolveConfig(partial: Record<string, unknown> = {}): ServerConf
     const k = key as keyof ServerConfig;
     if (k === "webhooks") {
       out.webhooks = checkWebhooks(value);
+    } else if (k === "realms") {
+      out.realms = checkRealms(value);
     } else if (typeof DEFAULT_CONFIG[k] === "boolean") {
       if (typeof value !== "boolean") throw new ConfigError(`config key "${key}" must be true or false`);
       (out as unknown as Record<string, unknown>)[key] = value;

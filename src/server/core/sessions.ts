@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
 import type { Actor, SessionEvents } from "./events.js";
 import { randomToken } from "./passwords.js";
+import { ROOT_REALM } from "./realms.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
 
@@ -19,6 +20,12 @@ export interface CreatedSession {
   session: SessionRecord;
   /** The cookie value: shown once, stored only as a hash (256 bits from the CSPRNG). */
   cookie: string;
+}
+
+/** The user a session is for: their DN and realm. */
+export interface SessionUser {
+  dn: string;
+  realm: string;
 }
 
 /** How the request that touches a session arrived. */
@@ -45,7 +52,8 @@ export class SessionService {
     private readonly events: SessionEvents,
   ) {}
 
-  private idleMs(state: SessionState): number {
+  /** The idle lifetime of a session in this state, ms. */
+  idleMs(state: SessionState): number {
     const s =
       state === "authenticated"
         ? this.config.sessionIdUnusedLifetime
@@ -69,7 +77,7 @@ export class SessionService {
 
   private record(
     state: SessionState,
-    userDn: string | null,
+    user: SessionUser | null,
     attributes: Record<string, string>,
     t: Transport,
   ) {
@@ -82,7 +90,7 @@ export class SessionService {
       id: randomUUID(),
       sid,
       cookieHash: cookieHash(cookie),
-      userDn,
+      userDn: user?.dn ?? null,
       state,
       createdAt: now,
       lastUsedAt: now,
@@ -93,6 +101,9 @@ export class SessionService {
       attributes: { ...attributes, sid },
       secure: t.secure,
       grants: {},
+      handle: `shandle:${randomToken()}`,
+      realm: user?.realm ?? ROOT_REALM,
+      properties: {},
     };
     return { session, cookie };
   }
@@ -108,12 +119,12 @@ export class SessionService {
   /** Creates a session; refused when a cap (per user, unauthenticated per address or in all) is reached. */
   async create(
     state: SessionState,
-    userDn: string | null,
+    user: SessionUser | null,
     attributes: Record<string, string>,
     t: Transport,
     actor: Actor = { type: "user" },
   ): Promise<Result<CreatedSession>> {
-    const created = this.record(state, userDn, attributes, t);
+    const created = this.record(state, user, attributes, t);
     const result = await this.store.sessions.insert(created.session, this.cap());
     if (result !== "ok") return this.refused(result);
     await this.events.emit(state === "authenticated" ? "authenticated" : "created", created.session, actor);
@@ -127,7 +138,7 @@ export class SessionService {
    */
   async authenticated(
     previous: SessionRecord | undefined,
-    userDn: string,
+    user: SessionUser,
     attributes: Record<string, string>,
     t: Transport,
     actor: Actor,
@@ -136,7 +147,8 @@ export class SessionService {
     if (!this.config.changeSessionIdOnAuthentication && previous?.state === "unauthenticated") {
       const now = this.clock.now();
       const update = {
-        userDn,
+        userDn: user.dn,
+        realm: user.realm,
         state: "authenticated" as const,
         authTime: now,
         lastUsedAt: now,
@@ -152,7 +164,7 @@ export class SessionService {
       if (result !== "gone") return this.refused(result);
     }
     const { sid: _old, ...kept } = merged;
-    const created = this.record("authenticated", userDn, kept, t);
+    const created = this.record("authenticated", user, kept, t);
     const result = await this.store.sessions.rotate(previous?.sid ?? null, created.session, this.cap());
     if (result !== "ok") return this.refused(result);
     // The replaced session's tokens end with it.
@@ -174,14 +186,31 @@ export class SessionService {
     return s && (!s.secure || t.secure) ? s : undefined;
   }
 
-  /** Records a use (or an authentication attempt): moves lastUsedAt and the idle deadline. */
+  /**
+   * How long a recorded use stays current, ms: a use within it is not written again (the "latest
+   * access time update frequency"), capped at a quarter of the idle lifetime.
+   */
+  private writeIntervalMs(state: SessionState): number {
+    return Math.min(this.config.latestAccessTimeUpdateFrequency * 1000, this.idleMs(state) / 4);
+  }
+
+  /**
+   * Records a use (or an authentication attempt): moves lastUsedAt and the idle deadline, writing
+   * to the store at most once per write interval per session.
+   */
   async touch(session: SessionRecord, actor: Actor = { type: "user" }): Promise<SessionRecord> {
     const now = this.clock.now();
-    const expiresAt = this.expiresAt(session.state, now, session.absoluteExpiresAt);
-    await this.store.sessions.touch(session.sid, now, expiresAt);
     if (this.events.shouldRecordUse(session, now)) await this.events.emit("used", session, actor);
+    const usedBefore = now - this.writeIntervalMs(session.state);
+    if (session.lastUsedAt > usedBefore) return session;
+    const expiresAt = this.expiresAt(session.state, now, session.absoluteExpiresAt);
+    if (!(await this.store.sessions.touch(session.sid, now, expiresAt, usedBefore))) return session;
+    this.useWrites++;
     return { ...session, lastUsedAt: now, expiresAt };
   }
+
+  /** Uses written to the store (idle resets), for /health and the write-frequency test. */
+  useWrites = 0;
 
   /** Records the client a code was issued to, and its scopes (Janssen's permissionGrantedMap). */
   recordGrant(session: SessionRecord, clientId: string, scopes: string): Promise<void> {
@@ -226,6 +255,21 @@ export class SessionService {
     if (!parsed.ok) return parsed;
     const page = await this.store.sessions.search({ now: this.clock.now(), ...parsed.value });
     return ok({ ...page, start: parsed.value.offset });
+  }
+
+  /** The live session a token (the session_id cookie value) names, for an admin's action on it. */
+  async byToken(token: string): Promise<SessionRecord | undefined> {
+    if (!token) return undefined;
+    return this.store.sessions.getLiveByCookie(cookieHash(token), this.clock.now());
+  }
+
+  async byHandle(handle: string): Promise<SessionRecord | undefined> {
+    return this.store.sessions.getLiveByHandle(handle, this.clock.now());
+  }
+
+  /** Merges properties into a live session; undefined when it has ended meanwhile. */
+  setProperties(session: SessionRecord, properties: Record<string, string>): Promise<SessionRecord | undefined> {
+    return this.store.sessions.setProperties(session.sid, properties, this.clock.now());
   }
 
   async get(sid: string): Promise<Result<SessionRecord>> {

@@ -7,6 +7,7 @@ import type { Logger } from "./log.js";
 import { ROLE_SCOPES } from "./oauth/scopes.js";
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.js";
 import { RateLimiter } from "./rate-limit.js";
+import { ROOT_REALM } from "./realms.js";
 import type { SessionService } from "./sessions.js";
 
 export class UserError extends Error {
@@ -44,8 +45,11 @@ export class UserService {
   async create(
     username: string,
     password: string,
-    opts: { roles?: string[]; email?: string } = {},
+    opts: { roles?: string[]; email?: string; realm?: string } = {},
   ): Promise<UserRecord> {
+    const realm = opts.realm ?? ROOT_REALM;
+    if (!Object.hasOwn(this.config.realms, realm))
+      throw new UserError(`unknown realm "${realm}" (configured: ${Object.keys(this.config.realms).join(", ")})`);
     if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
     checkPassword(password);
     const roles = opts.roles ?? [];
@@ -65,6 +69,7 @@ export class UserService {
       passwordChangedAt: this.clock.now(),
       roles,
       email: opts.email ?? null,
+      realm,
     };
     await this.store.users.insert(user);
     return user;

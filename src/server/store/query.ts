@@ -1,4 +1,5 @@
 import type { Operator } from "../../shared/field-value-pair.js";
+import type { SessionRecord } from "./types.js";
 
 // The vocabulary of session queries that every store backend understands.
 
@@ -29,3 +30,45 @@ export type Filter =
   | { field: string; type: "string" | "state"; op: Operator; value: string }
   | { field: string; type: "boolean"; op: "=" | "!="; value: boolean }
   | { field: string; type: "date"; op: Operator; interval: DateInterval };
+
+/** Fields a session expression compares (the PingAM face's vocabulary maps onto these). */
+export const EXPR_FIELDS = ["userId", "realm", "lastUsedAt", "idleExpiresAt", "absoluteExpiresAt"] as const;
+export type ExprField = (typeof EXPR_FIELDS)[number];
+export const DATE_EXPR_FIELDS: ReadonlySet<ExprField> = new Set([
+  "lastUsedAt",
+  "idleExpiresAt",
+  "absoluteExpiresAt",
+]);
+
+export type ExprOp = "eq" | "co" | "sw" | "gt" | "ge" | "lt" | "le";
+
+/** A boolean expression over sessions; string fields take strings, date fields epoch ms. */
+export type SessionExpr =
+  | { kind: "and" | "or"; items: SessionExpr[] }
+  | { kind: "not"; item: SessionExpr }
+  | { kind: "const"; value: boolean }
+  | { kind: "present"; field: ExprField }
+  | { kind: "cmp"; field: ExprField; op: ExprOp; value: string | number };
+
+/** Where the previous page ended: the sort field's value there and the sid that broke ties. */
+export interface SessionCursor {
+  value: string | number;
+  sid: string;
+}
+
+/** The user id inside a Janssen DN (`inum=<id>,ou=people,o=jans`), or null. */
+export function userIdOfDn(dn: string | null): string | null {
+  return dn === null ? null : (/^inum=([^,]+),/.exec(dn)?.[1] ?? null);
+}
+
+/** The cursor that continues after this session in an order by one expression field. */
+export function cursorAfter(s: SessionRecord, sortBy: ExprField): SessionCursor {
+  const value: Record<ExprField, string | number> = {
+    userId: userIdOfDn(s.userDn) ?? "",
+    realm: s.realm,
+    lastUsedAt: s.lastUsedAt,
+    idleExpiresAt: s.lastUsedAt,
+    absoluteExpiresAt: s.absoluteExpiresAt,
+  };
+  return { value: value[sortBy], sid: s.sid };
+}

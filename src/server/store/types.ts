@@ -1,4 +1,4 @@
-import type { Filter, SessionState, SortField } from "./query.js";
+import type { ExprField, Filter, SessionCursor, SessionExpr, SessionState, SortField } from "./query.js";
 
 // What the server persists, split by aggregate. Every method is asynchronous so that any
 // backend (SQLite in process, PostgreSQL over a pool) can implement it; the contract suite in
@@ -24,19 +24,34 @@ export interface SessionRecord {
   secure: boolean;
   /** Clients this session issued codes to, and the scopes each was granted. */
   grants: Record<string, string>;
+  /** An admin's name for the session (`shandle:...`): identifies it without being usable as its token. */
+  handle: string;
+  /** The realm its user belongs to: "/" (root) or "/alpha". */
+  realm: string;
+  /** Properties set through the session-properties API (whitelisted names only). */
+  properties: Record<string, string>;
 }
 
 export interface SessionQuery {
   now: number;
   filters: Filter[];
+  /** A boolean expression over the neutral fields (the PingAM face's _queryFilter). */
+  expr?: SessionExpr;
+  /** The idle lifetime that idleExpiresAt adds to lastUsedAt, ms (needed when expr or sort use it). */
+  idleMs?: number;
   pattern: string;
-  sortBy: SortField;
+  sortBy: SortField | ExprField;
   descending: boolean;
   offset: number;
   limit: number;
+  /** Keyset paging: only sessions after this one in the sort order (the sort field must be non-null). */
+  after?: SessionCursor;
+  /** Count every match (default); false leaves total at -1 and skips the count. */
+  countTotal?: boolean;
 }
 
 export interface SessionPage {
+  /** Every match, or -1 when not counted. */
   total: number;
   entries: SessionRecord[];
 }
@@ -69,8 +84,14 @@ export interface SessionStore {
   rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult>;
   getLive(sid: string, now: number): Promise<SessionRecord | undefined>;
   getLiveByCookie(cookieHash: string, now: number): Promise<SessionRecord | undefined>;
-  /** Records a use: moves lastUsedAt and the idle deadline. */
-  touch(sid: string, lastUsedAt: number, expiresAt: number): Promise<void>;
+  getLiveByHandle(handle: string, now: number): Promise<SessionRecord | undefined>;
+  /**
+   * Records a use: moves lastUsedAt and the idle deadline, only if the stored lastUsedAt is at or
+   * before `usedBefore` when given (at most one write per interval, across processes). True if written.
+   */
+  touch(sid: string, lastUsedAt: number, expiresAt: number, usedBefore?: number): Promise<boolean>;
+  /** Merges properties into a live session; returns it as updated, or undefined when gone. */
+  setProperties(sid: string, properties: Record<string, string>, now: number): Promise<SessionRecord | undefined>;
   search(q: SessionQuery): Promise<SessionPage>;
   /** Deletes a live session; returns it, or undefined when there was none. */
   deleteLive(sid: string, now: number): Promise<SessionRecord | undefined>;
@@ -92,6 +113,8 @@ export interface UserRecord {
   /** Roles (Janssen's jansAdminUIRole values, e.g. api-admin). */
   roles: string[];
   email: string | null;
+  /** The realm the user belongs to: "/" (root) or "/alpha". */
+  realm: string;
 }
 
 /** Attributes a user can be found by (Janssen's user criteria). */

@@ -32,6 +32,9 @@ export function session(over: Partial<SessionRecord> = {}): SessionRecord {
     secure: false,
     id: `rec-${sid}`,
     grants: {},
+    handle: `shandle:${sid}`,
+    realm: "/",
+    properties: {},
     ...over,
   } as SessionRecord;
 }
@@ -273,6 +276,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         passwordChangedAt: T0,
         roles: ["api-admin"],
         email: "u@example.com",
+        realm: "/alpha",
       };
       const policy = (now: number) => ({ threshold: 3, lockUntil: now + 60_000, pendingTtlMs: 30_000 });
 

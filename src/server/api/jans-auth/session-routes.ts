@@ -64,7 +64,7 @@ export async function signIn(
   const actor = { type: "user" as const, id: outcome.user.username, ip };
   const result = await core.sessions.authenticated(
     previous,
-    outcome.user.dn,
+    outcome.user,
     attributes,
     transport(c),
     actor,

@@ -30,7 +30,7 @@ export class SqliteUsers implements UserStore {
   async insert(u: UserRecord): Promise<void> {
     this.sql
       .get(
-        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at, roles, email) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at, roles, email, realm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       )
       .run(
         u.dn,
@@ -40,6 +40,7 @@ export class SqliteUsers implements UserStore {
         u.passwordChangedAt,
         u.roles.join(" "),
         u.email,
+        u.realm,
       );
   }
 

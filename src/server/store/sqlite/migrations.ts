@@ -167,4 +167,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX session_events_user ON session_events (user_dn, at);
   CREATE INDEX session_events_type ON session_events (type, at);
   `,
+  `
+  -- The PingAM face: an admin handle per session (never its token), the user's id and realm, and
+  -- properties set through the session-properties API; users belong to a realm.
+  ALTER TABLE sessions ADD COLUMN handle TEXT;
+  UPDATE sessions SET handle = 'shandle:' || lower(hex(randomblob(24))) WHERE handle IS NULL;
+  CREATE UNIQUE INDEX sessions_handle ON sessions (handle);
+  ALTER TABLE sessions ADD COLUMN user_id TEXT;
+  UPDATE sessions SET user_id = substr(user_dn, 6, instr(user_dn, ',') - 6) WHERE user_dn LIKE 'inum=%,%';
+  ALTER TABLE sessions ADD COLUMN realm TEXT NOT NULL DEFAULT '/';
+  ALTER TABLE sessions ADD COLUMN props TEXT NOT NULL DEFAULT '{}';
+  CREATE INDEX sessions_user_id ON sessions (user_id, expires_at);
+  CREATE INDEX sessions_realm ON sessions (realm, last_used_at, sid);
+  ALTER TABLE users ADD COLUMN realm TEXT NOT NULL DEFAULT '/';
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { SessionState } from "../query.js";
+import { type SessionState, userIdOfDn } from "../query.js";
 import type { ClientRecord, DeviceCodeRecord, SessionRecord, UserRecord } from "../types.js";
 
 // Row <-> record mapping for the SQLite tables.
@@ -18,10 +18,13 @@ export interface SessionRow {
   secure: number;
   record_id: string;
   grants: string;
+  handle: string;
+  realm: string;
+  props: string;
 }
 
 export const SESSION_COLUMNS =
-  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs, secure, record_id, grants";
+  "sid, cookie_hash, user_dn, state, created_at, last_used_at, auth_time, absolute_expires_at, expires_at, permission_granted, attrs, secure, record_id, grants, handle, realm, props";
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   return {
@@ -39,6 +42,9 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     attributes: JSON.parse(r.attrs) as Record<string, string>,
     secure: r.secure === 1,
     grants: JSON.parse(r.grants) as Record<string, string>,
+    handle: r.handle,
+    realm: r.realm,
+    properties: JSON.parse(r.props) as Record<string, string>,
   };
 }
 
@@ -64,6 +70,10 @@ export function sessionToRow(s: SessionRecord): Record<string, unknown> {
     secure: s.secure ? 1 : 0,
     record_id: s.id,
     grants: JSON.stringify(s.grants),
+    handle: s.handle,
+    realm: s.realm,
+    props: JSON.stringify(s.properties),
+    user_id: userIdOfDn(s.userDn),
   };
 }
 
@@ -78,6 +88,7 @@ export function userFromRow(r: Record<string, unknown>): UserRecord {
       .split(" ")
       .filter(Boolean),
     email: r.email === null || r.email === undefined ? null : String(r.email),
+    realm: String(r.realm ?? "/"),
   };
 }
 

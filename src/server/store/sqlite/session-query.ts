@@ -1,4 +1,4 @@
-import type { Filter, SortField } from "../query.js";
+import type { ExprField, Filter, SessionExpr, SortField } from "../query.js";
 import type { SessionQuery } from "../types.js";
 
 // Builds parameterised WHERE/ORDER BY clauses for session searches; no value is ever spliced
@@ -20,7 +20,12 @@ const COLUMNS: Readonly<Record<string, string>> = {
   user_agent: "user_agent",
 };
 
-const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
+const SORT_COLUMNS: Readonly<Record<SortField | ExprField, string>> = {
+  userId: "user_id",
+  realm: "realm",
+  // Sorting by last use plus a constant is sorting by last use.
+  idleExpiresAt: "last_used_at",
+  absoluteExpiresAt: "absolute_expires_at",
   jansId: "sid",
   sid: "sid",
   userDn: "user_dn",
@@ -97,6 +102,51 @@ export interface BuiltQuery {
   where: string;
   params: unknown[];
   orderBy: string;
+  /** The keyset condition for `after`, kept apart so the total is counted without it. */
+  keyset?: { clause: string; params: unknown[] };
+}
+
+const EXPR_COLUMNS: Readonly<Record<Exclude<ExprField, "idleExpiresAt">, string>> = {
+  userId: "user_id",
+  realm: "realm",
+  lastUsedAt: "last_used_at",
+  absoluteExpiresAt: "absolute_expires_at",
+};
+
+const EXPR_OPS = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" } as const;
+
+function exprColumn(field: ExprField, q: SessionQuery, params: unknown[]): string {
+  if (field !== "idleExpiresAt") return EXPR_COLUMNS[field];
+  params.push(q.idleMs ?? 0);
+  return "(last_used_at + ?)";
+}
+
+/** Compiles an expression to SQL; a missing value never matches, and its negation does. */
+export function exprClause(e: SessionExpr, q: SessionQuery, params: unknown[]): string {
+  switch (e.kind) {
+    case "const":
+      return e.value ? "1 = 1" : "1 = 0";
+    case "and":
+    case "or":
+      return `(${e.items.map((i) => exprClause(i, q, params)).join(e.kind === "and" ? " AND " : " OR ")})`;
+    case "not":
+      return `NOT coalesce(${exprClause(e.item, q, params)}, 0)`;
+    case "present":
+      return `${exprColumn(e.field, q, params)} IS NOT NULL`;
+    case "cmp": {
+      const col = exprColumn(e.field, q, params);
+      if (e.op === "co") {
+        params.push(e.value);
+        return `instr(${col}, ?) > 0`;
+      }
+      if (e.op === "sw") {
+        params.push(e.value, e.value);
+        return `substr(${col}, 1, length(?)) = ?`;
+      }
+      params.push(e.value);
+      return `${col} ${EXPR_OPS[e.op]} ?`;
+    }
+  }
 }
 
 /**
@@ -118,6 +168,7 @@ export function buildSessionQuery(q: SessionQuery): BuiltQuery {
   const params: unknown[] = [liveLowerBound(q)];
   const clauses = ["expires_at > ?"];
   for (const f of q.filters) clauses.push(filterClause(f, params));
+  if (q.expr) clauses.push(exprClause(q.expr, q, params));
   if (q.pattern !== "") {
     if ([...q.pattern].length >= 3) {
       clauses.push("id IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?)");
@@ -132,5 +183,14 @@ export function buildSessionQuery(q: SessionQuery): BuiltQuery {
   const dir = q.descending ? "DESC" : "ASC";
   const sortCol = Object.hasOwn(SORT_COLUMNS, q.sortBy) ? SORT_COLUMNS[q.sortBy] : "created_at";
   const orderBy = sortCol === "sid" ? `sid ${dir}` : `${sortCol} ${dir}, sid ${dir}`;
-  return { where: clauses.join(" AND "), params, orderBy };
+  const built: BuiltQuery = { where: clauses.join(" AND "), params, orderBy };
+  if (q.after) {
+    const cmp = q.descending ? "<" : ">";
+    const { value, sid } = q.after;
+    built.keyset =
+      sortCol === "sid"
+        ? { clause: `sid ${cmp} ?`, params: [sid] }
+        : { clause: `(${sortCol} ${cmp} ? OR (${sortCol} = ? AND sid ${cmp} ?))`, params: [value, value, sid] };
+  }
+  return built;
 }

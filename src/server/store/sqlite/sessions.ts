@@ -11,13 +11,15 @@ import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow } from "
 import { buildSessionQuery } from "./session-query.js";
 import type { StatementCache } from "./statements.js";
 
-const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent)
+const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
   VALUES (@sid, @cookie_hash, @user_dn, @state, @created_at, @last_used_at, @auth_time, @absolute_expires_at,
-          @expires_at, @permission_granted, @attrs, @secure, @record_id, @grants, @auth_user, @client_id, @acr, @remote_ip, @user_agent)`;
+          @expires_at, @permission_granted, @attrs, @secure, @record_id, @grants, @handle, @realm, @props,
+          @auth_user, @client_id, @acr, @remote_ip, @user_agent, @user_id)`;
 
 const UPGRADE = `UPDATE sessions SET user_dn = @user_dn, state = @state, last_used_at = @last_used_at,
     auth_time = @auth_time, expires_at = @expires_at, permission_granted = @permission_granted, attrs = @attrs,
-    auth_user = @auth_user, client_id = @client_id, acr = @acr, remote_ip = @remote_ip, user_agent = @user_agent
+    auth_user = @auth_user, client_id = @client_id, acr = @acr, remote_ip = @remote_ip, user_agent = @user_agent,
+    user_id = @user_id, realm = @realm, props = @props
   WHERE sid = @sid AND expires_at > @now`;
 
 /** Rolls a rotation back (the old session stays) and carries why. */
@@ -141,26 +143,50 @@ export class SqliteSessions implements SessionStore {
     return row && sessionFromRow(row);
   }
 
-  async touch(sid: string, lastUsedAt: number, expiresAt: number): Promise<void> {
-    this.sql
-      .get("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE sid = ?")
-      .run(lastUsedAt, expiresAt, sid);
+  async getLiveByHandle(handle: string, now: number): Promise<SessionRecord | undefined> {
+    const row = this.sql
+      .get(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE handle = ? AND expires_at > ?`)
+      .get(handle, now) as SessionRow | undefined;
+    return row && sessionFromRow(row);
+  }
+
+  async touch(sid: string, lastUsedAt: number, expiresAt: number, usedBefore?: number): Promise<boolean> {
+    const r = this.sql
+      .get("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE sid = ? AND last_used_at <= ?")
+      .run(lastUsedAt, expiresAt, sid, usedBefore ?? Number.MAX_SAFE_INTEGER);
+    return r.changes > 0;
+  }
+
+  async setProperties(
+    sid: string,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<SessionRecord | undefined> {
+    const row = this.sql
+      .get(
+        `UPDATE sessions SET props = json_patch(props, ?) WHERE sid = ? AND expires_at > ? RETURNING ${SESSION_COLUMNS}`,
+      )
+      .get(JSON.stringify(properties), sid, now) as SessionRow | undefined;
+    return row && sessionFromRow(row);
   }
 
   async search(q: SessionQuery): Promise<SessionPage> {
-    const { where, params, orderBy } = buildSessionQuery(q);
-    const { n } = this.sql.get(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as {
-      n: number;
-    };
-    if (n === 0 || q.offset >= n) return { total: n, entries: [] };
+    const { where, params, orderBy, keyset } = buildSessionQuery(q);
+    let total = -1;
+    if (q.countTotal !== false) {
+      total = (this.sql.get(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number })
+        .n;
+      if (total === 0 || q.offset >= total) return { total, entries: [] };
+    }
+    const pageWhere = keyset ? `${where} AND ${keyset.clause}` : where;
     // Pick the page's ids first (often from a covering index), then read only those rows.
     const rows = this.sql
       .get(
         `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN
-           (SELECT id FROM sessions WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
+           (SELECT id FROM sessions WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
       )
-      .all(...params, q.limit, q.offset) as SessionRow[];
-    return { total: n, entries: rows.map(sessionFromRow) };
+      .all(...params, ...(keyset?.params ?? []), q.limit, q.offset) as SessionRow[];
+    return { total, entries: rows.map(sessionFromRow) };
   }
 
   async deleteLive(sid: string, now: number): Promise<SessionRecord | undefined> {
