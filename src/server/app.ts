@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { apiError } from "./api/errors.js";
+import { type ApiErrorRenderer, apiError } from "./api/errors.js";
 import { healthRoutes } from "./api/health.js";
 import { CSS, STYLESHEET } from "./api/html.js";
 import { accountRoutes } from "./api/jans-auth/account-routes.js";
@@ -19,6 +19,8 @@ import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
 import { securityHeaders } from "./api/middleware/security-headers.js";
+import { crestError } from "./api/pingam/crest.js";
+import { AM_BASE, amSessionRoutes } from "./api/pingam/routes.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 
 export type { ServerCore };
@@ -37,13 +39,16 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.use(requestLog(core));
   app.use(securityHeaders());
   app.use(drainAware(opts.draining ?? (() => false)));
-  app.use(inputGuard(apiError));
-  app.use(requestBodyLimit(core.config.maxRequestBodyBytes, apiError));
+  // Each face answers errors in its own shape, even those raised before its routes.
+  const render: ApiErrorRenderer = (c, status, message) =>
+    c.req.path.startsWith(`${AM_BASE}/`) ? crestError(c, status, message) : apiError(c, status, message);
+  app.use(inputGuard(render));
+  app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
   app.onError((err, c) => {
     core.log.error("unhandled error", { route: c.req.routePath, error: err.message });
-    return apiError(c, 500, "internal error");
+    return render(c, 500, "internal error");
   });
-  app.notFound((c) => apiError(c, 404, "no such endpoint"));
+  app.notFound((c) => render(c, 404, "no such endpoint"));
 
   app.route("/", healthRoutes(core));
   app.route(CONFIG_API_BASE, configApiRoutes(core));
@@ -61,5 +66,6 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route("/jans-auth", revocationRoutes(core));
   app.route("/jans-auth", accountRoutes(core));
   app.route("/jans-auth", deviceRoutes(core));
+  app.route(AM_BASE, amSessionRoutes(core));
   return app;
 }

@@ -142,7 +142,8 @@ class Parser {
       if (depth >= MAX_FILTER_DEPTH) throw new ParseError(`nested deeper than ${MAX_FILTER_DEPTH}`, t.pos);
       const inner = this.or(depth + 1);
       const close = this.next(")");
-      if (close.quoted || close.text !== ")") throw new ParseError(`expected ) but found "${close.text}"`, close.pos);
+      if (close.quoted || close.text !== ")")
+        throw new ParseError(`expected ) but found "${close.text}"`, close.pos);
       return inner;
     }
     if (t.quoted || t.text === ")") throw new ParseError(`expected a field but found "${t.text}"`, t.pos);

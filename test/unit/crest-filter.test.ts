@@ -21,7 +21,7 @@ describe("parseQueryFilter", () => {
     ["x ge -1.5e3", cmp("x", "ge", -1500)],
     ["x EQ TRUE", cmp("x", "eq", true)],
     ["x pr", { type: "present", field: ["x"] }],
-    ["/a/b~1c~0d sw \"\"", { type: "compare", op: "sw", field: ["a", "b/c~d"], value: "" }],
+    ['/a/b~1c~0d sw ""', { type: "compare", op: "sw", field: ["a", "b/c~d"], value: "" }],
     ["true", { type: "literal", value: true }],
     ["False", { type: "literal", value: false }],
     ["!(x pr)", { type: "not", filter: { type: "present", field: ["x"] } }],
@@ -75,15 +75,27 @@ describe("parseQueryFilter", () => {
   });
 
   it("never throws anything but a parse error, whatever the input", () => {
-    const alphabet = fc.constantFrom(..."ab eqcoswprandor!()\"/~01 .-+eE".split(""), "true", "false", " and ", " or ");
+    const alphabet = fc.constantFrom(
+      ...'ab eqcoswprandor!()"/~01 .-+eE'.split(""),
+      "true",
+      "false",
+      " and ",
+      " or ",
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 60 }).map((a) => a.join(""))), (s) => {
-        const r = parseQueryFilter(s);
-        if (!r.ok) {
-          expect(r.error.position).toBeGreaterThanOrEqual(0);
-          expect(r.error.position).toBeLessThanOrEqual(s.length);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(alphabet, { maxLength: 60 }).map((a) => a.join("")),
+        ),
+        (s) => {
+          const r = parseQueryFilter(s);
+          if (!r.ok) {
+            expect(r.error.position).toBeGreaterThanOrEqual(0);
+            expect(r.error.position).toBeLessThanOrEqual(s.length);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -102,7 +114,12 @@ describe("parseQueryFilter", () => {
         { depthSize: "small", withCrossShrink: true },
         fc.record({ type: fc.constant("literal" as const), value: fc.boolean() }),
         fc.record({ type: fc.constant("present" as const), field }),
-        fc.record({ type: fc.constant("compare" as const), op: fc.constantFrom(...CREST_OPERATORS), field, value }),
+        fc.record({
+          type: fc.constant("compare" as const),
+          op: fc.constantFrom(...CREST_OPERATORS),
+          field,
+          value,
+        }),
         fc.record({ type: fc.constant("not" as const), filter: tie("filter") }),
         fc.record({
           type: fc.constantFrom("and" as const, "or" as const),

@@ -94,6 +94,13 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     desc: "a role: api-admin or api-viewer (repeatable)",
   },
   { name: "email", type: "string", arg: "ADDRESS", desc: "the user's email (revoke_session by mail)" },
+  {
+    name: "realm",
+    type: "string",
+    arg: "NAME",
+    default: "root",
+    desc: "the user's realm (a sub-realm the config's realms lists)",
+  },
   { name: "password-stdin", type: "boolean", desc: "read the password from stdin" },
   { name: "users", type: "string", arg: "N", default: "5", desc: "demo users to create" },
   { name: "sessions-per-user", type: "string", arg: "N", default: "2", desc: "logins per demo user" },
@@ -144,7 +151,7 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "user create",
     summary: "create a user (password of 12+ characters on stdin)",
-    flags: ["username", "password-stdin", "role", "email", "db", "config"],
+    flags: ["username", "password-stdin", "role", "email", "realm", "db", "config"],
     examples: ["echo 'a-long-password' | opcli-server user create --username alice --password-stdin"],
   },
   {

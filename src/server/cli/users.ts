@@ -1,4 +1,6 @@
+import { realmPath } from "../core/realms.js";
 import { UserError } from "../core/users.js";
+import { userIdOfDn } from "../store/query.js";
 import { ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
 import { openCore } from "./open-store.js";
@@ -28,8 +30,10 @@ export async function userCommand(
       const user = await core.users.create(username, password, {
         roles: (values.role as string[] | undefined) ?? [],
         ...(values.email ? { email: String(values.email) } : {}),
+        ...(values.realm && values.realm !== "root" ? { realm: realmPath(String(values.realm)) } : {}),
       });
-      io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username })}\n`);
+      const id = userIdOfDn(user.dn);
+      io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username, id, realm: user.realm })}\n`);
       return 0;
     }
     if (sub === "unlock") {

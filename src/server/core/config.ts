@@ -168,10 +168,19 @@ function checkRealms(value: unknown): Record<string, RealmConfig> {
       throw new ConfigError(`realm "${realm}" must be "/" or "/name" (not /root)`);
     const where = `realms["${realm}"]`;
     if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
-    const { sessionPropertyWhitelist = [], sessionQueryProperties = [], ...rest } = raw as Record<string, unknown>;
-    if (Object.keys(rest).length) throw new ConfigError(`${where} has an unknown key "${Object.keys(rest)[0]}"`);
+    const {
+      sessionPropertyWhitelist = [],
+      sessionQueryProperties = [],
+      ...rest
+    } = raw as Record<string, unknown>;
+    if (Object.keys(rest).length)
+      throw new ConfigError(`${where} has an unknown key "${Object.keys(rest)[0]}"`);
     out[realm] = {
-      sessionPropertyWhitelist: checkNames(`${where}.sessionPropertyWhitelist`, sessionPropertyWhitelist, false),
+      sessionPropertyWhitelist: checkNames(
+        `${where}.sessionPropertyWhitelist`,
+        sessionPropertyWhitelist,
+        false,
+      ),
       sessionQueryProperties: checkNames(`${where}.sessionQueryProperties`, sessionQueryProperties, true),
     };
   }

@@ -1,4 +1,5 @@
 import type { Store } from "../store/types.js";
+import { AmSessions } from "./am/service.js";
 import { ClientService } from "./clients.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_CONFIG, type ServerConfig } from "./config.js";
@@ -18,6 +19,8 @@ export interface ServerStats {
   deviceGrants: number;
   refreshGrants: number;
   requests: number;
+  /** Session uses written to the store (idle-time resets), at most one per session per interval. */
+  idleResetWrites: number;
 }
 
 /** The server without HTTP: services over one store, one config, one clock, one log. */
@@ -32,6 +35,8 @@ export interface ServerCore {
   events: SessionEvents;
   webhooks: WebhookDispatcher;
   clients: ClientService;
+  /** PingAM's session actions and queries. */
+  am: AmSessions;
   stats: ServerStats;
   version: string;
 }
@@ -68,6 +73,7 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     deviceGrants: 0,
     refreshGrants: 0,
     requests: 0,
+    idleResetWrites: 0,
   };
   const webhooks = new WebhookDispatcher(
     config.webhooks,
@@ -76,7 +82,8 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     opts.webhookRetryBaseMs,
   );
   const events = new SessionEvents(store, clock, config, webhooks);
-  const sessions = new SessionService(store, config, clock, events);
+  const sessions = new SessionService(store, config, clock, events, () => stats.idleResetWrites++);
+  const users = new UserService(store, config, clock, log, sessions, () => stats.passwordChecks++);
   return {
     store,
     config,
@@ -86,8 +93,9 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     sessions,
     events,
     webhooks,
-    users: new UserService(store, config, clock, log, sessions, () => stats.passwordChecks++),
+    users,
     clients: new ClientService(store, clock),
+    am: new AmSessions(store, sessions, users, config, clock),
     stats,
     version: SERVER_VERSION,
   };

@@ -50,6 +50,8 @@ export class SessionService {
     private readonly config: ServerConfig,
     private readonly clock: Clock,
     private readonly events: SessionEvents,
+    /** Counts each use written to the store (idle resets), for /health. */
+    private readonly useWritten: () => void = () => {},
   ) {}
 
   /** The idle lifetime of a session in this state, ms. */
@@ -200,17 +202,16 @@ export class SessionService {
    */
   async touch(session: SessionRecord, actor: Actor = { type: "user" }): Promise<SessionRecord> {
     const now = this.clock.now();
-    if (this.events.shouldRecordUse(session, now)) await this.events.emit("used", session, actor);
     const usedBefore = now - this.writeIntervalMs(session.state);
     if (session.lastUsedAt > usedBefore) return session;
     const expiresAt = this.expiresAt(session.state, now, session.absoluteExpiresAt);
     if (!(await this.store.sessions.touch(session.sid, now, expiresAt, usedBefore))) return session;
-    this.useWrites++;
+    this.useWritten();
+    // Sampled: a use is an event when it follows a quiet spell (and only the instance that wrote it).
+    if (this.events.shouldRecordUse(session, now)) await this.events.emit("used", session, actor);
     return { ...session, lastUsedAt: now, expiresAt };
   }
 
-  /** Uses written to the store (idle resets), for /health and the write-frequency test. */
-  useWrites = 0;
 
   /** Records the client a code was issued to, and its scopes (Janssen's permissionGrantedMap). */
   recordGrant(session: SessionRecord, clientId: string, scopes: string): Promise<void> {
@@ -268,7 +269,10 @@ export class SessionService {
   }
 
   /** Merges properties into a live session; undefined when it has ended meanwhile. */
-  setProperties(session: SessionRecord, properties: Record<string, string>): Promise<SessionRecord | undefined> {
+  setProperties(
+    session: SessionRecord,
+    properties: Record<string, string>,
+  ): Promise<SessionRecord | undefined> {
     return this.store.sessions.setProperties(session.sid, properties, this.clock.now());
   }
 

@@ -49,7 +49,9 @@ export class UserService {
   ): Promise<UserRecord> {
     const realm = opts.realm ?? ROOT_REALM;
     if (!Object.hasOwn(this.config.realms, realm))
-      throw new UserError(`unknown realm "${realm}" (configured: ${Object.keys(this.config.realms).join(", ")})`);
+      throw new UserError(
+        `unknown realm "${realm}" (configured: ${Object.keys(this.config.realms).join(", ")})`,
+      );
     if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
     checkPassword(password);
     const roles = opts.roles ?? [];

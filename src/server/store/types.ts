@@ -91,7 +91,11 @@ export interface SessionStore {
    */
   touch(sid: string, lastUsedAt: number, expiresAt: number, usedBefore?: number): Promise<boolean>;
   /** Merges properties into a live session; returns it as updated, or undefined when gone. */
-  setProperties(sid: string, properties: Record<string, string>, now: number): Promise<SessionRecord | undefined>;
+  setProperties(
+    sid: string,
+    properties: Record<string, string>,
+    now: number,
+  ): Promise<SessionRecord | undefined>;
   search(q: SessionQuery): Promise<SessionPage>;
   /** Deletes a live session; returns it, or undefined when there was none. */
   deleteLive(sid: string, now: number): Promise<SessionRecord | undefined>;

@@ -62,13 +62,7 @@ export async function signIn(
     user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
   };
   const actor = { type: "user" as const, id: outcome.user.username, ip };
-  const result = await core.sessions.authenticated(
-    previous,
-    outcome.user,
-    attributes,
-    transport(c),
-    actor,
-  );
+  const result = await core.sessions.authenticated(previous, outcome.user, attributes, transport(c), actor);
   if (!result.ok) return { kind: "refused", error: result.error };
   if (result.value.cookie) issueSessionCookie(c, core, result.value.cookie);
   core.log.info("login", {});

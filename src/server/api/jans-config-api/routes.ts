@@ -1,26 +1,15 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
-import type { Actor } from "../../core/events.js";
 import { OPERATION_SCOPES } from "../../core/oauth/scopes.js";
 import { DEFAULT_PAGE_SIZE } from "../../core/session-search.js";
+import { actorOf } from "../actor.js";
 import { apiError, coreError } from "../errors.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
-import { bearerAuth, claimsOf } from "../middleware/bearer.js";
+import { bearerAuth } from "../middleware/bearer.js";
 import { renderPage, renderSession } from "./render.js";
 
 export const CONFIG_API_ROOT = "/jans-config-api/api/v1";
 export const CONFIG_API_BASE = `${CONFIG_API_ROOT}/jans-auth-server/session`;
-
-/** Who is calling: an admin (a person's token) by name, else the client. */
-export async function actorOf(core: ServerCore, c: Context): Promise<Actor> {
-  const claims = claimsOf(c);
-  if (!claims) return { type: "system" };
-  if (claims.subject !== claims.clientId) {
-    const user = await core.users.getByDn(claims.subject);
-    return { type: "admin", id: user?.username ?? claims.subject };
-  }
-  return { type: "client", id: claims.clientId };
-}
 
 function guard(core: ServerCore, operationId: string) {
   return bearerAuth(core, {

@@ -10,6 +10,10 @@ export const SCOPE = {
   deleteAll: "https://jans.io/oauth/config/delete-all",
   revokeSession: "revoke_session",
   acrsRead: "https://jans.io/oauth/config/acrs.readonly",
+  /** PingAM's: every AM endpoint (the seed's service-account scope). */
+  amAll: "fr:am:*",
+  /** Ours, narrower: the PingAM face's session query, info and validate without reset. */
+  amSessionsRead: "fr:am:sessions:read",
 } as const;
 
 /** OpenID Connect scopes, and Janssen's global token revocation scope. */
@@ -32,6 +36,10 @@ export const DELETE_SESSIONS: ScopeRequirement = [
   [SCOPE.deleteAll],
 ];
 
+/** The PingAM face: everything with fr:am:*, reading with the narrower scope too. */
+export const AM_SESSIONS_READ: ScopeRequirement = [[SCOPE.amAll], [SCOPE.amSessionsRead]];
+export const AM_SESSIONS_WRITE: ScopeRequirement = [[SCOPE.amAll]];
+
 export const READ_ACRS: ScopeRequirement = [[SCOPE.acrsRead], [SCOPE.readAll], [SCOPE.writeAll]];
 
 export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
@@ -52,7 +60,7 @@ export const KNOWN_SCOPES: readonly string[] = [...ALL_SCOPES, ...OIDC_SCOPES, G
 /** Scopes each user role grants through a ujwt client-credentials grant (Janssen's admin UI roles). */
 export const ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "api-admin": ALL_SCOPES,
-  "api-viewer": [SCOPE.sessionRead, SCOPE.readAll, SCOPE.acrsRead],
+  "api-viewer": [SCOPE.sessionRead, SCOPE.readAll, SCOPE.acrsRead, SCOPE.amSessionsRead],
 };
 
 export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {

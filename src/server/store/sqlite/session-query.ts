@@ -190,7 +190,10 @@ export function buildSessionQuery(q: SessionQuery): BuiltQuery {
     built.keyset =
       sortCol === "sid"
         ? { clause: `sid ${cmp} ?`, params: [sid] }
-        : { clause: `(${sortCol} ${cmp} ? OR (${sortCol} = ? AND sid ${cmp} ?))`, params: [value, value, sid] };
+        : {
+            clause: `(${sortCol} ${cmp} ? OR (${sortCol} = ? AND sid ${cmp} ?))`,
+            params: [value, value, sid],
+          };
   }
   return built;
 }

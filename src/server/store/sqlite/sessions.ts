@@ -174,8 +174,9 @@ export class SqliteSessions implements SessionStore {
     const { where, params, orderBy, keyset } = buildSessionQuery(q);
     let total = -1;
     if (q.countTotal !== false) {
-      total = (this.sql.get(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number })
-        .n;
+      total = (
+        this.sql.get(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number }
+      ).n;
       if (total === 0 || q.offset >= total) return { total, entries: [] };
     }
     const pageWhere = keyset ? `${where} AND ${keyset.clause}` : where;

@@ -1,0 +1,78 @@
+import type { Context } from "hono";
+import type { AmQueryInput } from "../../core/am/service.js";
+
+// Reading a CREST request: the JSON body of an action, the `_` parameters of a query.
+
+const QUERY_PARAMS = new Set([
+  "_queryFilter",
+  "_queryId",
+  "_pageSize",
+  "_pagedResultsCookie",
+  "_pagedResultsOffset",
+  "_totalPagedResultsPolicy",
+  "_fields",
+  "_sortKeys",
+  "_prettyPrint",
+]);
+const POLICIES = ["NONE", "EXACT", "ESTIMATE"];
+
+/** The body as a JSON object ({} when empty), or why it is not one. */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown> | string> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return "the body is not valid JSON";
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return "the body must be a JSON object";
+  return parsed as Record<string, unknown>;
+}
+
+function integer(name: string, raw: string | undefined, min: number): number | undefined | string {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min) return `${name} must be an integer of at least ${min}`;
+  return Number(raw);
+}
+
+export interface QueryParams {
+  input: AmQueryInput;
+  fields: string[] | undefined;
+  policy: string;
+}
+
+/** The query's parameters, each once; an unknown `_` parameter is refused, as CREST does. */
+export function queryParams(c: Context): QueryParams | string {
+  const url = new URL(c.req.url);
+  const one: Record<string, string> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    if (values.length > 1) return `parameter ${key} was given twice`;
+    if (key.startsWith("_") && !QUERY_PARAMS.has(key)) return `Unrecognized request parameter '${key}'`;
+    one[key] = values[0]!;
+  }
+  const queryId = one._queryId;
+  if (queryId !== undefined && queryId !== "all") return `_queryId "${queryId}" is not supported (all)`;
+  const filter = one._queryFilter ?? (queryId === "all" ? "true" : undefined);
+  if (filter === undefined) return '_queryFilter is required (for example: username eq "<uuid>")';
+  const pageSize = integer("_pageSize", one._pageSize, 1);
+  if (typeof pageSize === "string") return pageSize;
+  const offset = integer("_pagedResultsOffset", one._pagedResultsOffset, 0);
+  if (typeof offset === "string") return offset;
+  const policy = one._totalPagedResultsPolicy ?? "NONE";
+  if (!POLICIES.includes(policy)) return `_totalPagedResultsPolicy must be one of ${POLICIES.join(", ")}`;
+  return {
+    input: {
+      filter,
+      countTotal: policy !== "NONE",
+      ...(one._sortKeys !== undefined ? { sortKeys: one._sortKeys } : {}),
+      ...(pageSize !== undefined ? { pageSize } : {}),
+      ...(offset !== undefined ? { offset } : {}),
+      ...(one._pagedResultsCookie ? { cookie: one._pagedResultsCookie } : {}),
+    },
+    fields: one._fields?.split(",").map((f) => f.trim().replace(/^\//, "")),
+    policy,
+  };
+}

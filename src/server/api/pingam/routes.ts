@@ -1,0 +1,80 @@
+import { type Context, Hono } from "hono";
+import type { ServerCore } from "../../core/core.js";
+import { AM_SESSIONS_READ, AM_SESSIONS_WRITE, SCOPE, satisfies } from "../../core/oauth/scopes.js";
+import { realmPath } from "../../core/realms.js";
+import { actorOf } from "../actor.js";
+import { bearerAuth, claimsOf } from "../middleware/bearer.js";
+import { ACTIONS, type ActionContext, actionNamed } from "./actions.js";
+import { apiVersion, crestError, reply } from "./crest.js";
+import { queryParams, readJsonObject } from "./params.js";
+import { queryResult } from "./render.js";
+
+/** Where the PingAM face lives: `/am/json/realms/root[/realms/<name>]/sessions`. */
+export const AM_BASE = "/am/json";
+const SESSION_PATHS = ["/realms/root/sessions", "/realms/root/realms/:realm/sessions"];
+const POST_PARAMS = new Set(["_action", "_prettyPrint"]);
+
+/** The request's realm, if it is one we serve. */
+function realmOf(c: Context, core: ServerCore): string | undefined {
+  const realm = realmPath(c.req.param("realm"));
+  return Object.hasOwn(core.config.realms, realm) ? realm : undefined;
+}
+
+async function runAction(c: Context, core: ServerCore, realm: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  for (const key of new Set(url.searchParams.keys())) {
+    if (url.searchParams.getAll(key).length > 1)
+      return crestError(c, 400, `parameter ${key} was given twice`);
+    if (key.startsWith("_") && !POST_PARAMS.has(key))
+      return crestError(c, 400, `Unrecognized request parameter '${key}'`);
+  }
+  const requested = url.searchParams.get("_action");
+  if (!requested)
+    return crestError(c, 400, `an _action is required (one of ${Object.keys(ACTIONS).join(", ")})`);
+  const action = actionNamed(requested);
+  if (!action)
+    return crestError(
+      c,
+      400,
+      `Action ${requested} not supported (one of ${Object.keys(ACTIONS).join(", ")})`,
+    );
+  if (action.write && !satisfies(claimsOf(c)?.scopes ?? new Set(), AM_SESSIONS_WRITE))
+    return crestError(c, 403, `${action.name} needs scope ${SCOPE.amAll}`);
+  const body = await readJsonObject(c);
+  if (typeof body === "string") return crestError(c, 400, body);
+  const ctx: ActionContext = { c, core, realm, body, actor: await actorOf(core, c) };
+  return action.run(ctx);
+}
+
+async function runQuery(c: Context, core: ServerCore, realm: string): Promise<Response> {
+  const q = queryParams(c);
+  if (typeof q === "string") return crestError(c, 400, q);
+  const page = await core.am.query(realm, q.input);
+  if (!page.ok) return crestError(c, 400, page.error.message);
+  return reply(c, queryResult(page.value, core.sessions.idleMs("authenticated"), q.fields, q.policy));
+}
+
+/** PingAM's /json/sessions: actions by POST `?_action=`, queries by GET `?_queryFilter=`. */
+export function amSessionRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+  const guard = bearerAuth(core, {
+    realm: "am",
+    requirement: AM_SESSIONS_READ,
+    what: "the sessions endpoint",
+    render: crestError,
+  });
+  for (const path of SESSION_PATHS.flatMap((p) => [p, `${p}/`])) {
+    app.use(path, guard, apiVersion());
+    app.use(path, async (c, next) => {
+      if (!realmOf(c, core))
+        return crestError(c, 404, `Realm "${realmPath(c.req.param("realm"))}" not found`);
+      await next();
+    });
+    app.get(path, (c) => runQuery(c, core, realmOf(c, core)!));
+    app.post(path, (c) => runAction(c, core, realmOf(c, core)!));
+    app.all(path, (c) =>
+      crestError(c, 405, `${c.req.method} is not supported here (GET to query, POST an _action)`),
+    );
+  }
+  return app;
+}
