@@ -72,7 +72,13 @@ function parseCurl(lines: string[]): Omit<CurlExample, "section"> & { rest: stri
     } else if (w === "--data") ex.data = words[++i]!;
     else ex.url = w;
   }
-  return { ...ex, rest: lines.slice(end + 1).join("\n").trim() };
+  return {
+    ...ex,
+    rest: lines
+      .slice(end + 1)
+      .join("\n")
+      .trim(),
+  };
 }
 
 export function curlExamples(seed: string): CurlExample[] {

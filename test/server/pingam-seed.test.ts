@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { userIdOfDn } from "../../src/server/store/query.js";
+import { type SeedWorld, seedWorld } from "../helpers/pingam-world.js";
 import { type CurlExample, curlExamples, shapeOf } from "../helpers/seed-curl.js";
-import { cookieOf, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
+import { cookieOf } from "../helpers/server-harness.js";
 
 // Every curl example of seed 002 (PingAM's "Manage sessions over REST"), replayed as printed
 // against our server: realm alpha, a user with two real sessions made through the login path.
@@ -9,41 +9,6 @@ import { cookieOf, type Harness, harness, PASSWORD } from "../helpers/server-har
 const SEED = "002_b29396893d7a799c.txt";
 const DOC_USER = "b0f30dfb-4e01-457e-a567-c258a74e4fe2";
 const DOC_HANDLES = ["shandle:flz3sdj5Ts…", "shandle:SZtTnGMwnG…"];
-/** The seed's timeouts: 30 minutes idle, 120 minutes in all. */
-export const SEED_CONFIG = {
-  sessionIdUnusedLifetime: 1800,
-  sessionIdLifetime: 7200,
-  realms: {
-    "/alpha": {
-      sessionPropertyWhitelist: ["LoginLocation"],
-      sessionQueryProperties: ["AMCtxId", "AuthType"],
-    },
-    "/beta": { sessionPropertyWhitelist: ["LoginLocation"], sessionQueryProperties: [] },
-  },
-};
-
-export interface SeedWorld {
-  h: Harness;
-  userId: string;
-  tokens: string[];
-  handles: string[];
-  accessToken: string;
-}
-
-export async function seedWorld(): Promise<SeedWorld> {
-  const h = await harness(SEED_CONFIG);
-  const user = await h.deps.users.create("bjensen", PASSWORD, { realm: "/alpha" });
-  const tokens: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    const res = await h.login("bjensen");
-    expect(res.status).toBe(200);
-    tokens.push(cookieOf(res));
-    h.clock.advance(60_000);
-  }
-  const handles = await Promise.all(tokens.map(async (t) => (await h.deps.sessions.byToken(t))!.handle));
-  return { h, userId: userIdOfDn(user.dn)!, tokens, handles, accessToken: await h.token() };
-}
-
 /** The page's placeholders replaced by this world's values. */
 function substitute(text: string, w: SeedWorld): string {
   let out = text
