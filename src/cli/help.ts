@@ -1,4 +1,4 @@
-import type { OperationModel, ParamModel } from "../spec/model.js";
+import { displayPath, type OperationModel, type ParamModel } from "../spec/model.js";
 import { paramType } from "./commands/info.js";
 import { EXIT_CODE_TABLE } from "./exit-codes.js";
 import {
@@ -123,7 +123,7 @@ export function operationHelp(op: OperationModel): string {
   const lines = [
     `${op.id}: ${op.summary || op.description.split("\n")[0] || "(no summary)"}`,
     "",
-    `  ${op.method} ${op.path}`,
+    `  ${op.method} ${displayPath(op)}`,
   ];
   if (op.tags.length) lines.push(`  tags: ${op.tags.join(", ")}`);
   lines.push("");

@@ -1,5 +1,6 @@
 import type { ArgValue, BoundArgs } from "../http/args.js";
 import { UsageError } from "../platform/errors.js";
+import { parseQueryFilter } from "../shared/crest-filter.js";
 import { parseFieldValuePairs } from "../shared/field-value-pair.js";
 import type { OperationModel, ParamModel, ParamSchema } from "../spec/model.js";
 import type { ArgPair } from "./arg-pairs.js";
@@ -56,6 +57,16 @@ function checkFieldValuePair(p: ParamModel, raw: string): void {
   }
 }
 
+/** A CREST filter is checked before sending, so a typo is a usage error naming its place. */
+function checkQueryFilter(p: ParamModel, raw: string): void {
+  const r = parseQueryFilter(raw);
+  if (!r.ok) {
+    throw new UsageError(
+      `${p.name}: ${r.error.message} (at offset ${r.error.position} of ${JSON.stringify(raw)})`,
+    );
+  }
+}
+
 function valueFor(p: ParamModel, raws: string[]): ArgValue {
   const t = typeOf(p.schema);
   if (t === "array") return raws.map((r) => coerce(p, p.schema.items ?? {}, r));
@@ -69,6 +80,7 @@ function valueFor(p: ParamModel, raws: string[]): ArgValue {
     }
   }
   if (p.name === "fieldValuePair") checkFieldValuePair(p, raw);
+  if (p.name === "_queryFilter") checkQueryFilter(p, raw);
   return coerce(p, p.schema, raw);
 }
 

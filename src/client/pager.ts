@@ -23,8 +23,9 @@ export interface PageResult {
   origin: string;
 }
 
+/** A query parameter by any of these names, case and CREST's leading underscore aside (_pageSize). */
 const find = (op: OperationModel, names: string[]) =>
-  op.params.find((p) => p.in === "query" && names.includes(p.name.toLowerCase()));
+  op.params.find((p) => p.in === "query" && names.includes(p.name.toLowerCase().replace(/^_+/, "")));
 
 const CURSOR_PARAMS = [
   "cursor",
@@ -36,6 +37,8 @@ const CURSOR_PARAMS = [
   "starting_after",
   "marker",
   "continuation",
+  // CREST (ForgeRock, PingAM): _pagedResultsCookie in, pagedResultsCookie out.
+  "pagedresultscookie",
 ];
 const CURSOR_FIELDS = [
   "next_cursor",
@@ -46,6 +49,7 @@ const CURSOR_FIELDS = [
   "nextToken",
   "cursor",
   "continuation",
+  "pagedResultsCookie",
 ];
 const SIZE_PARAMS = [
   "limit",
@@ -133,10 +137,10 @@ export function makePager(op: OperationModel, strategy: Strategy, pageSize: numb
     if (!param) throw new UsageError(`--paginate ${strategy}: ${op.id} has no ${what} parameter`);
     return param;
   };
+  const size = p.size;
+  const sized = (args: BoundArgs) =>
+    size && args.query[size.name] === undefined ? withQuery(args, { [size.name]: pageSize }) : args;
   const counter = (param: ParamModel, base: (args: BoundArgs) => number, advance: (n: number) => number) => {
-    const size = p.size;
-    const sized = (args: BoundArgs) =>
-      size && args.query[size.name] === undefined ? withQuery(args, { [size.name]: pageSize }) : args;
     return {
       strategy,
       first: (args: BoundArgs, resume?: Record<string, unknown>) => {
@@ -185,7 +189,10 @@ export function makePager(op: OperationModel, strategy: Strategy, pageSize: numb
       return {
         strategy,
         first: (args, resume) => ({
-          args: typeof resume?.cursor === "string" ? withQuery(args, { [cursor.name]: resume.cursor }) : args,
+          args:
+            typeof resume?.cursor === "string"
+              ? withQuery(sized(args), { [cursor.name]: resume.cursor })
+              : sized(args),
         }),
         next: (req, page, items) => {
           const next = bodyField(page.body, CURSOR_FIELDS) ?? page.headers.get("x-next-cursor") ?? undefined;

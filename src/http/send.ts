@@ -2,7 +2,13 @@ import { createFinalURL, defaultPathSerializer, removeTrailingSlash } from "open
 import type { OperationModel } from "../spec/model.js";
 import type { BoundArgs } from "./args.js";
 import { type LiteFetch, LiteRequest, type LiteResponse } from "./lite.js";
-import { pathTemplate, serializeCookies, serializeHeader, serializeQuery } from "./serialize.js";
+import {
+  fixedQueryString,
+  pathTemplate,
+  serializeCookies,
+  serializeHeader,
+  serializeQuery,
+} from "./serialize.js";
 
 export interface OperationCall {
   op: OperationModel;
@@ -48,7 +54,10 @@ export function operationUrl(call: Pick<OperationCall, "op" | "baseUrl" | "args"
   return createFinalURL(pathTemplate(call.op.path, call.op.params), {
     baseUrl: removeTrailingSlash(call.baseUrl),
     params: { path: call.args.path, query: call.args.query },
-    querySerializer: (q: Record<string, unknown>) => serializeQuery(call.op.params, q as BoundArgs["query"]),
+    querySerializer: (q: Record<string, unknown>) =>
+      [fixedQueryString(call.op), serializeQuery(call.op.params, q as BoundArgs["query"])]
+        .filter(Boolean)
+        .join("&"),
     pathSerializer: dotSafePathSerializer,
   });
 }

@@ -1,4 +1,4 @@
-import type { ParamModel } from "../spec/model.js";
+import type { OperationModel, ParamModel } from "../spec/model.js";
 import type { ArgValue } from "./args.js";
 
 // OpenAPI parameter serialisation for query strings and cookies (path parameters are serialised
@@ -72,4 +72,9 @@ export function pathTemplate(path: string, params: ParamModel[]): string {
     const prefix = p.style === "label" ? "." : p.style === "matrix" ? ";" : "";
     return `{${prefix}${name}${p.explode ? "*" : ""}}`;
   });
+}
+
+/** The query an operation's path key fixes (`_action=logout`), first in every request's query. */
+export function fixedQueryString(op: Pick<OperationModel, "fixedQuery">): string {
+  return op.fixedQuery.map((q) => `${enc(q.name)}=${enc(q.value)}`).join("&");
 }

@@ -1,5 +1,5 @@
 /** The items of a response: an array, or the array inside a paged result (Janssen's entries and the usual names). */
-export const ITEM_KEYS = ["entries", "items", "data", "results", "records", "values"] as const;
+export const ITEM_KEYS = ["entries", "items", "data", "results", "result", "records", "values"] as const;
 
 export function itemsOf(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;

@@ -20,7 +20,7 @@ import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
 import { securityHeaders } from "./api/middleware/security-headers.js";
 import { crestError } from "./api/pingam/crest.js";
-import { AM_BASE, amSessionRoutes } from "./api/pingam/routes.js";
+import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 
 export type { ServerCore };
@@ -41,7 +41,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.use(drainAware(opts.draining ?? (() => false)));
   // Each face answers errors in its own shape, even those raised before its routes.
   const render: ApiErrorRenderer = (c, status, message) =>
-    c.req.path.startsWith(`${AM_BASE}/`) ? crestError(c, status, message) : apiError(c, status, message);
+    c.req.path.startsWith("/am/") ? crestError(c, status, message) : apiError(c, status, message);
   app.use(inputGuard(render));
   app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
   app.onError((err, c) => {
@@ -67,5 +67,6 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route("/jans-auth", accountRoutes(core));
   app.route("/jans-auth", deviceRoutes(core));
   app.route(AM_BASE, amSessionRoutes(core));
+  app.route("/am/oauth2", amOAuthRoutes(core));
   return app;
 }

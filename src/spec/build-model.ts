@@ -10,7 +10,7 @@ import {
   type SecurityAlternative,
   type SecuritySchemeModel,
 } from "./model.js";
-import { commonPrefix, deriveOperationId, disambiguate } from "./operation-names.js";
+import { commonPrefix, deriveOperationId, disambiguate, splitPathKey } from "./operation-names.js";
 import { type Doc, deref, inlineExternal, type RefContext } from "./refs.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -191,14 +191,15 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   const ops: OperationModel[] = [];
   const notes = new Set<string>();
   // Derived names leave out the path prefix all paths share, so they stay short.
-  const prefix = commonPrefix(Object.keys((doc.paths ?? {}) as Doc));
+  const prefix = commonPrefix(Object.keys((doc.paths ?? {}) as Doc).map((k) => splitPathKey(k).path));
   const warn = (m: string) => notes.add(m);
-  for (const [path, rawItem] of Object.entries((doc.paths ?? {}) as Record<string, unknown>)) {
+  for (const [pathKey, rawItem] of Object.entries((doc.paths ?? {}) as Record<string, unknown>)) {
+    const { path, fixed } = splitPathKey(pathKey);
     let resolved: { node: unknown; base: string };
     try {
       resolved = deref(ctx, rawItem, root);
     } catch (err) {
-      warn(`${(err as Error).message}; path ${path} skipped`);
+      warn(`${(err as Error).message}; path ${pathKey} skipped`);
       continue;
     }
     const { node: itemNode, base } = resolved;
@@ -213,15 +214,22 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
       } catch (err) {
         warn(`${(err as Error).message}; request body of ${method.toUpperCase()} ${path} skipped`);
       }
+      const fixedNames = new Set(fixed.map((q) => q.name));
       ops.push({
-        id: id || deriveOperationId(method, path.slice(prefix.length)),
+        id:
+          id ||
+          deriveOperationId(method, [path.slice(prefix.length), ...fixed.map((q) => q.value)].join("/")),
         derivedId: !id,
         method: method.toUpperCase(),
         path,
+        fixedQuery: fixed,
         tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
         summary: str(op.summary),
         description: str(op.description),
-        params: mergeParams(ctx, item.parameters, op.parameters, base, warn),
+        // A parameter the path key fixes is not the caller's to give.
+        params: mergeParams(ctx, item.parameters, op.parameters, base, warn).filter(
+          (p) => !(p.in === "query" && fixedNames.has(p.name)),
+        ),
         ...(body ? { body } : {}),
         ...responseSchemaOf(ctx, op.responses, base, root),
         security: toSecurity(op.security) ?? globalSecurity,

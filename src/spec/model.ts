@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 3;
+export const MODEL_FORMAT = 4;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -44,7 +44,10 @@ export interface OperationModel {
   /** True when the id was derived from method + path because the document had none. */
   derivedId: boolean;
   method: string;
+  /** The path template, without any fixed query its document's path key carried. */
   path: string;
+  /** Query parameters the path key fixes (`/sessions#_action=logout`): sent once, on every call. */
+  fixedQuery: { name: string; value: string }[];
   tags: string[];
   summary: string;
   description: string;
@@ -83,4 +86,10 @@ export interface ApiModel {
   schemas: Record<string, unknown>;
   /** Notes for the user: duplicate ids renamed, and so on. */
   warnings: string[];
+}
+
+/** The path as a person reads it: template plus any fixed query (`/sessions?_action=logout`). */
+export function displayPath(op: Pick<OperationModel, "path" | "fixedQuery">): string {
+  if (op.fixedQuery.length === 0) return op.path;
+  return `${op.path}?${op.fixedQuery.map((q) => `${q.name}=${q.value}`).join("&")}`;
 }

@@ -42,3 +42,23 @@ export function disambiguate(ids: string[]): { ids: string[]; warnings: string[]
   });
   return { ids: out, warnings };
 }
+
+/** A fixed query parameter a path key carries. */
+export interface FixedQuery {
+  name: string;
+  value: string;
+}
+
+/**
+ * Splits a path key that carries fixed query parameters, as documents of RPC-style APIs write
+ * them: `/sessions#_action=logout` (the form AWS's published OpenAPI documents use, since OpenAPI
+ * cannot hold two operations on one method and path) or `/sessions?_action=logout`.
+ */
+export function splitPathKey(key: string): { path: string; fixed: FixedQuery[] } {
+  const at = key.search(/[#?]/);
+  if (at < 0) return { path: key, fixed: [] };
+  const fixed = [...new URLSearchParams(key.slice(at + 1)).entries()]
+    .filter(([name]) => name !== "")
+    .map(([name, value]) => ({ name, value }));
+  return { path: key.slice(0, at) || "/", fixed };
+}

@@ -19,7 +19,7 @@ export interface RunningServer {
 
 /** Starts bin/opcli-server on an ephemeral 127.0.0.1 port over a fresh SQLite file. */
 export async function startServer(
-  config: Record<string, number | boolean> = {},
+  config: Record<string, unknown> = {},
   dir = mkdtempSync(join(tmpdir(), "opcli-srv-")),
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = process.env,

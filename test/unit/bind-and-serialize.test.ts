@@ -20,6 +20,7 @@ const op: OperationModel = {
   derivedId: false,
   method: "GET",
   path: "/s/{sid}",
+  fixedQuery: [],
   tags: [],
   summary: "",
   description: "",

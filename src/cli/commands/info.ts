@@ -1,5 +1,5 @@
 import { findTag, squashTag } from "../../client/lookup.js";
-import type { ApiModel, OperationModel, ParamModel } from "../../spec/model.js";
+import { type ApiModel, displayPath, type OperationModel, type ParamModel } from "../../spec/model.js";
 
 // --info: tags with their operation counts, or one tag's operations, Janssen style.
 
@@ -27,7 +27,7 @@ export function listTags(model: ApiModel): string {
 }
 
 export function describeOperation(op: OperationModel): string[] {
-  const lines = [`Operation ID: ${op.id}`, `  ${op.method} ${op.path}`];
+  const lines = [`Operation ID: ${op.id}`, `  ${op.method} ${displayPath(op)}`];
   const text = op.description || op.summary;
   if (text) lines.push(`  Description: ${text.split("\n")[0]}`);
   const path = op.params.filter((p) => p.in === "path");

@@ -212,7 +212,6 @@ export class SessionService {
     return { ...session, lastUsedAt: now, expiresAt };
   }
 
-
   /** Records the client a code was issued to, and its scopes (Janssen's permissionGrantedMap). */
   recordGrant(session: SessionRecord, clientId: string, scopes: string): Promise<void> {
     return this.store.sessions.recordGrant(session.sid, clientId, scopes);

@@ -1,5 +1,4 @@
 import type { Operator } from "../../shared/field-value-pair.js";
-import type { SessionRecord } from "./types.js";
 
 // The vocabulary of session queries that every store backend understands.
 
@@ -59,16 +58,4 @@ export interface SessionCursor {
 /** The user id inside a Janssen DN (`inum=<id>,ou=people,o=jans`), or null. */
 export function userIdOfDn(dn: string | null): string | null {
   return dn === null ? null : (/^inum=([^,]+),/.exec(dn)?.[1] ?? null);
-}
-
-/** The cursor that continues after this session in an order by one expression field. */
-export function cursorAfter(s: SessionRecord, sortBy: ExprField): SessionCursor {
-  const value: Record<ExprField, string | number> = {
-    userId: userIdOfDn(s.userDn) ?? "",
-    realm: s.realm,
-    lastUsedAt: s.lastUsedAt,
-    idleExpiresAt: s.lastUsedAt,
-    absoluteExpiresAt: s.absoluteExpiresAt,
-  };
-  return { value: value[sortBy], sid: s.sid };
 }

@@ -81,10 +81,9 @@ async function bearerOf(c: Context): Promise<string | undefined> {
   return firstValues(new URLSearchParams(await c.req.text())).access_token;
 }
 
-export function oauthRoutes(core: ServerCore): Hono {
-  const app = new Hono();
-
-  app.post("/restv1/token", async (c) => {
+/** The token endpoint (RFC 6749), wherever a face mounts it. */
+export function tokenEndpoint(core: ServerCore) {
+  return async (c: Context) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
     const { form } = auth;
@@ -108,7 +107,13 @@ export function oauthRoutes(core: ServerCore): Hono {
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");
     return c.json(result.body);
-  });
+  };
+}
+
+export function oauthRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+
+  app.post("/restv1/token", tokenEndpoint(core));
 
   app.post("/restv1/device_authorization", async (c) => {
     const auth = await authenticatedForm(core, c);

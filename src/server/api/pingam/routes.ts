@@ -3,6 +3,7 @@ import type { ServerCore } from "../../core/core.js";
 import { AM_SESSIONS_READ, AM_SESSIONS_WRITE, SCOPE, satisfies } from "../../core/oauth/scopes.js";
 import { realmPath } from "../../core/realms.js";
 import { actorOf } from "../actor.js";
+import { tokenEndpoint } from "../jans-auth/oauth-routes.js";
 import { bearerAuth, claimsOf } from "../middleware/bearer.js";
 import { ACTIONS, type ActionContext, actionNamed } from "./actions.js";
 import { apiVersion, crestError, reply } from "./crest.js";
@@ -52,6 +53,18 @@ async function runQuery(c: Context, core: ServerCore, realm: string): Promise<Re
   const page = await core.am.query(realm, q.input);
   if (!page.ok) return crestError(c, 400, page.error.message);
   return reply(c, queryResult(page.value, core.sessions.idleMs("authenticated"), q.fields, q.policy));
+}
+
+/** PingAM's token endpoints (`/am/oauth2[/realms/root[/realms/<name>]]/access_token`): ours, under its paths. */
+export function amOAuthRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+  for (const path of [
+    "/access_token",
+    "/realms/root/access_token",
+    "/realms/root/realms/:realm/access_token",
+  ])
+    app.post(path, tokenEndpoint(core));
+  return app;
 }
 
 /** PingAM's /json/sessions: actions by POST `?_action=`, queries by GET `?_queryFilter=`. */

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { type CrestFilter, parseQueryFilter } from "../../../shared/crest-filter.js";
-import type { ExprField, ExprOp, SessionCursor, SessionExpr } from "../../store/query.js";
+import {
+  type ExprField,
+  type ExprOp,
+  type SessionCursor,
+  type SessionExpr,
+  userIdOfDn,
+} from "../../store/query.js";
+import type { SessionRecord } from "../../store/types.js";
 import { fail, ok, type Result } from "../errors.js";
 import { parseUniversalId } from "../realms.js";
 
@@ -161,4 +168,16 @@ export function decodeCookie(raw: string, fingerprint: string): Result<SessionCu
     return bad("is not one this server issued");
   if (c.q !== fingerprint) return bad("belongs to another query (filter, realm or sort keys differ)");
   return ok({ value: c.v, sid: c.s });
+}
+
+/** The cursor that continues after this session in an order by one expression field. */
+export function cursorAfter(s: SessionRecord, sortBy: ExprField): SessionCursor {
+  const value: Record<ExprField, string | number> = {
+    userId: userIdOfDn(s.userDn) ?? "",
+    realm: s.realm,
+    lastUsedAt: s.lastUsedAt,
+    idleExpiresAt: s.lastUsedAt,
+    absoluteExpiresAt: s.absoluteExpiresAt,
+  };
+  return { value: value[sortBy], sid: s.sid };
 }

@@ -1,4 +1,4 @@
-import { cursorAfter, type SessionExpr } from "../../store/query.js";
+import type { SessionExpr } from "../../store/query.js";
 import type { SessionRecord, Store } from "../../store/types.js";
 import type { Clock } from "../clock.js";
 import type { ServerConfig } from "../config.js";
@@ -8,7 +8,14 @@ import { ROOT_REALM, realmCovers } from "../realms.js";
 import type { SessionService } from "../sessions.js";
 import type { UserService } from "../users.js";
 import { checkPropertyUpdate, whitelistedProperties } from "./properties.js";
-import { decodeCookie, encodeCookie, parseSessionFilter, parseSortKeys, queryFingerprint } from "./query.js";
+import {
+  cursorAfter,
+  decodeCookie,
+  encodeCookie,
+  parseSessionFilter,
+  parseSortKeys,
+  queryFingerprint,
+} from "./query.js";
 
 export interface AmQueryInput {
   filter: string;

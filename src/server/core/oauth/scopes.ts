@@ -37,7 +37,7 @@ export const DELETE_SESSIONS: ScopeRequirement = [
 ];
 
 /** The PingAM face: everything with fr:am:*, reading with the narrower scope too. */
-export const AM_SESSIONS_READ: ScopeRequirement = [[SCOPE.amAll], [SCOPE.amSessionsRead]];
+export const AM_SESSIONS_READ: ScopeRequirement = [[SCOPE.amSessionsRead], [SCOPE.amAll]];
 export const AM_SESSIONS_WRITE: ScopeRequirement = [[SCOPE.amAll]];
 
 export const READ_ACRS: ScopeRequirement = [[SCOPE.acrsRead], [SCOPE.readAll], [SCOPE.writeAll]];
@@ -66,3 +66,17 @@ export const ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
 export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
   return requirement.some((alt) => alt.every((s) => granted.has(s)));
 }
+
+/** The PingAM face's operations (spec/pingam-sessions.yaml), by operation ID without the root- prefix. */
+export const AM_OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
+  "query-sessions": AM_SESSIONS_READ,
+  "get-session-info": AM_SESSIONS_READ,
+  "get-session-info-and-reset-idle-time": AM_SESSIONS_WRITE,
+  "validate-session": AM_SESSIONS_READ,
+  "refresh-session": AM_SESSIONS_WRITE,
+  "logout-session": AM_SESSIONS_WRITE,
+  "logout-by-handle": AM_SESSIONS_WRITE,
+  "logout-by-user": AM_SESSIONS_WRITE,
+  "get-session-properties": AM_SESSIONS_READ,
+  "update-session-properties": AM_SESSIONS_WRITE,
+};
