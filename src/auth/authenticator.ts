@@ -9,6 +9,8 @@ import {
   type TokenResult,
 } from "./client-credentials.js";
 import { deviceFlow } from "./device-flow.js";
+import type { DiscoveryStore } from "./discovery-cache.js";
+import { type CredentialPlacement, placementFor, schemePlacement, securityOptional } from "./placement.js";
 import type { StoredToken, TokenFlow } from "./stored-token.js";
 import type { TokenStore } from "./stores/types.js";
 import { InvalidGrant, TokenCache, type TokenSource } from "./token-cache.js";
@@ -31,6 +33,8 @@ export interface AuthContext {
   store: TokenStore;
   /** Where cross-process lock files go. */
   lockDir: string;
+  /** Discovery results kept between runs (none: discovered once per process). */
+  discoveryStore?: DiscoveryStore;
   now(): number;
   /** One-line messages for the person (the device code, fallbacks). */
   tell(line: string): void;
@@ -41,8 +45,8 @@ export interface AuthContext {
 export interface IssuedToken {
   token: string;
   source: TokenSource | "explicit";
-  /** Where it goes: Authorization (as a bearer token) or an API-key header. */
-  header?: string;
+  /** Where it goes and how it is written (default: an Authorization bearer token). */
+  placement?: CredentialPlacement;
 }
 
 type Endpoints = Discovery & { token_endpoint: string };
@@ -71,7 +75,14 @@ export class Authenticator {
 
   /** OpenID discovery, fetched at most once and only when something is not configured. */
   private discovered(origin: string): Promise<Discovery> {
-    this.discovery ??= discover(this.ctx.fetch, origin).catch(() => ({}));
+    const kept = this.ctx.discoveryStore?.get(origin);
+    if (kept) return Promise.resolve(kept);
+    this.discovery ??= discover(this.ctx.fetch, origin)
+      .then((found) => {
+        this.ctx.discoveryStore?.set(origin, found);
+        return found;
+      })
+      .catch(() => ({}));
     return this.discovery;
   }
 
@@ -206,34 +217,32 @@ export class Authenticator {
     }
   }
 
-  /** The credential for an operation, or undefined when it needs none. */
+  /**
+   * The credential for an operation, or undefined when it gets none. A credential the user gives
+   * goes wherever the operation's first scheme that takes one wants it, even when the security is
+   * optional (`[..., {}]`); one opcli would fetch is fetched only when the operation requires it.
+   */
   async forOperation(op: OperationModel, rejected?: string): Promise<IssuedToken | undefined> {
-    if (op.security.length === 0 || op.security.some((alt) => alt.length === 0)) return undefined;
+    if (op.security.length === 0) return undefined;
     const given = this.explicit();
-    const req = oauthRequirement(this.ctx.model, op);
     if (given) {
-      // A given token goes where the operation's scheme wants it: a bearer header, or an API-key header.
-      const header = req ? "Authorization" : this.apiKeyHeader(op);
-      if (!header) return undefined;
-      return { token: given, source: "explicit", header };
+      const placement = placementFor(this.ctx.model, op);
+      return placement ? { token: given, source: "explicit", placement } : undefined;
     }
-    if (!req) return undefined;
+    const req = oauthRequirement(this.ctx.model, op);
+    if (!req || securityOptional(op)) return undefined;
     return {
       ...(await this.obtain(req.scopes, { op, ...(rejected ? { rejected } : {}) })),
-      header: "Authorization",
+      placement: schemePlacement(this.ctx.model, req.scheme)!,
     };
   }
 
-  /** The header an apiKey (or http bearer) scheme of the operation names, if any. */
-  private apiKeyHeader(op: OperationModel): string | undefined {
-    for (const alt of op.security) {
-      for (const { scheme } of alt) {
-        const s = this.ctx.model.securitySchemes[scheme];
-        if (s?.type === "http" && s.scheme?.toLowerCase() === "bearer") return "Authorization";
-        if (s?.type === "apiKey" && s.in === "header" && s.name) return s.name;
-      }
-    }
-    return undefined;
+  /** Where forOperation's credential would go, without obtaining one (for --curl). */
+  placementOf(op: OperationModel): CredentialPlacement | undefined {
+    if (op.security.length === 0) return undefined;
+    if (this.explicit()) return placementFor(this.ctx.model, op);
+    const req = oauthRequirement(this.ctx.model, op);
+    return req && !securityOptional(op) ? schemePlacement(this.ctx.model, req.scheme) : undefined;
   }
 
   /** The token for --output-access-token / auth token. */

@@ -73,7 +73,12 @@ export async function tokenGrant(
   const { status, body } = await oauthPost(fetch, tokenUrl, creds, fields, opts.method);
   if (status < 200 || status >= 300 || typeof body.access_token !== "string") {
     const code = typeof body.error === "string" ? body.error : undefined;
-    const detail = typeof body.error_description === "string" ? `: ${body.error_description}` : "";
+    const detail =
+      typeof body.error_description === "string"
+        ? `: ${body.error_description}`
+        : status >= 200 && status < 300
+          ? " but its answer has no access_token (is the token URL right?)"
+          : "";
     throw new TokenError(
       `token endpoint ${tokenUrl} answered ${status}${code ? ` ${code}` : ""}${detail}`,
       code,

@@ -1,4 +1,5 @@
-import type { OperationCall } from "../http/send.js";
+import { type CredentialPlacement, placedValue } from "../auth/placement.js";
+import type { OperationCall, PlacedCredential } from "../http/send.js";
 import { operationHeaders, operationUrl } from "../http/send.js";
 import type { ParsedArgs } from "./parse.js";
 
@@ -19,21 +20,35 @@ function tokenCommand(args: ParsedArgs, opId: string): string {
   return parts.join(" ");
 }
 
+/** Stands for the token in a command being built; replaced by a command substitution once quoted. */
+const MARK = "opcliTOKENmark";
+
+/** A shell word; one holding the mark is double-quoted so the shell runs `$(command)` in its place. */
+function word(raw: string, command: string): string {
+  if (!raw.includes(MARK)) return shellQuote(raw);
+  return `"${raw.replace(/[\\"$`]/g, "\\$&").replaceAll(MARK, `$(${command})`)}"`;
+}
+
+export interface CurlCredential {
+  placement: CredentialPlacement;
+  /** The token itself (--show-token); else the command obtains it with --output-access-token. */
+  token?: string;
+}
+
 /** The exact equivalent curl command; the token as $(opcli --output-access-token ...) unless shown. */
-export function curlCommand(
-  call: OperationCall,
-  args: ParsedArgs,
-  credential?: { header: string; value: string; literal: boolean },
-): string {
-  const lines = [`curl -X ${call.op.method} ${shellQuote(operationUrl(call))}`];
+export function curlCommand(call: OperationCall, args: ParsedArgs, credential?: CurlCredential): string {
+  const command = tokenCommand(args, call.op.id);
+  const p = credential?.placement;
+  // Basic credentials from a command cannot be base64-encoded in place: curl's -u does it.
+  const viaUser = p?.form === "basic" && credential?.token === undefined;
+  const placed: PlacedCredential | undefined =
+    p && !viaUser ? { in: p.in, name: p.name, value: placedValue(p, credential?.token ?? MARK) } : undefined;
+  const full: OperationCall = { ...call, ...(placed ? { credential: placed } : {}) };
+  const lines = [`curl -X ${call.op.method} ${word(operationUrl(full), command)}`];
   if (args.bool("insecure")) lines.push("  --insecure");
-  for (const [name, value] of Object.entries(operationHeaders(call)))
-    lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
-  if (credential) {
-    if (credential.literal) lines.push(`  -H ${shellQuote(`${credential.header}: ${credential.value}`)}`);
-    // Double quotes so the shell runs the substitution when the command is pasted.
-    else lines.push(`  -H "${credential.header}: Bearer $(${tokenCommand(args, call.op.id)})"`);
-  }
+  if (viaUser) lines.push(`  -u "$(${command})"`);
+  for (const [name, value] of Object.entries(operationHeaders(full)))
+    lines.push(`  -H ${word(`${name}: ${value}`, command)}`);
   const body = call.body?.payload;
   if (body !== undefined) {
     const text = typeof body === "string" ? body : Buffer.from(body).toString("latin1");

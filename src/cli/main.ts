@@ -66,12 +66,14 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (args.has("info") || args.has("schema") || args.bool("schema-sample")) {
     const { model } = await loadModel(args, io);
     if (args.has("info")) {
-      io.stdout.write(infoText(model, args.str("info")!));
+      io.stdout.write(infoText(model, args.str("info")!, args.bool("all")));
       return;
     }
     await (await import("./commands/schema.js")).schemaCommand(model, args, io);
     return;
   }
+  if (args.has("operation-id") && !args.str("operation-id"))
+    throw new UsageError("--operation-id needs an operation ID (opcli --info lists them)");
   if (!args.bool("output-access-token") && !args.has("operation-id") && !args.has("batch"))
     throw new UsageError("nothing to do: give --info, --operation-id, --schema or a command (opcli --help)");
   if (args.has("operation-id") && !args.str("operation-id"))

@@ -67,21 +67,54 @@ function checkQueryFilter(p: ParamModel, raw: string): void {
   }
 }
 
+function typesOf(schema: ParamSchema): string[] {
+  return (Array.isArray(schema.type) ? schema.type : [schema.type ?? "string"]).filter((x) => x !== "null");
+}
+
+function jsonObject(p: ParamModel, raw: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`${p.name} takes a JSON object, not ${JSON.stringify(raw)}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new UsageError(`${p.name} takes a JSON object, not ${JSON.stringify(raw)}`);
+  return v as Record<string, unknown>;
+}
+
+/** Line breaks, NUL, or a character beyond Latin-1. */
+const badHeaderValue = (raw: string) =>
+  [...raw].some((c) => c === "\r" || c === "\n" || c === "\0" || c.codePointAt(0)! > 0xff);
+
 function valueFor(p: ParamModel, raws: string[]): ArgValue {
   const t = typeOf(p.schema);
   if (t === "array") return raws.map((r) => coerce(p, p.schema.items ?? {}, r));
   if (raws.length > 1) throw new UsageError(`${p.name} was given ${raws.length} times but takes one value`);
   const raw = raws[0]!;
-  if (t === "object") {
-    try {
-      return JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      throw new UsageError(`${p.name} takes a JSON object, not ${JSON.stringify(raw)}`);
-    }
+  const types = typesOf(p.schema);
+  // An object, or (anyOf object|scalar) one written as JSON; else the scalar variant.
+  if (types.length === 1 && t === "object") return jsonObject(p, raw);
+  if (types.includes("object")) {
+    if (/^\s*\{/.test(raw)) return jsonObject(p, raw);
+    return coerce(p, { ...p.schema, type: types.find((x) => x !== "object") ?? "string" }, raw);
   }
+  // node:http refuses these in a header; say so before anything is sent.
+  if ((p.in === "header" || p.in === "cookie") && badHeaderValue(raw))
+    throw new UsageError(
+      `${p.name}: a ${p.in} value cannot hold line breaks, NUL or characters beyond Latin-1`,
+    );
   if (p.name === "fieldValuePair") checkFieldValuePair(p, raw);
   if (p.name === "_queryFilter") checkQueryFilter(p, raw);
   return coerce(p, p.schema, raw);
+}
+
+/** `created[gt]` for a deepObject query parameter `created` that takes an object: its key. */
+function deepObjectKey(op: OperationModel, key: string): { param: ParamModel; key: string } | undefined {
+  const m = /^([^[\]]+)\[([^[\]]+)\]$/.exec(key);
+  if (!m) return undefined;
+  const param = op.params.find((x) => x.in === "query" && x.name === m[1] && x.style === "deepObject");
+  return param && typesOf(param.schema).includes("object") ? { param, key: m[2]! } : undefined;
 }
 
 /**
@@ -100,13 +133,23 @@ export function bindArgs(op: OperationModel, endpointArgs: ArgPair[], urlSuffix:
       );
     add(p, value);
   }
+  const deep = new Map<ParamModel, Record<string, string>>();
   for (const { key, value } of endpointArgs) {
     const p =
       op.params.find((x) => x.name === key && x.in !== "path") ?? pathParams.find((x) => x.name === key);
+    const sub = p ? undefined : deepObjectKey(op, key);
+    if (sub) {
+      deep.set(sub.param, { ...(deep.get(sub.param) ?? {}), [sub.key]: value });
+      continue;
+    }
     if (!p)
       throw new UsageError(`--endpoint-args: ${op.id} has no parameter "${key}"; valid: ${list(op.params)}`);
     if (p.in === "path" && grouped.has(p)) throw new UsageError(`path parameter "${key}" was given twice`);
     add(p, value);
+  }
+  for (const [p, obj] of deep) {
+    if (grouped.has(p)) throw new UsageError(`${p.name} was given both whole and as ${p.name}[...]`);
+    add(p, JSON.stringify(obj));
   }
   const missing = op.params.filter((p) => p.required && !grouped.has(p));
   if (missing.length > 0) {

@@ -1,6 +1,8 @@
 import type { IssuedToken } from "../auth/authenticator.js";
+import { type CredentialPlacement, placedValue } from "../auth/placement.js";
+import type { BoundArgs } from "../http/args.js";
 import type { LiteResponse } from "../http/lite.js";
-import { type Exchange, type OperationCall, sendOperation } from "../http/send.js";
+import { type Exchange, type OperationCall, type PlacedCredential, sendOperation } from "../http/send.js";
 import { HttpStatusError, UsageError } from "../platform/errors.js";
 import type { OperationModel } from "../spec/model.js";
 import type { ArgPair } from "./arg-pairs.js";
@@ -43,10 +45,22 @@ export function paramsAsPairs(params: Record<string, unknown> | undefined, what 
   );
 }
 
-/** Authorization carries a bearer token (unless given with its scheme); an API-key header the key as given. */
-export function credentialValue(issued: IssuedToken): string {
-  const bearer = (issued.header ?? "Authorization") === "Authorization" && !/\s/.test(issued.token);
-  return bearer ? `Bearer ${issued.token}` : issued.token;
+const BEARER: CredentialPlacement = { in: "header", name: "Authorization", form: "bearer", scheme: "" };
+
+/**
+ * The credential as its scheme sends it: where (header, query, cookie) and how written. One the
+ * user also gave by hand as a parameter of the same name and place is left to that parameter.
+ */
+export function placedCredential(issued: IssuedToken, args?: BoundArgs): PlacedCredential | undefined {
+  const p = issued.placement ?? BEARER;
+  if (args && p.in !== "header" && args[p.in][p.name] !== undefined) return undefined;
+  if (
+    args &&
+    p.in === "header" &&
+    Object.keys(args.header).some((k) => k.toLowerCase() === p.name.toLowerCase())
+  )
+    return undefined;
+  return { in: p.in, name: p.name, value: placedValue(p, issued.token) };
 }
 
 /** The parsed body: JSON when it is JSON, else the text; undefined when empty. */
@@ -104,13 +118,10 @@ export async function sendWithAuth(
   call: OperationCall,
   issued: IssuedToken | undefined,
 ): Promise<{ exchange: Exchange; issued: IssuedToken | undefined }> {
-  const send = (cred: IssuedToken | undefined) =>
-    sendOperation(fetch, {
-      ...call,
-      ...(cred
-        ? { headers: { ...(call.headers ?? {}), [cred.header ?? "Authorization"]: credentialValue(cred) } }
-        : {}),
-    });
+  const send = (cred: IssuedToken | undefined) => {
+    const placed = cred ? placedCredential(cred, call.args) : undefined;
+    return sendOperation(fetch, { ...call, ...(placed ? { credential: placed } : {}) });
+  };
   let exchange = await send(issued);
   // An explicit token is final; a cached or fetched one gets one more chance.
   if (exchange.response.status === 401 && issued && issued.source !== "explicit") {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Authenticator, type IssuedToken } from "../auth/authenticator.js";
 import type { ClientCredentials } from "../auth/client-credentials.js";
+import { fileDiscoveryStore } from "../auth/discovery-cache.js";
 import { cacheRoot, selectTokenStore } from "../auth/stores/select.js";
 import type { OperationCall } from "../http/send.js";
 import { ConfigError } from "../platform/errors.js";
@@ -135,6 +136,7 @@ export async function openClient(options: ClientOptions, io: ClientIO): Promise<
     ...(settings.scopes ? { scopes: settings.scopes } : {}),
     store,
     lockDir: join(cacheRoot(io.env), "locks"),
+    discoveryStore: fileDiscoveryStore(join(cacheRoot(io.env), "discovery.json"), io.now),
     now: io.now,
     tell: io.notice,
     interactive: io.interactive,

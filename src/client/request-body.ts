@@ -1,5 +1,7 @@
-import { BodyError, type BuiltBody, buildBody, isJsonType } from "../http/body.js";
+import { BodyError, type BuiltBody, buildBody, formObject, isJsonType } from "../http/body.js";
 import { UsageError } from "../platform/errors.js";
+import { closest } from "../platform/suggest.js";
+import { coerceFormFields, formProperties, unknownFormFields } from "../spec/form-values.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { validateBody } from "../spec/validate.js";
 
@@ -36,8 +38,8 @@ function chooseMediaType(op: OperationModel, wanted: string | undefined): string
   return types.find(isJsonType) ?? types[0] ?? "application/json";
 }
 
-async function checkAgainstSchema(model: ApiModel, op: OperationModel, text: string): Promise<void> {
-  const problems = await validateBody(model.openapi, op.body!.schema, model.schemas, JSON.parse(text));
+async function checkAgainstSchema(model: ApiModel, op: OperationModel, value: unknown): Promise<void> {
+  const problems = await validateBody(model.openapi, op.body!.schema, model.schemas, value);
   if (problems.length === 0) return;
   const [first, ...rest] = problems;
   const more = rest.length ? ` (and ${rest.length} more)` : "";
@@ -69,15 +71,53 @@ export async function bodyFor(
   }
   if (!op.body) throw new UsageError(`${op.id} takes no request body`);
   const contentType = chooseMediaType(op, opts.contentType);
+  const fields =
+    isJsonType(contentType) || !/form/i.test(contentType) ? undefined : formFieldsFor(model, op, data);
+  if (fields && opts.validate !== false) await checkForm(model, op, fields);
   let body: BuiltBody;
   try {
-    body = buildBody(contentType, data, opts.readBytes);
+    body = buildBody(contentType, data, opts.readBytes, {
+      ...(fields ? { fields } : {}),
+      encoding: op.body.encodings?.[contentType] ?? {},
+    });
   } catch (err) {
     if (err instanceof BodyError) throw new UsageError(err.message);
     throw new UsageError(
       `--data: cannot read a file part: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
-  if (isJsonType(contentType) && opts.validate !== false) await checkAgainstSchema(model, op, data.text);
+  if (isJsonType(contentType) && opts.validate !== false)
+    await checkAgainstSchema(model, op, JSON.parse(data.text));
   return body;
+}
+
+/** A form's fields from --data, typed as the schema says. */
+function formFieldsFor(model: ApiModel, op: OperationModel, data: DataInput): Record<string, unknown> {
+  try {
+    const fields = formObject(data.text);
+    // Text fields are typed by the schema; JSON ones already carry their types.
+    return data.text.trim().startsWith("{")
+      ? fields
+      : coerceFormFields(model.schemas, op.body!.schema, fields);
+  } catch (err) {
+    if (err instanceof BodyError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Forms are checked as JSON bodies are, and a name the form does not declare is refused. */
+async function checkForm(
+  model: ApiModel,
+  op: OperationModel,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const unknown = unknownFormFields(model.schemas, op.body!.schema, fields);
+  if (unknown.length > 0) {
+    const names = [...formProperties(model.schemas, op.body!.schema).keys()];
+    const hint = closest(unknown[0]!, names, 1)[0];
+    throw new UsageError(
+      `--data: /${unknown[0]} is not a field of ${op.body?.schemaName ?? "this form"}${hint ? ` (did you mean ${hint}?)` : ""}; fields: ${names.join(", ")}; --no-validate sends it anyway`,
+    );
+  }
+  await checkAgainstSchema(model, op, fields);
 }

@@ -7,8 +7,24 @@ import type { ArgValue } from "./args.js";
 // RFC 3986 reserved characters that allowReserved leaves unencoded.
 const RESERVED = /%(3A|2F|3F|23|5B|5D|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi;
 
+/**
+ * Percent-encodes all but RFC 3986's unreserved characters (encodeURIComponent leaves `!'()*`,
+ * which RFC 6570 simple and form expansion encode); a value of dots alone is encoded too, since
+ * URL parsing would resolve "." and ".." in a path.
+ */
+export function strictEncode(value: string): string {
+  if (/^\.+$/.test(value)) return "%2E".repeat(value.length);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
 function enc(value: unknown, allowReserved = false): string {
-  const s = encodeURIComponent(String(value));
+  const s = encodeURIComponent(String(value)).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return allowReserved ? s.replace(RESERVED, (m) => decodeURIComponent(m)) : s;
 }
 

@@ -2,6 +2,7 @@ import { SpecError } from "./errors.js";
 import {
   type ApiModel,
   type BodyModel,
+  type EncodingModel,
   MODEL_FORMAT,
   type OperationModel,
   type ParamLocation,
@@ -42,6 +43,12 @@ function paramSchema(ctx: RefContext, raw: unknown, base: string): ParamSchema {
   if (typeof s.minimum === "number") out.minimum = s.minimum;
   if (typeof s.maximum === "number") out.maximum = s.maximum;
   if (s.items !== undefined) out.items = paramSchema(ctx, s.items, base);
+  // anyOf/oneOf of an object and scalars (`created` or `created[gt]`): every variant's type.
+  const variants = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
+  if (out.type === undefined && Array.isArray(variants)) {
+    const types = [...new Set(variants.flatMap((v) => [paramSchema(ctx, v, base).type ?? []].flat()))];
+    if (types.length > 0) out.type = types.length === 1 ? types[0]! : types;
+  }
   return out;
 }
 
@@ -61,6 +68,37 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
     allowReserved: p.allowReserved === true,
     schema: paramSchema(ctx, p.schema, b),
   };
+}
+
+/**
+ * The API keys an operation's security schemes place in a query parameter, header or cookie, as
+ * parameters a caller may also give by hand (`--endpoint-args api_key:...`); never required, since
+ * `--access-token` fills them too.
+ */
+function withCredentialParams(
+  params: ParamModel[],
+  security: SecurityAlternative[],
+  schemes: Record<string, SecuritySchemeModel>,
+): ParamModel[] {
+  const out = [...params];
+  for (const { scheme } of security.flat()) {
+    const s = schemes[scheme];
+    if (s?.type !== "apiKey" || !s.name || !["query", "header", "cookie"].includes(s.in ?? "")) continue;
+    const where = s.in as ParamLocation;
+    if (out.some((p) => p.in === where && p.name.toLowerCase() === s.name!.toLowerCase())) continue;
+    out.push({
+      name: s.name,
+      in: where,
+      required: false,
+      description: `API key (security scheme ${scheme}); --access-token fills it`,
+      style: where === "header" ? "simple" : "form",
+      explode: where !== "header",
+      allowReserved: false,
+      schema: { type: "string" },
+      credential: true,
+    });
+  }
+  return out;
 }
 
 /** Operation-level parameters override path-level ones with the same name and location. */
@@ -91,6 +129,28 @@ function preferredMediaType(types: string[]): string | undefined {
   return types.find((t) => /[/+]json\b/.test(t)) ?? types[0];
 }
 
+function toEncoding(raw: Doc): EncodingModel {
+  const out: EncodingModel = {};
+  if (typeof raw.style === "string") out.style = raw.style;
+  if (typeof raw.explode === "boolean") out.explode = raw.explode;
+  if (typeof raw.allowReserved === "boolean") out.allowReserved = raw.allowReserved;
+  if (typeof raw.contentType === "string") out.contentType = raw.contentType;
+  return out;
+}
+
+/** The Encoding Objects of each form or multipart media type that has any. */
+function encodingsOf(content: Record<string, Doc>): BodyModel["encodings"] {
+  const out: NonNullable<BodyModel["encodings"]> = {};
+  for (const [type, media] of Object.entries(content)) {
+    const enc = media?.encoding;
+    if (!enc || typeof enc !== "object" || !/form/i.test(type)) continue;
+    out[type] = Object.fromEntries(
+      Object.entries(enc as Record<string, Doc>).map(([k, v]) => [k, toEncoding(v ?? {})]),
+    );
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 function toBody(
   ctx: RefContext,
   raw: unknown,
@@ -111,9 +171,11 @@ function toBody(
   }
   const ref = (schema as Doc | undefined)?.$ref;
   const name = typeof ref === "string" ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
+  const encodings = encodingsOf(content);
   return {
     required: (node as Doc).required === true,
     mediaTypes,
+    ...(encodings ? { encodings } : {}),
     schema,
     ...(name ? { schemaName: decodeURIComponent(name) } : {}),
   };
@@ -188,6 +250,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   const components = (doc.components ?? {}) as Doc;
   const docServers = serverUrls(doc.servers) ?? [];
   const globalSecurity = toSecurity(doc.security) ?? [];
+  const schemes = toSchemes(components.securitySchemes);
   const ops: OperationModel[] = [];
   const notes = new Set<string>();
   // Derived names leave out the path prefix all paths share, so they stay short.
@@ -227,8 +290,12 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         summary: str(op.summary),
         description: str(op.description),
         // A parameter the path key fixes is not the caller's to give.
-        params: mergeParams(ctx, item.parameters, op.parameters, base, warn).filter(
-          (p) => !(p.in === "query" && fixedNames.has(p.name)),
+        params: withCredentialParams(
+          mergeParams(ctx, item.parameters, op.parameters, base, warn).filter(
+            (p) => !(p.in === "query" && fixedNames.has(p.name)),
+          ),
+          toSecurity(op.security) ?? globalSecurity,
+          schemes,
         ),
         ...(body ? { body } : {}),
         ...responseSchemaOf(ctx, op.responses, base, root),
@@ -254,7 +321,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
       description: str(declared.find((t) => t.name === name)?.description),
     })),
     operations: ops,
-    securitySchemes: toSchemes(components.securitySchemes),
+    securitySchemes: schemes,
     schemas: (components.schemas ?? {}) as Record<string, unknown>,
     warnings: [...warnings, ...notes],
   };

@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 4;
+export const MODEL_FORMAT = 5;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -25,11 +25,23 @@ export interface ParamModel {
   explode: boolean;
   allowReserved: boolean;
   schema: ParamSchema;
+  /** An API key a security scheme places here, not a parameter the document lists. */
+  credential?: true;
+}
+
+/** An Encoding Object: how one property of a form or multipart body is serialised. */
+export interface EncodingModel {
+  style?: string;
+  explode?: boolean;
+  allowReserved?: boolean;
+  contentType?: string;
 }
 
 export interface BodyModel {
   required: boolean;
   mediaTypes: string[];
+  /** Encoding Objects by media type, then by property (form and multipart types only). */
+  encodings?: Record<string, Record<string, EncodingModel>>;
   /** Schema of the preferred (JSON if offered) media type, with local $refs kept. */
   schema: unknown;
   /** Component name when the schema is a plain $ref to #/components/schemas/NAME. */

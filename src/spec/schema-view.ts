@@ -89,6 +89,16 @@ function typeOfSchema(schema: Schema): SampleType {
   return undefined;
 }
 
+/** `allOf: [{$ref: SomeEnum}]` (a scalar wrapped to add a description): the part that fixes the value. */
+function scalarAllOf(schema: Schema, schemas: Record<string, unknown>): unknown {
+  if (schema.properties || schema.type || !Array.isArray(schema.allOf)) return undefined;
+  return (schema.allOf as unknown[]).find((part) => {
+    const r = resolve(schemas, part).schema;
+    const t = Array.isArray(r.type) ? r.type.find((x) => x !== "null") : r.type;
+    return Array.isArray(r.enum) || r.const !== undefined || (typeof t === "string" && t !== "object");
+  });
+}
+
 /** An example is used only when it has the schema's type (published examples are often strings). */
 function fits(value: unknown, type: SampleType): boolean {
   switch (type) {
@@ -173,6 +183,9 @@ function objectSample(
   return out;
 }
 
+/** Cycles are cut by name; this only bounds pathological inline nesting. */
+const MAX_SAMPLE_DEPTH = 64;
+
 /** A sample value: examples and defaults where they fit, else a value of the right type. */
 export function sampleOf(
   schemas: Record<string, unknown>,
@@ -181,9 +194,11 @@ export function sampleOf(
   seen = new Set<string>(),
 ): unknown {
   const { schema, name } = resolve(schemas, s);
+  const wrapped = scalarAllOf(schema, schemas);
+  if (wrapped !== undefined && depth <= MAX_SAMPLE_DEPTH) return sampleOf(schemas, wrapped, depth + 1, seen);
   const type = typeOfSchema(schema);
-  // A cycle (or great depth) ends in the smallest value of the right type.
-  if (depth > 8 || (name && seen.has(name)))
+  // A cycle (or absurd depth) ends in the smallest value of the right type.
+  if (depth > MAX_SAMPLE_DEPTH || (name && seen.has(name)))
     return type === "array" ? [] : type === "object" || !type ? {} : scalarSample(schema, type);
   const next = name ? new Set([...seen, name]) : seen;
   const given = [

@@ -83,7 +83,10 @@ function formBody(params: Doc[], consumes: string[]): Doc {
   };
 }
 
-function convertOperation(op: Doc, globalConsumes: string[]): Doc {
+/** Methods whose request has no body in HTTP's semantics: form parameters there are not a body. */
+const BODYLESS = new Set(["get", "head", "options", "trace"]);
+
+function convertOperation(op: Doc, globalConsumes: string[], method = "post"): Doc {
   const consumes = Array.isArray(op.consumes) ? (op.consumes as string[]) : globalConsumes;
   const params = Array.isArray(op.parameters) ? (op.parameters as Doc[]) : [];
   const body = params.find((p) => p.in === "body");
@@ -104,6 +107,7 @@ function convertOperation(op: Doc, globalConsumes: string[]): Doc {
       ]),
     );
   }
+  if (BODYLESS.has(method)) return out;
   if (body) {
     const types = consumes.length ? consumes : ["application/json"];
     out.requestBody = {
@@ -162,7 +166,7 @@ export function swagger2ToOpenApi3(input: Doc): Doc {
       if (k === "parameters" && Array.isArray(v))
         converted[k] = (v as Doc[]).filter((p) => p.in !== "body" && p.in !== "formData").map(convertParam);
       else if (typeof v === "object" && v !== null && !Array.isArray(v) && k !== "$ref")
-        converted[k] = convertOperation(v as Doc, consumes);
+        converted[k] = convertOperation(v as Doc, consumes, k);
       else converted[k] = v;
     }
     paths[path] = converted;

@@ -348,6 +348,28 @@ describe("the real Janssen document, unchanged", () => {
     expect(r.stdout).toMatch(/sid: Session identifier\. \[string\]/);
   });
 
+  it("a cached token costs no network but the operation: discovery is cached with it, by host", async () => {
+    const fresh = isolatedEnv({
+      OPCLI_HOST: `${s.url}/jans-config-api`,
+      OPCLI_CLIENT_ID: s.admin.client_id,
+      OPCLI_CLIENT_SECRET: s.admin.client_secret,
+    });
+    const run = () => runOpcli(["--spec", JANS, "--operation-id", "get-sessions", "-v"], { env: fresh });
+    const requestLines = (stderr: string) => stderr.split("\n").filter((l) => / -> \d{3} \(/.test(l));
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(requestLines(first.stderr).map((l) => l.split(" ")[1])).toEqual([
+      `${s.url}/.well-known/openid-configuration`,
+      `${s.url}/jans-auth/restv1/token`,
+      `${s.url}/jans-config-api/api/v1/jans-auth-server/session`,
+    ]);
+    const second = await run();
+    expect(second.code).toBe(0);
+    expect(requestLines(second.stderr)).toHaveLength(1);
+    expect(requestLines(second.stderr)[0]).toContain("GET ");
+    expect(second.stderr).not.toContain("openid-configuration");
+  });
+
   it("runs each operation against the reference server (token URL found by discovery)", async () => {
     const run = (args: string[]) => runOpcli(["--spec", JANS, ...args], { env: jansEnv() });
     const all = await run(["--operation-id", "get-sessions"]);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { infoText } from "../../src/cli/commands/info.js";
 import { formatArgPairs } from "../../src/client/arg-pairs.js";
 import { loadModel, parseDocument } from "../../src/spec/load.js";
 import type { ApiModel, OperationModel, ParamModel, ParamSchema } from "../../src/spec/model.js";
@@ -57,7 +58,7 @@ function valuesFor(p: ParamModel): string[] {
 
 /** Every required parameter, plus up to two optional ones (query first, then headers). */
 function argsFor(model: ApiModel, op: OperationModel): string[] {
-  const optional = op.params.filter((p) => !p.required);
+  const optional = op.params.filter((p) => !p.required && !p.credential);
   const chosen = [
     ...op.params.filter((p) => p.required),
     ...optional.filter((p) => p.in === "query").slice(0, 1),
@@ -143,6 +144,18 @@ describe.each(docs)("%s", (doc) => {
       `no golden files for ${doc}: run GOLDEN_UPDATE=1 npx vitest run test/golden`,
     ).toBe(true);
     expect(listing).toBe(readFileSync(golden, "utf8"));
+  });
+
+  it("lists every operation under some group that --info names and accepts back", async () => {
+    const model = await loadModel(readFileSync(file, "utf8"), file, { toolVersion: "golden" });
+    const groups = infoText(model, "")
+      .split("\n")
+      .map((l) => /^ {2}(\S+) +\d+ {2}/.exec(l)?.[1])
+      .filter((g): g is string => g !== undefined);
+    const listed = new Set<string>();
+    for (const g of groups)
+      for (const m of infoText(model, g).matchAll(/^Operation ID: (\S+)$/gm)) listed.add(m[1]!);
+    expect([...listed].sort()).toEqual(model.operations.map((o) => o.id).sort());
   });
 
   it("sends the exact golden request for a sample of operations", async () => {

@@ -13,6 +13,11 @@ const docs = [
     .filter((f) => /\.(json|ya?ml)$/.test(f))
     .map((f) => join(CORPUS, f)),
   join(ROOT, "spec/opcli.yaml"),
+  join(ROOT, "spec/pingam-sessions.yaml"),
+  // The rule documents of test/golden/rules, ours.
+  ...readdirSync(join(ROOT, "test/golden/rules"), { recursive: true, encoding: "utf8" })
+    .filter((f) => /openapi\.(json|ya?ml)$/.test(f))
+    .map((f) => join(ROOT, "test/golden/rules", f)),
 ];
 
 describe("--schema-sample", () => {

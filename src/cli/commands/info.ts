@@ -22,7 +22,7 @@ export function listTags(model: ApiModel): string {
   for (const name of names) {
     lines.push(`  ${squashTag(name).padEnd(width)}  ${String(counts.get(name)).padStart(4)}  ${name}`);
   }
-  lines.push("", "opcli --info TAG lists a tag's operations.");
+  lines.push("", "opcli --info TAG lists a tag's operations; opcli --info --all lists every operation.");
   return `${lines.join("\n")}\n`;
 }
 
@@ -61,7 +61,23 @@ export function listTagOperations(model: ApiModel, tag: string): string {
   return `${out.join("\n")}`;
 }
 
-/** `--info` (empty) lists tags; `--info TAG` one tag's operations. */
-export function infoText(model: ApiModel, tag: string): string {
-  return tag === "" ? listTags(model) : listTagOperations(model, findTag(model, tag));
+/** Every operation, whatever its tags (`--info --all`). */
+export function listAllOperations(model: ApiModel): string {
+  const out = [`${model.title || "API"}: ${model.operations.length} operations`, ""];
+  for (const op of model.operations) out.push(...describeOperation(op), "");
+  return out.join("\n");
+}
+
+/** The group a name given to --info stands for: a tag, or the untagged operations as listed. */
+function groupNamed(model: ApiModel, wanted: string): string {
+  const untagged = model.operations.some((o) => o.tags.length === 0);
+  const isUntagged = wanted === UNTAGGED || squashTag(wanted).toLowerCase() === squashTag(UNTAGGED);
+  if (untagged && isUntagged && !model.tags.some((t) => t.name === wanted)) return UNTAGGED;
+  return findTag(model, wanted);
+}
+
+/** `--info` (empty) lists tags; `--info TAG` one tag's operations; `--info --all` every operation. */
+export function infoText(model: ApiModel, tag: string, all = false): string {
+  if (all) return listAllOperations(model);
+  return tag === "" ? listTags(model) : listTagOperations(model, groupNamed(model, tag));
 }

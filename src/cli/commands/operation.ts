@@ -1,4 +1,4 @@
-import { credentialValue, statusError } from "../../client/call.js";
+import { statusError } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
 import { UsageError } from "../../platform/errors.js";
 import { curlCommand } from "../curl.js";
@@ -19,15 +19,11 @@ async function failWith(
 }
 
 async function printCurl(client: Client, prepared: PreparedCall, args: ParsedArgs, io: CliIO): Promise<void> {
-  const { op } = prepared;
-  const needsAuth = op.security.length > 0 && !op.security.some((alt) => alt.length === 0);
+  const placement = client.auth.placementOf(prepared.op);
   // The token itself is fetched only to be shown; otherwise the command obtains its own.
-  const issued = needsAuth && args.bool("show-token") ? await client.auth.forOperation(op) : undefined;
-  const cred = issued
-    ? { header: issued.header ?? "Authorization", value: credentialValue(issued), literal: true }
-    : needsAuth
-      ? { header: "Authorization", value: "", literal: false }
-      : undefined;
+  const issued =
+    placement && args.bool("show-token") ? await client.auth.forOperation(prepared.op) : undefined;
+  const cred = placement ? { placement, ...(issued ? { token: issued.token } : {}) } : undefined;
   io.stdout.write(curlCommand(prepared.call, args, cred));
 }
 
