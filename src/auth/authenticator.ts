@@ -150,10 +150,12 @@ export class Authenticator {
       });
       return this.stored(result, ep, creds.clientId, scopes, "client_credentials");
     }
-    // A flow that needs a person fails fast when nobody is at a terminal (unless asked for).
-    if (!device && !ctx.interactive) {
+    // A flow that needs a person fails fast when nobody is at a terminal (CI jobs must not hang).
+    if (!ctx.interactive) {
       throw new AuthError(
-        "signing in needs a person at a terminal: run opcli auth login --device, or give --client-secret",
+        device
+          ? "the device flow needs a person at a terminal (stdin and stderr, without --no-input); in scripts give --client-secret"
+          : "signing in needs a person at a terminal: run opcli auth login --device, or give --client-secret",
       );
     }
     if (!ep.device_authorization_endpoint)

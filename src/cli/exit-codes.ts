@@ -1,5 +1,5 @@
 import { NetworkError } from "../http/network-error.js";
-import { AuthError, ConfigError, HttpStatusError, UsageError } from "../platform/errors.js";
+import { AuthError, ConfigError, HttpStatusError, IncompleteError, UsageError } from "../platform/errors.js";
 import { RefError, SpecError } from "../spec/errors.js";
 
 // The one place that maps failures to exit codes; every other module returns or throws typed
@@ -14,6 +14,7 @@ export const EXIT = {
   http4xx: 5,
   http5xx: 6,
   network: 7,
+  incomplete: 8,
   interrupted: 130,
 } as const;
 
@@ -26,6 +27,7 @@ export const EXIT_CODE_TABLE = `Exit codes:
   5    other HTTP 4xx
   6    HTTP 5xx
   7    network, timeout or TLS failure
+  8    incomplete: --all got fewer items than the server reports and cannot page
   130  interrupted`;
 
 export function exitForStatus(status: number): number {
@@ -39,6 +41,7 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof AuthError) return EXIT.auth;
   if (err instanceof HttpStatusError) return exitForStatus(err.status);
   if (err instanceof NetworkError) return EXIT.network;
+  if (err instanceof IncompleteError) return EXIT.incomplete;
   return EXIT.unexpected;
 }
 
@@ -47,6 +50,7 @@ export const SEVERITY: readonly number[] = [
   EXIT.interrupted,
   EXIT.unexpected,
   EXIT.network,
+  EXIT.incomplete,
   EXIT.http5xx,
   EXIT.auth,
   EXIT.http4xx,

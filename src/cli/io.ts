@@ -11,6 +11,10 @@ export interface CliIO {
   stdout: OutStream;
   stderr: OutStream;
   readStdin(): Promise<string>;
+  /** Whether standard input is a terminal (a person could answer a prompt). */
+  stdinIsTTY?: boolean;
+  /** Reads one line from the terminal (a confirmation); absent where there is no terminal. */
+  prompt?(question: string): Promise<string>;
   readFile(path: string): string;
   readBytes(path: string): Uint8Array;
   now(): number;
@@ -21,7 +25,12 @@ export interface CliIO {
 }
 
 /** The client's view of the CLI's IO: notices and traces on stderr. */
-export function clientIO(io: CliIO): ClientIO {
+/** A person can answer: stdin and stderr are terminals and --no-input was not given. */
+export function canPrompt(io: CliIO, noInput = false): boolean {
+  return !noInput && io.stdinIsTTY === true && io.stderr.isTTY;
+}
+
+export function clientIO(io: CliIO, noInput = false): ClientIO {
   return {
     env: io.env,
     readFile: io.readFile,
@@ -29,7 +38,7 @@ export function clientIO(io: CliIO): ClientIO {
     now: io.now,
     notice: (line) => io.stderr.write(`opcli: ${line}\n`),
     trace: (text) => io.stderr.write(text),
-    interactive: io.stderr.isTTY,
+    interactive: canPrompt(io, noInput),
     ...(io.transport ? { transport: io.transport } : {}),
   };
 }

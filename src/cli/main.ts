@@ -61,6 +61,17 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
   return;
 }
 
+/** One line from the terminal, asked on stderr. */
+async function promptLine(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await new Promise<string>((resolve) => rl.question(question, resolve));
+  } finally {
+    rl.close();
+  }
+}
+
 /** The Janssen-style modes: --info, --schema, --output-access-token, --batch, --operation-id. */
 async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (args.has("info") || args.has("schema") || args.bool("schema-sample")) {
@@ -199,6 +210,8 @@ export function processIO(): CliIO {
           : Promise.resolve(),
     },
     stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
+    stdinIsTTY: process.stdin.isTTY === true,
+    prompt: (question) => promptLine(question),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

@@ -297,6 +297,32 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "with --curl, put the real token in the command",
   },
   {
+    name: "dry-run",
+    type: "boolean",
+    group: "Scripting",
+    desc: "print what would be sent (and, for a delete, what it would affect); change nothing",
+  },
+  {
+    name: "yes",
+    alias: "y",
+    type: "boolean",
+    group: "Scripting",
+    desc: "do not ask before a user-wide or bulk delete",
+  },
+  {
+    name: "ignore-not-found",
+    type: "boolean",
+    group: "Scripting",
+    desc: "a delete of something already gone exits 0",
+  },
+  {
+    name: "no-input",
+    type: "boolean",
+    group: "General",
+    desc: "never prompt; flows that need a person fail at once (exit 4)",
+    env: "OPCLI_NO_INPUT",
+  },
+  {
     name: "help",
     type: "boolean",
     alias: "h",

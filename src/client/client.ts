@@ -12,6 +12,7 @@ import { type Connection, connect } from "./connection.js";
 import { findOperation } from "./lookup.js";
 import { loadSpec } from "./model-source.js";
 import type { ClientIO, ClientOptions } from "./options.js";
+import { detectStrategy } from "./pager.js";
 import { type Page, type PageOptions, pages } from "./pages.js";
 import { bodyFor } from "./request-body.js";
 import { readSecretRef } from "./secret-ref.js";
@@ -94,6 +95,7 @@ export class Client {
         fetch: this.connection.fetch,
         credential: this.credential,
         baseUrl: this.connection.baseUrl(prepared.op),
+        pagingAlternatives: pagingAlternatives(this.model, prepared.op),
       },
       opts,
     );
@@ -118,6 +120,17 @@ function credentialSource(settings: Settings, io: ClientIO, conn: Connection) {
     })();
     return resolved;
   };
+}
+
+/** GET operations sharing a tag with op whose paging opcli can drive (for a hint when op cannot). */
+function pagingAlternatives(model: ApiModel, op: OperationModel): string[] {
+  return model.operations
+    .filter((o) => o.id !== op.id && o.method === "GET" && o.tags.some((t) => op.tags.includes(t)))
+    .filter(
+      (o) =>
+        detectStrategy(o) !== "link" && o.params.filter((p) => p.required && p.in === "path").length === 0,
+    )
+    .map((o) => o.id);
 }
 
 /** Loads the document, connects (or opens the embedded server) and sets up authentication. */

@@ -2,7 +2,7 @@ import type { IssuedToken } from "../auth/authenticator.js";
 import type { LiteHeaders } from "../http/lite.js";
 import type { OperationCall } from "../http/send.js";
 import { itemsOf } from "../output/items.js";
-import { UsageError } from "../platform/errors.js";
+import { IncompleteError, UsageError } from "../platform/errors.js";
 import type { OperationModel } from "../spec/model.js";
 import { sendWithAuth, statusError, toResult } from "./call.js";
 import {
@@ -46,6 +46,17 @@ export interface PagingContext {
   fetch: Parameters<typeof sendWithAuth>[0];
   credential: Parameters<typeof sendWithAuth>[1];
   baseUrl: string;
+  /** Operations of the same API that can page, named when this one cannot. */
+  pagingAlternatives?: string[];
+}
+
+/** --all must never return a silent subset: fewer items than the server reports is an error. */
+function checkComplete(ctx: PagingContext, count: number, total: number | undefined, max?: number): void {
+  if (max !== undefined || total === undefined || count >= total) return;
+  const alt = ctx.pagingAlternatives?.length
+    ? `; ${ctx.pagingAlternatives.join(", ")} ${ctx.pagingAlternatives.length === 1 ? "pages" : "page"} (--all)`
+    : "";
+  throw new IncompleteError(`${ctx.op.id} returned ${count} of ${total} items and cannot page${alt}`);
 }
 
 function pageSizeFor(op: OperationModel, given: number | undefined): number {
@@ -121,4 +132,5 @@ export async function* pages(ctx: PagingContext, opts: PageOptions = {}): AsyncG
     yield page;
     req = next;
   }
+  checkComplete(ctx, count, total, max);
 }

@@ -6,6 +6,11 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/** --all got fewer items than the server reports and has no way to ask for the rest. */
+export class IncompleteError extends Error {
+  override name = "IncompleteError";
+}
+
 /** Unusable configuration: no host, unreadable spec, config file or keychain, a store that fails. */
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { submitForm } from "../helpers/browser-forms.js";
 import { makeCerts } from "../helpers/certs.js";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
-import { capturedOutputs, isolatedEnv, runOpcli, tokenOutputs } from "../helpers/run-opcli.js";
+import { capturedOutputs, isolatedEnv, runOpcli, runOpcliInPty, tokenOutputs } from "../helpers/run-opcli.js";
 import {
   loginOverHttp,
   type RunningServer,
@@ -238,9 +238,9 @@ describe("device authorization grant", () => {
   it("signs a person in: code on stderr, approved through the server's page, token cached and refreshed", async () => {
     const env = autoEnv();
     let approved = false;
-    const login = runOpcli(["auth", "login", "--device"], {
+    const login = runOpcliInPty(["auth", "login", "--device"], {
       env,
-      onStderr: (chunk) => {
+      onOutput: (chunk) => {
         const m = /open (\S+) and confirm the code ([A-Z]{4}-[A-Z]{4})/.exec(chunk);
         if (!m || approved) return;
         approved = true;
@@ -254,14 +254,30 @@ describe("device authorization grant", () => {
     });
     const r = await login;
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(
+    expect(r.stdout).toMatch(
       /To sign in, open http:\/\/127\.0\.0\.1:\d+\/jans-auth\/device\?user_code=[A-Z]{4}-[A-Z]{4} and confirm the code/,
     );
-    expect(r.stderr).toMatch(/signed in \(fetched\)/);
+    expect(r.stdout).toMatch(/signed in \(fetched\)/);
     const stats = await serverStats(s);
     expect(stats.deviceGrants).toBe(1);
     const status = await runOpcli(["auth", "status"], { env });
     expect(status.stdout).toMatch(/cached token \(device_code, refreshable\)/);
+  });
+
+  it("auth login --device with no terminal (or --no-input) fails at once with exit 4 and a hint", async () => {
+    const started = Date.now();
+    const piped = await runOpcli(["auth", "login", "--device"], { env: autoEnv() });
+    // On a terminal, --no-input says the same: nobody will answer.
+    const refused = await runOpcliInPty(["auth", "login", "--device", "--no-input"], { env: autoEnv() });
+    for (const [code, out] of [
+      [piped.code, piped.stderr],
+      [refused.code, refused.stdout],
+    ] as const) {
+      expect(code).toBe(4);
+      expect(out).toContain("the device flow needs a person at a terminal");
+      expect(out).not.toContain("confirm the code");
+    }
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it("fails fast without a terminal when only a person could sign in", async () => {

@@ -64,3 +64,33 @@ export function runOpcli(
     });
   });
 }
+
+const sh = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Runs bin/opcli on a pseudo-terminal (util-linux `script`), as a person at a terminal would:
+ * stdin, stdout and stderr are the terminal, so their output arrives together.
+ */
+export function runOpcliInPty(
+  args: string[],
+  opts: { env?: Record<string, string>; onOutput?: (chunk: string) => void } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, OPCLI_BIN, ...args].map(sh).join(" ");
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: opts.env ?? isolatedEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      opts.onOutput?.(String(d));
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      capturedOutputs.push(stdout);
+      resolve({ code, signal, stdout, stderr: "" });
+    });
+  });
+}

@@ -13,7 +13,8 @@ export async function withClient<T>(
   io: CliIO,
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const client = await openClient(clientOptions(args), clientIO(io));
+  const noInput = args.bool("no-input") || /^(1|true|yes)$/i.test(io.env.OPCLI_NO_INPUT ?? "");
+  const client = await openClient(clientOptions(args), clientIO(io, noInput));
   try {
     return await fn(client);
   } finally {
