@@ -75,9 +75,18 @@ export async function connect(
   io: ClientIO,
 ): Promise<Connection> {
   const { host } = settings;
+  // A chosen profile names a server: running against the demo store instead would be a lie.
+  if (!host && settings.profile.profileName)
+    throw new ConfigError(
+      `profile "${settings.profile.profileName}" has no host: opcli config set --profile ${settings.profile.profileName} host URL (or --host)`,
+    );
   if (!host && bundled) {
     const embedded = await openEmbedded(io.env);
-    io.notice(`no host configured; using the embedded reference server (store ${embedded.dbPath})`);
+    // Said once per store, when it is made; later calls use it quietly.
+    if (embedded.created)
+      io.notice(
+        `no host configured; using the embedded reference server over a new local store (${embedded.dbPath}); --host or a profile points opcli at a real one`,
+      );
     const base = (op?: OperationModel) => applyHost(op?.servers[0] ?? firstServer(model), EMBEDDED_ORIGIN);
     return {
       fetch: wrap(embedded.fetch, opts, io),

@@ -9,6 +9,8 @@ export interface Embedded {
   fetch: LiteFetch;
   credentials: ClientCredentials;
   dbPath: string;
+  /** True when this call created and seeded the store (its first use). */
+  created: boolean;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,8 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
   const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
   const app = server.createApp(core);
   await server.provisionAdminClient(core, dbPath);
-  if ((await core.users.count()) === 0) {
+  const created = (await core.users.count()) === 0;
+  if (created) {
     // Demo users get a random password, kept in a 0600 file beside the store.
     await server.seedWithPasswordFile(core, app, dbPath, { users: 5, sessionsPerUser: 2 });
   }
@@ -55,6 +58,7 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
     fetch,
     credentials: { clientId: creds.client_id, clientSecret: creds.client_secret },
     dbPath,
+    created,
     close: () => store.close(),
   };
 }

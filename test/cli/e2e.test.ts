@@ -471,7 +471,7 @@ describe("embedded default", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^opcli: no host configured; using the embedded reference server \(store .*\/opcli\/server\.db\)\n$/,
+      /^opcli: no host configured; using the embedded reference server over a new local store \(.*\/opcli\/server\.db\); --host or a profile points opcli at a real one\n$/,
     );
     const page = json(r.stdout);
     expect(page.totalEntriesCount).toBe(2);
@@ -481,5 +481,31 @@ describe("embedded default", () => {
     });
     const again = await runOpcli(["--operation-id", "get-sessions"], { env: fresh });
     expect(json(again.stdout).totalEntriesCount).toBe(10);
+    // Announced once per store: later calls, and usage errors, say nothing of it.
+    expect(again.stderr).toBe("");
+    const usage = await runOpcli(["--operation-id", "get-sesions"], { env: fresh });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).not.toContain("embedded");
+  });
+
+  it("an explicit profile without a host is a configuration error, never the demo store", async () => {
+    const fresh = isolatedEnv();
+    expect(
+      (await runOpcli(["config", "set", "--profile", "prod", "clientId", "ci"], { env: fresh })).code,
+    ).toBe(0);
+    const ways: { args: string[]; env: Record<string, string> }[] = [
+      { args: ["--profile", "prod"], env: {} },
+      { args: [], env: { OPCLI_PROFILE: "prod" } },
+    ];
+    for (const how of ways) {
+      const r = await runOpcli(["--operation-id", "get-sessions", ...how.args], {
+        env: { ...fresh, ...how.env },
+      });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe(
+        'opcli: profile "prod" has no host: opcli config set --profile prod host URL (or --host)\n',
+      );
+      expect(r.stdout).toBe("");
+    }
   });
 });

@@ -81,3 +81,34 @@ describe("endpoint-args / url-suffix tokenizer", () => {
     );
   });
 });
+
+describe("one quoting rule for every name:value flag", () => {
+  it.each([
+    ['userDn:"inum=1,ou=people,o=jans"', [{ key: "userDn", value: "inum=1,ou=people,o=jans" }]],
+    [
+      'a:"x:y,z",b:2',
+      [
+        { key: "a", value: "x:y,z" },
+        { key: "b", value: "2" },
+      ],
+    ],
+    [
+      'fieldValuePair:userDn="inum=1,ou=people",limit:5',
+      [
+        { key: "fieldValuePair", value: 'userDn="inum=1,ou=people"' },
+        { key: "limit", value: "5" },
+      ],
+    ],
+    ['q:say \\"hi\\"', [{ key: "q", value: 'say "hi"' }]],
+    ['q:"\\"quoted\\" whole"', [{ key: "q", value: '"quoted" whole' }]],
+    ["dn:inum=1\\,ou=people", [{ key: "dn", value: "inum=1,ou=people" }]],
+  ])("%s", (input, pairs) => {
+    expect(parseArgPairs(input, "--endpoint-args")).toEqual(pairs);
+  });
+
+  it("refuses an unclosed quote", () => {
+    expect(() => parseArgPairs('a:"x,b:2', "--url-suffix")).toThrow(
+      /--url-suffix: a double quote is not closed/,
+    );
+  });
+});
