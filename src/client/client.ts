@@ -6,6 +6,7 @@ import { cacheRoot, selectTokenStore } from "../auth/stores/select.js";
 import type { OperationCall } from "../http/send.js";
 import { ConfigError } from "../platform/errors.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
+import { type Affected, affectedFrom, affectedRead } from "./affected.js";
 import { bindArgs } from "./bind-args.js";
 import { type CallInput, type CallResult, paramsAsPairs, sendWithAuth, toResult } from "./call.js";
 import { type Connection, connect } from "./connection.js";
@@ -84,6 +85,14 @@ export class Client {
   /** Calls an operation by ID: a value for any HTTP answer; typed errors for everything else. */
   async call(operationId: string, input: CallInput, readBytes: ClientIO["readBytes"]): Promise<CallResult> {
     return this.send(await this.prepare(operationId, input, readBytes));
+  }
+
+  /** What a prepared call would change, read first where the document allows (else undefined). */
+  async affected(prepared: PreparedCall, readBytes: ClientIO["readBytes"]): Promise<Affected | undefined> {
+    const read = affectedRead(this.model, prepared.op, prepared.call.args);
+    if (!read) return undefined;
+    const result = await this.call(read.operationId, { params: read.params }, readBytes);
+    return affectedFrom(result.status, result.ok ? result.data : undefined, read.single);
   }
 
   /** Every page of a prepared call. */

@@ -101,6 +101,16 @@ function withCredentialParams(
   return out;
 }
 
+/** `x-opcli-affected: {operationId, params}`: how to read what an operation would change. */
+function affectedOf(raw: unknown): { affected?: OperationModel["affected"] } {
+  const a = raw as Doc | undefined;
+  if (!a || typeof a.operationId !== "string") return {};
+  const params = Object.fromEntries(
+    Object.entries((a.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+  );
+  return { affected: { operationId: a.operationId, params } };
+}
+
 /** Operation-level parameters override path-level ones with the same name and location. */
 function mergeParams(
   ctx: RefContext,
@@ -301,6 +311,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         ...responseSchemaOf(ctx, op.responses, base, root),
         security: toSecurity(op.security) ?? globalSecurity,
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
+        ...affectedOf(op["x-opcli-affected"]),
       });
     }
   }

@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 5;
+export const MODEL_FORMAT = 6;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -71,6 +71,11 @@ export interface OperationModel {
   security: SecurityAlternative[];
   /** Server URLs for this operation (operation, path or document level, variables filled). */
   servers: string[];
+  /**
+   * How to read what this operation would change (`x-opcli-affected`): another operation and its
+   * arguments, `{name}` standing for this call's parameter of that name.
+   */
+  affected?: { operationId: string; params: Record<string, string> };
 }
 
 export interface SecuritySchemeModel {

@@ -6,6 +6,7 @@ import type { CliIO } from "../io.js";
 import { type OutputPlan, outputPlan, printResponse, writerFor } from "../output.js";
 import type { ParsedArgs } from "../parse.js";
 import { callInput } from "./context.js";
+import { afterDestructive, beforeDestructive, dryRun } from "./destructive.js";
 
 /** A non-2xx answer: its body on stderr (unless --debug showed it), then the typed error. */
 async function failWith(
@@ -14,7 +15,8 @@ async function failWith(
   debug: boolean,
 ): Promise<never> {
   const err = await statusError(result);
-  if (err.body && !debug) io.stderr.write(`${err.body.trimEnd()}\n`);
+  // The body is shown when the one-line summary could not say what it says.
+  if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message)) io.stderr.write(`${err.body.trimEnd()}\n`);
   throw err;
 }
 
@@ -78,10 +80,13 @@ export async function operationCommand(client: Client, args: ParsedArgs, io: Cli
   const prepared = await client.prepare(args.str("operation-id")!, await callInput(args, io), io.readBytes);
   const plan = await outputPlan(args, client.model, prepared.op);
   if (args.bool("curl")) return printCurl(client, prepared, args, io);
+  if (args.bool("dry-run")) return dryRun(client, prepared, io);
   if (args.bool("all")) return runAll(client, prepared, args, io, plan);
   if (args.has("max-items") || args.has("resume"))
     throw new UsageError("--max-items and --resume go with --all");
+  const destructive = await beforeDestructive(client, prepared, args, io);
   const result = await client.send(prepared);
-  if (!result.ok) await failWith(result, io, args.bool("debug"));
-  await printResponse(result.response, plan, io);
+  if (!afterDestructive(prepared, result, destructive, args, io))
+    await failWith(result, io, args.bool("debug"));
+  if (result.ok) await printResponse(result.response, plan, io);
 }
