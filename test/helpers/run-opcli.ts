@@ -73,7 +73,12 @@ const sh = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
  */
 export function runOpcliInPty(
   args: string[],
-  opts: { env?: Record<string, string>; onOutput?: (chunk: string) => void } = {},
+  opts: {
+    env?: Record<string, string>;
+    onOutput?: (chunk: string) => void;
+    /** Typed at the terminal once the output so far contains the question. */
+    answer?: { when: string; type: string };
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, OPCLI_BIN, ...args].map(sh).join(" ");
@@ -83,9 +88,14 @@ export function runOpcliInPty(
     });
     let stdout = "";
     child.stdout.setEncoding("utf8");
+    let answered = false;
     child.stdout.on("data", (d) => {
       stdout += d;
       opts.onOutput?.(String(d));
+      if (opts.answer && !answered && stdout.includes(opts.answer.when)) {
+        answered = true;
+        child.stdin.write(opts.answer.type);
+      }
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {
