@@ -15,6 +15,8 @@ export interface CliIO {
   stdinIsTTY?: boolean;
   /** Reads one line from the terminal (a confirmation); absent where there is no terminal. */
   prompt?(question: string): Promise<string>;
+  /** The same, without echoing what is typed (a secret). */
+  promptSecret?(question: string): Promise<string>;
   readFile(path: string): string;
   readBytes(path: string): Uint8Array;
   now(): number;

@@ -61,12 +61,26 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
   return;
 }
 
-/** One line from the terminal, asked on stderr. */
-async function promptLine(question: string): Promise<string> {
+/** One line from the terminal, asked on stderr; hidden: what is typed is not echoed. */
+async function promptLine(question: string, hidden = false): Promise<string> {
   const { createInterface } = await import("node:readline");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const { Writable } = await import("node:stream");
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _enc, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve));
+    return await new Promise<string>((resolve) => {
+      rl.question(question, (answer) => {
+        if (hidden) process.stderr.write("\n");
+        resolve(answer);
+      });
+      muted = hidden;
+    });
   } finally {
     rl.close();
   }
@@ -212,6 +226,7 @@ export function processIO(): CliIO {
     stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
     stdinIsTTY: process.stdin.isTTY === true,
     prompt: (question) => promptLine(question),
+    promptSecret: (question) => promptLine(question, true),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

@@ -75,7 +75,8 @@ export function readConfigFile(
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
+    // Never the parser's message: it quotes the text around the error, which may be a secret.
+    throw new ConfigError(`${path} is not valid JSON (${jsonErrorPlace(text, err as Error)})`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
     throw new ConfigError(`${path} must hold a JSON object`);
@@ -116,6 +117,15 @@ export function selectProfile(cfg: ConfigFile, name: string | undefined): Profil
     );
   }
   return { ...base, ...p, profileName: chosen };
+}
+
+/** Line and column of a JSON syntax error, from the offset V8 reports; nothing of the text. */
+function jsonErrorPlace(text: string, err: Error): string {
+  const m = /position (\d+)/.exec(err.message);
+  if (!m) return "a syntax error";
+  const at = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, at).split("\n");
+  return `syntax error at line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }
 
 /** Writes the config atomically with mode 0600 (it may hold secrets). */

@@ -73,7 +73,7 @@ export function selectTokenStore(
 ): TokenStore {
   const fileLocation = join(cacheRoot(env), "tokens.json");
   if (setting === "none") return new NoTokenStore();
-  if (setting === "file") return new FileTokenStore(fileLocation);
+  if (setting === "file") return new FileTokenStore(fileLocation, undefined, warn);
   if (setting === "keychain") {
     if (process.platform === "linux" && !env.DBUS_SESSION_BUS_ADDRESS)
       return new UnusableStore(
@@ -83,7 +83,7 @@ export function selectTokenStore(
   }
   const fallbackNotice = (reason: string) =>
     `warning: no usable OS keychain (${reason}); caching tokens in ${fileLocation} (mode 0600). Set OPCLI_TOKEN_STORE=file to silence this, or none to cache nothing.`;
-  const file = new FileTokenStore(fileLocation, () => warn(fallbackNotice(pendingReason)));
+  const file = new FileTokenStore(fileLocation, () => warn(fallbackNotice(pendingReason)), warn);
   let pendingReason = "";
   const onFallback = (reason: string) => {
     pendingReason = reason;

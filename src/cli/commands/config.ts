@@ -9,6 +9,7 @@ import {
 import { writeKeychainSecret } from "../../client/secret-ref.js";
 import { UsageError } from "../../platform/errors.js";
 import type { CliIO } from "../io.js";
+import { readSecretValue } from "../secret-input.js";
 
 const SECRET_KEYS = new Set(["clientSecret"]);
 
@@ -35,6 +36,7 @@ async function setKey(cfg: ConfigFile, profile: string | undefined, key: string,
     );
   const p = target(cfg, profile);
   if (key === "clientSecret") {
+    value = await readSecretValue("clientSecret", value, io);
     // Secrets go to the keychain when there is one; the file keeps only a reference.
     const name = profile ?? "default";
     try {

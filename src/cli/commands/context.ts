@@ -6,6 +6,7 @@ import { readDataArg } from "../../client/request-body.js";
 import { type CliIO, clientIO } from "../io.js";
 import { clientOptions } from "../options.js";
 import type { ParsedArgs } from "../parse.js";
+import { readSecretValue } from "../secret-input.js";
 
 /** Opens the client the flags describe, runs fn, and always closes it. */
 export async function withClient<T>(
@@ -14,7 +15,12 @@ export async function withClient<T>(
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
   const noInput = args.bool("no-input") || /^(1|true|yes)$/i.test(io.env.OPCLI_NO_INPUT ?? "");
-  const client = await openClient(clientOptions(args), clientIO(io, noInput));
+  const opts = clientOptions(args);
+  if (opts.clientSecret !== undefined)
+    opts.clientSecret = await readSecretValue("--client-secret", opts.clientSecret, io);
+  if (opts.accessToken !== undefined && opts.accessToken !== "" && !opts.accessToken.startsWith("@"))
+    opts.accessToken = await readSecretValue("--access-token", opts.accessToken, io);
+  const client = await openClient(opts, clientIO(io, noInput));
   try {
     return await fn(client);
   } finally {

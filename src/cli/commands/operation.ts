@@ -16,7 +16,8 @@ async function failWith(
 ): Promise<never> {
   const err = await statusError(result);
   // The body is shown when the one-line summary could not say what it says.
-  if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message)) io.stderr.write(`${err.body.trimEnd()}\n`);
+  if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message))
+    io.stderr.write(`${err.body.trimEnd()}\n`);
   throw err;
 }
 
