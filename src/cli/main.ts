@@ -196,6 +196,9 @@ export function processIO(): CliIO {
   // A closed pipe (opcli ... | head) ends output quietly, as other CLI tools do.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
+    // Any other failure to write the answer (a full disk) must not look like success.
+    process.stderr.write(`opcli: cannot write to standard output: ${err.code ?? err.message}\n`);
+    process.exit(EXIT.unexpected);
   });
   let interrupt: (() => void) | undefined;
   process.on("SIGINT", () => {

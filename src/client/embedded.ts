@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ClientCredentials } from "../auth/client-credentials.js";
 import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "../http/lite.js";
+import { ConfigError } from "../platform/errors.js";
 
 /** A host name that never reaches the network: requests go straight into the in-process app. */
 export const EMBEDDED_ORIGIN = "http://embedded.opcli.invalid";
@@ -21,7 +22,13 @@ export interface Embedded {
 export async function openEmbedded(env: Record<string, string | undefined>): Promise<Embedded> {
   const server = await import("../server/index.js");
   const dbPath = server.embeddedDbPath(env);
-  const store = new server.SqliteStore({ path: dbPath });
+  let store: InstanceType<typeof server.SqliteStore>;
+  try {
+    store = new server.SqliteStore({ path: dbPath });
+  } catch (err) {
+    // The server's own error names the path; here it is the CLI's configuration that fails.
+    throw new ConfigError(`embedded server: ${(err as Error).message}`);
+  }
   const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
   const app = server.createApp(core);
   await server.provisionAdminClient(core, dbPath);

@@ -67,7 +67,7 @@ describe("secrets on the command line", () => {
 describe("the file token cache", () => {
   it("a cache holding null (or garbage) is set aside with a warning, never a dead end", async () => {
     for (const junk of ["null", "[1]", "{not json"]) {
-      const env = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
+      const env: Record<string, string> = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
       mkdirSync(join(env.HOME!, ".cache/opcli"), { recursive: true });
       writeFileSync(cacheFile(env), junk, { mode: 0o600 });
       const r = await runOpcli(["--operation-id", "get-sessions"], { env });
@@ -84,7 +84,7 @@ describe("the file token cache", () => {
   });
 
   it("parallel processes caching different tokens lose none of them", async () => {
-    const env = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
+    const env: Record<string, string> = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
     const scopes = [
       SCOPE.sessionRead,
       SCOPE.sessionDelete,
@@ -102,5 +102,34 @@ describe("the file token cache", () => {
       expect(existsSync(cacheFile(env))).toBe(true);
       expect(Object.keys(JSON.parse(readFileSync(cacheFile(env), "utf8")))).toHaveLength(7);
     }
+  });
+});
+
+describe("files and streams", () => {
+  it("an unwritable data or cache directory is one line naming the path, exit 3, at once", async () => {
+    for (const [k, v] of [
+      ["XDG_DATA_HOME", "/proc/opcli-test"],
+      ["XDG_CACHE_HOME", "/proc"],
+    ] as const) {
+      const started = Date.now();
+      const r = await runOpcli(["--operation-id", "get-sessions"], { env: { ...isolatedEnv(), [k]: v } });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(/cannot create directory \/proc/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  });
+
+  it("a write error on stdout (a full disk) exits non-zero with the reason", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { openSync } = await import("node:fs");
+    const { OPCLI_BIN } = await import("../helpers/run-opcli.js");
+    const env = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
+    const r = spawnSync(process.execPath, [OPCLI_BIN, "--operation-id", "get-sessions"], {
+      env,
+      stdio: ["ignore", openSync("/dev/full", "w"), "pipe"],
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("opcli: cannot write to standard output: ENOSPC");
   });
 });
