@@ -221,6 +221,7 @@ export function processIO(): CliIO {
     stdout: {
       write: (s) => void process.stdout.write(s),
       isTTY: process.stdout.isTTY === true,
+      ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
       drained: () =>
         process.stdout.writableNeedDrain
           ? new Promise<void>((r) => process.stdout.once("drain", () => r()))

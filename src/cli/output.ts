@@ -12,6 +12,8 @@ export interface OutputPlan {
   format: Format;
   query?: (value: unknown) => unknown;
   columns?: string[];
+  /** The columns came from --columns (else from the document, for lists). */
+  explicitColumns?: boolean;
 }
 
 /** --output, --query (JMESPath) and --columns, checked before anything is sent. */
@@ -32,12 +34,15 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
     plan.query = (v) => jp.TreeInterpreter.search(ast, v as Parameters<typeof jp.search>[0]);
   }
   const columns = args.str("columns");
-  if (columns)
+  const tabular = format === "table" || format === "wide" || format === "csv";
+  if (columns) {
     plan.columns = columns
       .split(",")
       .map((c) => c.trim())
       .filter(Boolean);
-  else if ((format === "table" || format === "csv") && op.responseSchema && !expr) {
+    plan.explicitColumns = true;
+    if (op.responseSchema && !expr) await checkColumns(model, op, plan.columns);
+  } else if (tabular && op.responseSchema && !expr) {
     const { columnsFromSchema } = await import("../spec/schema-columns.js");
     const cols = columnsFromSchema(model.schemas, op.responseSchema);
     if (cols) plan.columns = cols;
@@ -45,9 +50,25 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
   return plan;
 }
 
+/** --columns names that the response's items cannot have are refused before anything is sent. */
+async function checkColumns(model: ApiModel, op: OperationModel, columns: string[]): Promise<void> {
+  const { unknownColumns } = await import("../spec/schema-columns.js");
+  const { parseColumn } = await import("../output/columns.js");
+  const r = unknownColumns(
+    model.schemas,
+    op.responseSchema,
+    columns.map((c) => parseColumn(c).path),
+  );
+  if (r && r.unknown.length > 0)
+    throw new UsageError(
+      `--columns: ${op.id}'s items have no ${r.unknown.map((u) => `"${u}"`).join(", ")}; valid: ${r.valid.join(", ")} (dot paths reach nested fields, NAME=path names a column)`,
+    );
+}
+
 export function writerFor(plan: OutputPlan, io: CliIO): Promise<ItemWriter> {
   return createWriter(plan.format, io.stdout, {
     env: io.env,
+    now: io.now,
     ...(plan.columns ? { columns: plan.columns } : {}),
   });
 }
@@ -77,12 +98,18 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
     io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
     return;
   }
-  for (const item of items ?? [value]) writer.item(item);
-  await writer.end();
-  if (plan.format === "table" && value && typeof value === "object" && "totalEntriesCount" in value) {
+  // One object (not a list) is a KEY/VALUE view in a table, unless columns were asked for.
+  const single = !items && (plan.format === "table" || plan.format === "wide") && !plan.explicitColumns;
+  const out = single ? await writerFor({ ...plan, columns: [] }, io) : writer;
+  for (const item of items ?? [value]) out.item(item);
+  await out.end();
+  // The footer is for the person: on stderr, so that stdout stays rows alone.
+  const tabular = plan.format === "table" || plan.format === "wide";
+  if (tabular && value && typeof value === "object" && "totalEntriesCount" in value) {
     const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
-    io.stdout.write(
-      `${v.entriesCount ?? items?.length ?? 1} of ${v.totalEntriesCount} (from ${v.start ?? 0})\n`,
+    const shown = Number(v.entriesCount ?? items?.length ?? 1);
+    io.stderr.write(
+      `opcli: ${shown} of ${v.totalEntriesCount} (from ${v.start ?? 0})${Number(v.totalEntriesCount) > shown ? "; --all for every one" : ""}\n`,
     );
   }
 }

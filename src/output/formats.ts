@@ -1,3 +1,3 @@
 /** Output formats of responses and item streams. */
-export const FORMATS = ["json", "ndjson", "yaml", "table", "csv", "raw"] as const;
+export const FORMATS = ["json", "ndjson", "yaml", "table", "wide", "csv", "raw"] as const;
 export type Format = (typeof FORMATS)[number];

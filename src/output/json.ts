@@ -1,3 +1,4 @@
+import { colourEnabled } from "./colour.js";
 import type { OutStream } from "./stream.js";
 
 type Paint = {
@@ -26,21 +27,14 @@ export async function printJson(
   out: OutStream,
   env: Record<string, string | undefined>,
 ): Promise<void> {
-  if (!out.isTTY) {
-    out.write(`${JSON.stringify(value)}\n`);
-    return;
-  }
-  const text = JSON.stringify(value, null, 2);
-  if (env.NO_COLOR) {
+  // Pretty on a terminal, compact on a pipe; coloured as colourEnabled decides (forced on a pipe too).
+  const text = out.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  if (!colourEnabled(env, out.isTTY)) {
     out.write(`${text}\n`);
     return;
   }
   const { Chalk } = await import("chalk");
-  const chalk = new Chalk();
-  if (chalk.level === 0) {
-    out.write(`${text}\n`);
-    return;
-  }
+  const chalk = new Chalk({ level: 1 });
   out.write(
     `${colourise(text, { key: chalk.blue, str: chalk.green, num: chalk.yellow, lit: chalk.magenta })}\n`,
   );

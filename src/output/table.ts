@@ -1,29 +1,138 @@
 import { lazyRequire } from "../platform/lazy-require.js";
-import { pick } from "./items.js";
+import { type Column, cellOf, flatten, parseColumn } from "./columns.js";
 import type { OutStream } from "./stream.js";
 
-function cell(v: unknown): string {
+// Tables for people: on a terminal, columns that fit its width (cells cut with "…", columns
+// dropped from the right when even that is not enough), no rules between rows, times relative
+// ("5m ago", "in 55m") and long ids shortened unless wide; on a pipe, tab-separated full values
+// (as gh does), so scripts can cut and awk them.
+
+export interface TableOptions {
+  /** Full values, nothing cut or made relative (-o wide). */
+  wide: boolean;
+  colour: boolean;
+  now: number;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GAP = 2;
+
+/** "5m ago", "in 55m", "3d ago": the largest unit, as kubectl and gh print ages. */
+export function relativeTime(ms: number, now: number): string {
+  const d = Math.round((ms - now) / 1000);
+  const a = Math.abs(d);
+  const [n, u] =
+    a < 60
+      ? [a, "s"]
+      : a < 3600
+        ? [Math.floor(a / 60), "m"]
+        : a < 86400
+          ? [Math.floor(a / 3600), "h"]
+          : [Math.floor(a / 86400), "d"];
+  if (a < 1) return "now";
+  return d < 0 ? `${n}${u} ago` : `in ${n}${u}`;
+}
+
+function text(v: unknown, opts: TableOptions, tty: boolean): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>);
     if (!Array.isArray(v) && entries.every(([, x]) => typeof x !== "object"))
-      return entries.map(([k, x]) => `${k}=${x}`).join("\n");
+      return entries.map(([k, x]) => `${k}=${x}`).join(", ");
     return JSON.stringify(v);
   }
-  return String(v);
+  const s = String(v).replace(/[\t\r\n]+/g, " ");
+  if (!tty || opts.wide) return s;
+  if (ISO.test(s) && Number.isFinite(Date.parse(s))) return relativeTime(Date.parse(s), opts.now);
+  if (UUID.test(s)) return s.slice(0, 8);
+  return s;
 }
 
-/** Rows of objects as a cli-table3 table; columns given, or every key seen. */
-export async function renderTable(rows: unknown[], out: OutStream, columns?: string[]): Promise<void> {
-  const objects = rows.map((r) =>
-    typeof r === "object" && r !== null ? (r as Record<string, unknown>) : { value: r },
-  );
-  const cols = columns?.length ? columns : [...new Set(objects.flatMap((r) => Object.keys(r)))];
+const cut = (s: string, w: number) => (s.length <= w ? s : w <= 1 ? "…" : `${s.slice(0, w - 1)}…`);
+
+/**
+ * Column widths that fit `width`: the widest column shrinks first (not below its header or 6);
+ * when even that is not enough the last column goes, and the rest start again from their widths.
+ */
+export function fitWidths(natural: number[], headers: number[], width: number): number[] {
+  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + GAP * Math.max(0, w.length - 1);
+  for (let n = natural.length; n >= 1; n--) {
+    const w = natural.slice(0, n);
+    while (total(w) > width) {
+      let widest = -1;
+      for (let i = 0; i < w.length; i++)
+        if (w[i]! > Math.max(headers[i]!, 6) && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+      if (widest < 0) break;
+      w[widest]! -= 1;
+    }
+    if (total(w) <= width || n === 1) return w;
+  }
+  return [];
+}
+
+function tsv(out: OutStream, cols: Column[], rows: string[][]): void {
+  out.write(`${cols.map((c) => c.header).join("\t")}\n`);
+  for (const r of rows) out.write(`${r.join("\t")}\n`);
+}
+
+function terminalTable(out: OutStream, cols: Column[], rows: string[][], opts: TableOptions): void {
+  const headers = cols.map((c) => c.header.toUpperCase());
+  const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = opts.wide
+    ? natural
+    : fitWidths(
+        natural,
+        headers.map((h) => h.length),
+        out.columns ?? 80,
+      );
   const Table = lazyRequire("cli-table3") as typeof import("cli-table3");
+  const blank = { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "" };
   const table = new Table({
-    head: cols,
-    style: { head: out.isTTY ? ["cyan"] : [], border: out.isTTY ? ["grey"] : [] },
+    // Bold by hand: cli-table3's colours decide for themselves (and turn off under CI=true).
+    head: headers
+      .slice(0, widths.length)
+      .map((h, i) => (opts.colour ? `\u001b[1m${cut(h, widths[i]!)}\u001b[22m` : cut(h, widths[i]!))),
+    chars: {
+      ...blank,
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: " ".repeat(GAP),
+    },
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
   });
-  for (const r of objects) table.push(cols.map((c) => cell(pick(r, c))));
-  out.write(`${table.toString()}\n`);
+  for (const r of rows) table.push(widths.map((w, i) => cut(r[i]!, w)));
+  out.write(`${table.toString().replace(/[ \t]+$/gm, "")}\n`);
+}
+
+/** Rows of objects as a table; one object (not a list) as KEY/VALUE rows. */
+export async function renderTable(
+  items: unknown[],
+  out: OutStream,
+  columns: string[] | undefined,
+  opts: TableOptions,
+): Promise<void> {
+  let rows = items;
+  let cols: Column[];
+  const single = items.length === 1 && !columns?.length && typeof items[0] === "object" && items[0] !== null;
+  if (single) {
+    rows = flatten(items[0]).map(([key, value]) => ({ key, value }));
+    cols = [parseColumn("key"), parseColumn("value")];
+  } else if (columns?.length) cols = columns.map(parseColumn);
+  else {
+    const keys = new Set(
+      rows.flatMap((r) => (typeof r === "object" && r !== null ? Object.keys(r) : ["value"])),
+    );
+    cols = [...keys].map(parseColumn);
+  }
+  const tty = out.isTTY;
+  const cells = rows.map((r) => cols.map((c) => text(cellOf(r, c), opts, tty)));
+  if (!tty) return tsv(out, cols, cells);
+  terminalTable(out, cols, cells, opts);
 }

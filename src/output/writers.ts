@@ -1,5 +1,6 @@
 import { lazyRequire } from "../platform/lazy-require.js";
-import { pick } from "./items.js";
+import { colourEnabled } from "./colour.js";
+import { cellOf, parseColumn } from "./columns.js";
 import type { OutStream } from "./stream.js";
 
 // Output writers: each takes items one at a time, so --all streams in flat memory
@@ -17,6 +18,8 @@ export interface ItemWriter {
 export interface WriterOptions {
   columns?: string[];
   env: Record<string, string | undefined>;
+  /** The clock relative times are measured against. */
+  now?: () => number;
 }
 
 function csvCell(v: unknown): string {
@@ -32,7 +35,7 @@ function columnsFor(value: unknown, given: string[] | undefined): string[] {
 }
 
 function cellValue(item: unknown, col: string): unknown {
-  return typeof item === "object" && item !== null ? pick(item, col) : col === "value" ? item : undefined;
+  return cellOf(item, parseColumn(col));
 }
 
 type YamlDump = (v: unknown) => string;
@@ -61,20 +64,25 @@ export async function createWriter(format: Format, out: OutStream, opts: WriterO
         item: (v) => {
           if (!cols) {
             cols = columnsFor(v, opts.columns);
-            out.write(`${cols.map(csvCell).join(",")}\n`);
+            out.write(`${cols.map((c) => csvCell(parseColumn(c).header)).join(",")}\n`);
           }
           out.write(`${cols.map((c) => csvCell(cellValue(v, c))).join(",")}\n`);
         },
         end: async () => {},
       };
     }
-    case "table": {
+    case "table":
+    case "wide": {
       const rows: unknown[] = [];
       return {
         item: (v) => rows.push(v),
         end: async () => {
           const { renderTable } = await import("./table.js");
-          await renderTable(rows, out, opts.columns);
+          await renderTable(rows, out, opts.columns, {
+            wide: format === "wide",
+            colour: colourEnabled(opts.env, out.isTTY),
+            now: (opts.now ?? Date.now)(),
+          });
         },
       };
     }

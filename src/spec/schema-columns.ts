@@ -37,9 +37,37 @@ export function columnsFromSchema(
   max = 8,
 ): string[] | undefined {
   const item = itemSchema(schemas, response) ?? resolve(schemas, response);
+  // The document may say which columns a person wants (`x-opcli-columns: ["SID=sid", ...]`).
+  const chosen = item["x-opcli-columns"];
+  if (Array.isArray(chosen) && chosen.every((c) => typeof c === "string")) return chosen as string[];
   const props = Object.entries((item.properties ?? {}) as Record<string, unknown>).filter(([, p]) => {
     const t = resolve(schemas, p).type;
     return Array.isArray(t) ? t.some((x) => SCALARS.has(String(x))) : SCALARS.has(String(t));
   });
   return props.length ? props.slice(0, max).map(([k]) => k) : undefined;
+}
+
+/**
+ * Column paths the item schema cannot have, and the names it does: a path is known when each
+ * segment is a declared property, or lies below an object that declares none (free-form).
+ */
+export function unknownColumns(
+  schemas: Record<string, unknown>,
+  response: unknown,
+  paths: string[],
+): { unknown: string[]; valid: string[] } | undefined {
+  const item = itemSchema(schemas, response) ?? resolve(schemas, response);
+  const top = (item.properties ?? {}) as Record<string, unknown>;
+  if (Object.keys(top).length === 0) return undefined;
+  const known = (path: string) => {
+    let node: Schema = item;
+    for (const seg of path.split(".")) {
+      const props = node.properties as Record<string, unknown> | undefined;
+      if (!props || Object.keys(props).length === 0) return true;
+      if (!Object.hasOwn(props, seg)) return false;
+      node = resolve(schemas, props[seg]);
+    }
+    return true;
+  };
+  return { unknown: paths.filter((p) => !known(p)), valid: Object.keys(top) };
 }

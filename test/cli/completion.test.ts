@@ -33,7 +33,7 @@ describe("complete", () => {
     ],
     [
       ["--output", ""],
-      ["json", "ndjson", "yaml", "table", "csv", "raw"],
+      ["json", "ndjson", "yaml", "table", "wide", "csv", "raw"],
     ],
     [["-o", "n"], ["ndjson"]],
     [["--paginate", "c"], ["cursor"]],

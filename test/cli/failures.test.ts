@@ -28,19 +28,8 @@ describe("opcli", () => {
   it("--timeout 1 --retries 0 against a socket that never answers exits 7 within 3 s", async () => {
     const started = performance.now();
     const r = await runOpcli(
-      [
-        "--operation-id",
-        "get-sessions",
-        "--host",
-        silentUrl,
-        "--access-token",
-        "t",
-        "--timeout",
-        "1",
-        "--retries",
-        "0",
-      ],
-      { env: isolatedEnv() },
+      ["--operation-id", "get-sessions", "--host", silentUrl, "--timeout", "1", "--retries", "0"],
+      { env: isolatedEnv({ OPCLI_ACCESS_TOKEN: "t" }) },
     );
     const elapsed = performance.now() - started;
     expect(r.code).toBe(7);

@@ -62,7 +62,7 @@ describe("dispatch and output in process", () => {
     ]);
     const badFormat = await run(["--operation-id", "get-sessions", "-o", "xml"]);
     expect(badFormat.stderr).toBe(
-      'opcli: --output must be one of json, ndjson, yaml, table, csv, raw, not "xml"\n',
+      'opcli: --output must be one of json, ndjson, yaml, table, wide, csv, raw, not "xml"\n',
     );
     const typo = await run(["atuh", "login"]);
     expect([typo.code, typo.stderr]).toEqual([

@@ -190,7 +190,7 @@ describe("opcli on the PingAM document", () => {
       "_queryFilter:true",
     ]);
     expect(missing.code).toBe(5);
-    expect(missing.stderr).toContain('Realm \\"/nosuch\\" not found');
+    expect(missing.stderr).toBe('opcli: HTTP 404: Realm "/nosuch" not found\n');
     const bad = await alpha(
       "update-session-properties",
       "--data",

@@ -54,15 +54,18 @@ function sidsFrom(format: string, out: string): string[] {
       return (yamlLoad(out) as { sid: string }[]).map((x) => x.sid);
     case "csv": {
       const [head, ...rows] = out.trim().split("\n").map(csvRow);
-      const col = head!.indexOf("sid");
+      const col = head!.findIndex((h) => h.toLowerCase() === "sid");
       return rows.map((r) => r[col]!);
     }
-    default:
-      // The first UUID cell of each row is its sid (outsideSid repeats it further right).
-      return out
+    default: {
+      // A table on a pipe is tab-separated, its header first; the SID column holds full sids.
+      const [head, ...rows] = out
+        .trimEnd()
         .split("\n")
-        .map((line) => /│ ([0-9a-f-]{36})(?= +│)/.exec(line)?.[1])
-        .filter((x): x is string => x !== undefined);
+        .map((l) => l.split("\t"));
+      const col = head!.indexOf("SID");
+      return rows.map((r) => r[col]!);
+    }
   }
 }
 

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { colourEnabled } from "../../src/output/colour.js";
 import { printJson } from "../../src/output/json.js";
-import { renderTable } from "../../src/output/table.js";
+import { fitWidths, relativeTime, renderTable } from "../../src/output/table.js";
 
 function sink(isTTY: boolean) {
   let text = "";
   const write = (s: string) => {
     text += s;
   };
-  return { out: { isTTY, write }, text: () => text };
+  const out: { isTTY: boolean; write: (s: string) => void; columns?: number } = { isTTY, write };
+  return { out, text: () => text };
 }
 
 describe("printJson", () => {
@@ -38,17 +40,87 @@ describe("printJson", () => {
   });
 });
 
+const OPTS = { wide: false, colour: false, now: Date.UTC(2026, 0, 1, 12) };
+
 describe("renderTable", () => {
-  it("renders rows with every key seen as a column, nested objects as k=v", async () => {
+  it("on a pipe: tab-separated, every key seen a column, nested objects as k=v, full values", async () => {
     const s = sink(false);
     await renderTable(
       [
-        { sid: "a", n: 1 },
-        { sid: "b", m: { k: "v" } },
+        { sid: "5c306424-462c-4b2d-8827-61c93dee54ce", n: 1 },
+        { sid: "b", m: { k: "v" }, t: "2026-01-01T11:55:00Z" },
       ],
       s.out,
+      undefined,
+      OPTS,
     );
-    expect(s.text()).toMatch(/│ sid │ n +│ m +│/);
-    expect(s.text()).toMatch(/│ b +│ +│ k=v │/);
+    expect(s.text()).toBe(
+      "sid\tn\tm\tt\n5c306424-462c-4b2d-8827-61c93dee54ce\t1\t\t\nb\t\tk=v\t2026-01-01T11:55:00Z\n",
+    );
+  });
+
+  it("on a terminal: fits the width, no rules between rows, relative times, short ids; NAME=path columns", async () => {
+    const s = sink(true);
+    s.out.columns = 40;
+    const rows = Array.from({ length: 3 }, (_, i) => ({
+      sid: `5c306424-462c-4b2d-8827-61c93dee54c${i}`,
+      user: { name: `a-rather-long-user-name-${i}` },
+      exp: "2026-01-01T12:55:00Z",
+    }));
+    await renderTable(rows, s.out, ["SID=sid", "USER=user.name", "EXPIRES=exp"], OPTS);
+    const lines = s.text().trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l) => l.length <= 40)).toBe(true);
+    expect(lines[0]).toMatch(/^SID +USER +EXPIRES$/);
+    expect(lines[1]).toMatch(/^5c306424 +a-rather-long-user-n… +in 55m$/);
+  });
+
+  it("one object is a KEY/VALUE view of its nested fields", async () => {
+    const s = sink(true);
+    await renderTable([{ sid: "x", attrs: { ip: "1.2.3.4" } }], s.out, undefined, { ...OPTS, wide: true });
+    expect(s.text().trimEnd().split("\n")).toEqual(["KEY       VALUE", "sid       x", "attrs.ip  1.2.3.4"]);
+  });
+});
+
+describe("fitWidths", () => {
+  it.each([
+    [[10, 10, 10], [3, 3, 3], 80, [10, 10, 10]],
+    [[30, 10, 30], [3, 3, 3], 50, [18, 10, 18]],
+    [[30, 30, 30], [20, 20, 20], 50, [24, 24]],
+    [[5], [5], 3, [5]],
+  ])("%j headers %j in %i columns", (natural, headers, width, expected) => {
+    expect(fitWidths(natural, headers, width)).toEqual(expected);
+  });
+});
+
+describe("relativeTime", () => {
+  const now = Date.UTC(2026, 0, 1, 12);
+  it.each([
+    [now - 5 * 60_000, "5m ago"],
+    [now + 55 * 60_000, "in 55m"],
+    [now - 30_000, "30s ago"],
+    [now + 3 * 3600_000, "in 3h"],
+    [now - 2 * 86400_000, "2d ago"],
+    [now, "now"],
+  ])("%i", (t, expected) => {
+    expect(relativeTime(t, now)).toBe(expected);
+  });
+});
+
+describe("colourEnabled: one decision for JSON and tables", () => {
+  it.each([
+    [{}, true, true],
+    [{}, false, false],
+    [{ NO_COLOR: "1" }, true, false],
+    [{ NO_COLOR: "1", FORCE_COLOR: "1" }, true, false],
+    [{ NO_COLOR: "" }, true, true],
+    [{ FORCE_COLOR: "1" }, false, true],
+    [{ FORCE_COLOR: "0" }, true, false],
+    [{ CLICOLOR_FORCE: "1" }, false, true],
+    [{ CLICOLOR: "0" }, true, false],
+    [{ CLICOLOR: "0", CLICOLOR_FORCE: "1" }, true, true],
+    [{ TERM: "dumb" }, true, false],
+  ])("%j on a tty=%s: %s", (env, tty, expected) => {
+    expect(colourEnabled(env as Record<string, string>, tty)).toBe(expected);
   });
 });
