@@ -4,6 +4,7 @@ import { EXIT_CODE_TABLE } from "./exit-codes.js";
 import {
   COMMANDS,
   type CommandSpec,
+  ENVIRONMENT,
   FLAGS,
   type FlagSpec,
   flagSpec,
@@ -49,8 +50,12 @@ export function helpText(version: string): string {
     for (const f of FLAGS.filter((x) => x.group === g)) lines.push(flagLine(f));
     lines.push("");
   }
+  const envWidth = Math.max(...ENVIRONMENT.map(([n]) => n.length));
   lines.push(
-    "With no host configured, opcli drives the embedded reference server over its local store.",
+    "With nothing configured, opcli drives the embedded reference server over its local store.",
+    "",
+    "Environment:",
+    ...ENVIRONMENT.map(([n, d]) => `  ${n.padEnd(envWidth)}  ${d}`),
     "",
     EXIT_CODE_TABLE,
   );

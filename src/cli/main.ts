@@ -5,7 +5,7 @@ import { loadSpec } from "../client/model-source.js";
 import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
 import { OPCLI_VERSION } from "../platform/version.js";
-import { infoText } from "./commands/info.js";
+import { infoJson, infoText } from "./commands/info.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { type CliIO, clientIO } from "./io.js";
 import { type ParsedArgs, parseArgv } from "./parse.js";
@@ -36,7 +36,7 @@ function subcommand(args: ParsedArgs): string {
       `${group} needs one of ${known.join(", ")}${sub ? `, not "${sub}"` : ""} (opcli ${group} --help)`,
     );
   }
-  const maxArgs = group === "config" ? (sub === "set" ? 2 : sub === "get" ? 1 : 0) : 0;
+  const maxArgs = group === "config" ? (sub === "set" ? 2 : sub === "get" || sub === "unset" ? 1 : 0) : 0;
   if (rest.length > maxArgs) throw new UsageError(`${group} ${sub}: unexpected argument "${rest[maxArgs]}"`);
   return sub;
 }
@@ -57,8 +57,24 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
     import("./commands/context.js"),
     import("./commands/auth.js"),
   ]);
-  await withClient(args, io, (client) => authCommand(sub, client, args, io));
-  return;
+  return withClient(args, io, (client) => authCommand(sub, client, args, io));
+}
+
+/** The operation of the document with this ID (or close to it), if the document loads. */
+async function operationNamed(args: ParsedArgs, io: CliIO, word: string): Promise<string | undefined> {
+  try {
+    const { model } = await loadSpec(
+      specSetting({ ...(args.str("spec") ? { spec: args.str("spec")! } : {}) }, io),
+      {
+        ...clientIO(io),
+        notice: () => {},
+      },
+    );
+    const ids = model.operations.map((o) => o.id);
+    return ids.includes(word) ? word : closest(word, ids, 1)[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** One line from the terminal, asked on stderr; hidden: what is typed is not echoed. */
@@ -91,7 +107,11 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (args.has("info") || args.has("schema") || args.bool("schema-sample")) {
     const { model } = await loadModel(args, io);
     if (args.has("info")) {
-      io.stdout.write(infoText(model, args.str("info")!, args.bool("all")));
+      if (args.str("output") === "json")
+        io.stdout.write(
+          `${JSON.stringify(infoJson(model, args.str("info")!, args.bool("all")), null, io.stdout.isTTY ? 2 : 0)}\n`,
+        );
+      else io.stdout.write(infoText(model, args.str("info")!, args.bool("all")));
       return;
     }
     await (await import("./commands/schema.js")).schemaCommand(model, args, io);
@@ -148,8 +168,10 @@ async function dispatch(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (command === undefined) return mode(args, io);
   if (!TOP_COMMANDS.includes(command)) {
     const near = closest(command, TOP_COMMANDS, 1);
+    // An operation ID given as a command (opcli get-sessions) is what Janssen users type.
+    const op = near.length ? undefined : await operationNamed(args, io, command);
     throw new UsageError(
-      `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : ""} (opcli --help)`,
+      `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : op ? ` (did you mean --operation-id ${op}?)` : ""} (opcli --help)`,
     );
   }
   return commandGroup(args, io);

@@ -9,6 +9,7 @@ export function clientOptions(args: ParsedArgs): ClientOptions {
     if (v !== undefined) (opts as Record<string, unknown>)[key] = v;
   };
   str("spec", "spec");
+  str("operation-id", "operationId");
   str("host", "host");
   str("profile", "profile");
   str("client-id", "clientId");

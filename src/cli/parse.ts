@@ -61,6 +61,15 @@ function checkValue(spec: FlagSpec, raw: string | boolean): string | boolean | n
 }
 
 function unknownFlag(key: string): UsageError {
+  // A single letter is a short flag: only its other case is close (-V: -v), never a long name.
+  if (key.length === 1) {
+    const other = FLAGS.find(
+      (f) => f.alias && f.alias !== key && f.alias.toLowerCase() === key.toLowerCase(),
+    );
+    return new UsageError(
+      `unknown flag -${key}${other ? ` (did you mean -${other.alias}, --${other.name}?)` : ""}`,
+    );
+  }
   const near = closest(
     key,
     FLAGS.map((f) => f.name),

@@ -332,6 +332,22 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "version", type: "boolean", group: "General", desc: "print the version" },
 ];
 
+/** Every environment variable opcli reads, for --help and the README. */
+export const ENVIRONMENT: readonly [string, string][] = [
+  ["OPCLI_HOST", "the API's URL (as --host)"],
+  ["OPCLI_SPEC", "the OpenAPI document (as --spec)"],
+  ["OPCLI_PROFILE", "the config file's profile to use (as --profile)"],
+  ["OPCLI_CONFIG", "the config file (default $XDG_CONFIG_HOME/opcli/config.json)"],
+  ["OPCLI_ACCESS_TOKEN", "a token to send as it is, never cached (as --access-token)"],
+  ["OPCLI_CLIENT_ID", "the OAuth client (as --client-id)"],
+  ["OPCLI_CLIENT_SECRET", "its secret (as --client-secret, without putting it in argv)"],
+  ["OPCLI_TOKEN_STORE", "keychain, file or none (default: the keychain, else the file)"],
+  ["OPCLI_NO_CACHE", "1: compile the document anew instead of using the model cache"],
+  ["OPCLI_NO_INPUT", "1: never prompt (as --no-input)"],
+  ["NO_COLOR, CLICOLOR, CLICOLOR_FORCE, FORCE_COLOR", "colour off, off (0), forced"],
+  ["XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME", "where config, caches and the embedded store live"],
+];
+
 const CONNECTION = ["spec", "host", "profile", "cacert", "cert", "key", "insecure", "retries", "timeout"];
 const AUTH = ["client-id", "client-secret", "token-url", "access-token", "scopes"];
 
@@ -398,7 +414,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "change one setting (a clientSecret goes to the OS keychain when there is one)",
     args: "KEY VALUE",
     flags: ["profile"],
-    examples: ["opcli config set host https://jans.example.com --profile prod"],
+    examples: [
+      "opcli config set host https://jans.example.com --profile prod",
+      "opcli config set clientSecret - --profile prod   # from stdin, or a hidden prompt",
+    ],
+  },
+  {
+    name: "config unset",
+    summary: "remove one setting",
+    args: "KEY",
+    flags: ["profile"],
+    examples: ["opcli config unset tokenUrl --profile prod"],
   },
   {
     name: "completion",

@@ -146,6 +146,8 @@ function pagingAlternatives(model: ApiModel, op: OperationModel): string[] {
 export async function openClient(options: ClientOptions, io: ClientIO): Promise<Client> {
   const settings = resolveSettings(options, io);
   const { model, bundled } = await loadSpec(settings.spec, io);
+  // A mistyped operation is a usage error before any store is opened or host reached.
+  if (options.operationId) findOperation(model, options.operationId);
   const connection = await connect(model, bundled, settings, options, io);
   const store = selectTokenStore(settings.tokenStore, io.env, io.notice);
   const auth = new Authenticator({

@@ -45,11 +45,29 @@ export function configPath(env: Env): string {
   return join(xdgConfigHome(env), "opcli", "config.json");
 }
 
-function checkProfile(path: string, where: string, p: Record<string, unknown>): Profile {
+const TOKEN_STORES = ["auto", "keychain", "file", "none"];
+
+/** Why a setting's value is unusable, or undefined when it is fine (same rules for the file and `config set`). */
+export function settingProblem(key: string, value: unknown): string | undefined {
+  const type = PROFILE_KEYS[key as keyof Profile];
+  if (typeof value !== type) return `must be a ${type}`;
+  const v = value as string;
+  if (key === "tokenStore" && !TOKEN_STORES.includes(v))
+    return `must be one of ${TOKEN_STORES.join(", ")}, not "${v}"`;
+  if (key === "clientSecretRef" && !/^(env|keychain):[^:\s]+$/.test(v))
+    return `must be env:NAME or keychain:NAME, not "${v}"`;
+  if ((key === "host" || key === "tokenUrl") && !/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?(\/\S*)?$/.test(v))
+    return `must be a URL or a host name, not "${v}"`;
+  return undefined;
+}
+
+function checkProfile(path: string, where: string, p: unknown): Profile {
+  if (typeof p !== "object" || p === null || Array.isArray(p))
+    throw new ConfigError(`${path}: ${where ? where.trim() : "the top level"} must be a JSON object`);
   for (const [k, v] of Object.entries(p)) {
-    const type = PROFILE_KEYS[k as keyof Profile];
-    if (!type) throw new ConfigError(`${path}: unknown setting "${k}"${where}`);
-    if (typeof v !== type) throw new ConfigError(`${path}: "${k}"${where} must be a ${type}`);
+    if (!Object.hasOwn(PROFILE_KEYS, k)) throw new ConfigError(`${path}: unknown setting "${k}"${where}`);
+    const problem = settingProblem(k, v);
+    if (problem) throw new ConfigError(`${path}: "${k}"${where} ${problem}`);
   }
   return p as Profile;
 }
@@ -88,13 +106,10 @@ export function readConfigFile(
     cfg.defaultProfile = defaultProfile;
   }
   if (profiles !== undefined) {
-    if (typeof profiles !== "object" || profiles === null)
-      throw new ConfigError(`${path}: "profiles" must be an object`);
+    if (typeof profiles !== "object" || profiles === null || Array.isArray(profiles))
+      throw new ConfigError(`${path}: "profiles" must be an object of named profiles`);
     cfg.profiles = Object.fromEntries(
-      Object.entries(profiles).map(([name, p]) => [
-        name,
-        checkProfile(path, ` in profile "${name}"`, p as Record<string, unknown>),
-      ]),
+      Object.entries(profiles).map(([name, p]) => [name, checkProfile(path, ` in profile "${name}"`, p)]),
     );
   }
   // A secret in a file others can read is refused rather than used.

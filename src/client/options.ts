@@ -7,6 +7,8 @@ import type { LiteFetch } from "../http/lite.js";
  * profile, then the defaults.
  */
 export interface ClientOptions {
+  /** The operation the caller will run: checked against the document before anything connects. */
+  operationId?: string;
   /** OpenAPI document, path or URL; the bundled one when unset. */
   spec?: string;
   host?: string;

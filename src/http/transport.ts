@@ -83,9 +83,21 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
         );
       }
       r.on("error", (err: Error & { code?: string }) =>
-        reject(err instanceof NetworkError ? err : new NetworkError(err.message, err.code)),
+        reject(err instanceof NetworkError ? err : new NetworkError(networkMessage(err, url), err.code)),
       );
       r.end(req.body);
     });
   };
+}
+
+/** A person's sentence for the failures OpenSSL and the socket layer describe in their own terms. */
+export function networkMessage(err: NodeJS.ErrnoException, url: URL): string {
+  const m = err.message;
+  if (/wrong version number|packet length too long|http request/i.test(m))
+    return `${url.host} did not answer TLS: is it plain HTTP? (try http://${url.host})`;
+  if (/self[- ]signed|unable to (get|verify)|certificate/i.test(m) && err.code)
+    return `TLS: the certificate of ${url.host} is not trusted (${err.code}); --cacert FILE, or --insecure`;
+  if (err.code === "ECONNREFUSED") return `connect ECONNREFUSED ${url.host}: nothing listens there`;
+  if (err.code === "ENOTFOUND") return `${url.hostname}: no such host`;
+  return m.split("\n")[0]!;
 }

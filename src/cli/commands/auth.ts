@@ -22,30 +22,80 @@ function expiry(expiresAt: number | null, now: number): string {
   return s > 0 ? `expires in ${s} s (${new Date(expiresAt).toISOString()})` : `expired ${-s} s ago`;
 }
 
-async function status(io: CliIO, client: Client): Promise<void> {
+/** Who a JWT access token was issued to (`sub`, or a username claim); never the token itself. */
+export function subjectOf(token: string): string | undefined {
+  const part = token.split(".")[1];
+  if (!part) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+    const who = claims.username ?? claims.preferred_username ?? claims.sub;
+    return typeof who === "string" ? who : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface StatusReport {
+  host: string;
+  client?: string;
+  token: "explicit" | "cached" | "none";
+  tokenStore?: string;
+  tokens: { flow: string; refreshable: boolean; expires: string; scopes: string[]; subject?: string }[];
+}
+
+async function statusReport(io: CliIO, client: Client): Promise<StatusReport> {
   const { auth, connection } = client;
   const embedded = connection.embedded;
-  const lines = [
-    `host: ${embedded ? `embedded reference server (${embedded.dbPath})` : connection.origin()}`,
-  ];
-  if (auth.explicit()) {
-    lines.push("token: from the environment or --access-token (not cached)");
-    io.stdout.write(`${lines.join("\n")}\n`);
-    return;
-  }
-  const { creds, ep } = await auth.revocationContext();
-  lines.push(`client: ${creds?.clientId ?? "(none configured)"}`);
-  const entries = (await auth.cache.list()).filter(
-    ([, t]) => t.tokenUrl === ep.token_endpoint && t.clientId === creds?.clientId,
+  const host = embedded ? `embedded reference server (${embedded.dbPath})` : connection.origin();
+  if (auth.explicit()) return { host, token: "explicit", tokens: [] };
+  const creds = await auth.credentials();
+  // Status only reports: a token endpoint that cannot be found is said, not fatal.
+  const ep = await auth.revocationContext().then(
+    (r) => r.ep,
+    () => undefined,
   );
-  lines.push(`token store: ${auth.cache.location}`);
-  if (entries.length === 0) lines.push("cached tokens: none");
-  for (const [, t] of entries) {
-    lines.push(
-      `cached token (${t.flow}${t.refreshToken ? ", refreshable" : ""}): ${expiry(t.expiresAt, io.now())}; scopes: ${t.scopes.join(" ") || "(none)"}`,
-    );
+  const entries = (await auth.cache.list()).filter(
+    ([, t]) => t.tokenUrl === ep?.token_endpoint && t.clientId === creds?.clientId,
+  );
+  const tokens = entries.map(([, t]) => ({
+    flow: t.flow,
+    refreshable: Boolean(t.refreshToken),
+    expires: expiry(t.expiresAt, io.now()),
+    scopes: t.scopes,
+    ...(subjectOf(t.accessToken) ? { subject: subjectOf(t.accessToken)! } : {}),
+  }));
+  return {
+    host,
+    ...(creds?.clientId ? { client: creds.clientId } : {}),
+    token: tokens.length ? "cached" : "none",
+    tokenStore: auth.cache.location,
+    tokens,
+  };
+}
+
+/** auth status: where opcli would go and as whom; exit 1 when nothing usable is configured. */
+async function status(io: CliIO, client: Client, args: ParsedArgs): Promise<number | undefined> {
+  const r = await statusReport(io, client);
+  if (args.str("output") === "json") io.stdout.write(`${JSON.stringify(r, null, io.stdout.isTTY ? 2 : 0)}\n`);
+  else {
+    const lines = [`host: ${r.host}`];
+    if (r.token === "explicit") lines.push("token: from the environment or --access-token (not cached)");
+    else {
+      lines.push(`client: ${r.client ?? "(none configured)"}`, `token store: ${r.tokenStore}`);
+      if (r.tokens.length === 0) lines.push("cached tokens: none");
+      for (const t of r.tokens)
+        lines.push(
+          `cached token (${t.flow}${t.refreshable ? ", refreshable" : ""}): ${t.expires}; scopes: ${t.scopes.join(" ") || "(none)"}${t.subject ? `; signed in as ${t.subject}` : ""}`,
+        );
+    }
+    io.stdout.write(`${lines.join("\n")}\n`);
   }
-  io.stdout.write(`${lines.join("\n")}\n`);
+  const usable = r.token === "explicit" || r.client !== undefined;
+  if (!usable)
+    io.stderr.write(
+      "opcli: no client or token configured (opcli auth login, or --client-id/--access-token)\n",
+    );
+  return usable ? undefined : 1;
 }
 
 async function logout(io: CliIO, auth: Authenticator): Promise<void> {
@@ -74,20 +124,27 @@ async function logout(io: CliIO, auth: Authenticator): Promise<void> {
 }
 
 /** opcli auth login | logout | status | token. */
-export async function authCommand(sub: string, client: Client, args: ParsedArgs, io: CliIO): Promise<void> {
+export async function authCommand(
+  sub: string,
+  client: Client,
+  args: ParsedArgs,
+  io: CliIO,
+): Promise<number | undefined> {
   const { auth } = client;
   switch (sub) {
     case "login": {
       const device = args.bool("device");
       const got = await auth.obtain(auth.defaultScopes(), { device, force: device });
       io.stderr.write(`opcli: signed in (${got.source}); token cached in ${auth.cache.location}\n`);
-      return;
+      return undefined;
     }
     case "logout":
-      return logout(io, auth);
+      await logout(io, auth);
+      return undefined;
     case "status":
-      return status(io, client);
+      return status(io, client, args);
     default:
-      return printToken(await auth.forPrinting(), args, io);
+      printToken(await auth.forPrinting(), args, io);
+      return undefined;
   }
 }

@@ -4,10 +4,12 @@ import {
   PROFILE_KEYS,
   type Profile,
   readConfigFile,
+  settingProblem,
   writeConfigFile,
 } from "../../client/config-file.js";
 import { writeKeychainSecret } from "../../client/secret-ref.js";
 import { UsageError } from "../../platform/errors.js";
+import { closest } from "../../platform/suggest.js";
 import type { CliIO } from "../io.js";
 import { readSecretValue } from "../secret-input.js";
 
@@ -30,10 +32,7 @@ async function setKey(cfg: ConfigFile, profile: string | undefined, key: string,
     return;
   }
   const type = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof Profile] : undefined;
-  if (!type)
-    throw new UsageError(
-      `unknown setting "${key}" (one of ${Object.keys(PROFILE_KEYS).join(", ")}, defaultProfile)`,
-    );
+  if (!type) throw unknownKey(key);
   const p = target(cfg, profile);
   if (key === "clientSecret") {
     value = await readSecretValue("clientSecret", value, io);
@@ -51,12 +50,35 @@ async function setKey(cfg: ConfigFile, profile: string | undefined, key: string,
       );
     }
   }
-  if (type === "boolean") {
-    if (value !== "true" && value !== "false") throw new UsageError(`${key} takes true or false`);
-    (p as Record<string, unknown>)[key] = value === "true";
-  } else {
-    (p as Record<string, unknown>)[key] = value;
+  const typed = type === "boolean" ? (value === "true" ? true : value === "false" ? false : value) : value;
+  const problem = settingProblem(key, typed);
+  if (problem) throw new UsageError(`${key} ${problem}`);
+  (p as Record<string, unknown>)[key] = typed;
+}
+
+function unknownKey(key: string): UsageError {
+  const keys = [...Object.keys(PROFILE_KEYS), "defaultProfile"];
+  const near = closest(key, keys, 1)[0];
+  return new UsageError(
+    `unknown setting "${key}"${near ? ` (did you mean ${near}?)` : ""}; settings: ${keys.join(", ")}`,
+  );
+}
+
+/** config unset KEY: removes a setting (and a clientSecret's keychain entry reference). */
+function unsetKey(cfg: ConfigFile, profile: string | undefined, key: string): void {
+  if (key === "defaultProfile") {
+    delete cfg.defaultProfile;
+    return;
   }
+  if (!Object.hasOwn(PROFILE_KEYS, key)) throw unknownKey(key);
+  const p = profile ? cfg.profiles?.[profile] : cfg;
+  if (!p) throw new UsageError(`no profile "${profile}" in the config file`);
+  const record = p as Record<string, unknown>;
+  const had =
+    Object.hasOwn(record, key) || (key === "clientSecret" && Object.hasOwn(record, "clientSecretRef"));
+  if (!had) throw new UsageError(`${key} is not set${profile ? ` in profile "${profile}"` : ""}`);
+  delete record[key];
+  if (key === "clientSecret") delete record.clientSecretRef;
 }
 
 /** opcli config path | list | get KEY | set KEY VALUE, on the base or --profile NAME. */
@@ -83,6 +105,13 @@ export async function configCommand(sub: string, rest: string[], profile: string
     if (v === undefined)
       throw new UsageError(`${key} is not set${profile ? ` in profile "${profile}"` : ""}`);
     io.stdout.write(`${SECRET_KEYS.has(key) ? "(set, hidden)" : String(v)}\n`);
+    return;
+  }
+  if (sub === "unset") {
+    if (!key) throw new UsageError("config unset needs a KEY");
+    unsetKey(cfg, profile, key);
+    const path = writeConfigFile(io.env, cfg);
+    io.stderr.write(`opcli: ${key} unset${profile ? ` in profile "${profile}"` : ""} (${path})\n`);
     return;
   }
   if (!key || value === undefined) throw new UsageError("config set needs KEY and VALUE");

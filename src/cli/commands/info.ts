@@ -81,3 +81,32 @@ export function infoText(model: ApiModel, tag: string, all = false): string {
   if (all) return listAllOperations(model);
   return tag === "" ? listTags(model) : listTagOperations(model, groupNamed(model, tag));
 }
+
+/** The same listings as data, for `-o json`. */
+export function infoJson(model: ApiModel, tag: string, all = false): unknown {
+  const op = (o: OperationModel) => ({
+    operationId: o.id,
+    method: o.method,
+    path: displayPath(o),
+    summary: o.summary,
+    tags: o.tags,
+    parameters: o.params.map((p) => ({ name: p.name, in: p.in, required: p.required, type: paramType(p) })),
+    ...(o.body ? { body: { required: o.body.required, mediaTypes: o.body.mediaTypes } } : {}),
+  });
+  if (all) return model.operations.map(op);
+  if (tag === "") {
+    const counts = new Map<string, number>();
+    for (const o of model.operations)
+      for (const t of o.tags.length ? o.tags : [UNTAGGED]) counts.set(t, (counts.get(t) ?? 0) + 1);
+    return {
+      title: model.title,
+      version: model.version,
+      operations: model.operations.length,
+      tags: [...counts].map(([name, operations]) => ({ name, squashed: squashTag(name), operations })),
+    };
+  }
+  const group = groupNamed(model, tag);
+  return model.operations
+    .filter((o) => o.tags.includes(group) || (group === UNTAGGED && o.tags.length === 0))
+    .map(op);
+}

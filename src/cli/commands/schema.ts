@@ -30,5 +30,8 @@ export async function schemaCommand(model: ApiModel, args: ParsedArgs, io: CliIO
   }
   if (args.bool("schema-sample"))
     io.stdout.write(`${JSON.stringify(sampleOf(model.schemas, schema), null, 2)}\n`);
+  // -o json: the schema itself (local $refs kept), for tools.
+  else if (args.str("output") === "json")
+    io.stdout.write(`${JSON.stringify({ name: title, schema }, null, io.stdout.isTTY ? 2 : 0)}\n`);
   else io.stdout.write(describeSchema(model.schemas, schema, title));
 }
