@@ -1,6 +1,12 @@
 import type Database from "better-sqlite3";
 
-/** Compiles SQL once per text: search SQL varies only by which filters are present. */
+/**
+ * Compiles SQL once per text (search SQL varies only by which filters are present), and keeps
+ * every statement for the database's life: a better-sqlite3 12 Statement finalised by the garbage
+ * collector aborts Node >= 24.19 (its ObjectWrap destructor CHECKs for an Environment that an idle
+ * GC does not have), and 13, which fixes it, crashes on Node 20. The shapes are few (the SQL is
+ * parameterised), so holding them all is bounded.
+ */
 export class StatementCache {
   private readonly cache = new Map<string, Database.Statement>();
   constructor(private readonly db: Database.Database) {}
@@ -8,10 +14,13 @@ export class StatementCache {
   get(sql: string): Database.Statement {
     let stmt = this.cache.get(sql);
     if (!stmt) {
-      if (this.cache.size > 500) this.cache.clear();
       stmt = this.db.prepare(sql);
       this.cache.set(sql, stmt);
     }
     return stmt;
+  }
+
+  get size(): number {
+    return this.cache.size;
   }
 }

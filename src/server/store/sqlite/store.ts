@@ -32,20 +32,26 @@ export class SqliteStore implements Store {
   readonly events: SqliteEvents;
   private readonly db: Database.Database;
 
+  private readonly sql: StatementCache;
+
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
     this.db = new Database(opts.path);
     if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
+    // Every statement, pragmas included, goes through the cache: see StatementCache.
+    this.sql = new StatementCache(this.db);
     // Before anything else touches the file: auto_vacuum must precede the first page written.
     this.enableIncrementalVacuum();
-    this.db.pragma("journal_mode = WAL");
-    // After a checkpoint the WAL file is cut back to this, so it never stays large.
-    this.db.pragma("journal_size_limit = 4194304");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.pragma("foreign_keys = ON");
+    for (const p of [
+      "journal_mode = WAL",
+      "journal_size_limit = 4194304",
+      "synchronous = NORMAL",
+      "busy_timeout = 5000",
+      "foreign_keys = ON",
+    ])
+      this.pragma(p);
     this.migrate();
-    const sql = new StatementCache(this.db);
+    const sql = this.sql;
     this.sessions = new SqliteSessions(this.db, sql);
     this.users = new SqliteUsers(sql);
     this.loginAttempts = new SqliteLoginAttempts(this.db, sql);
@@ -58,35 +64,46 @@ export class SqliteStore implements Store {
     this.events = new SqliteEvents(sql);
   }
 
+  /** A pragma's first value (db.pragma() would prepare a fresh statement each call). */
+  private pragma(text: string): unknown {
+    const st = this.sql.get(`PRAGMA ${text}`);
+    if (!st.reader) {
+      st.run();
+      return undefined;
+    }
+    // Stepped to the end: some pragmas (incremental_vacuum) work one row at a time.
+    return st.pluck().all()[0];
+  }
+
   private migrate(): void {
-    const current = this.db.pragma("user_version", { simple: true }) as number;
+    const current = this.pragma("user_version") as number;
     for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(SQLITE_MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
       })();
     }
   }
 
   /** Freed pages go back to the file system in small steps (reclaim), never by a blocking VACUUM. */
   private enableIncrementalVacuum(): void {
-    if (this.db.pragma("auto_vacuum", { simple: true }) === 2) return;
-    this.db.pragma("auto_vacuum = INCREMENTAL");
+    if (this.pragma("auto_vacuum") === 2) return;
+    this.db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     // A store made before this setting needs one full VACUUM for it to take effect.
-    if ((this.db.pragma("user_version", { simple: true }) as number) > 0) this.db.exec("VACUUM");
+    if ((this.pragma("user_version") as number) > 0) this.db.exec("VACUUM");
   }
 
   async healthy(): Promise<boolean> {
     try {
-      return (this.db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1;
+      return this.sql.get("SELECT 1 AS ok").pluck().get() === 1;
     } catch {
       return false;
     }
   }
 
   async reclaim(): Promise<boolean> {
-    this.db.pragma("incremental_vacuum(256)");
-    return (this.db.pragma("freelist_count", { simple: true }) as number) > 0;
+    this.pragma("incremental_vacuum(256)");
+    return (this.pragma("freelist_count") as number) > 0;
   }
 
   async close(): Promise<void> {
