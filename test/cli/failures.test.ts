@@ -66,7 +66,7 @@ describe("opcli", () => {
     });
     expect(store.code).toBe(3);
     expect(oneLine(store.stderr)).toEqual([
-      `opcli: the config file's tokenStore must be auto, keychain, file or none, not "disk"`,
+      `opcli: ${join(dir, "config.json")}: "tokenStore" must be one of auto, keychain, file, none, not "disk"`,
     ]);
   });
 });

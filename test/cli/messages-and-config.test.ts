@@ -134,6 +134,25 @@ describe("-o json for the describing commands", () => {
     expect(status.stdout).not.toMatch(/eyJ/);
   });
 
+  it("--batch honours -o (a JSON array, CSV with --columns)", async () => {
+    const env = isolatedEnv({
+      OPCLI_HOST: s.url,
+      OPCLI_CLIENT_ID: s.admin.client_id,
+      OPCLI_CLIENT_SECRET: s.admin.client_secret,
+    });
+    const input = '{"operationId":"get-acrs"}\n{"operationId":"get-sessions"}\n';
+    const json = await runOpcli(["--batch", "-", "-o", "json"], { env, input });
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as { index: number; ok: boolean }[];
+    expect(rows.map((r) => r.index).sort()).toEqual([0, 1]);
+    const csv = await runOpcli(["--batch", "-", "-o", "csv", "--columns", "index,operationId,status"], {
+      env,
+      input,
+    });
+    expect(csv.stdout.split("\n")[0]).toBe("index,operationId,status");
+    expect(csv.stdout).toMatch(/\n\d,get-(acrs|sessions),200\n/);
+  });
+
   it("auth status exits 1 when nothing usable is configured", async () => {
     const r = await runOpcli(["auth", "status", "--host", s.url], { env: isolatedEnv() });
     expect(r.code).toBe(1);

@@ -2,6 +2,7 @@ import { parseArgPairs } from "../../client/arg-pairs.js";
 import { type BatchItem, type Outcome, runBatch } from "../../client/batch.js";
 import { type CallInput, errorSummary, paramsAsPairs } from "../../client/call.js";
 import type { Client } from "../../client/client.js";
+import { createWriter, type Format } from "../../output/writers.js";
 import { UsageError } from "../../platform/errors.js";
 import { EXIT, exitCodeFor, exitForStatus, SEVERITY } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
@@ -113,12 +114,25 @@ export async function batchCommand(client: Client, args: ParsedArgs, io: CliIO):
   io.onInterrupt?.(() => {
     stop = true;
   });
+  // Result lines go through the output writer: NDJSON unless -o says otherwise.
+  const format = (args.str("output") ?? "ndjson") as Format;
+  const columns = args
+    .str("columns")
+    ?.split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const writer = await createWriter(format, io.stdout, {
+    env: io.env,
+    now: io.now,
+    ...(columns ? { columns } : {}),
+  });
   const { outcomes, notStarted } = await runBatch(
     items,
     (id, input) => client.call(id, input, io.readBytes),
     async (r) => errorSummary(r.response, r.error),
     { concurrency: args.int("concurrency") ?? 8, stopped: () => stop },
-    ({ failure: _f, ...shown }) => io.stdout.write(`${JSON.stringify(shown)}\n`),
+    ({ failure: _f, ...shown }) => writer.item(shown),
   );
+  await writer.end();
   return summarise(outcomes, notStarted, stop, io);
 }
