@@ -49,8 +49,16 @@ const serverAsLibrary = {
   name: "server-as-library",
   setup(b) {
     b.onResolve({ filter: /\/server\/index\.js$/ }, () => ({ path: "./server-lib.js", external: true }));
+    // The terminal UI is its own ESM file (ink needs ESM), imported only by `opcli tui`.
+    b.onResolve({ filter: /\/tui\/main\.js$/ }, () => ({ path: "./tui.js", external: true }));
   },
 };
+await build({
+  ...common,
+  entryPoints: { tui: "src/tui/main.ts" },
+  outdir: "dist",
+  external: [...common.external, "ink", "react", "@inkjs/ui"],
+});
 await build({
   ...common,
   format: "cjs",

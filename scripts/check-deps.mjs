@@ -17,7 +17,8 @@ const LAYERS = {
   "output/": ["platform/"],
   "auth/": ["http/", "spec/", "platform/"],
   "client/": ["auth/", "http/", "spec/", "output/", "platform/", "shared/"],
-  "cli/": ["client/", "auth/", "http/", "spec/", "output/", "platform/", "shared/"],
+  // cli/ starts the terminal UI for `opcli tui` (a lazy import); tui/ never reaches back into cli/.
+  "cli/": ["tui/", "client/", "auth/", "http/", "spec/", "output/", "platform/", "shared/"],
   "tui/": ["client/", "auth/", "http/", "spec/", "output/", "platform/", "shared/"],
   "server/store/": ["platform/", "shared/"],
   "server/core/": ["server/store/", "platform/", "shared/"],

@@ -41,8 +41,24 @@ function subcommand(args: ParsedArgs): string {
   return sub;
 }
 
+/** opcli tui: only at a terminal; the client is opened here, the screen loads on this path alone. */
+async function tuiCommand(args: ParsedArgs, io: CliIO): Promise<Code> {
+  if (args.positionals.length > 1) throw new UsageError(`tui: unexpected argument "${args.positionals[1]}"`);
+  if (io.stdinIsTTY !== true || !io.stdout.isTTY)
+    throw new UsageError(
+      "opcli tui needs a terminal on stdin and stdout (for scripts: opcli --operation-id ...)",
+    );
+  const { withClient } = await import("./commands/context.js");
+  return withClient(args, io, async (client) => {
+    const { runTui } = await import("../tui/main.js");
+    await runTui(client, io);
+    return undefined;
+  });
+}
+
 async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
   const [group] = args.positionals;
+  if (group === "tui") return tuiCommand(args, io);
   const sub = subcommand(args);
   if (group === "completion") {
     io.stdout.write((await import("./completion.js")).SCRIPTS[sub]!);

@@ -427,6 +427,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ["opcli config unset tokenUrl --profile prod"],
   },
   {
+    name: "tui",
+    summary: "search, inspect and delete sessions in a terminal UI",
+    flags: [...CONNECTION, ...AUTH],
+    examples: [
+      "opcli tui",
+      "opcli tui --profile prod",
+      "opcli tui --spec jans-config-api.yaml --host https://jans.example.com/jans-config-api",
+    ],
+  },
+  {
     name: "completion",
     summary: "print a shell completion script",
     args: "bash|zsh|fish",
