@@ -237,6 +237,19 @@ export function App({ api, now, colour }: AppProps): ReactNode {
       }
       return;
     }
+    // Keys typed faster than they are read arrive together ("\tname"): a tab inside moves on.
+    if (editing && input.length > 1 && input.includes("\t")) {
+      input.split("\t").forEach((part, i) => {
+        if (i > 0) setField((n) => (n + 1) % FORM_FIELDS.length);
+        if (part)
+          setField((n) => {
+            const k = FORM_FIELDS[n]!.key;
+            setForm((f) => ({ ...f, [k]: f[k] + part }));
+            return n;
+          });
+      });
+      return;
+    }
     if (editing) {
       const k = FORM_FIELDS[field]!.key;
       if (key.escape) setEditing(false);

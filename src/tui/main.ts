@@ -3,7 +3,6 @@ import { createElement as h } from "react";
 import type { Client } from "../client/client.js";
 import { colourEnabled } from "../output/colour.js";
 import { App, type TuiApi } from "./app.js";
-import { missingOperations } from "./sessions.js";
 
 // `opcli tui`: the Sessions screen on the client the CLI opened (same document, host, profile,
 // credentials and TLS). Loaded only by `opcli tui`, so ink and React cost the CLI nothing.
@@ -14,17 +13,9 @@ export interface TuiIO {
   readBytes(path: string): Uint8Array;
 }
 
-export class TuiUnavailable extends Error {
-  override name = "UsageError";
-}
-
 /** Runs the screen until the person quits; resolves when the terminal is restored. */
 export async function runTui(client: Client, io: TuiIO): Promise<void> {
-  const missing = missingOperations(client.model.operations);
-  if (missing.length)
-    throw new TuiUnavailable(
-      `opcli tui needs the operations ${missing.join(", ")}, which this document does not have (opcli --info lists its operations)`,
-    );
+  // The CLI has checked that the document has the screen's operations (missingOperations).
   const api: TuiApi = {
     operations: client.model.operations,
     host: client.connection.embedded ? "embedded reference server" : client.connection.origin(),

@@ -9,6 +9,10 @@ import { join } from "node:path";
 export interface Terminal {
   /** The screen as text (with `-e`, keeping colour escapes). */
   screen(opts?: { colours?: boolean }): string;
+  /** Presses keys by tmux's names (Enter, Tab, Escape, Up) or as characters. */
+  keys(...names: string[]): void;
+  /** Types text literally. */
+  type(text: string): void;
   /** Waits until the screen contains `text` (or the timeout passes) and returns the screen. */
   waitFor(text: string, timeoutMs?: number): Promise<string>;
   close(): void;
@@ -39,6 +43,12 @@ export function openTerminal(
     tmux("capture-pane", "-p", ...(o.colours ? ["-e"] : []), "-t", "t");
   return {
     screen,
+    keys: (...names) => {
+      tmux("send-keys", "-t", "t", ...names);
+    },
+    type: (text) => {
+      tmux("send-keys", "-t", "t", "-l", text);
+    },
     async waitFor(text, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
