@@ -196,10 +196,10 @@ export function App({ api, now, colour }: AppProps): ReactNode {
     [api, form, now, searchOp],
   );
 
+  // The first page, once, on start (later searches come from keys).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount
   useEffect(() => {
     void search(0);
-    // First page once, on start.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: runs once
   }, []);
 
   const act = async (c: Confirm) => {
@@ -335,7 +335,10 @@ export function App({ api, now, colour }: AppProps): ReactNode {
     h(
       Text,
       { dimColor: colour, wrap: "truncate" },
-      "/ search  ↑↓ select  ⏎ details  d delete  u revoke user  n/p page  r refresh  ? help  q quit",
+      // Shorter when narrow, so that "q quit" always shows.
+      columns >= 96
+        ? "/ search  ↑↓ select  ⏎ details  d delete  u revoke user  n/p page  r refresh  ? help  q quit"
+        : "/ search  ↑↓ ⏎ details  d delete  u revoke user  n/p page  r  ? help  q quit",
     ),
   );
 }

@@ -11,6 +11,8 @@ export interface Terminal {
   screen(opts?: { colours?: boolean }): string;
   /** Presses keys by tmux's names (Enter, Tab, Escape, Up) or as characters. */
   keys(...names: string[]): void;
+  /** Resizes the terminal, as a person dragging its window would. */
+  resize(width: number, height: number): void;
   /** Types text literally. */
   type(text: string): void;
   /** Waits until the screen contains `text` (or the timeout passes) and returns the screen. */
@@ -45,6 +47,9 @@ export function openTerminal(
     screen,
     keys: (...names) => {
       tmux("send-keys", "-t", "t", ...names);
+    },
+    resize: (width, height) => {
+      tmux("resize-window", "-t", "t", "-x", String(width), "-y", String(height));
     },
     type: (text) => {
       tmux("send-keys", "-t", "t", "-l", text);

@@ -105,6 +105,32 @@ describe.each([
   });
 });
 
+describe("opcli tui in 80x24, resized", () => {
+  it("fits 80 columns and 24 rows, and widens its table when the terminal grows", async () => {
+    for (let i = 0; i < 2; i++) await loginOverHttp(s, "tui-ours-other", PASSWORD).catch(() => undefined);
+    const env = isolatedEnv({
+      OPCLI_HOST: s.url,
+      OPCLI_CLIENT_ID: s.admin.client_id,
+      OPCLI_CLIENT_SECRET: s.admin.client_secret,
+    });
+    const t = openTerminal(`${process.execPath} ${OPCLI_BIN} tui`, { width: 80, height: 24, env });
+    try {
+      const small = await t.waitFor("q quit");
+      const lines = small.trimEnd().split("\n");
+      expect(lines.length).toBeLessThanOrEqual(24);
+      expect(lines.every((l) => l.length <= 80)).toBe(true);
+      expect(small).toMatch(/SID +USER/);
+      t.resize(160, 30);
+      const wide = await t.waitFor("EXPIRES");
+      expect(wide).toMatch(/SID +USER +IP +CLIENT +STATE +CREATED +EXPIRES/);
+      t.keys("q");
+      expect(await t.waitFor("[exit ")).toContain("[exit 0]");
+    } finally {
+      t.close();
+    }
+  });
+});
+
 describe("opcli tui refuses what it cannot do", () => {
   it("without a terminal: exit 2 with one line", async () => {
     const r = await runOpcli(["tui"], { env: isolatedEnv() });

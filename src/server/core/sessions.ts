@@ -51,7 +51,7 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly events: SessionEvents,
     /** Counts each use written to the store (idle resets), for /health. */
-    private readonly useWritten: () => void = () => {},
+    private readonly recordWrite: () => void = () => {},
   ) {}
 
   /** The idle lifetime of a session in this state, ms. */
@@ -206,7 +206,7 @@ export class SessionService {
     if (session.lastUsedAt > usedBefore) return session;
     const expiresAt = this.expiresAt(session.state, now, session.absoluteExpiresAt);
     if (!(await this.store.sessions.touch(session.sid, now, expiresAt, usedBefore))) return session;
-    this.useWritten();
+    this.recordWrite();
     // Sampled: a use is an event when it follows a quiet spell (and only the instance that wrote it).
     if (this.events.shouldRecordUse(session, now)) await this.events.emit("used", session, actor);
     return { ...session, lastUsedAt: now, expiresAt };
