@@ -67,9 +67,13 @@ await build({
       name: "no-devtools",
       setup(b) {
         b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: "devtools", namespace: "stub" }));
-        b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+        // ink renders only its last frame when CI is set; opcli tui runs only on a terminal
+        // (checked before it loads), so a person there sees every frame, CI variable or not.
+        b.onResolve({ filter: /^is-in-ci$/ }, () => ({ path: "is-in-ci", namespace: "stub" }));
+        b.onLoad({ filter: /^devtools$/, namespace: "stub" }, () => ({
           contents: "export default { connectToDevTools() {} };",
         }));
+        b.onLoad({ filter: /^is-in-ci$/, namespace: "stub" }, () => ({ contents: "export default false;" }));
       },
     },
   ],

@@ -44,7 +44,7 @@ describe("complete", () => {
     [["--operation-id", "search-session", "--endpoint-args", "limit:5,p"], ["limit:5,pattern:"]],
     [["--operation-id", "search-session", "--endpoint-args", "limit:a\\,b,"], ["limit:a\\,b,pattern:"]],
     [["--operation-id", "get-session-by-id", "--url-suffix", ""], ["sid:"]],
-    [[""], ["auth", "config", "completion"]],
+    [[""], ["auth", "config", "tui", "completion"]],
     [["auth", "s"], ["status"]],
     [
       ["completion", ""],
