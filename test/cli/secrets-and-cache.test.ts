@@ -43,6 +43,18 @@ describe("secrets on the command line", () => {
     expect(literal.stderr).not.toContain(s.admin.client_secret);
   });
 
+  it("--client-secret - on a terminal asks without echoing what is typed", async () => {
+    const { runOpcliInPty } = await import("../helpers/run-opcli.js");
+    const r = await runOpcliInPty(["auth", "login", "--client-secret", "-"], {
+      env: base(),
+      answer: { when: "--client-secret: ", type: `${s.admin.client_secret}\r` },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--client-secret: ");
+    expect(r.stdout).toContain("signed in (fetched)");
+    expect(r.stdout).not.toContain(s.admin.client_secret);
+  });
+
   it("config set clientSecret - reads standard input, never storing a dash", async () => {
     const env = base();
     const set = await runOpcli(["config", "set", "clientSecret", "-"], { env, input: "from-stdin-secret\n" });
