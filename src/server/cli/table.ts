@@ -26,7 +26,7 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     name: "db",
     type: "string",
     arg: "FILE",
-    default: "$XDG_DATA_HOME/opcli/server.db",
+    default: "$XDG_DATA_HOME/opcli-server/server.db",
     desc: "SQLite store",
   },
   { name: "config", type: "string", arg: "FILE", desc: "JSON file of lifetimes and limits" },
