@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { specSetting } from "../client/config-file.js";
 import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
@@ -272,7 +273,8 @@ export function processIO(): CliIO {
           : Promise.resolve(),
     },
     stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
-    stdinIsTTY: process.stdin.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: touching process.stdin builds a stream (ms of start-up).
+    stdinIsTTY: isatty(0),
     prompt: (question) => promptLine(question),
     promptSecret: (question) => promptLine(question, true),
     readStdin: async () => {
