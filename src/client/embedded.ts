@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ClientCredentials } from "../auth/client-credentials.js";
-import { type LiteFetch, LiteHeaders, type LiteRequest, LiteResponse } from "../http/lite.js";
+import { appFetch } from "../http/app-fetch.js";
+import type { LiteFetch } from "../http/lite.js";
 import { ConfigError } from "../platform/errors.js";
 
 /** A host name that never reaches the network: requests go straight into the in-process app. */
@@ -41,26 +42,7 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
     client_id: string;
     client_secret: string;
   };
-  const fetch: LiteFetch = async (req: LiteRequest) => {
-    const res = await app.fetch(
-      new Request(req.url, {
-        method: req.method,
-        headers: req.headers.toObject(),
-        body: (req.body ?? null) as BodyInit | null,
-      }),
-    );
-    const headers = new LiteHeaders();
-    res.headers.forEach((v, k) => {
-      headers.set(k, v);
-    });
-    return new LiteResponse(
-      Buffer.from(await res.arrayBuffer()),
-      res.status,
-      res.statusText,
-      headers,
-      req.url,
-    );
-  };
+  const fetch = appFetch(app);
   return {
     fetch,
     credentials: { clientId: creds.client_id, clientSecret: creds.client_secret },

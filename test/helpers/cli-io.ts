@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { Hono } from "hono";
 import type { CliIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/main.js";
-import { type LiteFetch, LiteHeaders, LiteResponse } from "../../src/http/lite.js";
+import { appFetch } from "../../src/http/app-fetch.js";
+import type { LiteFetch } from "../../src/http/lite.js";
 
 // The CLI in process, as the GitHub CLI's iostreams.Test(): argv in, captured stdout/stderr
 // and the exit code out, with the environment, terminal flags and transport injected.
@@ -58,24 +59,5 @@ export async function runInProcess(argv: string[], opts: InProcessOptions = {}):
 
 /** A transport that hands requests straight to an in-process Hono app (the reference server). */
 export function appTransport(app: Hono): LiteFetch {
-  return async (req) => {
-    const res = await app.fetch(
-      new Request(req.url, {
-        method: req.method,
-        headers: req.headers.toObject(),
-        body: (req.body ?? null) as BodyInit | null,
-      }),
-    );
-    const headers = new LiteHeaders();
-    res.headers.forEach((v, k) => {
-      headers.set(k, v);
-    });
-    return new LiteResponse(
-      Buffer.from(await res.arrayBuffer()),
-      res.status,
-      res.statusText,
-      headers,
-      req.url,
-    );
-  };
+  return appFetch(app);
 }
