@@ -27,6 +27,11 @@ export interface CliIO {
 }
 
 /** The client's view of the CLI's IO: notices and traces on stderr. */
+/** --no-input, or OPCLI_NO_INPUT=1|true|yes: nobody will answer a prompt. */
+export function noInputWanted(flag: boolean, env: CliIO["env"]): boolean {
+  return flag || /^(1|true|yes)$/i.test(env.OPCLI_NO_INPUT ?? "");
+}
+
 /** A person can answer: stdin and stderr are terminals and --no-input was not given. */
 export function canPrompt(io: CliIO, noInput = false): boolean {
   return !noInput && io.stdinIsTTY === true && io.stderr.isTTY;

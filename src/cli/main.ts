@@ -144,8 +144,6 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
     throw new UsageError("--operation-id needs an operation ID (opcli --info lists them)");
   if (!args.bool("output-access-token") && !args.has("operation-id") && !args.has("batch"))
     throw new UsageError("nothing to do: give --info, --operation-id, --schema or a command (opcli --help)");
-  if (args.has("operation-id") && !args.str("operation-id"))
-    throw new UsageError("--operation-id needs an ID (opcli --info lists them)");
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client): Promise<Code> => {
     if (args.bool("output-access-token")) {

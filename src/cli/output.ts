@@ -90,21 +90,20 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
   }
   if (plan.query) value = plan.query(value);
   if (plan.format === "json") return printJson(value, io.stdout, io.env);
-  const writer = await writerFor(plan, io);
-  // Lists (and paged results) become one item per row/line; anything else is one item.
-  const items = plan.format === "yaml" ? undefined : itemsOf(value);
   if (plan.format === "yaml" && !Array.isArray(value)) {
     const { dump } = lazyRequire("js-yaml") as typeof import("js-yaml");
     io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
     return;
   }
-  // One object (not a list) is a KEY/VALUE view in a table, unless columns were asked for.
-  const single = !items && (plan.format === "table" || plan.format === "wide") && !plan.explicitColumns;
-  const out = single ? await writerFor({ ...plan, columns: [] }, io) : writer;
-  for (const item of items ?? [value]) out.item(item);
-  await out.end();
-  // The footer is for the person: on stderr, so that stdout stays rows alone.
+  // Lists (and paged results) become one item per row/line; anything else is one item.
+  const items = plan.format === "yaml" ? undefined : itemsOf(value);
   const tabular = plan.format === "table" || plan.format === "wide";
+  // One object (not a list) is a KEY/VALUE view in a table, unless columns were asked for.
+  const single = !items && tabular && !plan.explicitColumns;
+  const writer = await writerFor(single ? { ...plan, columns: [] } : plan, io);
+  for (const item of items ?? [value]) writer.item(item);
+  await writer.end();
+  // The footer is for the person: on stderr, so that stdout stays rows alone.
   if (tabular && value && typeof value === "object" && "totalEntriesCount" in value) {
     const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
     const shown = Number(v.entriesCount ?? items?.length ?? 1);

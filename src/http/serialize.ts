@@ -14,17 +14,15 @@ const RESERVED = /%(3A|2F|3F|23|5B|5D|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi;
  */
 export function strictEncode(value: string): string {
   if (/^\.+$/.test(value)) return "%2E".repeat(value.length);
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return rfc3986(value);
 }
 
+/** encodeURIComponent, and `!'()*` too. */
+const rfc3986 = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 function enc(value: unknown, allowReserved = false): string {
-  const s = encodeURIComponent(String(value)).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  const s = rfc3986(String(value));
   return allowReserved ? s.replace(RESERVED, (m) => decodeURIComponent(m)) : s;
 }
 

@@ -49,7 +49,8 @@ function text(v: unknown, opts: TableOptions, tty: boolean): string {
   return s;
 }
 
-const cut = (s: string, w: number) => (s.length <= w ? s : w <= 1 ? "…" : `${s.slice(0, w - 1)}…`);
+/** A cell cut to `w` columns, "…" marking the cut. */
+export const cut = (s: string, w: number) => (s.length <= w ? s : w <= 1 ? "…" : `${s.slice(0, w - 1)}…`);
 
 /**
  * Column widths that fit `width`: the widest column shrinks first (not below its header or 6);

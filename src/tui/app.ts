@@ -2,7 +2,7 @@ import { Spinner } from "@inkjs/ui";
 import { Box, Text, useApp, useInput, useStdout } from "ink";
 import { createElement as h, type ReactNode, useCallback, useEffect, useState } from "react";
 import { flatten } from "../output/columns.js";
-import { fitWidths } from "../output/table.js";
+import { cut, fitWidths } from "../output/table.js";
 import type { OperationModel } from "../spec/model.js";
 import {
   describeError,
@@ -52,7 +52,8 @@ const COLUMNS: readonly [keyof SessionRow, string][] = [
   ["expires", "EXPIRES"],
 ];
 
-const cut = (s: string, w: number) => (s.length <= w ? s.padEnd(w) : w <= 1 ? "…" : `${s.slice(0, w - 1)}…`);
+/** A table cell: cut as the CLI's tables cut, padded to its column. */
+const cell = (s: string, w: number) => cut(s, w).padEnd(w);
 
 function failure(r: CallOutcome): string {
   const e = (r.error ?? {}) as Record<string, unknown>;
@@ -92,7 +93,7 @@ function Table(props: {
     headers.map((x) => x.length),
     props.width - 2,
   );
-  const line = (values: string[]) => widths.map((w, i) => cut(values[i]!, w)).join("  ");
+  const line = (values: string[]) => widths.map((w, i) => cell(values[i]!, w)).join("  ");
   // A window of rows around the selection, when the page is taller than the screen.
   const first = Math.max(0, Math.min(props.selected - props.height + 1, props.rows.length - props.height));
   const visible = cells.slice(first, first + props.height);

@@ -1,3 +1,4 @@
+import { itemsOf } from "../output/items.js";
 import { relativeTime } from "../output/table.js";
 import type { OperationModel } from "../spec/model.js";
 
@@ -133,10 +134,7 @@ export interface PageOf {
 /** A search answer (Janssen's PagedResult, or a bare list) as a page. */
 export function pageFrom(data: unknown, start: number, now: number): PageOf {
   const d = (data ?? {}) as Record<string, unknown>;
-  const entries = (Array.isArray(data) ? data : Array.isArray(d.entries) ? d.entries : []) as Record<
-    string,
-    unknown
-  >[];
+  const entries = (itemsOf(data) ?? []) as Record<string, unknown>[];
   const total = typeof d.totalEntriesCount === "number" ? d.totalEntriesCount : entries.length;
   return { rows: entries.map((e) => toRow(e, now)), total, start };
 }

@@ -1,35 +1,18 @@
 import { render } from "ink-testing-library";
 import { createElement as h } from "react";
 import { describe, expect, it } from "vitest";
-import type { OperationModel } from "../../src/spec/model.js";
 import { App, type CallOutcome, type TuiApi } from "../../src/tui/app.js";
+import { getOperation, queryParam } from "../helpers/models.js";
 
 // The Sessions screen rendered by ink-testing-library over a scripted API: the form, the table,
 // paging, the confirmation, and error states. The end-to-end test (tmux) drives the real thing.
 
 const NOW = Date.UTC(2026, 0, 1, 12);
-const op = (id: string, params: string[] = []): OperationModel => ({
-  id,
-  derivedId: false,
-  method: "GET",
-  path: `/${id}`,
-  fixedQuery: [],
-  tags: [],
-  summary: "",
-  description: "",
-  params: params.map((name) => ({
-    name,
-    in: "query",
-    required: false,
-    description: "",
-    style: "form",
-    explode: true,
-    allowReserved: false,
-    schema: {},
-  })),
-  security: [],
-  servers: [],
-});
+const op = (id: string, params: string[] = []) =>
+  getOperation(
+    id,
+    params.map((n) => queryParam(n)),
+  );
 const OPS = [
   op("search-session", ["limit", "startIndex", "pattern", "fieldValuePair"]),
   op("delete-session"),

@@ -1,27 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { decodeResume, detectStrategy, encodeResume, makePager } from "../../src/client/pager.js";
 import { LiteHeaders } from "../../src/http/lite.js";
-import type { OperationModel, ParamModel } from "../../src/spec/model.js";
+import { getOperation, queryParam } from "../helpers/models.js";
 
-const param = (name: string): ParamModel => ({
-  name,
-  in: "query",
-  required: false,
-  description: "",
-  style: "form",
-  explode: true,
-  allowReserved: false,
-  schema: { type: "integer" },
+const op = (...names: string[]) => ({
+  ...getOperation(
+    "list",
+    names.map((n) => queryParam(n, { type: "integer" })),
+  ),
+  path: "/x",
 });
-const op = (...names: string[]) =>
-  ({
-    id: "list",
-    method: "GET",
-    path: "/x",
-    params: names.map(param),
-    security: [],
-    servers: [],
-  }) as unknown as OperationModel;
 const args = { path: {}, query: {}, header: {}, cookie: {} };
 const page = (body: unknown, link?: string) => {
   const headers = new LiteHeaders();

@@ -3,7 +3,7 @@ import { parseArgPairs } from "../../client/arg-pairs.js";
 import type { CallInput } from "../../client/call.js";
 import { type Client, openClient } from "../../client/client.js";
 import { readDataArg } from "../../client/request-body.js";
-import { type CliIO, clientIO } from "../io.js";
+import { type CliIO, clientIO, noInputWanted } from "../io.js";
 import { clientOptions } from "../options.js";
 import type { ParsedArgs } from "../parse.js";
 import { readSecretValue } from "../secret-input.js";
@@ -14,7 +14,7 @@ export async function withClient<T>(
   io: CliIO,
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const noInput = args.bool("no-input") || /^(1|true|yes)$/i.test(io.env.OPCLI_NO_INPUT ?? "");
+  const noInput = noInputWanted(args.bool("no-input"), io.env);
   const opts = clientOptions(args);
   if (opts.clientSecret !== undefined)
     opts.clientSecret = await readSecretValue("--client-secret", opts.clientSecret, io);

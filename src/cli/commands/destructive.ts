@@ -3,7 +3,7 @@ import type { CallResult } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
 import { operationUrl } from "../../http/send.js";
 import { UsageError } from "../../platform/errors.js";
-import { type CliIO, canPrompt } from "../io.js";
+import { type CliIO, canPrompt, noInputWanted } from "../io.js";
 import type { ParsedArgs } from "../parse.js";
 
 // What deletes and revokes owe a person and a script: --dry-run, a question before a user-wide or
@@ -51,7 +51,7 @@ export async function beforeDestructive(
 ): Promise<DestructivePlan> {
   if (!isDestructive(prepared.op) || !isBulk(client, prepared)) return {};
   const affected = await client.affected(prepared, io.readBytes);
-  if (args.bool("yes") || !canPrompt(io, args.bool("no-input")) || !io.prompt)
+  if (args.bool("yes") || !canPrompt(io, noInputWanted(args.bool("no-input"), io.env)) || !io.prompt)
     return affected ? { affected } : {};
   const what = affected ? `${affected.count} affected` : "every match";
   const answer = await io.prompt(`opcli: ${target(prepared)}: ${what}. Go ahead? [y/N] `);
