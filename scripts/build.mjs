@@ -16,7 +16,8 @@ const common = {
   platform: "node",
   target: "node20",
   sourcemap: "linked",
-  external: ["better-sqlite3", "@napi-rs/keyring"],
+  // pg loads only when a PostgreSQL store is opened (a dynamic import).
+  external: ["better-sqlite3", "@napi-rs/keyring", "pg", "pg-native"],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -22,6 +22,7 @@ import { securityHeaders } from "./api/middleware/security-headers.js";
 import { crestError } from "./api/pingam/crest.js";
 import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
+import { StoreUnavailable } from "./store/types.js";
 
 export type { ServerCore };
 
@@ -45,6 +46,12 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.use(inputGuard(render));
   app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
   app.onError((err, c) => {
+    if (err instanceof StoreUnavailable) {
+      // The database is down or restarting: a retry soon can succeed, so 503, never 500.
+      core.log.warn("store unavailable", { route: c.req.routePath, error: err.message });
+      c.header("Retry-After", "2");
+      return render(c, 503, "the session store is unavailable; retry shortly");
+    }
     core.log.error("unhandled error", { route: c.req.routePath, error: err.message });
     return render(c, 500, "internal error");
   });

@@ -4,9 +4,10 @@ import { ClientError } from "../core/clients.js";
 import { ConfigError } from "../core/config.js";
 import { SCOPE } from "../core/oauth/scopes.js";
 import { UserError } from "../core/users.js";
+import { StoreUnavailable } from "../store/types.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
-import { openCore } from "./open-store.js";
+import { openCore, openStore, storeChoice } from "./open-store.js";
 import { seedWithPasswordFile } from "./provision.js";
 import { intOption, serveCommand } from "./serve.js";
 import { commandHelp, globalHelp, parseArgsOptions, SERVER_COMMANDS } from "./table.js";
@@ -54,6 +55,16 @@ async function seedCommand(values: Record<string, unknown>, io: ServerIO): Promi
   }
 }
 
+/** Applies pending migrations and reports the schema version; other instances may keep running. */
+async function migrateCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
+  const choice = storeChoice(values, io);
+  // Opening a store migrates it, under an advisory lock on PostgreSQL.
+  const store = await openStore(choice);
+  await store.close();
+  io.stdout(`${JSON.stringify({ store: choice.kind, migrated: true })}\n`);
+  return 0;
+}
+
 const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Promise<number>> = {
   serve: serveCommand,
   "client create": clientCommand,
@@ -63,6 +74,7 @@ const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Pro
   "user passwd": (v, io) => userCommand("passwd", v, io),
   "user unlock": (v, io) => userCommand("unlock", v, io),
   seed: seedCommand,
+  migrate: migrateCommand,
 };
 
 async function dispatch(io: ServerIO): Promise<number> {
@@ -100,6 +112,7 @@ export async function runServerCli(io: ServerIO): Promise<number> {
     }
     if (
       err instanceof ServerConfigError ||
+      err instanceof StoreUnavailable ||
       err instanceof ConfigError ||
       err instanceof UserError ||
       err instanceof ClientError

@@ -1,14 +1,64 @@
-import { DEFAULT_CONFIG, loadConfigFile } from "../core/config.js";
+import { join } from "node:path";
+import { DEFAULT_CONFIG, readConfigObject, resolveConfig, type ServerConfig } from "../core/config.js";
 import { createCore, type ServerCore } from "../core/core.js";
 import { jsonLogger, type Logger, silentLogger } from "../core/log.js";
 import { SqliteStore } from "../store/sqlite/store.js";
+import type { Store } from "../store/types.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
-import { defaultDbPath } from "./paths.js";
+import { serverDataDir } from "./paths.js";
+import { chooseStore, redactUrl, type StoreChoice } from "./store-options.js";
 
 export interface Opened {
   core: ServerCore;
+  /** Where files that belong to this store go (admin-client.json beside it): the SQLite file, or a name in the data directory. */
   dbPath: string;
+  /** The store as logs show it (a URL without its password). */
+  label: string;
+}
+
+/** The config file without its "store" key, and that key. */
+function readConfig(values: Record<string, unknown>): { config?: ServerConfig; store?: unknown } {
+  if (!values.config) return {};
+  const { store, ...rest } = readConfigObject(values.config as string);
+  return { config: resolveConfig(rest), store };
+}
+
+/** The local name for a PostgreSQL store's files: host, port and database, never credentials. */
+function pgFilesPath(url: string, env: ServerIO["env"]): string {
+  let name = "postgresql";
+  try {
+    const u = new URL(url);
+    name = `postgresql-${u.hostname || "local"}-${u.port || "5432"}-${u.pathname.slice(1) || "postgres"}`;
+  } catch {}
+  return join(serverDataDir(env), `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.db`);
+}
+
+/** Opens the chosen store; a failure to reach or open it is a configuration error (exit 3). */
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  if (choice.kind === "sqlite") {
+    try {
+      return new SqliteStore({ path: choice.path });
+    } catch (err) {
+      throw new ServerConfigError(`cannot open the store ${choice.path}: ${(err as Error).message}`);
+    }
+  }
+  const { PgStore } = await import("../store/postgres/store.js");
+  try {
+    return await PgStore.open({
+      url: choice.url,
+      poolSize: choice.poolSize,
+      statementTimeoutMs: choice.statementTimeoutMs,
+      connectRetryMs: choice.connectRetryMs,
+    });
+  } catch (err) {
+    const why = (err as Error).message.replaceAll(choice.url, redactUrl(choice.url));
+    throw new ServerConfigError(`cannot open the store ${redactUrl(choice.url)}: ${why}`);
+  }
+}
+
+export function storeChoice(values: Record<string, unknown>, io: ServerIO): StoreChoice {
+  return chooseStore(values, io.env, readConfig(values).store);
 }
 
 /** Opens the store and builds the core; any failure to open is a configuration error. */
@@ -17,21 +67,18 @@ export async function openCore(
   io: ServerIO,
   issuer?: string,
 ): Promise<Opened> {
-  const dbPath = (values.db as string | undefined) ?? defaultDbPath(io.env);
-  let config = values.config ? loadConfigFile(values.config as string) : undefined;
+  let { config, store: configStore } = readConfig(values);
   if (values.grace !== undefined) {
     const grace = String(values.grace);
     if (!/^\d{1,6}$/.test(grace))
       throw new ServerUsageError(`--grace must be a number of seconds, not "${grace}"`);
     config = { ...(config ?? DEFAULT_CONFIG), shutdownGracePeriod: Number(grace) };
   }
-  let store: SqliteStore;
-  try {
-    store = new SqliteStore({ path: dbPath });
-  } catch (err) {
-    throw new ServerConfigError(`cannot open the store ${dbPath}: ${(err as Error).message}`);
-  }
+  const choice = chooseStore(values, io.env, configStore);
+  const store = await openStore(choice);
   const log: Logger = values.quiet ? silentLogger : jsonLogger(io.stderr);
   const core = await createCore({ store, log, ...(config ? { config } : {}), ...(issuer ? { issuer } : {}) });
-  return { core, dbPath };
+  return choice.kind === "sqlite"
+    ? { core, dbPath: choice.path, label: choice.path }
+    : { core, dbPath: pgFilesPath(choice.url, io.env), label: redactUrl(choice.url) };
 }

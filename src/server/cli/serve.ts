@@ -99,7 +99,7 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
   const scheme = tlsOnly ? "https" : "http";
   const issuerPort = tlsOnly ? intOption(values["tls-port"] as string | undefined, "tls-port", 8443) : port;
   const issuer = (values.issuer as string | undefined) ?? `${scheme}://${hostname}:${issuerPort}/jans-auth`;
-  const { core, dbPath } = await openCore(values, io, issuer);
+  const { core, dbPath, label } = await openCore(values, io, issuer);
   let draining = false;
   const app = createApp(core, { draining: () => draining });
   const servers: Listener[] = [];
@@ -118,7 +118,7 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
   const provisioned = await provisionAdminClient(core, dbPath);
   if (provisioned) core.log.info("admin client provisioned", { credentials_file: provisioned });
   const stopSweeper = startSweeper(core);
-  core.log.info("listening", { url: plainUrl, tls: tlsUrl, store: dbPath });
+  core.log.info("listening", { url: plainUrl, tls: tlsUrl, store: label });
   const ready = {
     ...(plainUrl ? { listening: plainUrl } : {}),
     ...(tlsUrl ? { tls: tlsUrl } : {}),

@@ -29,7 +29,35 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     default: "$XDG_DATA_HOME/opcli-server/server.db",
     desc: "SQLite store",
   },
-  { name: "config", type: "string", arg: "FILE", desc: "JSON file of lifetimes and limits" },
+  {
+    name: "store",
+    type: "string",
+    arg: "URL|FILE",
+    default: "--db, or $OPCLI_STORE, or the config's store.url",
+    desc: "postgresql://user@host:port/db, or a SQLite file",
+  },
+  {
+    name: "store-pool-size",
+    type: "string",
+    arg: "N",
+    default: "10",
+    desc: "PostgreSQL connections per instance",
+  },
+  {
+    name: "store-statement-timeout",
+    type: "string",
+    arg: "MS",
+    default: "5000",
+    desc: "PostgreSQL statements running longer are cancelled (503)",
+  },
+  {
+    name: "store-connect-retry",
+    type: "string",
+    arg: "SECONDS",
+    default: "30",
+    desc: "keep trying to reach PostgreSQL at start-up this long",
+  },
+  { name: "config", type: "string", arg: "FILE", desc: "JSON file of lifetimes and limits (and store)" },
   { name: "issuer", type: "string", arg: "URL", default: "http://HOST:PORT/jans-auth", desc: "token issuer" },
   { name: "quiet", type: "boolean", desc: "no JSON log lines on stderr" },
   { name: "tls-port", type: "string", arg: "N", desc: "also serve HTTPS on this port" },
@@ -107,6 +135,9 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
   { name: "help", type: "boolean", short: "h", desc: "show help" },
 ];
 
+/** Where the store is, for every command that opens it. */
+const STORE = ["db", "store", "store-pool-size", "store-statement-timeout", "store-connect-retry", "config"];
+
 export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "serve",
@@ -114,8 +145,7 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
     flags: [
       "port",
       "host",
-      "db",
-      "config",
+      ...STORE,
       "issuer",
       "quiet",
       "tls-port",
@@ -133,16 +163,7 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "client create",
     summary: "register an OAuth client; prints its id and secret once",
-    flags: [
-      "name",
-      "scopes",
-      "type",
-      "redirect-uri",
-      "post-logout-redirect-uri",
-      "userinfo-jwt",
-      "db",
-      "config",
-    ],
+    flags: ["name", "scopes", "type", "redirect-uri", "post-logout-redirect-uri", "userinfo-jwt", ...STORE],
     examples: [
       'opcli-server client create --name ci --scopes "https://jans.io/oauth/jans-auth-server/session.readonly"',
       'opcli-server client create --name rp --scopes "openid profile" --redirect-uri https://rp.example/cb',
@@ -151,38 +172,44 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "user create",
     summary: "create a user (password of 12+ characters on stdin)",
-    flags: ["username", "password-stdin", "role", "email", "realm", "db", "config"],
+    flags: ["username", "password-stdin", "role", "email", "realm", ...STORE],
     examples: ["echo 'a-long-password' | opcli-server user create --username alice --password-stdin"],
   },
   {
     name: "user disable",
     summary: "disable a user: they cannot sign in, and their sessions and tokens end now",
-    flags: ["username", "db", "config"],
+    flags: ["username", ...STORE],
     examples: ["opcli-server user disable --username alice"],
   },
   {
     name: "user enable",
     summary: "let a disabled user sign in again",
-    flags: ["username", "db", "config"],
+    flags: ["username", ...STORE],
     examples: ["opcli-server user enable --username alice"],
   },
   {
     name: "user passwd",
     summary: "set a user's password (stdin); their sessions and tokens end",
-    flags: ["username", "password-stdin", "db", "config"],
+    flags: ["username", "password-stdin", ...STORE],
     examples: ["echo 'a-new-long-password' | opcli-server user passwd --username alice --password-stdin"],
   },
   {
     name: "user unlock",
     summary: "lift a lockout after failed logins",
-    flags: ["username", "db", "config"],
+    flags: ["username", ...STORE],
     examples: ["opcli-server user unlock --username alice"],
+  },
+  {
+    name: "migrate",
+    summary: "apply the store's pending schema migrations and exit (safe while other instances run)",
+    flags: [...STORE],
+    examples: ["opcli-server migrate --store postgresql://opcli@db.internal:5432/opcli"],
   },
   {
     name: "seed",
     summary:
       "create demo users and log each in through the real login path (random password, in a 0600 file)",
-    flags: ["users", "sessions-per-user", "password-stdin", "db", "config"],
+    flags: ["users", "sessions-per-user", "password-stdin", ...STORE],
     examples: ["opcli-server seed --users 20 --sessions-per-user 5"],
   },
 ];

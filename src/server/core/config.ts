@@ -223,6 +223,11 @@ export function resolveConfig(partial: Record<string, unknown> = {}): ServerConf
 }
 
 export function loadConfigFile(path: string): ServerConfig {
+  return resolveConfig(readConfigObject(path));
+}
+
+/** The config file's JSON object, unchecked (the CLI takes its "store" key out before resolving). */
+export function readConfigObject(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
@@ -232,5 +237,5 @@ export function loadConfigFile(path: string): ServerConfig {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`config ${path} must be a JSON object`);
   }
-  return resolveConfig(parsed as Record<string, unknown>);
+  return parsed as Record<string, unknown>;
 }

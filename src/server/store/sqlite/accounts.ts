@@ -1,3 +1,4 @@
+import { clientFromRow, keyFromRow, userFromRow } from "../rows.js";
 import type {
   ClientRecord,
   ClientStore,
@@ -7,7 +8,6 @@ import type {
   UserRecord,
   UserStore,
 } from "../types.js";
-import { clientFromRow, userFromRow } from "./rows.js";
 import type { StatementCache } from "./statements.js";
 
 // Users, OAuth clients and signing keys.
@@ -103,15 +103,6 @@ export class SqliteClients implements ClientStore {
   async count(): Promise<number> {
     return (this.sql.get("SELECT count(*) AS n FROM clients").get() as { n: number }).n;
   }
-}
-
-function keyFromRow(r: Record<string, string | number>): SigningKeyRecord {
-  return {
-    kid: String(r.kid),
-    privateJwk: String(r.private_jwk),
-    publicJwk: String(r.public_jwk),
-    createdAt: Number(r.created_at),
-  };
 }
 
 export class SqliteKeys implements KeyStore {

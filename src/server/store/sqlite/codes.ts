@@ -1,22 +1,6 @@
+import { codeFromRow } from "../rows.js";
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from "../types.js";
 import type { StatementCache } from "./statements.js";
-
-function codeFromRow(r: Record<string, unknown>): AuthorizationCodeRecord {
-  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return {
-    codeHash: String(r.code_hash),
-    clientId: String(r.client_id),
-    redirectUri: String(r.redirect_uri),
-    sid: String(r.sid),
-    userDn: String(r.user_dn),
-    scopes: String(r.scopes).split(" ").filter(Boolean),
-    nonce: opt(r.nonce),
-    codeChallenge: opt(r.code_challenge),
-    authTime: Number(r.auth_time),
-    acr: String(r.acr),
-    expiresAt: Number(r.expires_at),
-  };
-}
 
 /** Authorization codes: stored hashed, redeemed by one DELETE ... RETURNING. */
 export class SqliteAuthorizationCodes implements AuthorizationCodeStore {

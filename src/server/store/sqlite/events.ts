@@ -1,22 +1,6 @@
-import type { EventQuery, EventStore, SessionEvent, SessionEventType } from "../types.js";
+import { eventFromRow } from "../rows.js";
+import type { EventQuery, EventStore, SessionEvent } from "../types.js";
 import type { StatementCache } from "./statements.js";
-
-function eventFromRow(r: Record<string, unknown>): SessionEvent {
-  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return {
-    id: Number(r.id),
-    at: Number(r.at),
-    type: String(r.type) as SessionEventType,
-    sid: opt(r.sid),
-    userDn: opt(r.user_dn),
-    username: opt(r.username),
-    clientId: opt(r.client_id),
-    actorType: String(r.actor_type) as SessionEvent["actorType"],
-    actor: opt(r.actor),
-    remoteIp: opt(r.remote_ip),
-    detail: JSON.parse(String(r.detail)) as Record<string, string>,
-  };
-}
 
 /** The audit of session events: appended, listed newest first, purged by age. */
 export class SqliteEvents implements EventStore {

@@ -1,3 +1,4 @@
+import { deviceFromRow, refreshFromRow } from "../rows.js";
 import type {
   DeviceCodeChanges,
   DeviceCodeRecord,
@@ -6,7 +7,6 @@ import type {
   RefreshTokenStore,
   RevocationStore,
 } from "../types.js";
-import { deviceFromRow } from "./rows.js";
 import type { StatementCache } from "./statements.js";
 
 // Device codes, refresh tokens and revoked access tokens.
@@ -95,16 +95,7 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
     const r = this.sql
       .get("DELETE FROM refresh_tokens WHERE token_hash = ? AND expires_at > ? RETURNING *")
       .get(tokenHash, now) as Record<string, unknown> | undefined;
-    if (!r) return undefined;
-    return {
-      tokenHash: String(r.token_hash),
-      clientId: String(r.client_id),
-      subject: String(r.subject),
-      scopes: String(r.scopes).split(" ").filter(Boolean),
-      expiresAt: Number(r.expires_at),
-      sid: r.sid === null ? null : String(r.sid),
-      offline: Number(r.offline) === 1,
-    };
+    return r && refreshFromRow(r);
   }
 
   async deleteBySid(sid: string): Promise<number> {

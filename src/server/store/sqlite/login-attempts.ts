@@ -1,15 +1,13 @@
 import type Database from "better-sqlite3";
+import {
+  type AttemptRow,
+  attemptState,
+  currentAttempt,
+  reserveAttempt,
+  settleAttempt,
+} from "../login-rules.js";
 import type { LockoutPolicy, LoginAttemptState, LoginAttemptStore, Reservation } from "../types.js";
 import type { StatementCache } from "./statements.js";
-
-interface Row {
-  failures: number;
-  pending: number;
-  pending_at: number;
-  locked_until: number;
-}
-
-const EMPTY: Row = { failures: 0, pending: 0, pending_at: 0, locked_until: 0 };
 
 /** Lockout per user name; each decision is one IMMEDIATE transaction (the write lock), so it holds across processes. */
 export class SqliteLoginAttempts implements LoginAttemptStore {
@@ -18,14 +16,13 @@ export class SqliteLoginAttempts implements LoginAttemptStore {
     private readonly sql: StatementCache,
   ) {}
 
-  private read(username: string): Row {
-    const r = this.sql
+  private read(username: string): AttemptRow | undefined {
+    return this.sql
       .get("SELECT failures, pending, pending_at, locked_until FROM login_attempts WHERE username = ?")
-      .get(username) as Row | undefined;
-    return r ?? EMPTY;
+      .get(username) as AttemptRow | undefined;
   }
 
-  private write(username: string, r: Row, now: number): void {
+  private write(username: string, r: AttemptRow, now: number): void {
     this.sql
       .get(
         `INSERT INTO login_attempts (username, failures, pending, pending_at, locked_until, updated_at)
@@ -36,22 +33,16 @@ export class SqliteLoginAttempts implements LoginAttemptStore {
       .run(username, r.failures, r.pending, r.pending_at, r.locked_until, now);
   }
 
-  /** The row as of now: an expired lock starts the count afresh; stale reservations are dropped. */
-  private current(username: string, now: number, pendingTtlMs: number): Row {
-    const r = { ...this.read(username) };
-    if (r.locked_until !== 0 && r.locked_until <= now) Object.assign(r, { failures: 0, locked_until: 0 });
-    if (r.pending > 0 && now - r.pending_at > pendingTtlMs) r.pending = 0;
-    return r;
-  }
-
   async reserve(username: string, now: number, policy: LockoutPolicy): Promise<Reservation> {
     return this.db
       .transaction((): Reservation => {
-        const r = this.current(username, now, policy.pendingTtlMs);
-        if (r.locked_until > now) return { ok: false, reason: "locked", lockedUntil: r.locked_until };
-        if (r.failures + r.pending >= policy.threshold) return { ok: false, reason: "busy" };
-        this.write(username, { ...r, pending: r.pending + 1, pending_at: now }, now);
-        return { ok: true };
+        const { reservation, next } = reserveAttempt(
+          currentAttempt(this.read(username), now, policy.pendingTtlMs),
+          now,
+          policy,
+        );
+        if (next) this.write(username, next, now);
+        return reservation;
       })
       .immediate();
   }
@@ -64,31 +55,16 @@ export class SqliteLoginAttempts implements LoginAttemptStore {
   ): Promise<"ok" | "locked"> {
     return this.db
       .transaction((): "ok" | "locked" => {
-        const r = this.current(username, now, policy.pendingTtlMs);
-        const pending = Math.max(0, r.pending - 1);
-        if (success) {
-          if (r.locked_until > now) {
-            this.write(username, { ...r, pending }, now);
-            return "locked";
-          }
-          this.write(username, { ...r, pending, failures: 0 }, now);
-          return "ok";
-        }
-        const failures = r.failures + 1;
-        const locked_until = failures >= policy.threshold ? policy.lockUntil : r.locked_until;
-        this.write(username, { ...r, pending, failures, locked_until }, now);
-        return locked_until > now ? "locked" : "ok";
+        const r = currentAttempt(this.read(username), now, policy.pendingTtlMs);
+        const { result, next } = settleAttempt(r, success, now, policy);
+        this.write(username, next, now);
+        return result;
       })
       .immediate();
   }
 
   async state(username: string, now: number): Promise<LoginAttemptState> {
-    const r = this.current(username, now, Number.POSITIVE_INFINITY);
-    return {
-      failures: r.failures,
-      pending: r.pending,
-      lockedUntil: r.locked_until > now ? r.locked_until : 0,
-    };
+    return attemptState(this.read(username), now);
   }
 
   async unlock(username: string): Promise<void> {

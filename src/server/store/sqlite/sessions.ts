@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow } from "../rows.js";
+import { buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
   SessionCap,
@@ -7,8 +9,7 @@ import type {
   SessionRecord,
   SessionStore,
 } from "../types.js";
-import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow } from "./rows.js";
-import { buildSessionQuery } from "./session-query.js";
+import { SQLITE_DIALECT } from "./dialect.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -171,7 +172,7 @@ export class SqliteSessions implements SessionStore {
   }
 
   async search(q: SessionQuery): Promise<SessionPage> {
-    const { where, params, orderBy, keyset } = buildSessionQuery(q);
+    const { where, params, orderBy, keyset } = buildSessionQuery(q, SQLITE_DIALECT);
     let total = -1;
     if (q.countTotal !== false) {
       total = (

@@ -1,8 +1,25 @@
-import type { ExprField, Filter, SessionExpr, SortField } from "../query.js";
-import type { SessionQuery } from "../types.js";
+import type { ExprField, Filter, SessionExpr, SortField } from "./query.js";
+import type { SessionQuery } from "./types.js";
 
-// Builds parameterised WHERE/ORDER BY clauses for session searches; no value is ever spliced
-// into SQL text, only column names from the fixed tables below.
+// Builds parameterised WHERE/ORDER BY clauses for session searches, for any SQL backend through
+// its dialect; no value is ever spliced into SQL text, only column names from the fixed tables
+// below. Placeholders are `?`; a backend that numbers them renumbers the text.
+
+/** What differs between SQL backends in a session search. */
+export interface SqlDialect {
+  /** An attribute without a column of its own (stored in the attrs JSON). */
+  attribute(field: string, params: unknown[]): string;
+  /** A boolean parameter as the backend stores booleans. */
+  bool(value: boolean): unknown;
+  /** col contains the parameter (case-sensitive). */
+  contains(col: string, params: unknown[], value: unknown): string;
+  /** col starts with the parameter. */
+  startsWith(col: string, params: unknown[], value: unknown): string;
+  /** The session's user, sid or an attribute contains the pattern, ignoring case. */
+  pattern(pattern: string, params: unknown[]): string;
+  /** A false boolean literal (what coalesce turns a NULL condition into). */
+  falseLiteral: string;
+}
 
 const COLUMNS: Readonly<Record<string, string>> = {
   sid: "sid",
@@ -49,11 +66,9 @@ const SIMPLE_OPS: Readonly<Record<string, string>> = {
 };
 
 /** The column expression for a field; attributes without a column of their own live in attrs JSON. */
-function columnFor(field: string, params: unknown[]): string {
+function columnFor(field: string, params: unknown[], d: SqlDialect): string {
   const col = Object.hasOwn(COLUMNS, field) ? COLUMNS[field] : undefined;
-  if (col) return col;
-  params.push(`$."${field}"`);
-  return "json_extract(attrs, ?)";
+  return col ?? d.attribute(field, params);
 }
 
 function dateClause(col: string, f: Extract<Filter, { type: "date" }>, params: unknown[]): string {
@@ -80,22 +95,17 @@ function dateClause(col: string, f: Extract<Filter, { type: "date" }>, params: u
   }
 }
 
-function filterClause(f: Filter, params: unknown[]): string {
-  const col = columnFor(f.field, params);
+function filterClause(f: Filter, params: unknown[], d: SqlDialect): string {
+  const col = columnFor(f.field, params, d);
   if (f.type === "date") return dateClause(col, f, params);
   if (f.type === "boolean") {
-    params.push(f.value ? 1 : 0);
+    params.push(d.bool(f.value));
     return `${col} ${SIMPLE_OPS[f.op]} ?`;
   }
   params.push(f.value);
   // != also matches sessions that lack the attribute, as a person reading "not admin" expects.
   if (f.op === "!=") return `(${col} IS NULL OR ${col} <> ?)`;
   return `${col} ${SIMPLE_OPS[f.op]} ?`;
-}
-
-/** Escapes a pattern as one FTS5 phrase, which the trigram tokenizer matches as a substring. */
-function ftsPhrase(pattern: string): string {
-  return `"${pattern.replace(/"/g, '""')}"`;
 }
 
 export interface BuiltQuery {
@@ -122,27 +132,21 @@ function exprColumn(field: ExprField, q: SessionQuery, params: unknown[]): strin
 }
 
 /** Compiles an expression to SQL; a missing value never matches, and its negation does. */
-export function exprClause(e: SessionExpr, q: SessionQuery, params: unknown[]): string {
+export function exprClause(e: SessionExpr, q: SessionQuery, params: unknown[], d: SqlDialect): string {
   switch (e.kind) {
     case "const":
       return e.value ? "1 = 1" : "1 = 0";
     case "and":
     case "or":
-      return `(${e.items.map((i) => exprClause(i, q, params)).join(e.kind === "and" ? " AND " : " OR ")})`;
+      return `(${e.items.map((i) => exprClause(i, q, params, d)).join(e.kind === "and" ? " AND " : " OR ")})`;
     case "not":
-      return `NOT coalesce(${exprClause(e.item, q, params)}, 0)`;
+      return `NOT coalesce(${exprClause(e.item, q, params, d)}, ${d.falseLiteral})`;
     case "present":
       return `${exprColumn(e.field, q, params)} IS NOT NULL`;
     case "cmp": {
       const col = exprColumn(e.field, q, params);
-      if (e.op === "co") {
-        params.push(e.value);
-        return `instr(${col}, ?) > 0`;
-      }
-      if (e.op === "sw") {
-        params.push(e.value, e.value);
-        return `substr(${col}, 1, length(?)) = ?`;
-      }
+      if (e.op === "co") return d.contains(col, params, e.value);
+      if (e.op === "sw") return d.startsWith(col, params, e.value);
       params.push(e.value);
       return `${col} ${EXPR_OPS[e.op]} ?`;
     }
@@ -164,22 +168,12 @@ function liveLowerBound(q: SessionQuery): number {
   return bound;
 }
 
-export function buildSessionQuery(q: SessionQuery): BuiltQuery {
+export function buildSessionQuery(q: SessionQuery, d: SqlDialect): BuiltQuery {
   const params: unknown[] = [liveLowerBound(q)];
   const clauses = ["expires_at > ?"];
-  for (const f of q.filters) clauses.push(filterClause(f, params));
-  if (q.expr) clauses.push(exprClause(q.expr, q, params));
-  if (q.pattern !== "") {
-    if ([...q.pattern].length >= 3) {
-      clauses.push("id IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ?)");
-      params.push(ftsPhrase(q.pattern));
-    } else {
-      // Shorter than one trigram: the index cannot help, so scan (rarely useful, still correct).
-      clauses.push(`instr(lower(coalesce(user_dn, '') || ' ' || sid || ' ' ||
-        coalesce((SELECT group_concat(value, ' ') FROM json_each(attrs)), '')), lower(?)) > 0`);
-      params.push(q.pattern);
-    }
-  }
+  for (const f of q.filters) clauses.push(filterClause(f, params, d));
+  if (q.expr) clauses.push(exprClause(q.expr, q, params, d));
+  if (q.pattern !== "") clauses.push(d.pattern(q.pattern, params));
   const dir = q.descending ? "DESC" : "ASC";
   const sortCol = Object.hasOwn(SORT_COLUMNS, q.sortBy) ? SORT_COLUMNS[q.sortBy] : "created_at";
   const orderBy = sortCol === "sid" ? `sid ${dir}` : `${sortCol} ${dir}, sid ${dir}`;

@@ -1,7 +1,21 @@
-import { type SessionState, userIdOfDn } from "../query.js";
-import type { ClientRecord, DeviceCodeRecord, SessionRecord, UserRecord } from "../types.js";
+import { type SessionState, userIdOfDn } from "./query.js";
+import type {
+  AuthorizationCodeRecord,
+  ClientRecord,
+  DeviceCodeRecord,
+  RefreshTokenRecord,
+  SessionEvent,
+  SessionEventType,
+  SessionRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from "./types.js";
 
-// Row <-> record mapping for the SQLite tables.
+// Row <-> record mapping, the same for every SQL backend: JSON in text columns, times as integer
+// milliseconds, flags written as 0/1 and read back from 0/1 (SQLite) or booleans (PostgreSQL).
+
+/** A flag column as read back. */
+export const flag = (v: unknown): boolean => v === true || Number(v) === 1;
 
 export interface SessionRow {
   sid: string;
@@ -13,9 +27,9 @@ export interface SessionRow {
   auth_time: number | null;
   absolute_expires_at: number;
   expires_at: number;
-  permission_granted: number;
+  permission_granted: number | boolean;
   attrs: string;
-  secure: number;
+  secure: number | boolean;
   record_id: string;
   grants: string;
   handle: string;
@@ -38,9 +52,9 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     authTime: r.auth_time,
     absoluteExpiresAt: r.absolute_expires_at,
     expiresAt: r.expires_at,
-    permissionGranted: r.permission_granted === 1,
+    permissionGranted: flag(r.permission_granted),
     attributes: JSON.parse(r.attrs) as Record<string, string>,
-    secure: r.secure === 1,
+    secure: flag(r.secure),
     grants: JSON.parse(r.grants) as Record<string, string>,
     handle: r.handle,
     realm: r.realm,
@@ -82,7 +96,7 @@ export function userFromRow(r: Record<string, unknown>): UserRecord {
     dn: String(r.dn),
     username: String(r.username),
     passwordHash: String(r.password_hash),
-    disabled: Number(r.disabled) === 1,
+    disabled: flag(r.disabled),
     passwordChangedAt: Number(r.password_changed_at),
     roles: String(r.roles ?? "")
       .split(" ")
@@ -102,7 +116,7 @@ export function clientFromRow(r: Record<string, unknown>): ClientRecord {
     type: r.type === "public" ? "public" : "confidential",
     redirectUris: JSON.parse(String(r.redirect_uris ?? "[]")) as string[],
     postLogoutRedirectUris: JSON.parse(String(r.post_logout_redirect_uris ?? "[]")) as string[],
-    userinfoJwt: Number(r.userinfo_jwt) === 1,
+    userinfoJwt: flag(r.userinfo_jwt),
   };
 }
 
@@ -117,5 +131,60 @@ export function deviceFromRow(r: Record<string, unknown>): DeviceCodeRecord {
     status: r.status as DeviceCodeRecord["status"],
     userDn: r.user_dn === null ? null : String(r.user_dn),
     lastPollAt: Number(r.last_poll_at),
+  };
+}
+
+export function keyFromRow(r: Record<string, unknown>): SigningKeyRecord {
+  return {
+    kid: String(r.kid),
+    privateJwk: String(r.private_jwk),
+    publicJwk: String(r.public_jwk),
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function codeFromRow(r: Record<string, unknown>): AuthorizationCodeRecord {
+  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    codeHash: String(r.code_hash),
+    clientId: String(r.client_id),
+    redirectUri: String(r.redirect_uri),
+    sid: String(r.sid),
+    userDn: String(r.user_dn),
+    scopes: String(r.scopes).split(" ").filter(Boolean),
+    nonce: opt(r.nonce),
+    codeChallenge: opt(r.code_challenge),
+    authTime: Number(r.auth_time),
+    acr: String(r.acr),
+    expiresAt: Number(r.expires_at),
+  };
+}
+
+export function eventFromRow(r: Record<string, unknown>): SessionEvent {
+  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: Number(r.id),
+    at: Number(r.at),
+    type: String(r.type) as SessionEventType,
+    sid: opt(r.sid),
+    userDn: opt(r.user_dn),
+    username: opt(r.username),
+    clientId: opt(r.client_id),
+    actorType: String(r.actor_type) as SessionEvent["actorType"],
+    actor: opt(r.actor),
+    remoteIp: opt(r.remote_ip),
+    detail: JSON.parse(String(r.detail)) as Record<string, string>,
+  };
+}
+
+export function refreshFromRow(r: Record<string, unknown>): RefreshTokenRecord {
+  return {
+    tokenHash: String(r.token_hash),
+    clientId: String(r.client_id),
+    subject: String(r.subject),
+    scopes: String(r.scopes).split(" ").filter(Boolean),
+    expiresAt: Number(r.expires_at),
+    sid: r.sid === null ? null : String(r.sid),
+    offline: flag(r.offline),
   };
 }

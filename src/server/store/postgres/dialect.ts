@@ -1,0 +1,34 @@
+import type { SqlDialect } from "../session-sql.js";
+
+/** LIKE's wildcards and escape character taken literally. */
+export function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** PostgreSQL: attributes through the JSON text, the pattern on a trigram (pg_trgm GIN) index. */
+export const PG_DIALECT: SqlDialect = {
+  attribute(field, params) {
+    params.push(field);
+    return "(attrs::jsonb ->> ?)";
+  },
+  bool: (value) => value,
+  contains(col, params, value) {
+    params.push(String(value));
+    return `strpos(${col}::text, ?::text) > 0`;
+  },
+  startsWith(col, params, value) {
+    params.push(String(value));
+    return `starts_with(${col}::text, ?::text)`;
+  },
+  pattern(pattern, params) {
+    // search_text is stored lower-cased, so a LIKE on the lowered pattern is ILIKE without its cost.
+    params.push(`%${likeEscape(pattern.toLowerCase())}%`);
+    return "search_text LIKE ?";
+  },
+  falseLiteral: "false",
+};
+
+/** What a pattern search looks in: the same text SQLite's trigram table indexes, lower-cased. */
+export function searchText(userDn: string | null, sid: string, attributes: Record<string, string>): string {
+  return `${userDn ?? ""} ${sid} ${Object.values(attributes).join(" ")}`.toLowerCase();
+}

@@ -1,0 +1,155 @@
+import { deviceFromRow, refreshFromRow } from "../rows.js";
+import type {
+  DeviceCodeChanges,
+  DeviceCodeRecord,
+  DeviceCodeStore,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RevocationStore,
+} from "../types.js";
+import type { PgDb } from "./db.js";
+
+// Device codes, refresh tokens and revoked access tokens; every "once" is one conditional
+// statement, which PostgreSQL serialises on the row across every instance.
+
+const DEVICE_COLUMNS: Readonly<Record<keyof DeviceCodeChanges, string>> = {
+  status: "status",
+  userDn: "user_dn",
+  lastPollAt: "last_poll_at",
+  intervalSeconds: "interval_s",
+};
+
+export class PgDeviceCodes implements DeviceCodeStore {
+  constructor(private readonly db: PgDb) {}
+
+  async insert(r: DeviceCodeRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO device_codes (device_code_hash, user_code, client_id, scopes, expires_at, interval_s, status, user_dn, last_poll_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        r.deviceCodeHash,
+        r.userCode,
+        r.clientId,
+        r.scopes.join(" "),
+        r.expiresAt,
+        r.intervalSeconds,
+        r.status,
+        r.userDn,
+        r.lastPollAt,
+      ],
+    );
+  }
+
+  async get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined> {
+    const r = (
+      await this.db.query("SELECT * FROM device_codes WHERE device_code_hash = $1", [deviceCodeHash])
+    )[0];
+    return r && deviceFromRow(r);
+  }
+
+  async getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined> {
+    const r = (await this.db.query("SELECT * FROM device_codes WHERE user_code = $1", [userCode]))[0];
+    return r && deviceFromRow(r);
+  }
+
+  async update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void> {
+    const keys = (Object.keys(changes) as (keyof DeviceCodeChanges)[]).filter((k) =>
+      Object.hasOwn(DEVICE_COLUMNS, k),
+    );
+    if (keys.length === 0) return;
+    const sets = keys.map((k, i) => `${DEVICE_COLUMNS[k]} = $${i + 1}`).join(", ");
+    await this.db.query(`UPDATE device_codes SET ${sets} WHERE device_code_hash = $${keys.length + 1}`, [
+      ...keys.map((k) => changes[k] ?? null),
+      deviceCodeHash,
+    ]);
+  }
+
+  async redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined> {
+    // A concurrent redeemer waits on the row lock, then finds the status no longer 'approved'.
+    const r = (
+      await this.db.query(
+        "UPDATE device_codes SET status = 'used' WHERE device_code_hash = $1 AND status = 'approved' AND expires_at > $2 RETURNING *",
+        [deviceCodeHash, now],
+      )
+    )[0];
+    return r && deviceFromRow(r);
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return this.db.run("DELETE FROM device_codes WHERE expires_at <= $1", [now]);
+  }
+}
+
+export class PgRefreshTokens implements RefreshTokenStore {
+  constructor(private readonly db: PgDb) {}
+
+  async insert(r: RefreshTokenRecord): Promise<void> {
+    await this.db.query(
+      "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at, sid, offline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      [r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt, r.sid, r.offline],
+    );
+  }
+
+  async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
+    const r = (
+      await this.db.query(
+        "DELETE FROM refresh_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING *",
+        [tokenHash, now],
+      )
+    )[0];
+    return r && refreshFromRow(r);
+  }
+
+  deleteBySid(sid: string): Promise<number> {
+    return this.db.run("DELETE FROM refresh_tokens WHERE sid = $1", [sid]);
+  }
+
+  deleteBySubject(subject: string): Promise<number> {
+    return this.db.run("DELETE FROM refresh_tokens WHERE subject = $1", [subject]);
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return this.db.run("DELETE FROM refresh_tokens WHERE expires_at <= $1", [now]);
+  }
+}
+
+export class PgRevocations implements RevocationStore {
+  constructor(private readonly db: PgDb) {}
+
+  async revoke(key: string, expiresAt: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
+       ON CONFLICT (jti) DO UPDATE SET expires_at = greatest(revoked_tokens.expires_at, excluded.expires_at)`,
+      [key, expiresAt],
+    );
+  }
+
+  async isRevoked(key: string): Promise<boolean> {
+    return (await this.db.query("SELECT 1 FROM revoked_tokens WHERE jti = $1", [key])).length > 0;
+  }
+
+  async isRevokedAny(keys: string[]): Promise<boolean> {
+    if (keys.length === 0) return false;
+    return (
+      (await this.db.query("SELECT 1 FROM revoked_tokens WHERE jti = ANY($1::text[]) LIMIT 1", [keys]))
+        .length > 0
+    );
+  }
+
+  async revokeSubject(subject: string, before: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO revoked_subjects (subject, before) VALUES ($1, $2)
+       ON CONFLICT (subject) DO UPDATE SET before = greatest(revoked_subjects.before, excluded.before)`,
+      [subject, before],
+    );
+  }
+
+  async subjectRevokedBefore(subject: string): Promise<number | undefined> {
+    const r = (await this.db.query("SELECT before FROM revoked_subjects WHERE subject = $1", [subject]))[0];
+    return r === undefined ? undefined : Number(r.before);
+  }
+
+  purgeExpired(now: number): Promise<number> {
+    return this.db.run("DELETE FROM revoked_tokens WHERE expires_at <= $1", [now]);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Store } from "../types.js";
+import { PgClients, PgKeys, PgUsers } from "./accounts.js";
+import { PgAuthorizationCodes } from "./codes.js";
+import { PgDb, type PgOptions } from "./db.js";
+import { PgEvents } from "./events.js";
+import { PgDeviceCodes, PgRefreshTokens, PgRevocations } from "./grants.js";
+import { PgLoginAttempts } from "./login-attempts.js";
+import { migratePg } from "./migrate.js";
+import { PgSessions } from "./sessions.js";
+
+export interface PgStoreOptions extends PgOptions {
+  /** Keep trying to reach the database at start-up for this long, ms (0: one try). */
+  connectRetryMs?: number;
+  /** Apply pending migrations on open (the default); false refuses a store that needs them. */
+  migrate?: boolean;
+  /** Waits between connection attempts (injected so tests need not sleep). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Several instances on one database: every rule is decided inside PostgreSQL, nothing cached per instance. */
+export class PgStore implements Store {
+  readonly kind = "postgresql";
+  readonly sessions: PgSessions;
+  readonly users: PgUsers;
+  readonly loginAttempts: PgLoginAttempts;
+  readonly clients: PgClients;
+  readonly keys: PgKeys;
+  readonly deviceCodes: PgDeviceCodes;
+  readonly refreshTokens: PgRefreshTokens;
+  readonly authorizationCodes: PgAuthorizationCodes;
+  readonly events: PgEvents;
+  readonly revocations: PgRevocations;
+
+  private constructor(readonly db: PgDb) {
+    this.sessions = new PgSessions(db);
+    this.users = new PgUsers(db);
+    this.loginAttempts = new PgLoginAttempts(db);
+    this.clients = new PgClients(db);
+    this.keys = new PgKeys(db);
+    this.deviceCodes = new PgDeviceCodes(db);
+    this.refreshTokens = new PgRefreshTokens(db);
+    this.authorizationCodes = new PgAuthorizationCodes(db);
+    this.events = new PgEvents(db);
+    this.revocations = new PgRevocations(db);
+  }
+
+  /** Connects (retrying while the database starts), migrates under an advisory lock, and opens. */
+  static async open(opts: PgStoreOptions): Promise<PgStore> {
+    const db = new PgDb(opts);
+    try {
+      await waitForDatabase(db, opts.connectRetryMs ?? 0, opts.sleep);
+      const pending = await migratePg(db, opts.migrate !== false);
+      if (pending > 0) throw new Error(`the store needs ${pending} migration(s): run opcli-server migrate`);
+      return new PgStore(db);
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.db.query("SELECT 1 AS ok"))[0]?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** PostgreSQL's autovacuum reclaims space by itself. */
+  async reclaim(): Promise<boolean> {
+    return false;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+async function waitForDatabase(
+  db: PgDb,
+  retryMs: number,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Promise<void> {
+  const deadline = Date.now() + retryMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      await db.query("SELECT 1");
+      return;
+    } catch (err) {
+      if (Date.now() + wait > deadline) throw err;
+      await sleep(wait);
+    }
+  }
+}
