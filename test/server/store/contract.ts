@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDateInterval } from "../../../src/server/core/dates.js";
 import type { Filter } from "../../../src/server/core/session-fields.js";
+import type { ExprField, ExprOp, SessionExpr } from "../../../src/server/store/query.js";
 import type { SessionQuery, SessionRecord, Store } from "../../../src/server/store/types.js";
 
 // The behaviour every store backend must have, run against each (SQLite here; PostgreSQL in its
@@ -264,6 +265,107 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(page).toMatchObject({ total: 5 });
         expect(page.entries.map((e) => e.sid)).toEqual([all[2]!.sid, all[3]!.sid]);
         expect((await store.sessions.search(query({ offset: 9 }))).entries).toEqual([]);
+      });
+    });
+
+    describe("expressions, keyset pages, handles and properties", () => {
+      const realms = ["/", "/alpha", "/alpha", "/", "/beta"];
+      let all: SessionRecord[];
+      beforeEach(async () => {
+        all = realms.map((realm, i) =>
+          session({
+            userDn: `inum=u${i},ou=people,o=jans`,
+            realm,
+            lastUsedAt: T0 - (5 - i) * 60_000,
+            createdAt: T0 - 10 * 60_000,
+            attributes: { auth_user: `User_${i}%`, remote_ip: `10.0.${i}.1` },
+          }),
+        );
+        await store.sessions.insertMany(all);
+      });
+      const sids = async (q: Partial<SessionQuery>) =>
+        (await store.sessions.search(query(q))).entries.map((e) => e.sid);
+      const cmp = (field: ExprField, op: ExprOp, value: string | number): SessionExpr => ({
+        kind: "cmp",
+        field,
+        op,
+        value,
+      });
+
+      it("compiles every expression operator the same way", async () => {
+        const by = { sortBy: "lastUsedAt" as const };
+        expect(await sids({ ...by, expr: cmp("realm", "eq", "/alpha") })).toEqual([all[1]!.sid, all[2]!.sid]);
+        expect(await sids({ ...by, expr: cmp("userId", "sw", "u") })).toHaveLength(5);
+        expect(await sids({ ...by, expr: cmp("userId", "co", "3") })).toEqual([all[3]!.sid]);
+        expect(await sids({ ...by, expr: cmp("lastUsedAt", "ge", T0 - 2 * 60_000) })).toEqual([
+          all[3]!.sid,
+          all[4]!.sid,
+        ]);
+        const idle = cmp("idleExpiresAt", "lt", T0 + 30 * 60_000 - 3 * 60_000);
+        expect(await sids({ ...by, expr: idle, idleMs: 30 * 60_000 })).toEqual([all[0]!.sid, all[1]!.sid]);
+        const not: SessionExpr = { kind: "not", item: cmp("realm", "eq", "/") };
+        expect(await sids({ ...by, expr: not })).toEqual([all[1]!.sid, all[2]!.sid, all[4]!.sid]);
+        const or: SessionExpr = {
+          kind: "or",
+          items: [cmp("realm", "eq", "/beta"), { kind: "const", value: false }],
+        };
+        expect(await sids({ ...by, expr: or })).toEqual([all[4]!.sid]);
+        expect(await sids({ ...by, expr: { kind: "present", field: "userId" } })).toHaveLength(5);
+      });
+
+      it("pages by keyset after a cursor, either way, without counting", async () => {
+        const asc = await store.sessions.search(
+          query({
+            sortBy: "lastUsedAt",
+            after: { value: all[1]!.lastUsedAt, sid: all[1]!.sid },
+            countTotal: false,
+          }),
+        );
+        expect(asc.total).toBe(-1);
+        expect(asc.entries.map((e) => e.sid)).toEqual([all[2]!.sid, all[3]!.sid, all[4]!.sid]);
+        const desc = await sids({
+          sortBy: "lastUsedAt",
+          descending: true,
+          after: { value: all[3]!.lastUsedAt, sid: all[3]!.sid },
+        });
+        expect(desc).toEqual([all[2]!.sid, all[1]!.sid, all[0]!.sid]);
+      });
+
+      it("takes a pattern's wildcards literally and sorts text byte-wise", async () => {
+        expect(await sids({ pattern: "r_1%" })).toEqual([all[1]!.sid]);
+        expect(await sids({ pattern: "%" })).toHaveLength(5);
+        expect(await sids({ pattern: "_" })).toHaveLength(5);
+        await store.sessions.insert(session({ attributes: { auth_user: "a-lower" } }));
+        const names = (await store.sessions.search(query({ sortBy: "auth_user" }))).entries.map(
+          (e) => e.attributes.auth_user,
+        );
+        // Upper case sorts before lower case, as bytes do.
+        expect(names).toEqual(["User_0%", "User_1%", "User_2%", "User_3%", "User_4%", "a-lower"]);
+      });
+
+      it("finds a session by handle and merges properties into a live one", async () => {
+        const s = all[2]!;
+        expect((await store.sessions.getLiveByHandle(s.handle, T0))?.sid).toBe(s.sid);
+        expect(await store.sessions.getLiveByHandle("shandle:none", T0)).toBeUndefined();
+        await store.sessions.setProperties(s.sid, { a: "1", b: "2" }, T0);
+        const after = await store.sessions.setProperties(s.sid, { b: "3" }, T0);
+        expect(after?.properties).toEqual({ a: "1", b: "3" });
+        expect((await store.sessions.getLive(s.sid, T0))?.properties).toEqual({ a: "1", b: "3" });
+        expect(await store.sessions.setProperties(s.sid, { a: "x" }, s.expiresAt)).toBeUndefined();
+      });
+
+      it("never hands the same expired session to two sweepers", async () => {
+        await store.sessions.insertMany(
+          Array.from({ length: 60 }, (_, i) => session({ expiresAt: T0 - 1 - i })),
+        );
+        const batches = await Promise.all(
+          Array.from({ length: 4 }, () => store.sessions.sweepExpired(T0, 10)),
+        );
+        const swept = batches.flat().map((r) => r.sid);
+        expect(new Set(swept).size).toBe(swept.length);
+        expect(swept.length).toBeGreaterThan(0);
+        for (;;) if ((await store.sessions.sweepExpired(T0, 25)).length === 0) break;
+        expect(await store.sessions.count()).toBe(5);
       });
     });
 
