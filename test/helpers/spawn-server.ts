@@ -25,7 +25,8 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
   const db = join(dir, "server.db");
-  const args = ["--port", "0", "--db", db, ...extraArgs];
+  // A --store among the extra arguments replaces the SQLite file.
+  const args = ["--port", "0", ...(extraArgs.includes("--store") ? [] : ["--db", db]), ...extraArgs];
   if (Object.keys(config).length > 0) {
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
     args.push("--config", join(dir, "config.json"));
@@ -38,15 +39,16 @@ export async function startServer(
   proc.stderr!.on("data", (d) => {
     stderr += d;
   });
-  const ready = await new Promise<{ listening?: string; tls?: string }>((res, rej) => {
+  type Ready = { listening?: string; tls?: string; admin?: string };
+  const ready = await new Promise<Ready>((res, rej) => {
     proc.stdout!.on("data", (d) => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) res(JSON.parse(line) as { listening?: string; tls?: string });
+      if (stdout.includes("\n") && line) res(JSON.parse(line) as Ready);
     });
     proc.once("exit", (code) => rej(new Error(`server exited ${code}: ${stderr}`)));
   });
-  const admin = JSON.parse(readFileSync(join(dir, "admin-client.json"), "utf8"));
+  const admin = JSON.parse(readFileSync(ready.admin ?? join(dir, "admin-client.json"), "utf8"));
   const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
   return {
     url: ready.listening ?? ready.tls!,
@@ -61,6 +63,17 @@ export async function startServer(
       return exited;
     },
   };
+}
+
+/** An instance on a PostgreSQL database: instances given one dir share the admin client's file; one issuer for all. */
+export function startPgServer(
+  url: string,
+  dir: string,
+  config: Record<string, unknown> = {},
+  extraArgs: string[] = [],
+): Promise<RunningServer> {
+  const args = ["--store", url, "--issuer", "http://opcli-cluster.test/jans-auth", ...extraArgs];
+  return startServer(config, dir, args, { ...process.env, XDG_DATA_HOME: dir });
 }
 
 export async function adminToken(s: RunningServer, scope?: string): Promise<string> {

@@ -1,0 +1,205 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SCOPE } from "../../src/server/core/oauth/scopes.js";
+import { submitForm } from "../helpers/browser-forms.js";
+import { createTestDatabase, pgQuery } from "../helpers/postgres.js";
+import {
+  adminToken,
+  loginOverHttp,
+  type RunningServer,
+  SERVER_BIN,
+  serverStats,
+  startPgServer,
+} from "../helpers/spawn-server.js";
+
+// Several server processes on one PostgreSQL database: every rule holds across them.
+
+const PASSWORD = "cluster-password-long";
+const SESSIONS = "/jans-config-api/api/v1/jans-auth-server/session";
+const running: RunningServer[] = [];
+afterAll(async () => {
+  for (const s of running) await s.stop("SIGKILL");
+});
+
+/** N instances on a fresh database; users created through the CLI against the same URL. */
+async function cluster(n: number, config: Record<string, unknown> = {}, users: string[] = []) {
+  const url = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), "opcli-pgsrv-"));
+  const cfg = { passwordHashCost: 1024, loginAttemptsPerAddressPerMinute: 100_000, ...config };
+  const servers: RunningServer[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await startPgServer(url, dir, cfg);
+    running.push(s);
+    servers.push(s);
+  }
+  for (const u of users)
+    execFileSync(
+      process.execPath,
+      [SERVER_BIN, "user", "create", "--username", u, "--password-stdin", "--store", url],
+      {
+        input: `${PASSWORD}\n`,
+        env: { ...process.env, XDG_DATA_HOME: dir },
+      },
+    );
+  return { url, dir, servers };
+}
+
+const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+const form = (
+  s: RunningServer,
+  path: string,
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  fetch(`${s.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(body),
+    redirect: "manual",
+  });
+
+describe("three instances on one PostgreSQL database", () => {
+  it("200 parallel logins of one user spread over the instances: exactly the cap", async () => {
+    const { url, servers } = await cluster(3, { lockoutThreshold: 1000 }, ["alice"]);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => loginOverHttp(servers[i % 3]!, "alice", PASSWORD)),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(190);
+    const rows = await pgQuery(url, "SELECT count(*)::int AS n FROM sessions WHERE auth_user = 'alice'");
+    expect(rows[0]!.n).toBe(10);
+  });
+
+  it("50 parallel wrong passwords over the instances: at most the threshold evaluated, the name locked", async () => {
+    const { servers } = await cluster(3, {}, ["bob"]);
+    const checks = async () =>
+      sum(await Promise.all(servers.map(async (s) => (await serverStats(s)).passwordChecks)));
+    const before = await checks();
+    const wrong = Array.from({ length: 50 }, (_, i) =>
+      loginOverHttp(servers[i % 3]!, "bob", `wrong-password-${i}`),
+    );
+    const results = await Promise.all([...wrong, loginOverHttp(servers[0]!, "bob", PASSWORD)]);
+    expect((await checks()) - before).toBeLessThanOrEqual(10);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(0);
+    for (const s of servers) expect((await loginOverHttp(s, "bob", PASSWORD)).status).toBe(423);
+  });
+});
+
+describe("two instances on one PostgreSQL database", () => {
+  it("20 device codes polled in parallel through both: one token each", async () => {
+    const { servers } = await cluster(2, {}, ["dora"]);
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const creds = { client_id: a.admin.client_id, client_secret: a.admin.client_secret };
+    const codes: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = await form(i % 2 ? a : b, "/jans-auth/restv1/device_authorization", {
+        ...creds,
+        scope: SCOPE.sessionRead,
+      });
+      const d = (await started.json()) as Record<string, string>;
+      const approved = await submitForm(d.verification_uri_complete!, "/jans-auth/device", {
+        user_code: d.user_code!,
+        username: "dora",
+        password: PASSWORD,
+        action: "approve",
+      });
+      expect(approved.status).toBe(200);
+      codes.push(d.device_code!);
+    }
+    const grant = (device_code: string) => ({
+      ...creds,
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+      device_code,
+    });
+    const polls = codes.flatMap((code) =>
+      [a, b, a, b].map((s) => form(s, "/jans-auth/restv1/token", grant(code))),
+    );
+    const statuses = (await Promise.all(polls)).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(60);
+    expect((await serverStats(a)).deviceGrants + (await serverStats(b)).deviceGrants).toBe(20);
+  });
+
+  it("a session deleted through A: its cookie, access token and refresh token are refused by B on the next request", async () => {
+    const { url, dir, servers } = await cluster(2, {}, ["erin"]);
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const rp = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          SERVER_BIN,
+          "client",
+          "create",
+          "--name",
+          "rp",
+          "--scopes",
+          "openid profile offline_access",
+          "--redirect-uri",
+          "https://rp.example/cb",
+          "--store",
+          url,
+        ],
+        { encoding: "utf8", env: { ...process.env, XDG_DATA_HOME: dir } },
+      ),
+    ) as { client_id: string; client_secret: string };
+    const login = await loginOverHttp(a, "erin", PASSWORD);
+    const { sid } = (await login.json()) as { sid: string };
+    const cookie = /session_id=[^;]+/.exec(login.headers.get("set-cookie") ?? "")![0];
+    const authorize = new URLSearchParams({
+      response_type: "code",
+      client_id: rp.client_id,
+      redirect_uri: "https://rp.example/cb",
+      scope: "openid profile offline_access",
+      prompt: "none",
+      state: "s",
+    });
+    const redirect = await fetch(`${b.url}/jans-auth/restv1/authorize?${authorize}`, {
+      headers: { cookie },
+      redirect: "manual",
+    });
+    const code = new URL(redirect.headers.get("location")!).searchParams.get("code")!;
+    const basic = {
+      authorization: `Basic ${Buffer.from(`${rp.client_id}:${rp.client_secret}`).toString("base64")}`,
+    };
+    const tokens = (await (
+      await form(
+        a,
+        "/jans-auth/restv1/token",
+        { grant_type: "authorization_code", code, redirect_uri: "https://rp.example/cb" },
+        basic,
+      )
+    ).json()) as { access_token: string; refresh_token: string };
+    const userinfo = (s: RunningServer) =>
+      fetch(`${s.url}/jans-auth/restv1/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+    const status = async (s: RunningServer) =>
+      (
+        (await (await fetch(`${s.url}/jans-auth/restv1/session_status`, { headers: { cookie } })).json()) as {
+          state: string;
+        }
+      ).state;
+    expect((await userinfo(b)).status).toBe(200);
+    expect(await status(b)).toBe("authenticated");
+
+    const admin = await adminToken(a);
+    const del = await fetch(`${a.url}${SESSIONS}/sid/${sid}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(del.status).toBe(204);
+    expect(await status(b)).toBe("unknown");
+    expect((await userinfo(b)).status).toBe(401);
+    const refreshed = await form(
+      b,
+      "/jans-auth/restv1/token",
+      { grant_type: "refresh_token", refresh_token: tokens.refresh_token },
+      basic,
+    );
+    expect(((await refreshed.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+});
