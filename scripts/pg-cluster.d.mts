@@ -8,3 +8,4 @@ export interface Cluster {
 export function postgresBinDir(): string | null;
 export function startCluster(opts?: { parent?: string; port?: number; settings?: string[] }): Promise<Cluster>;
 export function stopCluster(dir: string, opts?: { remove?: boolean }): void;
+export function pgCtl(cluster: Cluster, action: "stop" | "start"): void;

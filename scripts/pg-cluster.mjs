@@ -60,6 +60,13 @@ export async function startCluster(opts = {}) {
   return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, dir, port, bin, settings };
 }
 
+/** Stops (fast: connections are terminated) or starts again a cluster made by startCluster. */
+export function pgCtl(cluster, action) {
+  const ctl = join(cluster.bin, "pg_ctl");
+  if (action === "stop") asOwner(ctl, ["-D", cluster.dir, "-m", "fast", "-w", "stop"]);
+  else asOwner(ctl, ["-D", cluster.dir, "-l", join(cluster.dir, "log"), "-w", "-o", cluster.settings, "start"]);
+}
+
 export function stopCluster(dir, { remove = true } = {}) {
   const bin = postgresBinDir();
   if (bin && existsSync(join(dir, "postmaster.pid"))) {
