@@ -32,6 +32,14 @@ export function redactUrl(url: string): string {
   }
 }
 
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== "";
+  } catch {
+    return false;
+  }
+}
+
 function count(raw: unknown, name: string, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const s = String(raw);
@@ -58,6 +66,10 @@ export function chooseStore(values: Record<string, unknown>, env: Env, configSto
   const file = fromConfig(configStore);
   if (values.db !== undefined && values.store !== undefined)
     throw new ServerUsageError("give --store or --db, not both");
+  if (typeof values.store === "string" && isPostgresUrl(values.store) && hasPassword(values.store))
+    throw new ServerUsageError(
+      "--store carries a password, which other users can read in the process list: give it in $OPCLI_STORE, the config file's store.url, $PGPASSWORD or ~/.pgpass",
+    );
   const where = (values.store ?? values.db ?? env.OPCLI_STORE ?? file.url) as string | undefined;
   if (where === undefined || where === "") return { kind: "sqlite", path: defaultDbPath(env) };
   if (!isPostgresUrl(where)) {
