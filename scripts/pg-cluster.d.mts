@@ -6,6 +6,10 @@ export interface Cluster {
   settings: string;
 }
 export function postgresBinDir(): string | null;
-export function startCluster(opts?: { parent?: string; port?: number; settings?: string[] }): Promise<Cluster>;
+export function startCluster(opts?: {
+  parent?: string;
+  port?: number;
+  settings?: string[];
+}): Promise<Cluster>;
 export function stopCluster(dir: string, opts?: { remove?: boolean }): void;
 export function pgCtl(cluster: Cluster, action: "stop" | "start"): void;

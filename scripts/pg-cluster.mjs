@@ -34,7 +34,8 @@ function asOwner(bin, args) {
   const isRoot = process.getuid?.() === 0;
   const [cmd, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
   const r = spawnSync(cmd, argv, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${bin.split("/").pop()} failed: ${(r.stderr || r.stdout || "").trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${bin.split("/").pop()} failed: ${(r.stderr || r.stdout || "").trim()}`);
   return r.stdout;
 }
 
@@ -43,8 +44,20 @@ export async function startCluster(opts = {}) {
   const bin = postgresBinDir();
   if (!bin) throw new Error("PostgreSQL server binaries not found (apt-get install postgresql)");
   const dir = mkdtempSync(join(opts.parent ?? tmpdir(), "opcli-pg-"));
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })), 0);
-  asOwner(join(bin, "initdb"), ["-D", dir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })), 0);
+  asOwner(join(bin, "initdb"), [
+    "-D",
+    dir,
+    "-U",
+    "postgres",
+    "-A",
+    "trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+    "--locale=C",
+  ]);
   const port = opts.port ?? (await freePort());
   const settings = [
     `-p ${port}`,
@@ -64,7 +77,8 @@ export async function startCluster(opts = {}) {
 export function pgCtl(cluster, action) {
   const ctl = join(cluster.bin, "pg_ctl");
   if (action === "stop") asOwner(ctl, ["-D", cluster.dir, "-m", "fast", "-w", "stop"]);
-  else asOwner(ctl, ["-D", cluster.dir, "-l", join(cluster.dir, "log"), "-w", "-o", cluster.settings, "start"]);
+  else
+    asOwner(ctl, ["-D", cluster.dir, "-l", join(cluster.dir, "log"), "-w", "-o", cluster.settings, "start"]);
 }
 
 export function stopCluster(dir, { remove = true } = {}) {

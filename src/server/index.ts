@@ -9,3 +9,10 @@ export { createCore, SERVER_VERSION, type ServerCore } from "./core/core.js";
 export { cookieHash } from "./core/sessions.js";
 export { SqliteStore } from "./store/sqlite/store.js";
 export type { SessionRecord, Store } from "./store/types.js";
+/** The PostgreSQL store, loaded (with pg) only when asked for. */
+export async function openPgStore(
+  opts: import("./store/postgres/store.js").PgStoreOptions,
+): Promise<import("./store/postgres/store.js").PgStore> {
+  const { PgStore } = await import("./store/postgres/store.js");
+  return PgStore.open(opts);
+}

@@ -47,7 +47,11 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 /** One query on a database, outside any store (to inspect what instances wrote). */
-export async function pgQuery(url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+export async function pgQuery(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -94,7 +94,9 @@ describe("faults on PostgreSQL", () => {
       acknowledged,
     ]);
     expect(found[0]!.n).toBe(acknowledged.length);
-    console.log(`kill -9: ${acknowledged.length} acknowledged logins all stored; B served ${servedByBAfterKill} after the kill`);
+    console.log(
+      `kill -9: ${acknowledged.length} acknowledged logins all stored; B served ${servedByBAfterKill} after the kill`,
+    );
   });
 
   it("PostgreSQL restarted under load: 503 while it is down (never 500, no crash), 200 again within seconds", async () => {
@@ -138,7 +140,9 @@ describe("faults on PostgreSQL", () => {
     expect(back!.at - startedAt).toBeLessThan(5000);
     expect(s.proc.exitCode).toBeNull();
     const n503 = seen.filter((x) => x.status === 503).length;
-    console.log(`restart: ${seen.length} requests, ${n503} answered 503, first 200 ${back!.at - startedAt} ms after the start`);
+    console.log(
+      `restart: ${seen.length} requests, ${n503} answered 503, first 200 ${back!.at - startedAt} ms after the start`,
+    );
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
   });
 });

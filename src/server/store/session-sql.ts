@@ -112,6 +112,8 @@ export interface BuiltQuery {
   where: string;
   params: unknown[];
   orderBy: string;
+  /** The columns orderBy names (the sort column and sid). */
+  sortColumns: string;
   /** The keyset condition for `after`, kept apart so the total is counted without it. */
   keyset?: { clause: string; params: unknown[] };
 }
@@ -177,7 +179,8 @@ export function buildSessionQuery(q: SessionQuery, d: SqlDialect): BuiltQuery {
   const dir = q.descending ? "DESC" : "ASC";
   const sortCol = Object.hasOwn(SORT_COLUMNS, q.sortBy) ? SORT_COLUMNS[q.sortBy] : "created_at";
   const orderBy = sortCol === "sid" ? `sid ${dir}` : `${sortCol} ${dir}, sid ${dir}`;
-  const built: BuiltQuery = { where: clauses.join(" AND "), params, orderBy };
+  const sortColumns = sortCol === "sid" ? "sid" : `${sortCol}, sid`;
+  const built: BuiltQuery = { where: clauses.join(" AND "), params, orderBy, sortColumns };
   if (q.after) {
     const cmp = q.descending ? "<" : ">";
     const { value, sid } = q.after;

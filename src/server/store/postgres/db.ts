@@ -76,6 +76,8 @@ export function numbered(sql: string): string {
 export class PgDb {
   readonly pool: pg.Pool;
   readonly schema: string;
+  // The statement shapes are few (SQL is parameterised), so the names stay bounded.
+  private readonly names = new Map<string, string>();
 
   constructor(opts: PgOptions) {
     this.schema = opts.schema ?? "public";
@@ -93,9 +95,19 @@ export class PgDb {
     this.pool.on("error", () => {});
   }
 
+  /** A name per SQL text: each connection parses and plans a statement once, then only binds it. */
+  private named(text: string, values: unknown[]): pg.QueryConfig {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `opcli_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values };
+  }
+
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.pool.query<Row>(sql, params)).rows;
+      return (await this.pool.query<Row>(this.named(sql, params))).rows;
     } catch (err) {
       throw translate(err);
     }
@@ -109,7 +121,7 @@ export class PgDb {
   /** Rows a write changed (its RETURNING 1 rows, or rowCount). */
   async run(sql: string, params: unknown[] = []): Promise<number> {
     try {
-      return (await this.pool.query(sql, params)).rowCount ?? 0;
+      return (await this.pool.query(this.named(sql, params))).rowCount ?? 0;
     } catch (err) {
       throw translate(err);
     }
@@ -127,7 +139,7 @@ export class PgDb {
       let broken: Error | undefined;
       try {
         await client.query("BEGIN");
-        const out = await fn(client);
+        const out = await fn({ query: (sql, params = []) => client.query<Row>(this.named(sql, params)) });
         await client.query("COMMIT");
         return out;
       } catch (err) {
