@@ -1,5 +1,6 @@
 import { type SessionState, userIdOfDn } from "./query.js";
 import type {
+  AlarmRecord,
   AuthorizationCodeRecord,
   ClientRecord,
   DeviceCodeRecord,
@@ -9,6 +10,7 @@ import type {
   SessionRecord,
   SigningKeyRecord,
   UserRecord,
+  UserSessionSummary,
 } from "./types.js";
 
 // Row <-> record mapping, the same for every SQL backend: JSON in text columns, times as integer
@@ -186,5 +188,32 @@ export function refreshFromRow(r: Record<string, unknown>): RefreshTokenRecord {
     expiresAt: Number(r.expires_at),
     sid: r.sid === null ? null : String(r.sid),
     offline: flag(r.offline),
+  };
+}
+
+export function alarmFromRow(r: Record<string, unknown>): AlarmRecord {
+  return {
+    id: Number(r.id),
+    kind: String(r.kind) as AlarmRecord["kind"],
+    userDn: String(r.user_dn),
+    username: r.username === null || r.username === undefined ? null : String(r.username),
+    raisedAt: Number(r.raised_at),
+    detail: JSON.parse(String(r.detail)) as Record<string, string>,
+    acknowledgedAt:
+      r.acknowledged_at === null || r.acknowledged_at === undefined ? null : Number(r.acknowledged_at),
+    acknowledgedBy:
+      r.acknowledged_by === null || r.acknowledged_by === undefined ? null : String(r.acknowledged_by),
+  };
+}
+
+/** A live-sessions summary row; addresses come as an array (PostgreSQL) or a JSON array (SQLite). */
+export function summaryFromRow(r: Record<string, unknown>): UserSessionSummary {
+  const raw =
+    typeof r.addresses === "string" ? (JSON.parse(r.addresses) as unknown[]) : (r.addresses as unknown[]);
+  return {
+    userDn: String(r.user_dn),
+    count: Number(r.n),
+    addresses: (raw ?? []).filter((a): a is string => typeof a === "string").sort(),
+    lastUsedAt: Number(r.last_used_at),
   };
 }

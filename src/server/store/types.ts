@@ -105,7 +105,17 @@ export interface SessionStore {
   sweepExpired(now: number, batch: number): Promise<SessionRecord[]>;
   /** Records that the session granted a client these scopes (an authorization code was issued). */
   recordGrant(sid: string, clientId: string, scopes: string): Promise<void>;
+  /** Per user: live authenticated sessions, their distinct addresses and the latest use (users without any are left out). */
+  liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]>;
   count(): Promise<number>;
+}
+
+export interface UserSessionSummary {
+  userDn: string;
+  count: number;
+  /** Distinct remote addresses, sorted. */
+  addresses: string[];
+  lastUsedAt: number;
 }
 
 export interface UserRecord {
@@ -131,6 +141,12 @@ export interface UserStore {
   insert(user: UserRecord): Promise<void>;
   setDisabled(dn: string, disabled: boolean): Promise<boolean>;
   setPassword(dn: string, passwordHash: string, changedAt: number): Promise<boolean>;
+  /** A page of users by name; `search` keeps those whose name contains it (any case). */
+  list(q: {
+    offset: number;
+    limit: number;
+    search?: string;
+  }): Promise<{ total: number; entries: UserRecord[] }>;
   count(): Promise<number>;
 }
 
@@ -169,6 +185,8 @@ export interface LoginAttemptStore {
   settle(username: string, success: boolean, now: number, policy: LockoutPolicy): Promise<"ok" | "locked">;
   state(username: string, now: number): Promise<LoginAttemptState>;
   unlock(username: string): Promise<void>;
+  /** Locks a name until `until` (an admin's lock), whatever its failures. */
+  lock(username: string, until: number, now: number): Promise<void>;
   /** Forgets names untouched since `before` that are not locked. */
   purgeStale(before: number, now: number): Promise<number>;
 }
@@ -280,7 +298,17 @@ export interface AuthorizationCodeStore {
   purgeExpired(now: number): Promise<number>;
 }
 
-export type SessionEventType = "created" | "authenticated" | "used" | "ended" | "revoked" | "expired";
+export type SessionEventType =
+  | "created"
+  | "authenticated"
+  | "used"
+  | "ended"
+  | "revoked"
+  | "expired"
+  /** A sign-in refused for a wrong password (sid null). */
+  | "login_failed"
+  /** A name locked, by failures or by an admin (sid null). */
+  | "locked";
 
 export interface SessionEvent {
   id: number;
@@ -326,6 +354,36 @@ export interface RevocationStore {
   purgeExpired(now: number): Promise<number>;
 }
 
+export type AlarmKind = "ip_spread";
+
+export interface AlarmRecord {
+  id: number;
+  kind: AlarmKind;
+  userDn: string;
+  username: string | null;
+  raisedAt: number;
+  detail: Record<string, string>;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+}
+
+export interface AlarmQuery {
+  /** true: unacknowledged only; false: acknowledged only. */
+  open?: boolean;
+  userDn?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Alarms about users: raised once (while one of a kind is open for a user, no other), acknowledged by an admin. */
+export interface AlarmStore {
+  /** The new alarm's id, or undefined when one of that kind is already open for the user. */
+  raise(a: Omit<AlarmRecord, "id" | "acknowledgedAt" | "acknowledgedBy">): Promise<number | undefined>;
+  list(q: AlarmQuery): Promise<{ total: number; entries: AlarmRecord[] }>;
+  /** False when there is no such open alarm. */
+  acknowledge(id: number, by: string, at: number): Promise<boolean>;
+}
+
 /** Every aggregate of one backend, opened together and closed together. */
 export interface Store {
   readonly kind: string;
@@ -339,6 +397,7 @@ export interface Store {
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly events: EventStore;
   readonly revocations: RevocationStore;
+  readonly alarms: AlarmStore;
   healthy(): Promise<boolean>;
   /** Gives some freed space back (SQLite: incremental vacuum), never blocking long; true while more is left. */
   reclaim(): Promise<boolean>;

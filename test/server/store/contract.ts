@@ -369,6 +369,93 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe("what the admin console reads", () => {
+      const u = (name: string) => ({
+        dn: `inum=${name},ou=people,o=jans`,
+        username: name,
+        passwordHash: "h",
+        disabled: false,
+        passwordChangedAt: T0,
+        roles: [],
+        email: null,
+        realm: "/",
+      });
+
+      it("lists users by name, paged and searched", async () => {
+        for (const n of ["carol", "Alice", "bob", "alina"]) await store.users.insert(u(n));
+        const all = await store.users.list({ offset: 0, limit: 10 });
+        expect(all.total).toBe(4);
+        expect(all.entries.map((e) => e.username)).toEqual(["Alice", "alina", "bob", "carol"]);
+        const page = await store.users.list({ offset: 1, limit: 2 });
+        expect(page.entries.map((e) => e.username)).toEqual(["alina", "bob"]);
+        const found = await store.users.list({ offset: 0, limit: 10, search: "AL" });
+        expect(found).toMatchObject({ total: 2 });
+        expect(found.entries.map((e) => e.username)).toEqual(["Alice", "alina"]);
+      });
+
+      it("sums up each user's live sessions: count, distinct addresses, latest use", async () => {
+        const dn = (n: string) => `inum=${n},ou=people,o=jans`;
+        await store.sessions.insertMany([
+          session({ userDn: dn("a"), lastUsedAt: T0 - 5, attributes: { remote_ip: "10.0.0.2" } }),
+          session({ userDn: dn("a"), lastUsedAt: T0 - 1, attributes: { remote_ip: "10.0.0.1" } }),
+          session({ userDn: dn("a"), lastUsedAt: T0 - 3, attributes: { remote_ip: "10.0.0.2" } }),
+          session({ userDn: dn("a"), expiresAt: T0 - 1, attributes: { remote_ip: "10.9.9.9" } }),
+          session({ userDn: dn("a"), state: "unauthenticated", attributes: { remote_ip: "10.8.8.8" } }),
+          session({ userDn: dn("b"), attributes: { remote_ip: "10.0.0.7" } }),
+        ]);
+        const sums = await store.sessions.liveByUsers([dn("a"), dn("b"), dn("nobody")], T0);
+        expect(sums.sort((x, y) => x.userDn.localeCompare(y.userDn))).toEqual([
+          { userDn: dn("a"), count: 3, addresses: ["10.0.0.1", "10.0.0.2"], lastUsedAt: T0 - 1 },
+          { userDn: dn("b"), count: 1, addresses: ["10.0.0.7"], lastUsedAt: T0 },
+        ]);
+        expect(await store.sessions.liveByUsers([], T0)).toEqual([]);
+      });
+
+      it("raises an alarm once while it is open, and again after it is acknowledged", async () => {
+        const alarm = {
+          kind: "ip_spread" as const,
+          userDn: "inum=a",
+          username: "a",
+          raisedAt: T0,
+          detail: { addresses: "4" },
+        };
+        const raised = await Promise.all([1, 2, 3].map(() => store.alarms.raise(alarm)));
+        expect(raised.filter((id) => id !== undefined)).toHaveLength(1);
+        const id = raised.find((x) => x !== undefined)!;
+        expect(await store.alarms.list({ open: true, limit: 10, offset: 0 })).toMatchObject({
+          total: 1,
+          entries: [
+            { id, kind: "ip_spread", userDn: "inum=a", detail: { addresses: "4" }, acknowledgedAt: null },
+          ],
+        });
+        expect(await store.alarms.acknowledge(id, "admin", T0 + 1)).toBe(true);
+        expect(await store.alarms.acknowledge(id, "admin", T0 + 2)).toBe(false);
+        expect(await store.alarms.acknowledge(9999, "admin", T0)).toBe(false);
+        expect((await store.alarms.list({ open: true, limit: 10, offset: 0 })).total).toBe(0);
+        const again = await store.alarms.raise({ ...alarm, raisedAt: T0 + 5 });
+        expect(again).toBeDefined();
+        const mine = await store.alarms.list({ userDn: "inum=a", limit: 10, offset: 0 });
+        expect(mine.entries.map((a) => [a.id, a.acknowledgedBy])).toEqual([
+          [again, null],
+          [id, "admin"],
+        ]);
+      });
+
+      it("locks a name until a time an admin chose", async () => {
+        await store.loginAttempts.lock("mallory", T0 + 60_000, T0);
+        expect((await store.loginAttempts.state("mallory", T0)).lockedUntil).toBe(T0 + 60_000);
+        expect(
+          await store.loginAttempts.reserve("mallory", T0, { threshold: 3, lockUntil: T0, pendingTtlMs: 1 }),
+        ).toEqual({
+          ok: false,
+          reason: "locked",
+          lockedUntil: T0 + 60_000,
+        });
+        await store.loginAttempts.unlock("mallory");
+        expect((await store.loginAttempts.state("mallory", T0)).lockedUntil).toBe(0);
+      });
+    });
+
     describe("users and lockout", () => {
       const user = {
         dn: "inum=u1",

@@ -63,6 +63,18 @@ export class PgUsers implements UserStore {
     return (await this.db.run(sql, [passwordHash, changedAt, dn])) > 0;
   }
 
+  async list(q: { offset: number; limit: number; search?: string }) {
+    const where = q.search ? "WHERE strpos(lower(username), lower($1)) > 0" : "";
+    const params = q.search ? [q.search] : [];
+    const total = await this.db.count(`SELECT count(*) AS n FROM users ${where}`, params);
+    const n = params.length;
+    const rows = await this.db.query(
+      `SELECT * FROM users ${where} ORDER BY username LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, q.limit, q.offset],
+    );
+    return { total, entries: rows.map(userFromRow) };
+  }
+
   count(): Promise<number> {
     return this.db.count("SELECT count(*) AS n FROM users");
   }

@@ -61,6 +61,13 @@ export class PgLoginAttempts implements LoginAttemptStore {
     ]);
   }
 
+  lock(username: string, until: number, now: number): Promise<void> {
+    return this.db.tx(async (c) => {
+      const r = currentAttempt(await this.locked(c, username), now, Number.POSITIVE_INFINITY);
+      await this.write(c, username, { ...r, locked_until: Math.max(r.locked_until, until) }, now);
+    });
+  }
+
   purgeStale(before: number, now: number): Promise<number> {
     return this.db.run(
       "DELETE FROM login_attempts WHERE updated_at < $1 AND locked_until <= $2 AND pending = 0",

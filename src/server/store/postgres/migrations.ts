@@ -152,4 +152,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX session_events_user ON session_events (user_dn, at);
   CREATE INDEX session_events_type ON session_events (type, at);
   `,
+  `
+  -- The admin console: alarms about users, raised once while open.
+  CREATE TABLE alarms (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user_dn TEXT COLLATE "C" NOT NULL,
+    username TEXT,
+    raised_at BIGINT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    acknowledged_at BIGINT,
+    acknowledged_by TEXT
+  );
+  CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
+  CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  CREATE INDEX users_username_lower ON users (lower(username));
+  `,
 ];

@@ -1,4 +1,4 @@
-import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow } from "../rows.js";
+import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
 import { buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
@@ -7,6 +7,7 @@ import type {
   SessionQuery,
   SessionRecord,
   SessionStore,
+  UserSessionSummary,
 } from "../types.js";
 import { numbered, type PgDb, type Queryable } from "./db.js";
 import { PG_DIALECT, searchText } from "./dialect.js";
@@ -270,6 +271,16 @@ export class PgSessions implements SessionStore {
       [now, batch],
     );
     return rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+  }
+
+  async liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]> {
+    if (userDns.length === 0) return [];
+    const rows = await this.db.query(
+      `SELECT user_dn, count(*) AS n, array_agg(DISTINCT remote_ip) AS addresses, max(last_used_at) AS last_used_at
+       FROM sessions WHERE user_dn = ANY($1::text[]) AND expires_at > $2 AND state = 'authenticated' GROUP BY user_dn`,
+      [userDns, now],
+    );
+    return rows.map(summaryFromRow);
   }
 
   async count(): Promise<number> {

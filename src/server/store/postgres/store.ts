@@ -1,5 +1,6 @@
 import type { Store } from "../types.js";
 import { PgClients, PgKeys, PgUsers } from "./accounts.js";
+import { PgAlarms } from "./alarms.js";
 import { PgAuthorizationCodes } from "./codes.js";
 import { PgDb, type PgOptions } from "./db.js";
 import { PgEvents } from "./events.js";
@@ -30,6 +31,7 @@ export class PgStore implements Store {
   readonly authorizationCodes: PgAuthorizationCodes;
   readonly events: PgEvents;
   readonly revocations: PgRevocations;
+  readonly alarms: PgAlarms;
 
   private constructor(readonly db: PgDb) {
     this.sessions = new PgSessions(db);
@@ -42,6 +44,7 @@ export class PgStore implements Store {
     this.authorizationCodes = new PgAuthorizationCodes(db);
     this.events = new PgEvents(db);
     this.revocations = new PgRevocations(db);
+    this.alarms = new PgAlarms(db);
   }
 
   /** Connects (retrying while the database starts), migrates under an advisory lock, and opens. */

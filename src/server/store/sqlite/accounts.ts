@@ -66,6 +66,16 @@ export class SqliteUsers implements UserStore {
     return stmt.run(passwordHash, changedAt, dn).changes > 0;
   }
 
+  async list(q: { offset: number; limit: number; search?: string }) {
+    const where = q.search ? "WHERE instr(lower(username), lower(?)) > 0" : "";
+    const params = q.search ? [q.search] : [];
+    const { n } = this.sql.get(`SELECT count(*) AS n FROM users ${where}`).get(...params) as { n: number };
+    const rows = this.sql
+      .get(`SELECT * FROM users ${where} ORDER BY username LIMIT ? OFFSET ?`)
+      .all(...params, q.limit, q.offset) as Record<string, unknown>[];
+    return { total: n, entries: rows.map(userFromRow) };
+  }
+
   async count(): Promise<number> {
     return (this.sql.get("SELECT count(*) AS n FROM users").get() as { n: number }).n;
   }

@@ -71,6 +71,15 @@ export class SqliteLoginAttempts implements LoginAttemptStore {
     this.sql.get("UPDATE login_attempts SET failures = 0, locked_until = 0 WHERE username = ?").run(username);
   }
 
+  async lock(username: string, until: number, now: number): Promise<void> {
+    this.db
+      .transaction(() => {
+        const r = currentAttempt(this.read(username), now, Number.POSITIVE_INFINITY);
+        this.write(username, { ...r, locked_until: Math.max(r.locked_until, until) }, now);
+      })
+      .immediate();
+  }
+
   async purgeStale(before: number, now: number): Promise<number> {
     return this.sql
       .get("DELETE FROM login_attempts WHERE updated_at < ? AND locked_until <= ? AND pending = 0")

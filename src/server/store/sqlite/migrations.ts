@@ -181,4 +181,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_realm ON sessions (realm, last_used_at, sid);
   ALTER TABLE users ADD COLUMN realm TEXT NOT NULL DEFAULT '/';
   `,
+  `
+  -- The admin console: alarms about users, raised once while open.
+  CREATE TABLE alarms (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user_dn TEXT NOT NULL,
+    username TEXT,
+    raised_at INTEGER NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT
+  );
+  CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
+  CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  `,
 ];

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow } from "../rows.js";
+import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
 import { buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
@@ -8,6 +8,7 @@ import type {
   SessionQuery,
   SessionRecord,
   SessionStore,
+  UserSessionSummary,
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
 import type { StatementCache } from "./statements.js";
@@ -222,6 +223,18 @@ export class SqliteSessions implements SessionStore {
       )
       .all(now, batch) as SessionRow[];
     return rows.map(sessionFromRow);
+  }
+
+  async liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]> {
+    if (userDns.length === 0) return [];
+    const marks = userDns.map(() => "?").join(", ");
+    const rows = this.sql
+      .get(
+        `SELECT user_dn, count(*) AS n, json_group_array(DISTINCT remote_ip) AS addresses, max(last_used_at) AS last_used_at
+         FROM sessions WHERE user_dn IN (${marks}) AND expires_at > ? AND state = 'authenticated' GROUP BY user_dn`,
+      )
+      .all(...userDns, now) as Record<string, unknown>[];
+    return rows.map(summaryFromRow);
   }
 
   async count(): Promise<number> {

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
+import { SqliteAlarms } from "./alarms.js";
 import { SqliteAuthorizationCodes } from "./codes.js";
 import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
   readonly revocations: SqliteRevocations;
   readonly authorizationCodes: SqliteAuthorizationCodes;
   readonly events: SqliteEvents;
+  readonly alarms: SqliteAlarms;
   private readonly db: Database.Database;
 
   private readonly sql: StatementCache;
@@ -62,6 +64,7 @@ export class SqliteStore implements Store {
     this.revocations = new SqliteRevocations(sql);
     this.authorizationCodes = new SqliteAuthorizationCodes(sql);
     this.events = new SqliteEvents(sql);
+    this.alarms = new SqliteAlarms(sql);
   }
 
   /** A pragma's first value (db.pragma() would prepare a fresh statement each call). */
