@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { ADMIN_API_BASE, adminApiRoutes } from "./api/admin/routes.js";
 import { type ApiErrorRenderer, apiError } from "./api/errors.js";
 import { healthRoutes } from "./api/health.js";
 import { CSS, STYLESHEET } from "./api/html.js";
@@ -75,5 +76,6 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route("/jans-auth", deviceRoutes(core));
   app.route(AM_BASE, amSessionRoutes(core));
   app.route("/am/oauth2", amOAuthRoutes(core));
+  app.route(ADMIN_API_BASE, adminApiRoutes(core));
   return app;
 }

@@ -58,6 +58,12 @@ export interface ServerConfig {
   sessionUsedEventInterval: number;
   /** Session events are kept this long, seconds. */
   auditRetention: number;
+  /** Distinct addresses (of live sessions and of sign-ins within ipSpreadWindow) that raise a user's IP-spread alarm; 0: never. */
+  ipSpreadThreshold: number;
+  /** How far back sign-ins count toward the IP-spread alarm, seconds. */
+  ipSpreadWindow: number;
+  /** An admin console sign-in lasts this long, seconds. */
+  adminSessionLifetime: number;
   /** Receivers of session events. */
   webhooks: Webhook[];
   /**
@@ -105,6 +111,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   idTokenLifetime: 3_600,
   sessionUsedEventInterval: 60,
   auditRetention: 7_776_000,
+  ipSpreadThreshold: 4,
+  ipSpreadWindow: 3600,
+  adminSessionLifetime: 3600,
   webhooks: [],
   latestAccessTimeUpdateFrequency: 60,
   realms: { "/": { sessionPropertyWhitelist: [], sessionQueryProperties: [] } },
@@ -114,6 +123,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
 const MAY_BE_MINUS_ONE = new Set(["sessionIdCookieLifetime", "sessionIdLifetime"]);
 /** Keys that must be at least 1. */
 const POSITIVE = new Set([
+  "ipSpreadWindow",
+  "adminSessionLifetime",
   "sessionIdUnusedLifetime",
   "sessionIdUnauthenticatedUnusedLifetime",
   "maxRequestBodyBytes",

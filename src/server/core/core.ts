@@ -1,4 +1,5 @@
 import type { Store } from "../store/types.js";
+import { AdminService } from "./admin.js";
 import { AmSessions } from "./am/service.js";
 import { ClientService } from "./clients.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -37,6 +38,8 @@ export interface ServerCore {
   clients: ClientService;
   /** PingAM's session actions and queries. */
   am: AmSessions;
+  /** The admin console's operations. */
+  admin: AdminService;
   stats: ServerStats;
   version: string;
 }
@@ -83,7 +86,7 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
   );
   const events = new SessionEvents(store, clock, config, webhooks);
   const sessions = new SessionService(store, config, clock, events, () => stats.idleResetWrites++);
-  const users = new UserService(store, config, clock, log, sessions, () => stats.passwordChecks++);
+  const users = new UserService(store, config, clock, log, sessions, events, () => stats.passwordChecks++);
   return {
     store,
     config,
@@ -96,6 +99,7 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     users,
     clients: new ClientService(store, clock),
     am: new AmSessions(store, sessions, users, config, clock),
+    admin: new AdminService(store, clock, config, sessions, users),
     stats,
     version: SERVER_VERSION,
   };

@@ -1,4 +1,5 @@
 import type { EventQuery, SessionEvent, SessionEventType, SessionRecord, Store } from "../store/types.js";
+import { checkIpSpread } from "./alarms.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { WebhookDispatcher } from "./webhooks.js";
@@ -37,6 +38,34 @@ export class SessionEvents {
       actorType: actor.type,
       actor: actor.id ?? null,
       remoteIp: actor.ip ?? s.attributes.remote_ip ?? null,
+      detail,
+    };
+    const id = await this.store.events.append(event);
+    this.webhooks.dispatch({ ...event, id });
+    if (type === "authenticated" && s.userDn)
+      await checkIpSpread(this.store, this.clock, this.config, {
+        userDn: s.userDn,
+        username: event.username,
+      });
+  }
+
+  /** An event about an account rather than a session (a refused sign-in, a lock). */
+  async emitAccount(
+    type: SessionEventType,
+    who: { userDn: string | null; username: string },
+    actor: Actor,
+    detail: Record<string, string> = {},
+  ): Promise<void> {
+    const event: Omit<SessionEvent, "id"> = {
+      at: this.clock.now(),
+      type,
+      sid: null,
+      userDn: who.userDn,
+      username: who.username,
+      clientId: null,
+      actorType: actor.type,
+      actor: actor.id ?? null,
+      remoteIp: actor.ip ?? null,
       detail,
     };
     const id = await this.store.events.append(event);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LockoutPolicy, Store, UserAttribute, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
-import type { Actor } from "./events.js";
+import type { Actor, SessionEvents } from "./events.js";
 import type { Logger } from "./log.js";
 import { ROLE_SCOPES } from "./oauth/scopes.js";
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.js";
@@ -36,6 +36,7 @@ export class UserService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly sessions: SessionService,
+    private readonly events: SessionEvents,
     /** Counts each password evaluated (for /health and the lockout tests). */
     private readonly evaluated: () => void = () => {},
   ) {
@@ -137,7 +138,16 @@ export class UserService {
     const after = this.clock.now();
     const settled = await this.store.loginAttempts.settle(username, success, after, this.policy(after));
     if (success && settled === "ok") return { ok: true, user };
-    if (!success && settled === "locked") this.log.warn("login locked after failures", {});
+    if (!success) {
+      // The audit: who tried, from where (the user's own name as the actor; it may not exist).
+      const who = { userDn: user?.dn ?? null, username };
+      const actor = { type: "user" as const, id: username, ip: address };
+      await this.events.emitAccount("login_failed", who, actor);
+      if (settled === "locked") {
+        this.log.warn("login locked after failures", {});
+        await this.events.emitAccount("locked", who, { type: "system", ip: address }, { reason: "failures" });
+      }
+    }
     if (success) {
       // A correct password while locked gets the locked answer, as a wrong one would.
       const state = await this.store.loginAttempts.state(username, after);
@@ -158,6 +168,21 @@ export class UserService {
   /** Lifts a lock (admin). */
   unlock(username: string): Promise<void> {
     return this.store.loginAttempts.unlock(username);
+  }
+
+  /** Locks a name for lockoutDuration (admin), as failures would. */
+  async lock(user: UserRecord, actor: Actor): Promise<number> {
+    const until = this.clock.now() + this.config.lockoutDuration * 1000;
+    await this.store.loginAttempts.lock(user.username, until, this.clock.now());
+    await this.events.emitAccount("locked", { userDn: user.dn, username: user.username }, actor, {
+      reason: "admin",
+    });
+    return until;
+  }
+
+  /** Until when a name is locked (0: it is not). */
+  async lockedUntil(username: string): Promise<number> {
+    return (await this.store.loginAttempts.state(username, this.clock.now())).lockedUntil;
   }
 
   /**

@@ -40,6 +40,10 @@ export const DELETE_SESSIONS: ScopeRequirement = [
 export const AM_SESSIONS_READ: ScopeRequirement = [[SCOPE.amSessionsRead], [SCOPE.amAll]];
 export const AM_SESSIONS_WRITE: ScopeRequirement = [[SCOPE.amAll]];
 
+/** The admin console's API (seed 003): reading with any read scope, changing with write-all or session.admin. */
+export const ADMIN_READ: ScopeRequirement = [[SCOPE.readAll], [SCOPE.writeAll], [SCOPE.sessionAdmin]];
+export const ADMIN_WRITE: ScopeRequirement = [[SCOPE.writeAll], [SCOPE.sessionAdmin]];
+
 export const READ_ACRS: ScopeRequirement = [[SCOPE.acrsRead], [SCOPE.readAll], [SCOPE.writeAll]];
 
 export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {

@@ -1,0 +1,89 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { ServerCore } from "../../core/core.js";
+import type { Actor } from "../../core/events.js";
+import { type ScopeRequirement, satisfies } from "../../core/oauth/scopes.js";
+import type { AccessClaims } from "../../core/oauth/tokens.js";
+import { crossSite } from "../csrf.js";
+import { remoteAddress, transport } from "../request-info.js";
+
+// Who may use the admin console: a bearer token with admin scopes (as the config API), or an
+// admin's page session. The page session is an access token of our own in an HttpOnly,
+// SameSite=Strict cookie, so revocation, a disabled account and expiry end it as they end tokens.
+
+export const ADMIN_COOKIE = "opcli_admin";
+export const CONSOLE_CLIENT = "opcli-admin-console";
+
+export type AdminAuthError = (c: Context, status: 401 | 403, message: string) => Response;
+
+export interface AdminCaller {
+  claims: AccessClaims;
+  /** Signed in through the page (a cookie), not a bearer token: state changes need a CSRF proof. */
+  viaCookie: boolean;
+}
+
+async function callerOf(core: ServerCore, c: Context): Promise<AdminCaller | "invalid" | undefined> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const token = bearer ?? getCookie(c, ADMIN_COOKIE);
+  if (!token) return undefined;
+  const r = await core.tokens.verify(token);
+  if (!r.ok) return "invalid";
+  // A console cookie is only ever one of ours; a token another client got is no cookie.
+  if (!bearer && r.claims.clientId !== CONSOLE_CLIENT) return "invalid";
+  return { claims: r.claims, viaCookie: bearer === undefined };
+}
+
+export function adminCaller(c: Context): AdminCaller {
+  return c.get("adminCaller" as never) as AdminCaller;
+}
+
+/** Requires an admin caller holding the requirement; renders failures in the caller's shape. */
+export function adminAuth(
+  core: ServerCore,
+  requirement: ScopeRequirement,
+  render: AdminAuthError,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const caller = await callerOf(core, c);
+    if (caller === undefined || caller === "invalid") {
+      c.header("WWW-Authenticate", `Bearer realm="opcli-admin"${caller ? ', error="invalid_token"' : ""}`);
+      return render(
+        c,
+        401,
+        caller
+          ? "the access token or console session is no longer valid"
+          : "sign in, or send a bearer access token",
+      );
+    }
+    if (!satisfies(caller.claims.scopes, requirement))
+      return render(c, 403, "this needs an administrator's write scope");
+    // A cookie-borne change must come from our own pages.
+    if (caller.viaCookie && c.req.method !== "GET" && c.req.method !== "HEAD" && crossSite(c))
+      return render(c, 403, "cross-site request refused");
+    c.set("adminCaller" as never, caller as never);
+    await next();
+  };
+}
+
+/** The admin behind a request, for the audit. */
+export async function adminActor(core: ServerCore, c: Context): Promise<Actor> {
+  const { claims } = adminCaller(c);
+  const ip = remoteAddress(c);
+  if (claims.subject === claims.clientId) return { type: "client", id: claims.clientId, ip };
+  const user = await core.users.getByDn(claims.subject);
+  return { type: "admin", id: user?.username ?? claims.subject, ip };
+}
+
+export function setConsoleCookie(core: ServerCore, c: Context, token: string): void {
+  setCookie(c, ADMIN_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: transport(c).secure,
+    maxAge: core.config.adminSessionLifetime,
+  });
+}
+
+export function clearConsoleCookie(c: Context): void {
+  deleteCookie(c, ADMIN_COOKIE, { path: "/" });
+}

@@ -1,0 +1,210 @@
+import { type Filter, type SortField, userIdOfDn } from "../store/query.js";
+import type { SessionEventType, SessionRecord, Store, UserRecord } from "../store/types.js";
+import type { Clock } from "./clock.js";
+import type { ServerConfig } from "./config.js";
+import { fail, ok, type Result } from "./errors.js";
+import type { Actor } from "./events.js";
+import type { SessionService } from "./sessions.js";
+import type { UserService } from "./users.js";
+
+// The admin console's operations (seed 003), for its API and its pages alike: live sessions with
+// who, where and when; terminate one or all of a user's; users with their session counts; lock,
+// disable; IP-spread alarms; the sign-in audit.
+
+export const ADMIN_SORTS: Readonly<Record<string, SortField>> = {
+  created: "creationDate",
+  lastActive: "lastUsedAt",
+  expires: "expirationDate",
+  user: "auth_user",
+};
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface SessionListQuery extends Paging {
+  userId?: string;
+  ip?: string;
+  sort?: string;
+  order?: "asc" | "desc";
+}
+
+export interface AdminSession {
+  id: string;
+  userId: string | null;
+  username: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: number;
+  lastActiveAt: number;
+  /** The absolute limit: no activity extends it. */
+  expiresAt: number;
+  /** When it ends if unused (the earlier of the idle and absolute limits). */
+  idleExpiresAt: number;
+}
+
+export interface AdminUser {
+  id: string | null;
+  username: string;
+  email: string | null;
+  roles: string[];
+  disabled: boolean;
+  lockedUntil: number;
+  sessions: number;
+  addresses: string[];
+  lastLoginAt: number | null;
+}
+
+export const AUDIT_TYPES: readonly SessionEventType[] = [
+  "authenticated",
+  "login_failed",
+  "locked",
+  "ended",
+  "revoked",
+];
+
+export const dnOfUserId = (id: string) => `inum=${id},ou=people,o=jans`;
+
+export function adminSession(s: SessionRecord): AdminSession {
+  return {
+    id: s.sid,
+    userId: userIdOfDn(s.userDn),
+    username: s.attributes.auth_user ?? null,
+    ipAddress: s.attributes.remote_ip ?? null,
+    userAgent: s.attributes.user_agent ?? null,
+    createdAt: s.createdAt,
+    lastActiveAt: s.lastUsedAt,
+    expiresAt: s.absoluteExpiresAt,
+    idleExpiresAt: s.expiresAt,
+  };
+}
+
+export class AdminService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly config: ServerConfig,
+    private readonly sessions: SessionService,
+    private readonly users: UserService,
+  ) {}
+
+  /** Live authenticated sessions only (an idle-expired one is never shown). */
+  async listSessions(q: SessionListQuery): Promise<Result<{ total: number; items: AdminSession[] }>> {
+    const sortBy = ADMIN_SORTS[q.sort ?? "created"];
+    if (!sortBy)
+      return fail("invalid", `sort is one of ${Object.keys(ADMIN_SORTS).join(", ")}`, { param: "sort" });
+    const filters: Filter[] = [{ field: "state", type: "state", op: "=", value: "authenticated" }];
+    if (q.userId) filters.push({ field: "userDn", type: "string", op: "=", value: dnOfUserId(q.userId) });
+    if (q.ip) filters.push({ field: "remote_ip", type: "string", op: "=", value: q.ip });
+    const page = await this.store.sessions.search({
+      now: this.clock.now(),
+      filters,
+      pattern: "",
+      sortBy,
+      descending: (q.order ?? (q.sort ? "asc" : "desc")) === "desc",
+      offset: q.offset,
+      limit: q.limit,
+    });
+    return ok({ total: page.total, items: page.entries.map(adminSession) });
+  }
+
+  async terminate(id: string, actor: Actor): Promise<Result<AdminSession>> {
+    const r = await this.sessions.delete(id, actor);
+    return r.ok ? ok(adminSession(r.value)) : r;
+  }
+
+  /** Every session and token of the user ends ("Logout All Devices"); how many sessions did. */
+  async logoutAll(userId: string, actor: Actor): Promise<Result<{ userId: string; terminated: number }>> {
+    const user = await this.store.users.getByDn(dnOfUserId(userId));
+    if (!user) return fail("not_found", "no such user");
+    return ok({ userId, terminated: await this.users.endEverything(user.dn, actor) });
+  }
+
+  async listUsers(q: Paging & { search?: string }): Promise<{ total: number; items: AdminUser[] }> {
+    const page = await this.store.users.list(q);
+    const now = this.clock.now();
+    const sums = new Map(
+      (
+        await this.store.sessions.liveByUsers(
+          page.entries.map((u) => u.dn),
+          now,
+        )
+      ).map((s) => [s.userDn, s]),
+    );
+    const items = await Promise.all(
+      page.entries.map(async (u): Promise<AdminUser> => {
+        const sum = sums.get(u.dn);
+        const last = await this.store.events.list({
+          types: ["authenticated"],
+          userDn: u.dn,
+          limit: 1,
+          offset: 0,
+        });
+        return {
+          id: userIdOfDn(u.dn),
+          username: u.username,
+          email: u.email,
+          roles: u.roles,
+          disabled: u.disabled,
+          lockedUntil: await this.users.lockedUntil(u.username),
+          sessions: sum?.count ?? 0,
+          addresses: sum?.addresses ?? [],
+          lastLoginAt: last.entries[0]?.at ?? null,
+        };
+      }),
+    );
+    return { total: page.total, items };
+  }
+
+  async user(userId: string): Promise<Result<UserRecord>> {
+    const u = await this.store.users.getByDn(dnOfUserId(userId));
+    return u ? ok(u) : fail("not_found", "no such user");
+  }
+
+  async setLocked(userId: string, locked: boolean, actor: Actor): Promise<Result<{ lockedUntil: number }>> {
+    const u = await this.user(userId);
+    if (!u.ok) return u;
+    if (!locked) {
+      await this.users.unlock(u.value.username);
+      return ok({ lockedUntil: 0 });
+    }
+    return ok({ lockedUntil: await this.users.lock(u.value, actor) });
+  }
+
+  /** Disabling ends every session and token of the user now. */
+  async setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<Result<{ disabled: boolean }>> {
+    const u = await this.user(userId);
+    if (!u.ok) return u;
+    await this.users.setDisabled(u.value.dn, disabled, actor);
+    return ok({ disabled });
+  }
+
+  alarms(q: Paging & { open?: boolean; userId?: string }) {
+    return this.store.alarms.list({
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.open !== undefined ? { open: q.open } : {}),
+      ...(q.userId ? { userDn: dnOfUserId(q.userId) } : {}),
+    });
+  }
+
+  async acknowledge(id: number, admin: string): Promise<Result<{ id: number }>> {
+    return (await this.store.alarms.acknowledge(id, admin, this.clock.now()))
+      ? ok({ id })
+      : fail("not_found", "no open alarm with that id");
+  }
+
+  audit(q: Paging & { userId?: string; type?: SessionEventType }) {
+    return this.store.events.list({
+      types: q.type ? [q.type] : [...AUDIT_TYPES],
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.userId ? { userDn: dnOfUserId(q.userId) } : {}),
+    });
+  }
+
+  get maxLimit(): number {
+    return this.config.maxSearchLimit;
+  }
+}
