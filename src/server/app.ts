@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminPageRoutes } from "./api/admin/pages.js";
 import { ADMIN_API_BASE, adminApiRoutes } from "./api/admin/routes.js";
 import { type ApiErrorRenderer, apiError } from "./api/errors.js";
 import { healthRoutes } from "./api/health.js";
@@ -77,5 +78,6 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route(AM_BASE, amSessionRoutes(core));
   app.route("/am/oauth2", amOAuthRoutes(core));
   app.route(ADMIN_API_BASE, adminApiRoutes(core));
+  app.route("/admin", adminPageRoutes(core));
   return app;
 }

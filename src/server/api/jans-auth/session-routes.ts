@@ -19,8 +19,12 @@ import {
 
 /** Only our own authorize endpoint is a place to continue to after signing in (no open redirect). */
 function safeContinue(raw: string | undefined): string | undefined {
+  if (raw === PROTECTED_APP) return raw;
   return raw?.startsWith("/jans-auth/restv1/authorize?") && !raw.includes("//", 1) ? raw : undefined;
 }
+
+/** A page an end user signs in to (seed 003's promise: after Terminate, its next request is a 401 and the login page). */
+export const PROTECTED_APP = "/jans-auth/app";
 
 function loginForm(token: string, message = "", username = "", next?: string): string {
   return `${alert(message)}<form method="post" action="/jans-auth/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
@@ -114,6 +118,17 @@ export function sessionRoutes(core: ServerCore): Hono {
       "Signed in",
       `<p>You are signed in as ${escapeHtml(fields.username ?? "")}.</p>${signOutForm(csrfToken(c))}`,
     );
+  });
+
+  app.get("/app", async (c) => {
+    const found = await browserSession(c, core);
+    const session = found && (await core.sessions.touch(found, { type: "user", ip: remoteAddress(c) }));
+    if (session?.state !== "authenticated") {
+      const form = loginForm(csrfToken(c), "Your session has ended; please sign in.", "", PROTECTED_APP);
+      return htmlPage(c, "Sign in", form, 401);
+    }
+    const who = escapeHtml(session.attributes.auth_user ?? "");
+    return htmlPage(c, "Protected app", `<p id="who">Signed in as ${who}.</p>${signOutForm(csrfToken(c))}`);
   });
 
   app.get("/restv1/session_status", async (c) => {

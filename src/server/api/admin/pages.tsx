@@ -1,0 +1,413 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import type { ServerCore } from "../../core/core.js";
+import type { CoreError } from "../../core/errors.js";
+import { ADMIN_READ, ADMIN_WRITE, ROLE_SCOPES, satisfies } from "../../core/oauth/scopes.js";
+import type { AccessClaims } from "../../core/oauth/tokens.js";
+import { userIdOfDn } from "../../store/query.js";
+import { crossSite, csrfToken, csrfValid } from "../csrf.js";
+import { STATUS_OF } from "../errors.js";
+import { remoteAddress } from "../request-info.js";
+import { ADMIN_COOKIE, CONSOLE_CLIENT, clearConsoleCookie, setConsoleCookie } from "./auth.js";
+import { ADMIN_CSS, Document, Hidden, Layout, Notice, Pager, type Section } from "./layout.js";
+import {
+  AlarmBanner,
+  AlarmTable,
+  AuditTable,
+  Confirm,
+  SessionFilters,
+  SessionTable,
+  UserTable,
+} from "./views.js";
+
+// The admin console's pages at /admin (seed 003): its own sign-in and cookie, CSRF-protected forms,
+// and every action confirmed on a page of its own before it is done.
+
+const PAGE = 20;
+
+interface Signed {
+  claims: AccessClaims;
+  token: string;
+  name: string;
+  canWrite: boolean;
+}
+
+type Status = 200 | 400 | 401 | 403 | 404 | 423 | 429;
+
+function html(c: Context, node: JSX.Element, status: Status = 200) {
+  return c.html(`<!doctype html>${node}`, status);
+}
+
+async function signedIn(core: ServerCore, c: Context): Promise<Signed | undefined> {
+  const token = getCookie(c, ADMIN_COOKIE);
+  if (!token) return undefined;
+  const r = await core.tokens.verify(token);
+  if (!r.ok || r.claims.clientId !== CONSOLE_CLIENT) return undefined;
+  const user = await core.users.getByDn(r.claims.subject);
+  if (!user || user.disabled) return undefined;
+  return { claims: r.claims, token, name: user.username, canWrite: satisfies(r.claims.scopes, ADMIN_WRITE) };
+}
+
+const LoginPage = (p: { csrf: string; message?: string; username?: string }) => (
+  <Document title="Admin sign-in">
+    <main id="main" class="login">
+      <h1>opcli admin</h1>
+      <Notice text={p.message} kind="error" />
+      <form method="post" action="/admin/login">
+        <Hidden name="csrf_token" value={p.csrf} />
+        <label for="username">User name</label>
+        <input
+          id="username"
+          name="username"
+          autocomplete="username"
+          value={p.username ?? ""}
+          required
+          autofocus={!p.message}
+        />
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <button type="submit">Sign in</button>
+      </form>
+    </main>
+  </Document>
+);
+
+async function form(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody().catch(() => ({}));
+  return Object.fromEntries(
+    Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}
+
+async function login(core: ServerCore, c: Context) {
+  const f = await form(c);
+  if (crossSite(c) || !csrfValid(c, f))
+    return html(c, <LoginPage csrf={csrfToken(c)} message="The form expired; please try again." />, 403);
+  const username = f.username ?? "";
+  const outcome = await core.users.authenticate(username, f.password ?? "", remoteAddress(c));
+  if (!outcome.ok) {
+    if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
+    return html(
+      c,
+      <LoginPage csrf={csrfToken(c)} message={outcome.message} username={username} />,
+      outcome.status,
+    );
+  }
+  const scopes = [...new Set(outcome.user.roles.flatMap((r) => ROLE_SCOPES[r] ?? []))];
+  if (!satisfies(new Set(scopes), ADMIN_READ))
+    return html(
+      c,
+      <LoginPage csrf={csrfToken(c)} message="This account may not use the admin console." />,
+      403,
+    );
+  const token = await core.tokens.issue(
+    CONSOLE_CLIENT,
+    scopes,
+    core.config.adminSessionLifetime,
+    outcome.user.dn,
+  );
+  setConsoleCookie(core, c, token);
+  core.log.info("admin console sign-in", {});
+  return c.redirect("/admin/sessions", 303);
+}
+
+export function adminPageRoutes(core: ServerCore): Hono {
+  const app = new Hono();
+  const now = () => core.clock.now();
+
+  app.get("/assets/admin.css", (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(ADMIN_CSS);
+  });
+  app.get("/", (c) => c.redirect("/admin/sessions", 302));
+  app.get("/login", (c) => html(c, <LoginPage csrf={csrfToken(c)} />));
+  app.post("/login", (c) => login(core, c));
+
+  // Everything below needs a console session; a change also a CSRF proof and write scopes.
+  app.use("*", async (c, next) => {
+    const signed = await signedIn(core, c);
+    if (!signed) {
+      if (c.req.method === "GET") return c.redirect("/admin/login", 303);
+      return html(c, <LoginPage csrf={csrfToken(c)} message="Please sign in again." />, 401);
+    }
+    if (c.req.method === "POST") {
+      const f = await form(c);
+      if (crossSite(c) || !csrfValid(c, f)) return c.text("cross-site or expired form refused", 403);
+      if (c.req.path !== "/admin/logout" && !signed.canWrite)
+        return c.text("read-only administrators cannot change this", 403);
+    }
+    c.set("signed" as never, signed as never);
+    await next();
+  });
+
+  const page = (c: Context, title: string, section: Section, body: JSX.Element, status: Status = 200) => {
+    const s = signedOf(c);
+    return html(
+      c,
+      <Layout title={title} section={section} csrf={csrfToken(c)} admin={s.name}>
+        {body}
+      </Layout>,
+      status,
+    );
+  };
+  const failed = (c: Context, e: CoreError, section: Section) =>
+    page(c, "Not done", section, <Notice text={e.message} kind="error" />, STATUS_OF[e.kind] as Status);
+  const offsetOf = (c: Context) =>
+    Math.min(1_000_000, Math.max(0, Number.parseInt(c.req.query("offset") ?? "0", 10) || 0));
+  const userIdByName = async (name: string) => {
+    const u = name ? await core.users.getByName(name) : undefined;
+    return u ? userIdOfDn(u.dn) : undefined;
+  };
+
+  app.post("/logout", async (c) => {
+    await core.tokens.revoke(signedOf(c).token, CONSOLE_CLIENT);
+    clearConsoleCookie(c);
+    return c.redirect("/admin/login", 303);
+  });
+
+  app.get("/sessions", async (c) => {
+    const user = (c.req.query("user") ?? "").slice(0, 256);
+    const ip = (c.req.query("ip") ?? "").slice(0, 64);
+    const offset = offsetOf(c);
+    const userId = user ? await userIdByName(user) : undefined;
+    const r =
+      user && !userId
+        ? { ok: true as const, value: { total: 0, items: [] } }
+        : await core.admin.listSessions({
+            limit: PAGE,
+            offset,
+            ...(userId ? { userId } : {}),
+            ...(ip ? { ip } : {}),
+          });
+    if (!r.ok) return failed(c, r.error, "sessions");
+    const alarms = await core.admin.alarms({
+      open: true,
+      limit: 10,
+      offset: 0,
+      ...(userId ? { userId } : {}),
+    });
+    const q = new URLSearchParams({ ...(user ? { user } : {}), ...(ip ? { ip } : {}) }).toString();
+    const signed = signedOf(c);
+    return page(
+      c,
+      "Sessions",
+      "sessions",
+      <>
+        <Notice text={c.req.query("notice") === "terminated" ? "The session was terminated." : undefined} />
+        <AlarmBanner alarms={user && !userId ? [] : alarms.entries} />
+        <SessionFilters user={user} ip={ip} />
+        <SessionTable
+          items={r.value.items}
+          now={now()}
+          canWrite={signed.canWrite}
+          filtered={Boolean(user || ip)}
+        />
+        <Pager
+          base={`/admin/sessions${q ? `?${q}` : ""}`}
+          total={r.value.total}
+          offset={offset}
+          limit={PAGE}
+        />
+      </>,
+    );
+  });
+
+  app.get("/sessions/:id/terminate", async (c) => {
+    const s = await core.sessions.get(c.req.param("id"));
+    if (!s.ok) return failed(c, s.error, "sessions");
+    const v = s.value;
+    const facts: [string, string][] = [
+      ["User", v.attributes.auth_user ?? ""],
+      ["IP Address", v.attributes.remote_ip ?? ""],
+      ["User Agent", v.attributes.user_agent ?? ""],
+      ["Created", new Date(v.createdAt).toISOString()],
+    ];
+    return page(
+      c,
+      "Terminate session",
+      "sessions",
+      <Confirm
+        question={`Terminate this session of ${v.attributes.auth_user ?? "this user"}?`}
+        consequence="It ends now and cannot be undone: the user's next request gets a 401 and the login page, and unsaved work is lost."
+        action={`/admin/sessions/${encodeURIComponent(v.sid)}/terminate`}
+        confirm="Terminate session"
+        cancel="/admin/sessions"
+        csrf={csrfToken(c)}
+        facts={facts}
+      />,
+    );
+  });
+
+  app.post("/sessions/:id/terminate", async (c) => {
+    const r = await core.admin.terminate(c.req.param("id"), await pageActor(core, c));
+    if (!r.ok) return failed(c, r.error, "sessions");
+    return c.redirect("/admin/sessions?notice=terminated", 303);
+  });
+
+  app.get("/users", async (c) => {
+    const search = (c.req.query("search") ?? "").slice(0, 256);
+    const offset = offsetOf(c);
+    const r = await core.admin.listUsers({ limit: PAGE, offset, ...(search ? { search } : {}) });
+    const signed = signedOf(c);
+    const notice = c.req.query("notice");
+    return page(
+      c,
+      "Users",
+      "users",
+      <>
+        <Notice text={notice ? NOTICES[notice] : undefined} />
+        <form method="get" action="/admin/users" class="filters" aria-label="Find users">
+          <div>
+            <label for="f-search">User name contains</label>
+            <input id="f-search" name="search" value={search} autocomplete="off" />
+          </div>
+          <button type="submit">Search</button>
+        </form>
+        <UserTable items={r.items} now={now()} canWrite={signed.canWrite} csrf={csrfToken(c)} />
+        <Pager
+          base={`/admin/users${search ? `?search=${encodeURIComponent(search)}` : ""}`}
+          total={r.total}
+          offset={offset}
+          limit={PAGE}
+        />
+      </>,
+    );
+  });
+
+  for (const [action, question, consequence, confirm] of CONFIRMED) {
+    app.get(`/users/:id/${action}`, async (c) => {
+      const u = await core.admin.user(c.req.param("id"));
+      if (!u.ok) return failed(c, u.error, "users");
+      const sessions = (await core.sessions.ofUser(u.value.dn)).length;
+      return page(
+        c,
+        question,
+        "users",
+        <Confirm
+          question={`${question}: ${u.value.username}?`}
+          consequence={consequence}
+          action={`/admin/users/${c.req.param("id")}/${action}`}
+          confirm={confirm}
+          cancel="/admin/users"
+          csrf={csrfToken(c)}
+          facts={[
+            ["User", u.value.username],
+            ["Active sessions", String(sessions)],
+          ]}
+        />,
+      );
+    });
+  }
+
+  for (const action of ["logout-all", "disable", "enable", "lock", "unlock"] as const) {
+    app.post(`/users/:id/${action}`, async (c) => {
+      const id = c.req.param("id");
+      const actor = await pageActor(core, c);
+      const r =
+        action === "logout-all"
+          ? await core.admin.logoutAll(id, actor)
+          : action === "lock" || action === "unlock"
+            ? await core.admin.setLocked(id, action === "lock", actor)
+            : await core.admin.setDisabled(id, action === "disable", actor);
+      if (!r.ok) return failed(c, r.error, "users");
+      return c.redirect(`/admin/users?notice=${action}`, 303);
+    });
+  }
+
+  app.get("/alarms", async (c) => {
+    const user = (c.req.query("user") ?? "").slice(0, 256);
+    const userId = user ? await userIdByName(user) : undefined;
+    const offset = offsetOf(c);
+    const r =
+      user && !userId
+        ? { total: 0, entries: [] }
+        : await core.admin.alarms({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+    const signed = signedOf(c);
+    return page(
+      c,
+      "Alarms",
+      "alarms",
+      <>
+        <Notice text={c.req.query("notice") === "acknowledged" ? "The alarm was acknowledged." : undefined} />
+        <AlarmTable items={r.entries} now={now()} canWrite={signed.canWrite} csrf={csrfToken(c)} />
+        <Pager
+          base={`/admin/alarms${user ? `?user=${encodeURIComponent(user)}` : ""}`}
+          total={r.total}
+          offset={offset}
+          limit={PAGE}
+        />
+      </>,
+    );
+  });
+
+  app.post("/alarms/:id/acknowledge", async (c) => {
+    const id = Number.parseInt(c.req.param("id"), 10);
+    const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, signedOf(c).name);
+    if (!r.ok) return failed(c, r.error, "alarms");
+    return c.redirect("/admin/alarms?notice=acknowledged", 303);
+  });
+
+  app.get("/audit", async (c) => {
+    const user = (c.req.query("user") ?? "").slice(0, 256);
+    const userId = user ? await userIdByName(user) : undefined;
+    const offset = offsetOf(c);
+    const r =
+      user && !userId
+        ? { total: 0, entries: [] }
+        : await core.admin.audit({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+    return page(
+      c,
+      "Auth Audit",
+      "audit",
+      <>
+        {user ? (
+          <p>
+            Sign-in events of <strong>{user}</strong> — <a href="/admin/audit">all users</a>
+          </p>
+        ) : null}
+        <AuditTable items={r.entries} now={now()} />
+        <Pager
+          base={`/admin/audit${user ? `?user=${encodeURIComponent(user)}` : ""}`}
+          total={r.total}
+          offset={offset}
+          limit={PAGE}
+        />
+      </>,
+    );
+  });
+
+  return app;
+}
+
+const CONFIRMED: [string, string, string, string][] = [
+  [
+    "logout-all",
+    "Logout all devices",
+    "Every session and token of this user ends now, on every device; they must sign in again.",
+    "Logout all devices",
+  ],
+  [
+    "disable",
+    "Disable user",
+    "They cannot sign in, and every session and token of theirs ends now.",
+    "Disable user",
+  ],
+];
+
+const NOTICES: Record<string, string> = {
+  "logout-all": "Every session of the user was terminated.",
+  disable: "The user was disabled; their sessions ended.",
+  enable: "The user was enabled.",
+  lock: "The user was locked.",
+  unlock: "The user was unlocked.",
+};
+
+const signedOf = (c: Context) => c.get("signed" as never) as Signed;
+
+async function pageActor(_core: ServerCore, c: Context) {
+  const s = signedOf(c);
+  return { type: "admin" as const, id: s.name, ip: remoteAddress(c) };
+}
