@@ -12,9 +12,13 @@ const PATH = "/";
 
 /** The form's token, issuing the cookie when the browser has none yet. */
 export function csrfToken(c: Context): string {
+  // One token per response, however many forms the page has.
+  const issued = c.get("csrfIssued" as never) as string | undefined;
+  if (issued) return issued;
   const existing = getCookie(c, COOKIE);
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const token = randomToken();
+  c.set("csrfIssued" as never, token as never);
   setCookie(c, COOKIE, token, {
     path: PATH,
     httpOnly: true,
@@ -34,8 +38,9 @@ export function csrfValid(c: Context, form: Record<string, string>): boolean {
 
 /** A browser's cross-site request (Origin or Sec-Fetch-Site says so); tools send neither. */
 export function crossSite(c: Context): boolean {
+  // Browsers set Sec-Fetch-Site themselves (no page can forge it): when present, it decides.
   const site = c.req.header("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
+  if (site) return site !== "same-origin" && site !== "none";
   const origin = c.req.header("origin");
   if (!origin) return false;
   return origin !== new URL(c.req.url).origin;
