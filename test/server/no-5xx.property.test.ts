@@ -81,8 +81,25 @@ const path = fc.oneof(
       "/.well-known/openid-configuration",
       "/health",
       "/jans-auth/assets/style.css",
+      "/jans-auth/app",
+      "/api/admin/sessions",
+      "/api/admin/users",
+      "/api/admin/alarms",
+      "/api/admin/audit",
+      "/admin/login",
+      "/admin/sessions",
+      "/admin/users",
+      "/admin/logout",
     ),
   },
+  { weight: 2, arbitrary: segment.map((s) => `/api/admin/sessions/${s}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(segment, fc.constantFrom("logout-all", "lock", "unlock", "disable", "enable"))
+      .map(([s, a]) => `/api/admin/users/${s}/${a}`),
+  },
+  { weight: 1, arbitrary: segment.map((s) => `/api/admin/alarms/${s}/acknowledge`) },
   { weight: 3, arbitrary: segment.map((s) => `${CONFIG}/sid/${s}`) },
   { weight: 2, arbitrary: segment.map((s) => `${CONFIG}/user/${s}`) },
   { weight: 1, arbitrary: fc.array(segment, { maxLength: 4 }).map((parts) => `/${parts.join("/")}`) },
@@ -98,6 +115,14 @@ const KEYS = [
   "client_id",
   "acr_values",
   "user_code",
+  "offset",
+  "userId",
+  "ip",
+  "sort",
+  "order",
+  "open",
+  "type",
+  "search",
 ];
 const fvp = fc
   .array(
