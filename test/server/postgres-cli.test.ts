@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Cluster, pgCtl, startCluster, stopCluster } from "../../scripts/pg-cluster.mjs";
+import { PG_MIGRATIONS } from "../../src/server/store/postgres/migrations.js";
 import { createTestDatabase, pgQuery } from "../helpers/postgres.js";
 import { type RunningServer, SERVER_BIN, startPgServer } from "../helpers/spawn-server.js";
 
@@ -52,7 +53,7 @@ describe("opcli-server on PostgreSQL", () => {
       expect(JSON.parse(r.stdout)).toEqual({ store: "postgresql", migrated: true });
     }
     const rows = await pgQuery(url, "SELECT version FROM schema_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
     const indexes = await pgQuery(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'sessions_text'");
     expect(String(indexes[0]?.indexdef)).toMatch(/USING gin \(search_text gin_trgm_ops\)/);
   });
