@@ -3,8 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SCOPE } from "../../src/server/core/oauth/scopes.js";
-import { submitForm } from "../helpers/browser-forms.js";
+import { pollApprovedCodes } from "../helpers/device-codes.js";
 import { createTestDatabase, pgQuery } from "../helpers/postgres.js";
 import {
   adminToken,
@@ -93,32 +92,8 @@ describe("two instances on one PostgreSQL database", () => {
   it("20 device codes polled in parallel through both: one token each", async () => {
     const { servers } = await cluster(2, {}, ["dora"]);
     const [a, b] = servers as [RunningServer, RunningServer];
-    const creds = { client_id: a.admin.client_id, client_secret: a.admin.client_secret };
-    const codes: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const started = await form(i % 2 ? a : b, "/jans-auth/restv1/device_authorization", {
-        ...creds,
-        scope: SCOPE.sessionRead,
-      });
-      const d = (await started.json()) as Record<string, string>;
-      const approved = await submitForm(d.verification_uri_complete!, "/jans-auth/device", {
-        user_code: d.user_code!,
-        username: "dora",
-        password: PASSWORD,
-        action: "approve",
-      });
-      expect(approved.status).toBe(200);
-      codes.push(d.device_code!);
-    }
-    const grant = (device_code: string) => ({
-      ...creds,
-      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
-      device_code,
-    });
-    const polls = codes.flatMap((code) =>
-      [a, b, a, b].map((s) => form(s, "/jans-auth/restv1/token", grant(code))),
-    );
-    const statuses = (await Promise.all(polls)).map((r) => r.status);
+    const { statuses, approvals } = await pollApprovedCodes(a, b, { username: "dora", password: PASSWORD });
+    expect(approvals).toEqual(Array(20).fill(200));
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.filter((s) => s === 400)).toHaveLength(60);
     expect((await serverStats(a)).deviceGrants + (await serverStats(b)).deviceGrants).toBe(20);

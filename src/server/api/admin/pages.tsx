@@ -199,6 +199,12 @@ export function adminPageRoutes(core: ServerCore): Hono {
         <Notice text={c.req.query("notice") === "terminated" ? "The session was terminated." : undefined} />
         <AlarmBanner alarms={user && !userId ? [] : alarms.entries} />
         <SessionFilters user={user} ip={ip} />
+        {userId ? (
+          <p>
+            {user}: <a href={`/admin/alarms?user=${encodeURIComponent(user)}`}>alarms</a> ·{" "}
+            <a href={`/admin/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
+          </p>
+        ) : null}
         <SessionTable
           items={r.value.items}
           now={now()}
