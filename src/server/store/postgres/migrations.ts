@@ -167,5 +167,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
   CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
   CREATE INDEX users_username_lower ON users (lower(username));
+  -- Every searchable field has an index: the admin console filters by address, others by these.
+  CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
+  CREATE INDEX sessions_last_used ON sessions (last_used_at, sid);
+  CREATE INDEX sessions_auth_time ON sessions (auth_time);
+  CREATE INDEX sessions_acr ON sessions (acr, created_at);
   `,
 ];

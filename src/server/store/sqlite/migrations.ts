@@ -195,5 +195,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
   CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  -- The admin console filters sessions by address.
+  CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
   `,
 ];
