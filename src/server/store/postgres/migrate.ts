@@ -13,6 +13,8 @@ export async function migratePg(db: PgDb, apply: boolean): Promise<number> {
   const client = await db.pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    // A migration may build an index over millions of rows: no request's statement timeout here.
+    await client.query("SET statement_timeout = 0");
     try {
       await client.query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public");
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
