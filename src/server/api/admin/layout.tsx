@@ -28,7 +28,7 @@ td form{display:inline}.actions{white-space:nowrap}.actions>*{margin:0 .25rem .2
 .empty{padding:2rem 1rem;text-align:center;color:#374151;border:1px dashed #9ca3af;border-radius:4px}
 .pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}
 .dialog{max-width:36rem;border:1px solid #9ca3af;border-radius:6px;padding:1rem 1.25rem;box-shadow:0 4px 16px #0002}
-.dialog{position:static}.dialog dl div{display:flex;gap:1rem}.dialog dt{font-weight:600;min-width:8rem}.dialog dd{margin:0}
+.dialog{position:static;margin:0}.dialog dl div{display:flex;gap:1rem}.dialog dt{font-weight:600;min-width:8rem}.dialog dd{margin:0}
 .login{max-width:24rem;margin:3rem auto}.login label{display:block;margin:.8rem 0 .2rem}.login input{width:100%}
 .login button{margin-top:1rem}`;
 
