@@ -1,17 +1,15 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
-import { ADMIN_READ, ADMIN_WRITE, ROLE_SCOPES, satisfies } from "../../core/oauth/scopes.js";
-import type { AccessClaims } from "../../core/oauth/tokens.js";
 import { userIdOfDn } from "../../store/query.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { STATUS_OF } from "../errors.js";
 import { remoteAddress } from "../request-info.js";
-import { ADMIN_COOKIE, CONSOLE_CLIENT, clearConsoleCookie, setConsoleCookie } from "./auth.js";
-import { ADMIN_CSS, Document, Hidden, Layout, Notice, Pager, type Section } from "./layout.js";
+import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
+import { form, html, LoginPage, login, type Signed, type Status, signedIn } from "./console-session.js";
+import { ADMIN_CSS, Layout, Notice, Pager, type Section } from "./layout.js";
 import {
   AlarmBanner,
   AlarmTable,
@@ -26,92 +24,6 @@ import {
 // and every action confirmed on a page of its own before it is done.
 
 const PAGE = 20;
-
-interface Signed {
-  claims: AccessClaims;
-  token: string;
-  name: string;
-  canWrite: boolean;
-}
-
-type Status = 200 | 400 | 401 | 403 | 404 | 423 | 429;
-
-function html(c: Context, node: JSX.Element, status: Status = 200) {
-  return c.html(`<!doctype html>${node}`, status);
-}
-
-async function signedIn(core: ServerCore, c: Context): Promise<Signed | undefined> {
-  const token = getCookie(c, ADMIN_COOKIE);
-  if (!token) return undefined;
-  const r = await core.tokens.verify(token);
-  if (!r.ok || r.claims.clientId !== CONSOLE_CLIENT) return undefined;
-  const user = await core.users.getByDn(r.claims.subject);
-  if (!user || user.disabled) return undefined;
-  return { claims: r.claims, token, name: user.username, canWrite: satisfies(r.claims.scopes, ADMIN_WRITE) };
-}
-
-const LoginPage = (p: { csrf: string; message?: string; username?: string }) => (
-  <Document title="Admin sign-in">
-    <main id="main" class="login">
-      <h1>opcli admin</h1>
-      <Notice text={p.message} kind="error" />
-      <form method="post" action="/admin/login">
-        <Hidden name="csrf_token" value={p.csrf} />
-        <label for="username">User name</label>
-        <input
-          id="username"
-          name="username"
-          autocomplete="username"
-          value={p.username ?? ""}
-          required
-          autofocus={!p.message}
-        />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
-        <button type="submit">Sign in</button>
-      </form>
-    </main>
-  </Document>
-);
-
-async function form(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody().catch(() => ({}));
-  return Object.fromEntries(
-    Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-}
-
-async function login(core: ServerCore, c: Context) {
-  const f = await form(c);
-  if (crossSite(c) || !csrfValid(c, f))
-    return html(c, <LoginPage csrf={csrfToken(c)} message="The form expired; please try again." />, 403);
-  const username = f.username ?? "";
-  const outcome = await core.users.authenticate(username, f.password ?? "", remoteAddress(c));
-  if (!outcome.ok) {
-    if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
-    return html(
-      c,
-      <LoginPage csrf={csrfToken(c)} message={outcome.message} username={username} />,
-      outcome.status,
-    );
-  }
-  const scopes = [...new Set(outcome.user.roles.flatMap((r) => ROLE_SCOPES[r] ?? []))];
-  if (!satisfies(new Set(scopes), ADMIN_READ))
-    return html(
-      c,
-      <LoginPage csrf={csrfToken(c)} message="This account may not use the admin console." />,
-      403,
-    );
-  const token = await core.tokens.issue(
-    CONSOLE_CLIENT,
-    scopes,
-    core.config.adminSessionLifetime,
-    outcome.user.dn,
-  );
-  setConsoleCookie(core, c, token);
-  core.log.info("admin console sign-in", {});
-  return c.redirect("/admin/sessions", 303);
-}
 
 export function adminPageRoutes(core: ServerCore): Hono {
   const app = new Hono();
