@@ -1,5 +1,5 @@
 import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
-import { buildSessionQuery } from "../session-sql.js";
+import { type BuiltQuery, buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
   SessionCap,
@@ -79,11 +79,7 @@ async function countOf(c: Queryable, sql: string, params: unknown[]): Promise<nu
   return Number((await c.query(sql, params)).rows[0]?.n ?? 0);
 }
 
-/**
- * Up to this many matches, a page is picked by sorting the matches (read from an index, often
- * index-only: the sort columns and sid) rather than by walking the sort column's index: that
- * costs about what counting them did, where a walk over bunched matches can read the whole table.
- */
+/** Up to this many matches, a filtered page is picked by sorting the matches rather than by walking an index. */
 const FILTER_FIRST_BELOW = 1_000_000;
 
 /** Rolls a rotation back and carries why. */
@@ -216,29 +212,54 @@ export class PgSessions implements SessionStore {
   }
 
   async search(q: SessionQuery): Promise<SessionPage> {
-    const { where, params, orderBy, sortColumns, keyset } = buildSessionQuery(q, PG_DIALECT);
+    const built = buildSessionQuery(q, PG_DIALECT);
+    // With a filter, most searches match few sessions: counted and paged in one pass over them.
+    // (Sorted by expiry, the liveness range's own index already yields the page in order.)
+    const filtered = q.filters.length > 0 || q.pattern !== "" || q.expr !== undefined;
+    if (q.countTotal !== false && filtered && !built.sortColumns.startsWith("expires_at")) {
+      const page = await this.filterFirst(built, q);
+      if (page) return page;
+    }
+    const { where, params, orderBy, keyset } = built;
     let total = -1;
     if (q.countTotal !== false) {
       total = await this.db.count(numbered(`SELECT count(*) AS n FROM sessions WHERE ${where}`), params);
       if (total === 0 || q.offset >= total) return { total, entries: [] };
     }
     const pageWhere = keyset ? `${where} AND ${keyset.clause}` : where;
-    // Left to itself the planner may walk the sort column's index and filter as it goes, assuming
-    // matches are spread evenly; bunched ones (an expirationDate range sorted by creation) make
-    // that read most of the table. So with a known, bounded number of matches: filter first.
-    const sql =
-      total >= 0 && total <= FILTER_FIRST_BELOW
-        ? `WITH m AS MATERIALIZED (SELECT ${sortColumns} FROM sessions WHERE ${pageWhere}),
-             page AS (SELECT sid FROM m ORDER BY ${orderBy} LIMIT ? OFFSET ?)
-           SELECT ${SESSION_COLUMNS} FROM sessions WHERE sid IN (SELECT sid FROM page) ORDER BY ${orderBy}`
-        : `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
-    const rows = await this.db.query(numbered(sql), [
-      ...params,
-      ...(keyset?.params ?? []),
-      q.limit,
-      q.offset,
-    ]);
+    const rows = await this.db.query(
+      numbered(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      ),
+      [...params, ...(keyset?.params ?? []), q.limit, q.offset],
+    );
     return { total, entries: rows.map((r) => sessionFromRow(r as unknown as SessionRow)) };
+  }
+
+  /**
+   * The matches (their sort columns, from an index where one serves) counted and sorted in one
+   * statement, then the page's rows read by sid; undefined when there are more than
+   * FILTER_FIRST_BELOW matches, which the index walk serves better. Left to itself the planner may
+   * walk the sort column's index and filter as it goes, assuming matches are spread evenly; bunched
+   * ones (an expirationDate range sorted by creation) make that read most of the table.
+   */
+  private async filterFirst(b: BuiltQuery, q: SessionQuery): Promise<SessionPage | undefined> {
+    const keyset = b.keyset ? `WHERE ${b.keyset.clause}` : "";
+    const [r] = await this.db.query(
+      numbered(`WITH m AS MATERIALIZED (SELECT ${b.sortColumns} FROM sessions WHERE ${b.where} LIMIT ?)
+        SELECT (SELECT count(*) FROM m) AS n,
+               ARRAY(SELECT sid FROM m ${keyset} ORDER BY ${b.orderBy} LIMIT ? OFFSET ?) AS sids`),
+      [...b.params, FILTER_FIRST_BELOW + 1, ...(b.keyset?.params ?? []), q.limit, q.offset],
+    );
+    const total = Number(r?.n ?? 0);
+    if (total > FILTER_FIRST_BELOW) return undefined;
+    const sids = (r?.sids as string[] | undefined) ?? [];
+    if (sids.length === 0) return { total, entries: [] };
+    const rows = await this.db.query(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE sid = ANY($1::text[]) ORDER BY ${b.orderBy}`,
+      [sids],
+    );
+    return { total, entries: rows.map((row) => sessionFromRow(row as unknown as SessionRow)) };
   }
 
   deleteLive(sid: string, now: number): Promise<SessionRecord | undefined> {
