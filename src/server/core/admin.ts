@@ -1,4 +1,4 @@
-import { type Filter, type SortField, userIdOfDn } from "../store/query.js";
+import { dnOfUserId, type Filter, type SortField, userIdOfDn } from "../store/query.js";
 import type { SessionEventType, SessionRecord, Store, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
@@ -63,8 +63,6 @@ export const AUDIT_TYPES: readonly SessionEventType[] = [
   "ended",
   "revoked",
 ];
-
-export const dnOfUserId = (id: string) => `inum=${id},ou=people,o=jans`;
 
 export function adminSession(s: SessionRecord): AdminSession {
   return {

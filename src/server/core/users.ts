@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { dnOfUserId } from "../store/query.js";
 import type { LockoutPolicy, Store, UserAttribute, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
@@ -65,7 +66,7 @@ export class UserService {
     if (opts.email && (await this.store.users.findBy("mail", opts.email)))
       throw new UserError("that email is taken");
     const user: UserRecord = {
-      dn: `inum=${randomUUID()},ou=people,o=jans`,
+      dn: dnOfUserId(randomUUID()),
       username,
       passwordHash: await hashPassword(password, this.config.passwordHashCost),
       disabled: false,

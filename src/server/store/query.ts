@@ -55,6 +55,9 @@ export interface SessionCursor {
   sid: string;
 }
 
+/** A user's Janssen DN from their id (the inverse of userIdOfDn). */
+export const dnOfUserId = (id: string) => `inum=${id},ou=people,o=jans`;
+
 /** The user id inside a Janssen DN (`inum=<id>,ou=people,o=jans`), or null. */
 export function userIdOfDn(dn: string | null): string | null {
   return dn === null ? null : (/^inum=([^,]+),/.exec(dn)?.[1] ?? null);

@@ -217,3 +217,98 @@ export function summaryFromRow(r: Record<string, unknown>): UserSessionSummary {
     lastUsedAt: Number(r.last_used_at),
   };
 }
+
+/** A record's insert, the same for every SQL backend: its table, columns and values in order. */
+export interface RowInsert {
+  table: string;
+  columns: readonly string[];
+  values: unknown[];
+}
+
+const insertOf = (table: string, row: Record<string, unknown>): RowInsert => ({
+  table,
+  columns: Object.keys(row),
+  values: Object.values(row),
+});
+
+/** The INSERT statement of a row, with `?` placeholders (PostgreSQL renumbers them). */
+export const insertSql = (i: RowInsert) =>
+  `INSERT INTO ${i.table} (${i.columns.join(", ")}) VALUES (${i.columns.map(() => "?").join(", ")})`;
+
+export const userInsert = (u: UserRecord) =>
+  insertOf("users", {
+    dn: u.dn,
+    username: u.username,
+    password_hash: u.passwordHash,
+    disabled: u.disabled ? 1 : 0,
+    password_changed_at: u.passwordChangedAt,
+    roles: u.roles.join(" "),
+    email: u.email,
+    realm: u.realm,
+  });
+
+export const clientInsert = (c: ClientRecord) =>
+  insertOf("clients", {
+    client_id: c.clientId,
+    secret_hash: c.secretHash,
+    scopes: c.scopes.join(" "),
+    name: c.name,
+    created_at: c.createdAt,
+    type: c.type,
+    redirect_uris: JSON.stringify(c.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
+    userinfo_jwt: c.userinfoJwt ? 1 : 0,
+  });
+
+export const codeInsert = (c: AuthorizationCodeRecord) =>
+  insertOf("authorization_codes", {
+    code_hash: c.codeHash,
+    client_id: c.clientId,
+    redirect_uri: c.redirectUri,
+    sid: c.sid,
+    user_dn: c.userDn,
+    scopes: c.scopes.join(" "),
+    nonce: c.nonce,
+    code_challenge: c.codeChallenge,
+    auth_time: c.authTime,
+    acr: c.acr,
+    expires_at: c.expiresAt,
+  });
+
+export const deviceInsert = (r: DeviceCodeRecord) =>
+  insertOf("device_codes", {
+    device_code_hash: r.deviceCodeHash,
+    user_code: r.userCode,
+    client_id: r.clientId,
+    scopes: r.scopes.join(" "),
+    expires_at: r.expiresAt,
+    interval_s: r.intervalSeconds,
+    status: r.status,
+    user_dn: r.userDn,
+    last_poll_at: r.lastPollAt,
+  });
+
+export const refreshInsert = (r: RefreshTokenRecord) =>
+  insertOf("refresh_tokens", {
+    token_hash: r.tokenHash,
+    client_id: r.clientId,
+    subject: r.subject,
+    scopes: r.scopes.join(" "),
+    expires_at: r.expiresAt,
+    sid: r.sid,
+    offline: r.offline ? 1 : 0,
+  });
+
+export const eventInsert = (e: Omit<SessionEvent, "id">) =>
+  insertOf("session_events", {
+    at: e.at,
+    type: e.type,
+    sid: e.sid,
+    user_dn: e.userDn,
+    username: e.username,
+    client_id: e.clientId,
+    actor_type: e.actorType,
+    actor: e.actor,
+    remote_ip: e.remoteIp,
+    detail: JSON.stringify(e.detail),
+  });

@@ -69,9 +69,12 @@ export function adminPageRoutes(core: ServerCore): Hono {
     page(c, "Not done", section, <Notice text={e.message} kind="error" />, STATUS_OF[e.kind] as Status);
   const offsetOf = (c: Context) =>
     Math.min(1_000_000, Math.max(0, Number.parseInt(c.req.query("offset") ?? "0", 10) || 0));
-  const userIdByName = async (name: string) => {
-    const u = name ? await core.users.getByName(name) : undefined;
-    return u ? userIdOfDn(u.dn) : undefined;
+  /** The ?user= filter: the name as typed, its user's id, and whether it names nobody (an empty list). */
+  const userFilter = async (c: Context) => {
+    const user = (c.req.query("user") ?? "").slice(0, 256);
+    const found = user ? await core.users.getByName(user) : undefined;
+    const userId = found ? (userIdOfDn(found.dn) ?? undefined) : undefined;
+    return { user, userId, nobody: user !== "" && userId === undefined };
   };
 
   app.post("/logout", async (c) => {
@@ -81,19 +84,17 @@ export function adminPageRoutes(core: ServerCore): Hono {
   });
 
   app.get("/sessions", async (c) => {
-    const user = (c.req.query("user") ?? "").slice(0, 256);
+    const { user, userId, nobody } = await userFilter(c);
     const ip = (c.req.query("ip") ?? "").slice(0, 64);
     const offset = offsetOf(c);
-    const userId = user ? await userIdByName(user) : undefined;
-    const r =
-      user && !userId
-        ? { ok: true as const, value: { total: 0, items: [] } }
-        : await core.admin.listSessions({
-            limit: PAGE,
-            offset,
-            ...(userId ? { userId } : {}),
-            ...(ip ? { ip } : {}),
-          });
+    const r = nobody
+      ? { ok: true as const, value: { total: 0, items: [] } }
+      : await core.admin.listSessions({
+          limit: PAGE,
+          offset,
+          ...(userId ? { userId } : {}),
+          ...(ip ? { ip } : {}),
+        });
     if (!r.ok) return failed(c, r.error, "sessions");
     const alarms = await core.admin.alarms({
       open: true,
@@ -109,7 +110,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       "sessions",
       <>
         <Notice text={c.req.query("notice") === "terminated" ? "The session was terminated." : undefined} />
-        <AlarmBanner alarms={user && !userId ? [] : alarms.entries} />
+        <AlarmBanner alarms={nobody ? [] : alarms.entries} />
         <SessionFilters user={user} ip={ip} />
         {userId ? (
           <p>
@@ -160,7 +161,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
   });
 
   app.post("/sessions/:id/terminate", async (c) => {
-    const r = await core.admin.terminate(c.req.param("id"), await pageActor(core, c));
+    const r = await core.admin.terminate(c.req.param("id"), pageActor(c));
     if (!r.ok) return failed(c, r.error, "sessions");
     return c.redirect("/admin/sessions?notice=terminated", 303);
   });
@@ -223,7 +224,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
   for (const action of ["logout-all", "disable", "enable", "lock", "unlock"] as const) {
     app.post(`/users/:id/${action}`, async (c) => {
       const id = c.req.param("id");
-      const actor = await pageActor(core, c);
+      const actor = pageActor(c);
       const r =
         action === "logout-all"
           ? await core.admin.logoutAll(id, actor)
@@ -236,13 +237,11 @@ export function adminPageRoutes(core: ServerCore): Hono {
   }
 
   app.get("/alarms", async (c) => {
-    const user = (c.req.query("user") ?? "").slice(0, 256);
-    const userId = user ? await userIdByName(user) : undefined;
+    const { user, userId, nobody } = await userFilter(c);
     const offset = offsetOf(c);
-    const r =
-      user && !userId
-        ? { total: 0, entries: [] }
-        : await core.admin.alarms({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+    const r = nobody
+      ? { total: 0, entries: [] }
+      : await core.admin.alarms({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
     const signed = signedOf(c);
     return page(
       c,
@@ -269,13 +268,11 @@ export function adminPageRoutes(core: ServerCore): Hono {
   });
 
   app.get("/audit", async (c) => {
-    const user = (c.req.query("user") ?? "").slice(0, 256);
-    const userId = user ? await userIdByName(user) : undefined;
+    const { user, userId, nobody } = await userFilter(c);
     const offset = offsetOf(c);
-    const r =
-      user && !userId
-        ? { total: 0, entries: [] }
-        : await core.admin.audit({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+    const r = nobody
+      ? { total: 0, entries: [] }
+      : await core.admin.audit({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
     return page(
       c,
       "Auth Audit",
@@ -325,7 +322,7 @@ const NOTICES: Record<string, string> = {
 
 const signedOf = (c: Context) => c.get("signed" as never) as Signed;
 
-async function pageActor(_core: ServerCore, c: Context) {
+function pageActor(c: Context) {
   const s = signedOf(c);
   return { type: "admin" as const, id: s.name, ip: remoteAddress(c) };
 }

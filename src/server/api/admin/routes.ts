@@ -3,6 +3,7 @@ import { type AdminSession, type AdminUser, AUDIT_TYPES } from "../../core/admin
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
 import { ADMIN_READ, ADMIN_WRITE } from "../../core/oauth/scopes.js";
+import { userIdOfDn } from "../../store/query.js";
 import type { AlarmRecord, SessionEvent, SessionEventType } from "../../store/types.js";
 import { apiError, coreError } from "../errors.js";
 import { adminActor, adminAuth } from "./auth.js";
@@ -28,7 +29,7 @@ export const userJson = (u: AdminUser) => ({
 export const alarmJson = (a: AlarmRecord) => ({
   id: a.id,
   kind: a.kind,
-  userId: /^inum=([^,]+),/.exec(a.userDn)?.[1] ?? null,
+  userId: userIdOfDn(a.userDn),
   username: a.username,
   raisedAt: iso(a.raisedAt),
   addresses: (a.detail.addresses ?? "").split(" ").filter(Boolean),
@@ -39,7 +40,7 @@ export const eventJson = (e: SessionEvent) => ({
   id: e.id,
   at: iso(e.at),
   type: e.type,
-  userId: e.userDn ? (/^inum=([^,]+),/.exec(e.userDn)?.[1] ?? null) : null,
+  userId: userIdOfDn(e.userDn),
   username: e.username,
   sessionId: e.sid,
   actorType: e.actorType,

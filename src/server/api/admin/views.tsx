@@ -1,11 +1,10 @@
 import type { FC } from "hono/jsx";
 import type { AdminSession, AdminUser } from "../../core/admin.js";
+import { userIdOfDn } from "../../store/query.js";
 import type { AlarmRecord, SessionEvent } from "../../store/types.js";
 import { Hidden, When } from "./layout.js";
 
 // The admin console's tables and dialogs.
-
-const userIdOf = (dn: string | null) => (dn ? (/^inum=([^,]+),/.exec(dn)?.[1] ?? "") : "");
 
 export const AlarmBanner: FC<{ alarms: AlarmRecord[] }> = ({ alarms }) =>
   alarms.length === 0 ? null : (
@@ -298,7 +297,7 @@ export const AuditTable: FC<{ items: SessionEvent[]; now: number }> = (p) =>
                 <When at={e.at} now={p.now} />
               </td>
               <td>{EVENT_NAMES[e.type] ?? e.type}</td>
-              <td>{e.username ?? userIdOf(e.userDn)}</td>
+              <td>{e.username ?? userIdOfDn(e.userDn) ?? ""}</td>
               <td>{e.remoteIp ?? ""}</td>
               <td>{e.actor ? `${e.actor} (${e.actorType})` : e.actorType}</td>
             </tr>

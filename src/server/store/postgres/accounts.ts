@@ -1,4 +1,4 @@
-import { clientFromRow, userFromRow } from "../rows.js";
+import { clientFromRow, clientInsert, insertSql, userFromRow, userInsert } from "../rows.js";
 import type {
   ClientRecord,
   ClientStore,
@@ -8,7 +8,7 @@ import type {
   UserRecord,
   UserStore,
 } from "../types.js";
-import type { PgDb } from "./db.js";
+import { numbered, type PgDb } from "./db.js";
 
 // Users, OAuth clients and signing keys.
 
@@ -39,19 +39,8 @@ export class PgUsers implements UserStore {
   }
 
   async insert(u: UserRecord): Promise<void> {
-    await this.db.query(
-      "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at, roles, email, realm) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      [
-        u.dn,
-        u.username,
-        u.passwordHash,
-        u.disabled,
-        u.passwordChangedAt,
-        u.roles.join(" "),
-        u.email,
-        u.realm,
-      ],
-    );
+    const ins = userInsert(u);
+    await this.db.query(numbered(insertSql(ins)), ins.values);
   }
 
   async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
@@ -89,21 +78,8 @@ export class PgClients implements ClientStore {
   }
 
   async insert(c: ClientRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO clients (client_id, secret_hash, scopes, name, created_at, type, redirect_uris, post_logout_redirect_uris, userinfo_jwt)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        c.clientId,
-        c.secretHash,
-        c.scopes.join(" "),
-        c.name,
-        c.createdAt,
-        c.type,
-        JSON.stringify(c.redirectUris),
-        JSON.stringify(c.postLogoutRedirectUris),
-        c.userinfoJwt,
-      ],
-    );
+    const ins = clientInsert(c);
+    await this.db.query(numbered(insertSql(ins)), ins.values);
   }
 
   count(): Promise<number> {

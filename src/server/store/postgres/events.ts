@@ -1,28 +1,14 @@
-import { eventFromRow } from "../rows.js";
+import { eventFromRow, eventInsert, insertSql } from "../rows.js";
 import type { EventQuery, EventStore, SessionEvent } from "../types.js";
-import type { PgDb } from "./db.js";
+import { numbered, type PgDb } from "./db.js";
 
 /** The audit of session events: appended, listed newest first, purged by age. */
 export class PgEvents implements EventStore {
   constructor(private readonly db: PgDb) {}
 
   async append(e: Omit<SessionEvent, "id">): Promise<number> {
-    const rows = await this.db.query(
-      `INSERT INTO session_events (at, type, sid, user_dn, username, client_id, actor_type, actor, remote_ip, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [
-        e.at,
-        e.type,
-        e.sid,
-        e.userDn,
-        e.username,
-        e.clientId,
-        e.actorType,
-        e.actor,
-        e.remoteIp,
-        JSON.stringify(e.detail),
-      ],
-    );
+    const ins = eventInsert(e);
+    const rows = await this.db.query(numbered(`${insertSql(ins)} RETURNING id`), ins.values);
     return Number(rows[0]?.id);
   }
 

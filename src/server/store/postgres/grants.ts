@@ -1,4 +1,4 @@
-import { deviceFromRow, refreshFromRow } from "../rows.js";
+import { deviceFromRow, deviceInsert, insertSql, refreshFromRow, refreshInsert } from "../rows.js";
 import type {
   DeviceCodeChanges,
   DeviceCodeRecord,
@@ -7,7 +7,7 @@ import type {
   RefreshTokenStore,
   RevocationStore,
 } from "../types.js";
-import type { PgDb } from "./db.js";
+import { numbered, type PgDb } from "./db.js";
 
 // Device codes, refresh tokens and revoked access tokens; every "once" is one conditional
 // statement, which PostgreSQL serialises on the row across every instance.
@@ -23,21 +23,8 @@ export class PgDeviceCodes implements DeviceCodeStore {
   constructor(private readonly db: PgDb) {}
 
   async insert(r: DeviceCodeRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO device_codes (device_code_hash, user_code, client_id, scopes, expires_at, interval_s, status, user_dn, last_poll_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        r.deviceCodeHash,
-        r.userCode,
-        r.clientId,
-        r.scopes.join(" "),
-        r.expiresAt,
-        r.intervalSeconds,
-        r.status,
-        r.userDn,
-        r.lastPollAt,
-      ],
-    );
+    const ins = deviceInsert(r);
+    await this.db.query(numbered(insertSql(ins)), ins.values);
   }
 
   async get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined> {
@@ -84,10 +71,8 @@ export class PgRefreshTokens implements RefreshTokenStore {
   constructor(private readonly db: PgDb) {}
 
   async insert(r: RefreshTokenRecord): Promise<void> {
-    await this.db.query(
-      "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at, sid, offline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      [r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt, r.sid, r.offline],
-    );
+    const ins = refreshInsert(r);
+    await this.db.query(numbered(insertSql(ins)), ins.values);
   }
 
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {

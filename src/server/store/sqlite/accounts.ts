@@ -1,4 +1,4 @@
-import { clientFromRow, keyFromRow, userFromRow } from "../rows.js";
+import { clientFromRow, clientInsert, insertSql, keyFromRow, userFromRow, userInsert } from "../rows.js";
 import type {
   ClientRecord,
   ClientStore,
@@ -28,20 +28,8 @@ export class SqliteUsers implements UserStore {
   }
 
   async insert(u: UserRecord): Promise<void> {
-    this.sql
-      .get(
-        "INSERT INTO users (dn, username, password_hash, disabled, password_changed_at, roles, email, realm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(
-        u.dn,
-        u.username,
-        u.passwordHash,
-        u.disabled ? 1 : 0,
-        u.passwordChangedAt,
-        u.roles.join(" "),
-        u.email,
-        u.realm,
-      );
+    const ins = userInsert(u);
+    this.sql.get(insertSql(ins)).run(...ins.values);
   }
 
   async findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined> {
@@ -92,22 +80,8 @@ export class SqliteClients implements ClientStore {
   }
 
   async insert(c: ClientRecord): Promise<void> {
-    this.sql
-      .get(
-        `INSERT INTO clients (client_id, secret_hash, scopes, name, created_at, type, redirect_uris, post_logout_redirect_uris, userinfo_jwt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        c.clientId,
-        c.secretHash,
-        c.scopes.join(" "),
-        c.name,
-        c.createdAt,
-        c.type,
-        JSON.stringify(c.redirectUris),
-        JSON.stringify(c.postLogoutRedirectUris),
-        c.userinfoJwt ? 1 : 0,
-      );
+    const ins = clientInsert(c);
+    this.sql.get(insertSql(ins)).run(...ins.values);
   }
 
   async count(): Promise<number> {

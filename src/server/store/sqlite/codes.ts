@@ -1,4 +1,4 @@
-import { codeFromRow } from "../rows.js";
+import { codeFromRow, codeInsert, insertSql } from "../rows.js";
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
@@ -7,24 +7,8 @@ export class SqliteAuthorizationCodes implements AuthorizationCodeStore {
   constructor(private readonly sql: StatementCache) {}
 
   async insert(c: AuthorizationCodeRecord): Promise<void> {
-    this.sql
-      .get(
-        `INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, sid, user_dn, scopes, nonce, code_challenge, auth_time, acr, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        c.codeHash,
-        c.clientId,
-        c.redirectUri,
-        c.sid,
-        c.userDn,
-        c.scopes.join(" "),
-        c.nonce,
-        c.codeChallenge,
-        c.authTime,
-        c.acr,
-        c.expiresAt,
-      );
+    const ins = codeInsert(c);
+    this.sql.get(insertSql(ins)).run(...ins.values);
   }
 
   async take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {

@@ -1,4 +1,4 @@
-import { eventFromRow } from "../rows.js";
+import { eventFromRow, eventInsert, insertSql } from "../rows.js";
 import type { EventQuery, EventStore, SessionEvent } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
@@ -7,24 +7,8 @@ export class SqliteEvents implements EventStore {
   constructor(private readonly sql: StatementCache) {}
 
   async append(e: Omit<SessionEvent, "id">): Promise<number> {
-    const r = this.sql
-      .get(
-        `INSERT INTO session_events (at, type, sid, user_dn, username, client_id, actor_type, actor, remote_ip, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        e.at,
-        e.type,
-        e.sid,
-        e.userDn,
-        e.username,
-        e.clientId,
-        e.actorType,
-        e.actor,
-        e.remoteIp,
-        JSON.stringify(e.detail),
-      );
-    return Number(r.lastInsertRowid);
+    const ins = eventInsert(e);
+    return Number(this.sql.get(insertSql(ins)).run(...ins.values).lastInsertRowid);
   }
 
   async list(q: EventQuery): Promise<{ total: number; entries: SessionEvent[] }> {

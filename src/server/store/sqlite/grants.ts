@@ -1,4 +1,4 @@
-import { deviceFromRow, refreshFromRow } from "../rows.js";
+import { deviceFromRow, deviceInsert, insertSql, refreshFromRow, refreshInsert } from "../rows.js";
 import type {
   DeviceCodeChanges,
   DeviceCodeRecord,
@@ -22,22 +22,8 @@ export class SqliteDeviceCodes implements DeviceCodeStore {
   constructor(private readonly sql: StatementCache) {}
 
   async insert(r: DeviceCodeRecord): Promise<void> {
-    this.sql
-      .get(
-        `INSERT INTO device_codes (device_code_hash, user_code, client_id, scopes, expires_at, interval_s, status, user_dn, last_poll_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        r.deviceCodeHash,
-        r.userCode,
-        r.clientId,
-        r.scopes.join(" "),
-        r.expiresAt,
-        r.intervalSeconds,
-        r.status,
-        r.userDn,
-        r.lastPollAt,
-      );
+    const ins = deviceInsert(r);
+    this.sql.get(insertSql(ins)).run(...ins.values);
   }
 
   async get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined> {
@@ -84,11 +70,8 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
   constructor(private readonly sql: StatementCache) {}
 
   async insert(r: RefreshTokenRecord): Promise<void> {
-    this.sql
-      .get(
-        "INSERT INTO refresh_tokens (token_hash, client_id, subject, scopes, expires_at, sid, offline) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(r.tokenHash, r.clientId, r.subject, r.scopes.join(" "), r.expiresAt, r.sid, r.offline ? 1 : 0);
+    const ins = refreshInsert(r);
+    this.sql.get(insertSql(ins)).run(...ins.values);
   }
 
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
