@@ -28,25 +28,11 @@ export class SessionEvents {
     actor: Actor,
     detail: Record<string, string> = {},
   ): Promise<void> {
-    const event: Omit<SessionEvent, "id"> = {
-      at: this.clock.now(),
-      type,
-      sid: s.sid,
-      userDn: s.userDn,
-      username: s.attributes.auth_user ?? null,
-      clientId: s.attributes.client_id ?? null,
-      actorType: actor.type,
-      actor: actor.id ?? null,
-      remoteIp: actor.ip ?? s.attributes.remote_ip ?? null,
-      detail,
-    };
-    const id = await this.store.events.append(event);
-    this.webhooks.dispatch({ ...event, id });
+    const who = { sid: s.sid, userDn: s.userDn, username: s.attributes.auth_user ?? null };
+    const where = { clientId: s.attributes.client_id ?? null, ip: s.attributes.remote_ip ?? null };
+    await this.record(type, who, where, actor, detail);
     if (type === "authenticated" && s.userDn)
-      await checkIpSpread(this.store, this.clock, this.config, {
-        userDn: s.userDn,
-        username: event.username,
-      });
+      await checkIpSpread(this.store, this.clock, this.config, { userDn: s.userDn, username: who.username });
   }
 
   /** An event about an account rather than a session (a refused sign-in, a lock). */
@@ -56,16 +42,25 @@ export class SessionEvents {
     actor: Actor,
     detail: Record<string, string> = {},
   ): Promise<void> {
+    await this.record(type, { ...who, sid: null }, { clientId: null, ip: null }, actor, detail);
+  }
+
+  /** Appends the event to the audit, then hands it to the webhooks (never awaited). */
+  private async record(
+    type: SessionEventType,
+    who: { sid: string | null; userDn: string | null; username: string | null },
+    where: { clientId: string | null; ip: string | null },
+    actor: Actor,
+    detail: Record<string, string>,
+  ): Promise<void> {
     const event: Omit<SessionEvent, "id"> = {
       at: this.clock.now(),
       type,
-      sid: null,
-      userDn: who.userDn,
-      username: who.username,
-      clientId: null,
+      ...who,
+      clientId: where.clientId,
       actorType: actor.type,
       actor: actor.id ?? null,
-      remoteIp: actor.ip ?? null,
+      remoteIp: actor.ip ?? where.ip,
       detail,
     };
     const id = await this.store.events.append(event);
