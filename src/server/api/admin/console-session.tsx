@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ServerCore } from "../../core/core.js";
-import { ADMIN_READ, ADMIN_WRITE, ROLE_SCOPES, satisfies } from "../../core/oauth/scopes.js";
+import { ADMIN_READ, ADMIN_WRITE, satisfies, scopesOfRoles } from "../../core/oauth/scopes.js";
 import type { AccessClaims } from "../../core/oauth/tokens.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { remoteAddress } from "../request-info.js";
@@ -80,7 +80,7 @@ export async function login(core: ServerCore, c: Context) {
       outcome.status,
     );
   }
-  const scopes = [...new Set(outcome.user.roles.flatMap((r) => ROLE_SCOPES[r] ?? []))];
+  const scopes = [...scopesOfRoles(outcome.user.roles)];
   if (!satisfies(new Set(scopes), ADMIN_READ))
     return html(
       c,

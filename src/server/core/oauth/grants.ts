@@ -1,7 +1,7 @@
 import type { ClientRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { hashSecret, randomToken } from "../passwords.js";
-import { KNOWN_SCOPES, ROLE_SCOPES } from "./scopes.js";
+import { KNOWN_SCOPES, scopesOfRoles } from "./scopes.js";
 
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -97,7 +97,7 @@ async function onBehalfOfUser(core: ServerCore, client: ClientRecord, ujwt: stri
     return fail("invalid_grant", "ujwt is not a current userinfo token of ours for this client");
   const user = await core.users.getByDn(info.dn);
   if (!user || user.disabled) return fail("invalid_grant", "the user of the ujwt cannot sign in");
-  const scopes = [...new Set(user.roles.flatMap((r) => ROLE_SCOPES[r] ?? []))];
+  const scopes = [...scopesOfRoles(user.roles)];
   if (scopes.length === 0) return fail("invalid_scope", "the user's roles allow no scope");
   core.stats.tokenGrants++;
   return { ok: true, body: await tokenBody(core, client.clientId, { subject: user.dn, scopes }) };

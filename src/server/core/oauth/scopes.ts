@@ -67,6 +67,11 @@ export const ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "api-viewer": [SCOPE.sessionRead, SCOPE.readAll, SCOPE.acrsRead, SCOPE.amSessionsRead],
 };
 
+/** Every scope a person with these roles may hold; a role not in the table grants nothing. */
+export function scopesOfRoles(roles: readonly string[]): Set<string> {
+  return new Set(roles.flatMap((r) => (Object.hasOwn(ROLE_SCOPES, r) ? (ROLE_SCOPES[r] ?? []) : [])));
+}
+
 export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
   return requirement.some((alt) => alt.every((s) => granted.has(s)));
 }
