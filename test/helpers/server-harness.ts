@@ -100,8 +100,8 @@ export async function harness(
   };
 }
 
-export async function addUser(h: Harness, username: string): Promise<string> {
-  return (await h.deps.users.create(username, PASSWORD)).dn;
+export async function addUser(h: Harness, username: string, roles: string[] = []): Promise<string> {
+  return (await h.deps.users.create(username, PASSWORD, { roles })).dn;
 }
 
 export function cookieOf(res: Response): string {

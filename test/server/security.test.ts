@@ -376,7 +376,7 @@ describe("ending sessions and tokens (ASVS 7.4, 7.5)", () => {
   }
 
   it("disabling a user ends their sessions, refresh and access tokens, and sign-in (7.4.2; Zitadel CVE-2023-22492)", async () => {
-    const dn = await addUser(h, "alice");
+    const dn = await addUser(h, "alice", ["api-viewer"]);
     const cookies = [cookieOf(await h.login("alice")), cookieOf(await h.login("alice"))];
     const t = await deviceTokens("alice");
     expect((await h.api("", { token: t.access })).status).toBe(200);
@@ -389,7 +389,7 @@ describe("ending sessions and tokens (ASVS 7.4, 7.5)", () => {
   });
 
   it("changing the password ends the user's other sessions and tokens, not the one that changed it (7.4.3)", async () => {
-    await addUser(h, "alice");
+    await addUser(h, "alice", ["api-viewer"]);
     const mine = cookieOf(await h.login("alice"));
     const other = cookieOf(await h.login("alice"));
     const t = await deviceTokens("alice");

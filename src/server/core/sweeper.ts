@@ -33,7 +33,8 @@ export async function sweepOnce(
   }
   const now = core.clock.now();
   await core.store.deviceCodes.purgeExpired(now);
-  await core.store.authorizationCodes.purgeExpired(now);
+  // Redeemed codes are kept a day past their expiry, so a replay still revokes what they issued.
+  await core.store.authorizationCodes.purgeExpired(now - 86_400_000);
   await core.events.purge(now);
   await core.store.refreshTokens.purgeExpired(now);
   await core.store.revocations.purgeExpired(now);

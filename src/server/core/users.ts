@@ -192,7 +192,10 @@ export class UserService {
    */
   async setDisabled(dn: string, disabled: boolean, actor: Actor): Promise<boolean> {
     if (!(await this.store.users.setDisabled(dn, disabled))) return false;
-    if (disabled) await this.endEverything(dn, actor);
+    if (disabled) {
+      await this.store.deviceCodes.denyApprovedBy(dn);
+      await this.endEverything(dn, actor);
+    }
     return true;
   }
 

@@ -188,6 +188,7 @@ export function refreshFromRow(r: Record<string, unknown>): RefreshTokenRecord {
     expiresAt: Number(r.expires_at),
     sid: r.sid === null ? null : String(r.sid),
     offline: flag(r.offline),
+    family: String(r.family_id),
   };
 }
 
@@ -297,6 +298,7 @@ export const refreshInsert = (r: RefreshTokenRecord) =>
     expires_at: r.expiresAt,
     sid: r.sid,
     offline: r.offline ? 1 : 0,
+    family_id: r.family,
   });
 
 export const eventInsert = (e: Omit<SessionEvent, "id">) =>

@@ -252,6 +252,8 @@ export interface DeviceCodeStore {
   update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void>;
   /** Marks an approved, unexpired code used and returns it; undefined for every caller but one. */
   redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>;
+  /** Voids a user's approvals that no client has redeemed yet (the user was disabled); how many. */
+  denyApprovedBy(userDn: string): Promise<number>;
   purgeExpired(now: number): Promise<number>;
 }
 
@@ -265,12 +267,18 @@ export interface RefreshTokenRecord {
   sid: string | null;
   /** offline_access: outlives the session's idle and absolute limits (not its explicit end). */
   offline: boolean;
+  /** The grant it descends from (every rotation keeps it): a replay revokes the whole family. */
+  family: string;
 }
 
 export interface RefreshTokenStore {
   insert(rec: RefreshTokenRecord): Promise<void>;
-  /** Removes and returns a live refresh token (rotation: each one is used once). */
+  /** Marks a live, unused refresh token used and returns it (rotation: each one is used once). */
   take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined>;
+  /** A token by its hash, used or not (reuse detection, RFC 7009 revocation). */
+  find(tokenHash: string): Promise<{ token: RefreshTokenRecord; used: boolean } | undefined>;
+  /** Deletes every token of a grant family; how many. */
+  deleteFamily(family: string): Promise<number>;
   deleteBySubject(subject: string): Promise<number>;
   deleteBySid(sid: string): Promise<number>;
   purgeExpired(now: number): Promise<number>;
@@ -293,8 +301,10 @@ export interface AuthorizationCodeRecord {
 
 export interface AuthorizationCodeStore {
   insert(rec: AuthorizationCodeRecord): Promise<void>;
-  /** Removes and returns a live code: each is redeemed once, across processes. */
+  /** Marks a live code redeemed and returns it: each is redeemed once, across processes. */
   take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined>;
+  /** Whether a code was redeemed already (a replay), and by which client. */
+  redeemedBy(codeHash: string): Promise<string | undefined>;
   purgeExpired(now: number): Promise<number>;
 }
 

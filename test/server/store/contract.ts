@@ -603,7 +603,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(won.filter(Boolean)).toHaveLength(1);
         expect((await store.deviceCodes.get("dh"))?.status).toBe("used");
         expect(await store.deviceCodes.redeem("dh", T0)).toBeUndefined();
-        expect(await store.deviceCodes.purgeExpired(T0 + 600_000)).toBe(1);
+        // Disabling a user voids the approvals no client has redeemed yet, and only those.
+        await store.deviceCodes.insert({
+          ...(await store.deviceCodes.get("dh"))!,
+          deviceCodeHash: "d2",
+          userCode: "WXYZ-BCDF",
+          status: "approved",
+        });
+        expect(await store.deviceCodes.denyApprovedBy((await store.deviceCodes.get("dh"))!.userDn!)).toBe(1);
+        expect((await store.deviceCodes.get("d2"))?.status).toBe("denied");
+        expect((await store.deviceCodes.get("dh"))?.status).toBe("used");
+        expect(await store.deviceCodes.purgeExpired(T0 + 600_000)).toBe(2);
       });
 
       it("hands a refresh token out once, never after it expires", async () => {
@@ -615,6 +625,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           expiresAt: T0 + 1000,
           sid: "sid-1",
           offline: false,
+          family: "fam-1",
         };
         await store.refreshTokens.insert(r);
         await store.refreshTokens.insert({ ...r, tokenHash: "old", expiresAt: T0 });
@@ -624,9 +635,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         ]);
         expect(taken.filter(Boolean)).toEqual([r]);
         expect(await store.refreshTokens.take("old", T0)).toBeUndefined();
+        // A used token is remembered (reuse detection) until it expires; a fresh one is not used.
+        expect(await store.refreshTokens.find("rh")).toEqual({ token: r, used: true });
+        expect(await store.refreshTokens.find("old")).toEqual({
+          token: { ...r, tokenHash: "old", expiresAt: T0 },
+          used: false,
+        });
+        expect(await store.refreshTokens.find("nope")).toBeUndefined();
+        await store.refreshTokens.insert({ ...r, tokenHash: "f2", family: "fam-2" });
+        expect(await store.refreshTokens.deleteFamily("fam-2")).toBe(1);
+        expect(await store.refreshTokens.find("f2")).toBeUndefined();
         await store.refreshTokens.insert({ ...r, tokenHash: "s1" });
         await store.refreshTokens.insert({ ...r, tokenHash: "s2", subject: "other" });
-        expect(await store.refreshTokens.deleteBySubject("s")).toBe(2);
+        expect(await store.refreshTokens.deleteBySubject("s")).toBe(3);
         expect(await store.refreshTokens.purgeExpired(T0 + 1000)).toBe(1);
       });
 
@@ -650,7 +671,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           store.authorizationCodes.take("ch", T0),
         ]);
         expect(taken.filter(Boolean)).toEqual([code]);
+        // A redeemed code is remembered, so a replay can be told from an unknown code.
+        expect(await store.authorizationCodes.redeemedBy("ch")).toBe("rp");
+        expect(await store.authorizationCodes.redeemedBy("nope")).toBeUndefined();
         await store.authorizationCodes.insert({ ...code, codeHash: "old", expiresAt: T0 });
+        expect(await store.authorizationCodes.redeemedBy("old")).toBeUndefined();
         expect(await store.authorizationCodes.take("old", T0)).toBeUndefined();
         expect(await store.authorizationCodes.purgeExpired(T0)).toBe(1);
       });

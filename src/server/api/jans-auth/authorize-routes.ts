@@ -93,6 +93,15 @@ async function codeFlow(c: Context, core: ServerCore) {
   // An authorization request that finds the session is a use of it (seed 001).
   const used = await core.sessions.touch(session!, { type: "user", ip: remoteAddress(c) });
   const code = await issueCode(core, req, used);
+  if (code === undefined)
+    return c.redirect(
+      redirectWith(req.redirectUri, {
+        error: "access_denied",
+        error_description: "the user's roles allow none of the requested scopes",
+        state: req.state,
+      }),
+      302,
+    );
   if (core.config.invalidateSessionCookiesAfterAuthorizationFlow) clearSessionCookie(c);
   return c.redirect(redirectWith(req.redirectUri, { code, state: req.state }), 302);
 }

@@ -67,7 +67,13 @@ export async function formBody(req: Request): Promise<Record<string, string> | n
   return firstValues(new URLSearchParams(await req.text()));
 }
 
-export type Authenticated = { form: Record<string, string>; client: ClientRecord; method: string };
+export type Authenticated = {
+  form: Record<string, string>;
+  client: ClientRecord;
+  method: string;
+  /** With the bearer method: the person whose token authenticated the request. */
+  bearerSubject?: string;
+};
 
 /**
  * The prologue of every client-authenticated OAuth endpoint: a form body and client_secret_basic
@@ -83,7 +89,7 @@ export async function authenticatedForm(core: ServerCore, c: Context): Promise<A
     const verified = await core.tokens.verify(bearer);
     const client = verified.ok ? await core.clients.get(verified.claims.clientId) : undefined;
     if (client && verified.ok && verified.claims.subject !== client.clientId)
-      return { form, client, method: "bearer" };
+      return { form, client, method: "bearer", bearerSubject: verified.claims.subject };
     c.header("WWW-Authenticate", 'Bearer realm="jans-auth", error="invalid_token"');
     return oauthError(c, 401, "invalid_client", "the bearer token does not authenticate a client");
   }

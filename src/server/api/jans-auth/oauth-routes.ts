@@ -7,9 +7,10 @@ import {
   DEVICE_GRANT,
   type GrantResult,
   refreshTokenGrant,
+  revokeToken,
 } from "../../core/oauth/grants.js";
 import { KNOWN_SCOPES } from "../../core/oauth/scopes.js";
-import { userinfo } from "../../core/oauth/userinfo.js";
+import { signedUserinfo, userinfo } from "../../core/oauth/userinfo.js";
 import type { ClientRecord } from "../../store/types.js";
 import { oauthError } from "../errors.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
@@ -61,7 +62,12 @@ export function discovery(core: ServerCore, origin: string) {
   };
 }
 
-type Grant = (core: ServerCore, client: ClientRecord, form: Record<string, string>) => Promise<GrantResult>;
+type Grant = (
+  core: ServerCore,
+  client: ClientRecord,
+  form: Record<string, string>,
+  bearerSubject?: string,
+) => Promise<GrantResult>;
 
 /** Each grant, and whether a public client (no secret) may use it. */
 const GRANTS: Record<string, { run: Grant; publicClients: boolean }> = {
@@ -97,7 +103,7 @@ export function tokenEndpoint(core: ServerCore) {
       );
     if (auth.method === "none" && !grant.publicClients)
       return oauthError(c, 401, "invalid_client", "a public client cannot use this grant");
-    const result = await grant.run(core, auth.client, form);
+    const result = await grant.run(core, auth.client, form, auth.bearerSubject);
     if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     core.log.info("token issued", {
       client: auth.client.clientId,
@@ -128,7 +134,7 @@ export function oauthRoutes(core: ServerCore): Hono {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
     if (!auth.form.token) return oauthError(c, 400, "invalid_request", "token is required");
-    await core.tokens.revoke(auth.form.token, auth.client.clientId);
+    await revokeToken(core, auth.form.token, auth.client.clientId);
     return c.body(null, 200);
   });
 
@@ -145,7 +151,7 @@ export function oauthRoutes(core: ServerCore): Hono {
     }
     c.header("Cache-Control", "no-store");
     if (r.client?.userinfoJwt) {
-      const jwt = await core.tokens.userinfoJwt(r.client.clientId, r.claims, core.config.idTokenLifetime);
+      const jwt = await signedUserinfo(core, r);
       return c.body(jwt, 200, { "Content-Type": "application/jwt" });
     }
     return c.json(r.claims);

@@ -2,7 +2,16 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { ClientRecord, SessionRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { hashSecret, randomToken } from "../passwords.js";
-import { fail, type GrantResult, scopeTokens, subjectOf, tokenBody } from "./grants.js";
+import {
+  activeUser,
+  fail,
+  type GrantResult,
+  personScopes,
+  revokeFamily,
+  scopeTokens,
+  subjectOf,
+  tokenBody,
+} from "./grants.js";
 
 // The authorization code flow (OpenID Connect Core 3.1) with PKCE (RFC 7636, S256 only).
 
@@ -100,12 +109,18 @@ export function needsSignIn(
   return req.maxAge !== null && Math.floor((now - session.authTime) / 1000) > req.maxAge;
 }
 
-/** Issues a code for the session's user (single use, short-lived, stored hashed) and records the grant. */
+/**
+ * Issues a code for the session's user (single use, short-lived, stored hashed) and records the
+ * grant; the code carries only the requested scopes the person's roles allow (none: undefined).
+ */
 export async function issueCode(
   core: ServerCore,
   req: AuthorizationRequest,
   session: SessionRecord,
-): Promise<string> {
+): Promise<string | undefined> {
+  const user = await activeUser(core, session.userDn ?? "");
+  const scopes = user ? personScopes(req.scopes, user.roles) : [];
+  if (scopes.length === 0) return undefined;
   const code = randomToken();
   await core.store.authorizationCodes.insert({
     codeHash: hashSecret(code),
@@ -113,14 +128,14 @@ export async function issueCode(
     redirectUri: req.redirectUri,
     sid: session.sid,
     userDn: session.userDn!,
-    scopes: req.scopes,
+    scopes,
     nonce: req.nonce,
     codeChallenge: req.codeChallenge,
     authTime: session.authTime!,
     acr: session.attributes.acr ?? "simple_password_auth",
     expiresAt: core.clock.now() + core.config.authorizationCodeLifetime * 1000,
   });
-  await core.sessions.recordGrant(session, req.client.clientId, req.scopes.join(" "));
+  await core.sessions.recordGrant(session, req.client.clientId, scopes.join(" "));
   return code;
 }
 
@@ -138,23 +153,33 @@ export async function authorizationCodeGrant(
   form: Record<string, string>,
 ): Promise<GrantResult> {
   const now = core.clock.now();
-  const code = await core.store.authorizationCodes.take(hashSecret(form.code ?? ""), now);
-  if (!code || code.clientId !== client.clientId)
+  const hash = hashSecret(form.code ?? "");
+  const code = await core.store.authorizationCodes.take(hash, now);
+  if (!code) {
+    // A replayed code: what its first redemption issued is revoked (RFC 6749 4.1.2).
+    if ((await core.store.authorizationCodes.redeemedBy(hash)) === client.clientId)
+      await revokeFamily(core, hash);
     return fail("invalid_grant", "unknown, used or expired code");
+  }
+  if (code.clientId !== client.clientId) return fail("invalid_grant", "unknown, used or expired code");
   if (code.redirectUri !== form.redirect_uri)
     return fail("invalid_grant", "redirect_uri does not match the authorization request");
   if (code.codeChallenge !== null && !pkceMatches(form.code_verifier ?? "", code.codeChallenge))
     return fail("invalid_grant", "code_verifier does not match the code_challenge");
   const session = await core.store.sessions.getLive(code.sid, now);
   if (!session) return fail("invalid_grant", "the session that issued this code has ended");
-  const user = await core.users.getByDn(code.userDn);
-  if (!user || user.disabled) return fail("invalid_grant", "the user cannot sign in");
+  const user = await activeUser(core, code.userDn);
+  if (!user) return fail("invalid_grant", "the user cannot sign in");
+  const scopes = personScopes(code.scopes, user.roles);
+  if (scopes.length === 0)
+    return fail("invalid_scope", "the user's roles allow none of the requested scopes");
   const body = await tokenBody(core, client.clientId, {
     subject: code.userDn,
-    scopes: code.scopes,
+    scopes,
     sid: code.sid,
-    refresh: { sid: code.sid, offline: code.scopes.includes("offline_access") },
-    ...(code.scopes.includes("openid")
+    family: hash,
+    refresh: { sid: code.sid, offline: scopes.includes("offline_access") },
+    ...(scopes.includes("openid")
       ? {
           idToken: {
             sid: code.sid,

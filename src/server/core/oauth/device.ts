@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { ClientRecord, DeviceCodeRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { hashSecret, randomToken } from "../passwords.js";
-import { fail, type GrantResult, grantableScopes, tokenBody } from "./grants.js";
+import { activeUser, fail, type GrantResult, grantableScopes, personScopes, tokenBody } from "./grants.js";
 
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
 
@@ -75,13 +75,18 @@ export async function deviceCodeGrant(
   // Approved: one conditional update decides which poll (of any process) gets the token.
   const won = await deps.store.deviceCodes.redeem(hash, now);
   if (!won) return fail("invalid_grant", "unknown device code");
+  // The person who approved: still able to sign in, and given no more than their roles allow.
+  const user = won.userDn ? await activeUser(deps, won.userDn) : undefined;
+  if (!user) return fail("access_denied", "the user who approved cannot sign in");
+  const scopes = personScopes(won.scopes, user.roles);
+  if (scopes.length === 0)
+    return fail("invalid_scope", "the user's roles allow none of the requested scopes");
   deps.stats.deviceGrants++;
-  const subject = won.userDn ?? client.clientId;
   return {
     ok: true,
     body: await tokenBody(deps, client.clientId, {
-      subject,
-      scopes: won.scopes,
+      subject: user.dn,
+      scopes,
       refresh: { sid: null, offline: true },
     }),
   };

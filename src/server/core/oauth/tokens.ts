@@ -24,7 +24,12 @@ export interface AccessClaims {
   iat: number;
   /** The session the token is bound to, when it came from one. */
   sid?: string;
+  /** The grant family (a code's or a device approval's refresh chain) it belongs to. */
+  fam?: string;
 }
+
+/** What decides whether an issued token is still live: who, for whom, when, and what it is bound to. */
+export type LivenessClaims = Pick<AccessClaims, "clientId" | "subject" | "jti" | "iat" | "sid" | "fam">;
 
 export type VerifyResult =
   | { ok: true; claims: AccessClaims }
@@ -127,8 +132,14 @@ export class TokenService {
     lifetimeSeconds: number,
     subject = clientId,
     sid?: string,
+    fam?: string,
   ): Promise<string> {
-    const claims = { scope: scopes.join(" "), client_id: clientId, ...(sid ? { sid } : {}) };
+    const claims = {
+      scope: scopes.join(" "),
+      client_id: clientId,
+      ...(sid ? { sid } : {}),
+      ...(fam ? { fam } : {}),
+    };
     return this.sign(claims, "at+jwt", this.audience, lifetimeSeconds, subject);
   }
 
@@ -195,6 +206,7 @@ export class TokenService {
         exp: Number(payload.exp) * 1000,
         iat: Number(payload.iat) * 1000,
         ...(typeof payload.sid === "string" ? { sid: payload.sid } : {}),
+        ...(typeof payload.fam === "string" ? { fam: payload.fam } : {}),
       };
       if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, claims);
@@ -213,14 +225,22 @@ export class TokenService {
     const claims = await this.claimsOf(token);
     if (typeof claims === "string") return { ok: false, reason: claims };
     if (claims.exp <= this.clock.now()) return { ok: false, reason: "expired" };
-    const keys = claims.sid ? [claims.jti, `sid:${claims.sid}`] : [claims.jti];
-    if (await this.store.revocations.isRevokedAny(keys)) return { ok: false, reason: "revoked" };
+    return (await this.isLive(claims)) ? { ok: true, claims } : { ok: false, reason: "revoked" };
+  }
+
+  /**
+   * Not revoked: its jti, its session, its grant family, and (for a person's token) everything the
+   * person had before their account or password changed.
+   */
+  async isLive(claims: LivenessClaims): Promise<boolean> {
+    const keys = [claims.jti];
+    if (claims.sid) keys.push(`sid:${claims.sid}`);
+    if (claims.fam) keys.push(`fam:${claims.fam}`);
+    if (await this.store.revocations.isRevokedAny(keys)) return false;
     // A person's tokens end with their account or password (client tokens have sub = client_id).
-    if (claims.subject !== claims.clientId) {
-      const before = await this.store.revocations.subjectRevokedBefore(claims.subject);
-      if (before !== undefined && claims.iat <= before) return { ok: false, reason: "revoked" };
-    }
-    return { ok: true, claims };
+    if (claims.subject === claims.clientId) return true;
+    const before = await this.store.revocations.subjectRevokedBefore(claims.subject);
+    return before === undefined || claims.iat > before;
   }
 
   /** Revokes a token this server issued; unknown or foreign tokens are ignored (RFC 7009). */

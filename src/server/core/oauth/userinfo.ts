@@ -1,9 +1,16 @@
 import type { ClientRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { subjectOf } from "./grants.js";
+import type { AccessClaims } from "./tokens.js";
 
 export type UserinfoResult =
-  | { ok: true; claims: Record<string, unknown> & { sub: string }; client: ClientRecord | undefined }
+  | {
+      ok: true;
+      claims: Record<string, unknown> & { sub: string };
+      client: ClientRecord | undefined;
+      /** The access token it answered. */
+      token: AccessClaims;
+    }
   | { ok: false; status: 401 | 403; error: string; description: string };
 
 /**
@@ -48,5 +55,22 @@ export async function userinfo(core: ServerCore, token: string): Promise<Userinf
   if (claims.scopes.has("profile")) out.name = user.username;
   if (claims.scopes.has("email") && user.email)
     Object.assign(out, { email: user.email, email_verified: false });
-  return { ok: true, claims: out, client: await core.clients.get(claims.clientId) };
+  return { ok: true, claims: out, client: await core.clients.get(claims.clientId), token: claims };
+}
+
+/**
+ * Signed userinfo (Janssen's CLI sends it back as `ujwt`): it names the access token it came from
+ * and lives no longer than it, so a ujwt is worth nothing once that token is revoked or expired.
+ */
+export function signedUserinfo(core: ServerCore, r: Extract<UserinfoResult, { ok: true }>): Promise<string> {
+  const t = r.token;
+  const left = Math.floor((t.exp - core.clock.now()) / 1000);
+  const source = {
+    src_jti: t.jti,
+    src_iat: Math.floor(t.iat / 1000),
+    ...(t.sid ? { sid: t.sid } : {}),
+    ...(t.fam ? { fam: t.fam } : {}),
+  };
+  const lifetime = Math.max(1, Math.min(core.config.idTokenLifetime, left));
+  return core.tokens.userinfoJwt(t.clientId, { ...r.claims, ...source }, lifetime);
 }

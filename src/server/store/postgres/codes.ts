@@ -12,9 +12,16 @@ export class PgAuthorizationCodes implements AuthorizationCodeStore {
   }
 
   async take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
-    const sql = "DELETE FROM authorization_codes WHERE code_hash = $1 AND expires_at > $2 RETURNING *";
+    const sql =
+      "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING *";
     const r = (await this.db.query(sql, [codeHash, now]))[0];
     return r && codeFromRow(r);
+  }
+
+  async redeemedBy(codeHash: string): Promise<string | undefined> {
+    const sql = "SELECT client_id FROM authorization_codes WHERE code_hash = $1 AND used_at IS NOT NULL";
+    const r = (await this.db.query(sql, [codeHash]))[0];
+    return r ? String(r.client_id) : undefined;
   }
 
   purgeExpired(now: number): Promise<number> {

@@ -62,6 +62,13 @@ export class PgDeviceCodes implements DeviceCodeStore {
     return r && deviceFromRow(r);
   }
 
+  denyApprovedBy(userDn: string): Promise<number> {
+    return this.db.run(
+      "UPDATE device_codes SET status = 'denied' WHERE user_dn = $1 AND status = 'approved'",
+      [userDn],
+    );
+  }
+
   purgeExpired(now: number): Promise<number> {
     return this.db.run("DELETE FROM device_codes WHERE expires_at <= $1", [now]);
   }
@@ -78,11 +85,20 @@ export class PgRefreshTokens implements RefreshTokenStore {
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
     const r = (
       await this.db.query(
-        "DELETE FROM refresh_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING *",
+        "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING *",
         [tokenHash, now],
       )
     )[0];
     return r && refreshFromRow(r);
+  }
+
+  async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; used: boolean } | undefined> {
+    const r = (await this.db.query("SELECT * FROM refresh_tokens WHERE token_hash = $1", [tokenHash]))[0];
+    return r && { token: refreshFromRow(r), used: r.used_at !== null };
+  }
+
+  deleteFamily(family: string): Promise<number> {
+    return this.db.run("DELETE FROM refresh_tokens WHERE family_id = $1", [family]);
   }
 
   deleteBySid(sid: string): Promise<number> {

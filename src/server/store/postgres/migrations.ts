@@ -173,4 +173,14 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_auth_time ON sessions (auth_time);
   CREATE INDEX sessions_acr ON sessions (acr, created_at);
   `,
+  `
+  -- Replay detection (RFC 9700 4.14.2, RFC 6749 4.1.2): used refresh tokens and codes are kept
+  -- (marked) until they expire, and refresh tokens carry the grant family they descend from.
+  ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT COLLATE "C";
+  UPDATE refresh_tokens SET family_id = token_hash;
+  ALTER TABLE refresh_tokens ADD COLUMN used_at BIGINT;
+  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+  ALTER TABLE authorization_codes ADD COLUMN used_at BIGINT;
+  CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
+  `,
 ];

@@ -13,9 +13,18 @@ export class SqliteAuthorizationCodes implements AuthorizationCodeStore {
 
   async take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
     const r = this.sql
-      .get("DELETE FROM authorization_codes WHERE code_hash = ? AND expires_at > ? RETURNING *")
-      .get(codeHash, now) as Record<string, unknown> | undefined;
+      .get(
+        "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *",
+      )
+      .get(now, codeHash, now) as Record<string, unknown> | undefined;
     return r && codeFromRow(r);
+  }
+
+  async redeemedBy(codeHash: string): Promise<string | undefined> {
+    const r = this.sql
+      .get("SELECT client_id FROM authorization_codes WHERE code_hash = ? AND used_at IS NOT NULL")
+      .get(codeHash) as { client_id: string } | undefined;
+    return r?.client_id;
   }
 
   async purgeExpired(now: number): Promise<number> {

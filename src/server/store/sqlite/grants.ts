@@ -61,6 +61,12 @@ export class SqliteDeviceCodes implements DeviceCodeStore {
     return r && deviceFromRow(r);
   }
 
+  async denyApprovedBy(userDn: string): Promise<number> {
+    return this.sql
+      .get("UPDATE device_codes SET status = 'denied' WHERE user_dn = ? AND status = 'approved'")
+      .run(userDn).changes;
+  }
+
   async purgeExpired(now: number): Promise<number> {
     return this.sql.get("DELETE FROM device_codes WHERE expires_at <= ?").run(now).changes;
   }
@@ -76,9 +82,22 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
 
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
     const r = this.sql
-      .get("DELETE FROM refresh_tokens WHERE token_hash = ? AND expires_at > ? RETURNING *")
-      .get(tokenHash, now) as Record<string, unknown> | undefined;
+      .get(
+        "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *",
+      )
+      .get(now, tokenHash, now) as Record<string, unknown> | undefined;
     return r && refreshFromRow(r);
+  }
+
+  async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; used: boolean } | undefined> {
+    const r = this.sql.get("SELECT * FROM refresh_tokens WHERE token_hash = ?").get(tokenHash) as
+      | Record<string, unknown>
+      | undefined;
+    return r && { token: refreshFromRow(r), used: r.used_at !== null };
+  }
+
+  async deleteFamily(family: string): Promise<number> {
+    return this.sql.get("DELETE FROM refresh_tokens WHERE family_id = ?").run(family).changes;
   }
 
   async deleteBySid(sid: string): Promise<number> {

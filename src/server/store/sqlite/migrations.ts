@@ -198,4 +198,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- The admin console filters sessions by address.
   CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
   `,
+  `
+  -- Replay detection (RFC 9700 4.14.2, RFC 6749 4.1.2): used refresh tokens and codes are kept
+  -- (marked) until they expire, and refresh tokens carry the grant family they descend from.
+  ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT;
+  UPDATE refresh_tokens SET family_id = token_hash;
+  ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER;
+  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+  ALTER TABLE authorization_codes ADD COLUMN used_at INTEGER;
+  CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
+  `,
 ];
