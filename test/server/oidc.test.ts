@@ -175,6 +175,42 @@ describe("single sign-on across two relying parties", () => {
   });
 });
 
+describe("re-authentication replaces the session (ASVS 7.2.4, issue 21 H5)", () => {
+  it("prompt=login ends the old authenticated session and its tokens when the new sign-in is made, never before", async () => {
+    const browser = new TestBrowser(h.app);
+    const first = await token(rp1, {
+      grant_type: "authorization_code",
+      code: codeOf(await signedIn(browser, rp1, { scope: "openid profile offline_access" })),
+      redirect_uri: rp1.redirect,
+    });
+    const oldSid = String(decodeJwt(first.body.id_token!).sid);
+    expect(oldSid).not.toBe("undefined");
+    // Until the password is typed again, the old session and its tokens still work.
+    const forced = await browser.follow(await browser.get(authorizeUrl(rp1, { prompt: "login" })));
+    expect(forced).not.toBeInstanceOf(URL);
+    expect((await userinfo(first.body.access_token!)).status).toBe(200);
+    expect((await h.api(`/sid/${oldSid}`)).status).toBe(200);
+    await browser.signIn(forced as Response, "alice", PASSWORD);
+    expect((await h.api(`/sid/${oldSid}`)).status).toBe(404);
+    expect((await userinfo(first.body.access_token!)).status).toBe(401);
+    const r = await token(rp1, { grant_type: "refresh_token", refresh_token: first.body.refresh_token! });
+    expect(r.body.error).toBe("invalid_grant");
+  });
+
+  it("twelve re-logins in one browser leave one session, and the user can still sign in elsewhere", async () => {
+    const browser = new TestBrowser(h.app);
+    await signedIn(browser, rp1);
+    for (let i = 0; i < 12; i++) {
+      h.clock.advance(1000);
+      const forced = await browser.follow(await browser.get(authorizeUrl(rp1, { prompt: "login" })));
+      expect(await browser.signIn(forced as Response, "alice", PASSWORD)).toBeInstanceOf(URL);
+    }
+    const dn = (await h.deps.users.findBy("uid", "alice"))!.dn;
+    expect(await h.deps.sessions.ofUser(dn)).toHaveLength(1);
+    expect((await h.login("alice")).status).toBe(200);
+  });
+});
+
 describe("the code flow's checks", () => {
   it("refuses unknown clients and unregistered redirect URIs on a page, without redirecting", async () => {
     const browser = new TestBrowser(h.app);

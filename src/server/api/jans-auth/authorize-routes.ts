@@ -36,14 +36,18 @@ function continueUrl(c: Context): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** Starts (or reuses) an unauthenticated session recording the request, then sends the person to sign in. */
+/**
+ * Sends the person to sign in, first starting an unauthenticated session that records the request
+ * when the browser has none. A re-authentication (prompt=login, max_age) keeps the authenticated
+ * session until the new sign-in replaces it (ending it and its tokens): never two at once.
+ */
 async function toSignIn(
   c: Context,
   core: ServerCore,
   req: AuthorizationRequest,
   existing: SessionRecord | undefined,
 ) {
-  if (existing?.state !== "unauthenticated") {
+  if (!existing) {
     const attributes: Record<string, string> = {
       client_id: req.client.clientId,
       redirect_uri: req.redirectUri,
