@@ -212,6 +212,19 @@ describe("re-authentication replaces the session (ASVS 7.2.4, issue 21 H5)", () 
 });
 
 describe("the code flow's checks", () => {
+  it("the login page's form may lead on to the relying party's origin, and to no other (form-action, H4)", async () => {
+    const browser = new TestBrowser(h.app);
+    const login = await browser.follow(await browser.get(authorizeUrl(rp1)));
+    const csp = (login as Response).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("form-action 'self' https://rp1.example;");
+    const plain = await h.app.request("/jans-auth/login");
+    expect(plain.headers.get("content-security-policy")).toContain("form-action 'self';");
+    const forged = await h.app.request(
+      `/jans-auth/login?continue=${encodeURIComponent(`/jans-auth/restv1/authorize?client_id=${rp1.id}&redirect_uri=https://evil.example/cb`)}`,
+    );
+    expect(forged.headers.get("content-security-policy")).toContain("form-action 'self';");
+  });
+
   it("refuses unknown clients and unregistered redirect URIs on a page, without redirecting", async () => {
     const browser = new TestBrowser(h.app);
     for (const url of [
@@ -332,6 +345,20 @@ describe("ending sessions", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("You are signed out.");
     expect(await statusOf(browser)).toBe("unknown");
+  });
+
+  it("end_session with someone else's id_token_hint ends nothing: this browser is asked about its own session", async () => {
+    const victim = new TestBrowser(h.app);
+    const t = await rp1Session(victim);
+    const attacker = new TestBrowser(h.app);
+    const q = new URLSearchParams({ id_token_hint: t.id_token!, post_logout_redirect_uri: rp1.bye! });
+    const res = await attacker.get(`/jans-auth/restv1/end_session?${q}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Sign out of this browser");
+    // The confirmation's form leads on to the RP's origin, so form-action must allow it (H4).
+    expect(res.headers.get("content-security-policy")).toContain("form-action 'self' https://rp1.example;");
+    expect(await statusOf(victim)).toBe("authenticated");
+    expect((await userinfo(t.access_token!)).status).toBe(200);
   });
 
   async function admin(scopes: string[]) {

@@ -451,7 +451,7 @@ describe("device authorization grant and refresh tokens", () => {
   };
 
   it("issues tokens once a person approves the user code; polls too fast get slow_down", async () => {
-    await addUser(h, "alice");
+    await addUser(h, "alice", ["api-viewer"]);
     const d = await start();
     expect(d).toMatchObject({ interval: 5, expires_in: 600 });
     expect(String(d.user_code)).toMatch(/^[B-Z]{4}-[B-Z]{4}$/);

@@ -5,12 +5,14 @@ import type { ClientRecord, SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { apiError } from "../errors.js";
 import { alert, hidden, htmlPage } from "../html.js";
+import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress } from "../request-info.js";
 import { browserSession, clearSessionCookie, fieldsOf, signOutForm } from "./browser.js";
 
-// RP-Initiated Logout 1.0 at /restv1/end_session: with a valid id_token_hint the session it names
-// ends at once (and the tokens bound to it); without one, GET only asks and the POST ends the
-// browser's session. post_logout_redirect_uri must be registered for the client, else no redirect.
+// RP-Initiated Logout 1.0 at /restv1/end_session: with a valid id_token_hint naming this browser's
+// session, it ends at once (and the tokens bound to it); otherwise GET only asks, and the POST
+// ends the browser's own session (never another's). post_logout_redirect_uri must be registered
+// for the client, else no redirect.
 
 interface LogoutRequest {
   client?: ClientRecord;
@@ -68,11 +70,6 @@ async function endIt(
   return ended;
 }
 
-async function liveSession(core: ServerCore, sid: string): Promise<SessionRecord | undefined> {
-  const r = await core.sessions.get(sid);
-  return r.ok ? r.value : undefined;
-}
-
 function confirmPage(c: Context, req: LogoutRequest) {
   const keep = [
     req.redirect ? hidden("post_logout_redirect_uri", req.redirect) : "",
@@ -80,6 +77,7 @@ function confirmPage(c: Context, req: LogoutRequest) {
     req.client ? hidden("client_id", req.client.clientId) : "",
   ].join("");
   const form = signOutForm(csrfToken(c)).replace("</form>", `${keep}</form>`);
+  allowFormTargets(c, [req.redirect]);
   return htmlPage(c, "Sign out", `<p>Sign out of this browser's session?</p>${form}`);
 }
 
@@ -90,10 +88,10 @@ export function endSessionRoutes(core: ServerCore): Hono {
     const parsed = await parse(core, c.req.query());
     if (!parsed.ok) return htmlPage(c, "Sign-out request refused", alert(parsed.message), 400);
     const { req } = parsed;
-    if (!req.hintSid) return confirmPage(c, req);
     const browser = await browserSession(c, core);
-    const target = browser?.sid === req.hintSid ? browser : await liveSession(core, req.hintSid);
-    await endIt(c, core, target, browser);
+    // A hint for another browser's session (a link someone was sent) only asks about this one.
+    if (!req.hintSid || browser?.sid !== req.hintSid) return confirmPage(c, req);
+    await endIt(c, core, browser, browser);
     return done(c, req);
   });
 

@@ -7,6 +7,7 @@ import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { apiError, coreError } from "../errors.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
 import {
   browserSession,
@@ -21,6 +22,15 @@ import {
 function safeContinue(raw: string | undefined): string | undefined {
   if (raw === PROTECTED_APP) return raw;
   return raw?.startsWith("/jans-auth/restv1/authorize?") && !raw.includes("//", 1) ? raw : undefined;
+}
+
+/** The relying party a sign-in continues to: the authorize request's redirect URI, when registered. */
+async function relyingPartyOf(core: ServerCore, next: string | undefined): Promise<string | undefined> {
+  if (!next?.startsWith("/jans-auth/restv1/authorize?")) return undefined;
+  const q = new URL(next, "http://local").searchParams;
+  const client = await core.clients.get(q.get("client_id") ?? "");
+  const uri = q.get("redirect_uri") ?? "";
+  return client?.redirectUris.includes(uri) ? uri : undefined;
 }
 
 /** A page an end user signs in to (seed 003's promise: after Terminate, its next request is a 401 and the login page). */
@@ -91,13 +101,17 @@ export function sessionRoutes(core: ServerCore): Hono {
   });
 
   // The page: a CSRF-protected HTML form; after an authorization request, back to it.
-  app.get("/login", (c) =>
-    htmlPage(c, "Sign in", loginForm(csrfToken(c), "", "", safeContinue(c.req.query("continue")))),
-  );
+  app.get("/login", async (c) => {
+    const next = safeContinue(c.req.query("continue"));
+    // The form's redirect chain ends at the relying party, which form-action must allow.
+    allowFormTargets(c, [await relyingPartyOf(core, next)]);
+    return htmlPage(c, "Sign in", loginForm(csrfToken(c), "", "", next));
+  });
   app.post("/login", async (c) => {
     const parsed = await fieldsOf(c);
     const fields = typeof parsed === "string" ? {} : parsed.fields;
     const next = safeContinue(fields.continue);
+    allowFormTargets(c, [await relyingPartyOf(core, next)]);
     if (typeof parsed === "string" || crossSite(c) || !csrfValid(c, fields))
       return htmlPage(
         c,

@@ -1,4 +1,26 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+
+/**
+ * An HTML page's policy. `formTargets`: origins a form on the page may end up at through
+ * redirects (a relying party after sign-in or sign-out), since browsers apply form-action to the
+ * whole redirect chain of a form submission.
+ */
+export function htmlPolicy(formTargets: readonly string[] = []): string {
+  const targets = formTargets.filter((o) => /^https?:\/\/[^\s;,'"]+$/.test(o));
+  return `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${["'self'", ...targets].join(" ")}; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+/** Lets this page's forms lead on to these origins (see htmlPolicy). */
+export function allowFormTargets(c: Context, urls: readonly (string | undefined)[]): void {
+  const origins = urls.flatMap((u) => {
+    try {
+      return u ? [new URL(u).origin] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (origins.length > 0) c.header("Content-Security-Policy", htmlPolicy([...new Set(origins)]));
+}
 
 /**
  * Headers on every response: no framing anywhere (clickjacking), no MIME sniffing, no referrer to other sites;
@@ -14,12 +36,9 @@ export function securityHeaders(): MiddlewareHandler {
     // "Origin: null", and the CSRF check could not tell it from a cross-site one.
     h.set("Referrer-Policy", "same-origin");
     const html = (h.get("content-type") ?? "").startsWith("text/html");
-    h.set(
-      "Content-Security-Policy",
-      html
-        ? "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        : "default-src 'none'; frame-ancestors 'none'",
-    );
+    // A page that set its own policy (a wider form-action) keeps it.
+    if (!(html && h.has("Content-Security-Policy")))
+      h.set("Content-Security-Policy", html ? htmlPolicy() : "default-src 'none'; frame-ancestors 'none'");
     if (html) h.set("Cache-Control", "no-store");
   };
 }
