@@ -110,6 +110,7 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
     servers.push(server);
     const addr = server.address() as AddressInfo;
     plainUrl = `http://${addr.address}:${addr.port}`;
+    if (values.issuer === undefined && port === 0) core.tokens.settleIssuer(`${plainUrl}/jans-auth`);
   }
   const tlsServer = await startTls(values, app.fetch, hostname);
   if (tlsServer) servers.push(tlsServer);

@@ -31,7 +31,8 @@ function checkRedirect(uri: string): void {
     throw new ClientError(`redirect URI "${uri}" is not an absolute URL`);
   }
   if (u.hash) throw new ClientError(`redirect URI "${uri}" has a fragment`);
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
+  // The whole loopback range (RFC 8252 7.3 names 127.0.0.1; any 127/8 address stays on the machine).
+  const loopback = ["localhost", "[::1]"].includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname);
   if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback))
     throw new ClientError(`redirect URI "${uri}" must be https (http only on loopback)`);
 }

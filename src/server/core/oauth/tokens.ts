@@ -51,7 +51,7 @@ export class TokenService {
   private constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    readonly issuer: string,
+    private issuerUrl: string,
     private readonly kid: string,
     private readonly privateKey: Key,
     readonly publicJwk: JWK,
@@ -83,6 +83,15 @@ export class TokenService {
     );
     service.publicKeys.set(rec.kid, await importJWK(publicJwk, ALG));
     return service;
+  }
+
+  get issuer(): string {
+    return this.issuerUrl;
+  }
+
+  /** The issuer once the listener's port is known (a server started on port 0), before any token. */
+  settleIssuer(url: string): void {
+    this.issuerUrl = url;
   }
 
   /** The audience of our access tokens: this server's own APIs. */
