@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SCOPE } from "../../src/server/core/oauth/scopes.js";
+import { ACTIONS } from "../../src/server/api/pingam/actions.js";
+import { AM_OPERATION_SCOPES, SCOPE } from "../../src/server/core/oauth/scopes.js";
 import { userIdOfDn } from "../../src/server/store/query.js";
 import { type SeedWorld, seedWorld } from "../helpers/pingam-world.js";
 import { cookieOf, PASSWORD } from "../helpers/server-harness.js";
@@ -212,6 +213,30 @@ describe("authorisation and versions", () => {
     }
     const janssen = await w.h.token([SCOPE.sessionAdmin]);
     expect((await query({ _queryFilter: "true" }, { token: janssen })).status).toBe(403);
+  });
+
+  it("the read scope's validate never resets idle time, and cannot ask to (issue 21 item 6)", async () => {
+    const before = await info();
+    await advance(5 * 60_000);
+    const reader = await w.h.token([SCOPE.amSessionsRead]);
+    expect((await act("validate", { tokenId: w.tokens[0] }, { token: reader })).body.valid).toBe(true);
+    expect((await info()).latestAccessTime).toBe(before.latestAccessTime);
+    const asked = await act("validate", { tokenId: w.tokens[0] }, { token: reader, query: "&refresh=true" });
+    expect(asked.status).toBe(403);
+    expect((await info()).latestAccessTime).toBe(before.latestAccessTime);
+  });
+
+  it("each action is guarded by its operation's row of the tested scope table", () => {
+    for (const action of Object.values(ACTIONS)) expect(AM_OPERATION_SCOPES).toHaveProperty(action.operation);
+    expect(
+      Object.values(ACTIONS)
+        .map((a) => a.operation)
+        .sort(),
+    ).toEqual(
+      Object.keys(AM_OPERATION_SCOPES)
+        .filter((k) => k !== "query-sessions")
+        .sort(),
+    );
   });
 
   it("honours Accept-API-Version: the seed's versions pass, others are a 400", async () => {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { Actor } from "../../core/events.js";
+import { AM_SESSIONS_WRITE, satisfies } from "../../core/oauth/scopes.js";
 import { crestCoreError, crestError, reply } from "./crest.js";
 import { refreshed, sessionInfo, validation } from "./render.js";
 
@@ -12,12 +13,14 @@ export interface ActionContext {
   realm: string;
   body: Record<string, unknown>;
   actor: Actor;
+  /** The caller's token's scopes. */
+  scopes: ReadonlySet<string>;
 }
 
 interface Action {
   name: string;
-  /** Needs fr:am:* (false: the read scope is enough). */
-  write: boolean;
+  /** Its operation in spec/pingam-sessions.yaml, whose scopes (AM_OPERATION_SCOPES) it needs. */
+  operation: string;
   run(ctx: ActionContext): Promise<Response>;
 }
 
@@ -46,11 +49,15 @@ function info(reset: boolean) {
   });
 }
 
-const validate = withToken(async ({ c, core, realm, actor }, tokenId) => {
+/** validate resets the idle time (a write) only for a caller allowed to write; a reader's never does. */
+const validate = withToken(async ({ c, core, realm, actor, scopes }, tokenId) => {
   const refresh = c.req.query("refresh");
   if (refresh !== undefined && refresh !== "true" && refresh !== "false")
     return crestError(c, 400, "refresh must be true or false");
-  return reply(c, validation(await core.am.validate(realm, tokenId, refresh !== "false", actor)));
+  const writer = satisfies(scopes, AM_SESSIONS_WRITE);
+  if (refresh === "true" && !writer)
+    return crestError(c, 403, "validate with refresh=true needs scope fr:am:*");
+  return reply(c, validation(await core.am.validate(realm, tokenId, writer && refresh !== "false", actor)));
 });
 
 const refresh = withToken(async ({ c, core, realm, actor }, tokenId) => {
@@ -94,17 +101,17 @@ const updateProperties = withToken(async ({ c, core, realm, body }, tokenId) => 
 export const ACTIONS: Readonly<Record<string, Action>> = Object.fromEntries(
   (
     [
-      ["getSessionInfo", false, info(false)],
-      ["getSessionInfoAndResetIdleTime", true, info(true)],
-      ["validate", false, validate],
-      ["refresh", true, refresh],
-      ["logout", true, logout],
-      ["logoutByHandle", true, logoutByHandle],
-      ["logoutByUser", true, logoutByUser],
-      ["getSessionProperties", false, getProperties],
-      ["updateSessionProperties", true, updateProperties],
+      ["getSessionInfo", "get-session-info", info(false)],
+      ["getSessionInfoAndResetIdleTime", "get-session-info-and-reset-idle-time", info(true)],
+      ["validate", "validate-session", validate],
+      ["refresh", "refresh-session", refresh],
+      ["logout", "logout-session", logout],
+      ["logoutByHandle", "logout-by-handle", logoutByHandle],
+      ["logoutByUser", "logout-by-user", logoutByUser],
+      ["getSessionProperties", "get-session-properties", getProperties],
+      ["updateSessionProperties", "update-session-properties", updateProperties],
     ] as const
-  ).map(([name, write, run]) => [name, { name, write, run }]),
+  ).map(([name, operation, run]) => [name, { name, operation, run }]),
 );
 
 /** Action names are matched without regard to case, as PingAM does. */
