@@ -3,7 +3,7 @@ import type { SessionEventType, SessionRecord, Store, UserRecord } from "../stor
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
-import type { Actor } from "./events.js";
+import type { Actor, SessionEvents } from "./events.js";
 import type { SessionService } from "./sessions.js";
 import type { UserService } from "./users.js";
 
@@ -62,6 +62,7 @@ export const AUDIT_TYPES: readonly SessionEventType[] = [
   "locked",
   "ended",
   "revoked",
+  "alarm_acknowledged",
 ];
 
 export function adminSession(s: SessionRecord): AdminSession {
@@ -85,6 +86,7 @@ export class AdminService {
     private readonly config: ServerConfig,
     private readonly sessions: SessionService,
     private readonly users: UserService,
+    private readonly events: SessionEvents,
   ) {}
 
   /** Live authenticated sessions only (an idle-expired one is never shown). */
@@ -187,10 +189,16 @@ export class AdminService {
     });
   }
 
-  async acknowledge(id: number, admin: string): Promise<Result<{ id: number }>> {
-    return (await this.store.alarms.acknowledge(id, admin, this.clock.now()))
-      ? ok({ id })
-      : fail("not_found", "no open alarm with that id");
+  /** Acknowledges an open alarm, in the audit as the admin's act. */
+  async acknowledge(id: number, actor: Actor): Promise<Result<{ id: number }>> {
+    const open = (await this.store.alarms.list({ open: true, limit: 1000, offset: 0 })).entries.find(
+      (a) => a.id === id,
+    );
+    if (!open || !(await this.store.alarms.acknowledge(id, actor.id ?? "admin", this.clock.now())))
+      return fail("not_found", "no open alarm with that id");
+    const who = { userDn: open.userDn, username: open.username ?? "" };
+    await this.events.emitAccount("alarm_acknowledged", who, actor, { alarm: String(id), kind: open.kind });
+    return ok({ id });
   }
 
   audit(q: Paging & { userId?: string; type?: SessionEventType }) {

@@ -99,7 +99,7 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     users,
     clients: new ClientService(store, clock),
     am: new AmSessions(store, sessions, users, config, clock),
-    admin: new AdminService(store, clock, config, sessions, users),
+    admin: new AdminService(store, clock, config, sessions, users, events),
     stats,
     version: SERVER_VERSION,
   };

@@ -318,7 +318,9 @@ export type SessionEventType =
   /** A sign-in refused for a wrong password (sid null). */
   | "login_failed"
   /** A name locked, by failures or by an admin (sid null). */
-  | "locked";
+  | "locked"
+  /** An admin acknowledged an alarm about a user (sid null). */
+  | "alarm_acknowledged";
 
 export interface SessionEvent {
   id: number;

@@ -4,6 +4,7 @@ import type { ServerCore } from "../../core/core.js";
 import type { Actor } from "../../core/events.js";
 import { type ScopeRequirement, satisfies } from "../../core/oauth/scopes.js";
 import type { AccessClaims } from "../../core/oauth/tokens.js";
+import type { SessionRecord } from "../../store/types.js";
 import { crossSite } from "../csrf.js";
 import { remoteAddress, transport } from "../request-info.js";
 
@@ -28,9 +29,28 @@ async function callerOf(core: ServerCore, c: Context): Promise<AdminCaller | "in
   if (!token) return undefined;
   const r = await core.tokens.verify(token);
   if (!r.ok) return "invalid";
-  // A console cookie is only ever one of ours; a token another client got is no cookie.
-  if (!bearer && r.claims.clientId !== CONSOLE_CLIENT) return "invalid";
+  // A console cookie is only ever one of ours, bound to a live console session.
+  if (!bearer && !(await consoleSession(core, c, r.claims))) return "invalid";
   return { claims: r.claims, viaCookie: bearer === undefined };
+}
+
+/**
+ * The session a console token is bound to: live (an admin can terminate it like any other), and
+ * reached over TLS if it was made over TLS. Each request is a use of it.
+ */
+export async function consoleSession(
+  core: ServerCore,
+  c: Context,
+  claims: AccessClaims,
+): Promise<SessionRecord | undefined> {
+  if (claims.clientId !== CONSOLE_CLIENT || !claims.sid) return undefined;
+  const r = await core.sessions.get(claims.sid);
+  if (!r.ok || (r.value.secure && !transport(c).secure)) return undefined;
+  return core.sessions.touch(r.value, {
+    type: "admin",
+    id: r.value.attributes.auth_user ?? null,
+    ip: remoteAddress(c),
+  });
 }
 
 export function adminCaller(c: Context): AdminCaller {

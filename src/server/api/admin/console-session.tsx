@@ -4,9 +4,11 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ServerCore } from "../../core/core.js";
 import { ADMIN_READ, ADMIN_WRITE, satisfies, scopesOfRoles } from "../../core/oauth/scopes.js";
 import type { AccessClaims } from "../../core/oauth/tokens.js";
+import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { remoteAddress } from "../request-info.js";
-import { ADMIN_COOKIE, CONSOLE_CLIENT, setConsoleCookie } from "./auth.js";
+import { PASSWORD_ACR } from "../jans-auth/browser.js";
+import { remoteAddress, transport } from "../request-info.js";
+import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
 
 // The console's own sign-in: the lockout rules, an admin role, and a cookie holding an access
@@ -14,6 +16,8 @@ import { Document, Hidden, Notice } from "./layout.js";
 
 export interface Signed {
   claims: AccessClaims;
+  /** The console's own session (listed, audited and terminable like any other). */
+  session: SessionRecord;
   token: string;
   name: string;
   canWrite: boolean;
@@ -29,10 +33,12 @@ export async function signedIn(core: ServerCore, c: Context): Promise<Signed | u
   const token = getCookie(c, ADMIN_COOKIE);
   if (!token) return undefined;
   const r = await core.tokens.verify(token);
-  if (!r.ok || r.claims.clientId !== CONSOLE_CLIENT) return undefined;
-  const user = await core.users.getByDn(r.claims.subject);
-  if (!user || user.disabled) return undefined;
-  return { claims: r.claims, token, name: user.username, canWrite: satisfies(r.claims.scopes, ADMIN_WRITE) };
+  if (!r.ok) return undefined;
+  const session = await consoleSession(core, c, r.claims);
+  const user = session && (await core.users.getByDn(r.claims.subject));
+  if (!session || !user || user.disabled) return undefined;
+  const canWrite = satisfies(r.claims.scopes, ADMIN_WRITE);
+  return { claims: r.claims, session, token, name: user.username, canWrite };
 }
 
 export const LoginPage = (p: { csrf: string; message?: string; username?: string }) => (
@@ -87,11 +93,25 @@ export async function login(core: ServerCore, c: Context) {
       <LoginPage csrf={csrfToken(c)} message="This account may not use the admin console." />,
       403,
     );
+  // A console sign-in is a session like any other: listed, audited, terminable, capped.
+  const ip = remoteAddress(c);
+  const attributes = {
+    auth_user: outcome.user.username,
+    acr: PASSWORD_ACR,
+    client_id: CONSOLE_CLIENT,
+    remote_ip: ip,
+    user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
+  };
+  const actor = { type: "user" as const, id: outcome.user.username, ip };
+  const created = await core.sessions.create("authenticated", outcome.user, attributes, transport(c), actor);
+  if (!created.ok) return html(c, <LoginPage csrf={csrfToken(c)} message={created.error.message} />, 403);
+  const { sid } = created.value.session;
   const token = await core.tokens.issue(
     CONSOLE_CLIENT,
     scopes,
     core.config.adminSessionLifetime,
     outcome.user.dn,
+    sid,
   );
   setConsoleCookie(core, c, token);
   core.log.info("admin console sign-in", {});

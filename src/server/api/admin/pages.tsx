@@ -78,7 +78,10 @@ export function adminPageRoutes(core: ServerCore): Hono {
   };
 
   app.post("/logout", async (c) => {
-    await core.tokens.revoke(signedOf(c).token, CONSOLE_CLIENT);
+    const signed = signedOf(c);
+    // The console session ends like any other: in the audit, its token refused from now on.
+    await core.sessions.end(signed.session, pageActor(c));
+    await core.tokens.revoke(signed.token, CONSOLE_CLIENT);
     clearConsoleCookie(c);
     return c.redirect("/admin/login", 303);
   });
@@ -262,7 +265,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
 
   app.post("/alarms/:id/acknowledge", async (c) => {
     const id = Number.parseInt(c.req.param("id"), 10);
-    const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, signedOf(c).name);
+    const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, pageActor(c));
     if (!r.ok) return failed(c, r.error, "alarms");
     return c.redirect("/admin/alarms?notice=acknowledged", 303);
   });

@@ -149,7 +149,7 @@ export function adminApiRoutes(core: ServerCore): Hono {
     const id = c.req.param("id");
     if (!/^\d{1,15}$/.test(id)) return apiError(c, 404, "no open alarm with that id");
     const actor = await adminActor(core, c);
-    const r = await admin.acknowledge(Number(id), actor.id ?? "admin");
+    const r = await admin.acknowledge(Number(id), actor);
     return r.ok ? c.json(r.value) : coreError(c, r.error);
   });
 

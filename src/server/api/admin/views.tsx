@@ -273,6 +273,7 @@ const EVENT_NAMES: Record<string, string> = {
   locked: "Locked out",
   ended: "Logout",
   revoked: "Terminated",
+  alarm_acknowledged: "Alarm acknowledged",
 };
 
 export const AuditTable: FC<{ items: SessionEvent[]; now: number }> = (p) =>

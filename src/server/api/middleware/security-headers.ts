@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { transport } from "../request-info.js";
 
 /**
  * An HTML page's policy. `formTargets`: origins a form on the page may end up at through
@@ -31,6 +32,8 @@ export function securityHeaders(): MiddlewareHandler {
     await next();
     const h = c.res.headers;
     h.set("X-Frame-Options", "DENY");
+    // Over TLS, browsers are told to keep to it (a cookie issued over TLS is never sent in clear).
+    if (transport(c).secure) h.set("Strict-Transport-Security", "max-age=31536000");
     h.set("X-Content-Type-Options", "nosniff");
     // same-origin, not no-referrer: with no-referrer a browser's same-origin form post says
     // "Origin: null", and the CSRF check could not tell it from a cross-site one.
