@@ -10,7 +10,9 @@ let h: Harness;
 let basic: string;
 beforeAll(async () => {
   h = await harness();
-  await h.deps.users.create("admin", PASSWORD, { roles: ["api-admin"] });
+  // Janssen's current setup gives its admin the role "admin" (api-admin before November 2025).
+  await h.deps.users.create("admin", PASSWORD, { roles: ["admin"] });
+  await h.deps.users.create("old-admin", PASSWORD, { roles: ["api-admin"] });
   await h.deps.users.create("viewer", PASSWORD);
   // The CLI's client: every scope, userinfo as a signed JWT (what our provisioned admin client is).
   basic = `Basic ${Buffer.from(`${h.admin.client_id}:${h.admin.client_secret}`).toString("base64")}`;
@@ -74,7 +76,8 @@ describe("Janssen's CLI signs in against our server", () => {
   it("device sign-in, signed userinfo with jansAdminUIRole, then a ujwt client-credentials grant for config-api", async () => {
     const { tokens, ujwt } = await signIn("admin");
     const claims = decodeJwt(ujwt);
-    expect(claims.jansAdminUIRole).toEqual(["api-admin"]);
+    // config_cli.py refuses the login unless 'admin' in jansAdminUIRole; older clients look for api-admin.
+    expect(claims.jansAdminUIRole).toEqual(["admin", "api-admin"]);
     expect(typeof claims.inum).toBe("string");
     expect(claims.exp! * 1000).toBeGreaterThan(h.clock.now());
     // STEP 4: client credentials with scope openid and ujwt, authenticated by the Bearer header only.
@@ -96,6 +99,17 @@ describe("Janssen's CLI signs in against our server", () => {
     expect((await h.api(`/sid/${sid}`, { method: "DELETE", token: admin.access_token })).status).toBe(204);
     const [revoked] = (await h.deps.events.list({ types: ["revoked"], limit: 1, offset: 0 })).entries;
     expect(revoked).toMatchObject({ actorType: "admin", actor: "admin" });
+  });
+
+  it("a user stored with the old name api-admin passes the current check too, with the same scopes", async () => {
+    const { tokens, ujwt } = await signIn("old-admin");
+    expect(decodeJwt(ujwt).jansAdminUIRole).toEqual(["admin", "api-admin"]);
+    const cc = await form("/jans-auth/restv1/token", { authorization: `Bearer ${tokens.access_token}` }, [
+      ["grant_type", "client_credentials"],
+      ["scope", "openid"],
+      ["ujwt", ujwt],
+    ]);
+    expect(((await cc.json()) as { scope: string }).scope.split(" ")).toContain(SCOPE.sessionAdmin);
   });
 
   it("a user without an admin role gets no config-api token; a forged or foreign ujwt is refused", async () => {
