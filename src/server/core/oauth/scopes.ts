@@ -55,6 +55,50 @@ export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
   "revoke-user-session": DELETE_SESSIONS,
 };
 
+/**
+ * Janssen's config-api operations its CLI and TUI call at start-up, with the security Janssen's
+ * document declares for each (test/server/janssen-document.test.ts holds them to it). The health
+ * checks, live, ready and server-stat declare none. read-all passes every one.
+ */
+export const STARTUP_OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
+  "get-app-version": [
+    ["https://jans.io/oauth/config/app-version.readonly"],
+    ["https://jans.io/oauth/config/health.admin"],
+    [SCOPE.readAll],
+  ],
+  "get-service-status": [
+    ["https://jans.io/oauth/config/data.readonly"],
+    ["https://jans.io/oauth/config/health.admin"],
+    [SCOPE.readAll],
+  ],
+  "get-properties-persistence": [
+    ["https://jans.io/oauth/jans-auth-server/config/properties.readonly"],
+    ["https://jans.io/oauth/jans-auth-server/config/properties.write"],
+    ["https://jans.io/oauth/jans-auth-server/config/properties.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-plugins": [
+    ["https://jans.io/oauth/config/plugin.readonly"],
+    ["https://jans.io/oauth/config/plugin.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-plugin-by-name": [
+    ["https://jans.io/oauth/config/plugin.readonly"],
+    ["https://jans.io/oauth/config/plugin.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-attributes": [
+    ["https://jans.io/oauth/config/attributes.readonly"],
+    ["https://jans.io/oauth/config/attributes.write"],
+    ["https://jans.io/oauth/config/attributes.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+};
+
 /** The admin API's scopes (what the admin role grants). */
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPE);
 
