@@ -17,6 +17,7 @@ import {
   CONFIG_API_ROOT,
   configApiRoutes,
 } from "./api/jans-config-api/routes.js";
+import { startupRoutes } from "./api/jans-config-api/startup-routes.js";
 import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
@@ -62,6 +63,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route("/", healthRoutes(core));
   app.route(CONFIG_API_BASE, configApiRoutes(core));
   app.route(CONFIG_API_ROOT, acrsRoutes(core));
+  app.route(CONFIG_API_ROOT, startupRoutes(core));
   app.route("/jans-auth", oauthRoutes(core));
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
   app.get(STYLESHEET, (c) => {

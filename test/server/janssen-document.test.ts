@@ -14,16 +14,20 @@ import {
 
 // The real Janssen config-api document, unchanged, read from ../shared.
 const JANS = resolve(ROOT, "../shared/specs/jans-config-api.yaml");
-type Op = { operationId: string; tags: string[]; parameters?: { name: string; in: string }[] };
+type Op = {
+  operationId: string;
+  tags: string[];
+  parameters?: { name: string; in: string }[];
+  security?: Record<string, string[]>[];
+};
 type Doc = { paths: Record<string, Record<string, Op>> };
 
 const doc = parse(readFileSync(JANS, "utf8")) as Doc;
-const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([, op]) => op.tags?.includes("Auth - Session Management"))
-    .map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+const allOps = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
 );
-const byId = (id: string) => ops.find((o) => o.op.operationId === id)!;
+const ops = allOps.filter((o) => o.op.tags?.includes("Auth - Session Management"));
+const byId = (id: string) => allOps.find((o) => o.op.operationId === id)!;
 
 let s: RunningServer;
 let token: string;
@@ -49,7 +53,12 @@ afterAll(async () => {
   await s?.stop();
 });
 
-function call(id: string, pathParams: Record<string, string> = {}, query: Record<string, string> = {}) {
+function call(
+  id: string,
+  pathParams: Record<string, string> = {},
+  query: Record<string, string> = {},
+  bearer: string | null = token,
+) {
   const { path, method, op } = byId(id);
   const declared = new Set((op.parameters ?? []).map((p) => p.name));
   for (const name of [...Object.keys(pathParams), ...Object.keys(query)]) expect(declared).toContain(name);
@@ -57,7 +66,7 @@ function call(id: string, pathParams: Record<string, string> = {}, query: Record
   const qs = new URLSearchParams(query).toString();
   return fetch(`${s.url}/jans-config-api${url}${qs ? `?${qs}` : ""}`, {
     method,
-    headers: { authorization: `Bearer ${token}` },
+    headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
   });
 }
 
@@ -126,5 +135,96 @@ describe("responses validate against the Janssen document's schemas", () => {
     expect(target.deletable).toBe(true);
     const del = await call("delete-session", { sid: target.sessionAttributes.sid });
     expect([del.status, await del.text()]).toEqual([204, ""]);
+  });
+});
+
+// What Janssen's CLI and TUI call at start-up: the health tag, persistence, plugins, attributes.
+const HEALTH = allOps.filter((o) => o.op.tags?.includes("Health - Check")).map((o) => o.op.operationId);
+const STARTUP = [
+  ...HEALTH,
+  "get-properties-persistence",
+  "get-plugins",
+  "get-plugin-by-name",
+  "get-attributes",
+];
+
+describe("the config-api operations Janssen's clients call at start-up", () => {
+  it("are guarded exactly as the document declares: the health checks open, the others by scope", async () => {
+    const { STARTUP_OPERATION_SCOPES } = await import("../../src/server/core/oauth/scopes.js");
+    expect(HEALTH.sort()).toEqual([
+      "get-app-version",
+      "get-config-health",
+      "get-config-health-live",
+      "get-config-health-ready",
+      "get-server-stat",
+      "get-service-status",
+    ]);
+    const declared = Object.fromEntries(
+      STARTUP.map((id) => [id, (byId(id).op.security ?? []).map((alt) => alt.oauth2 ?? [])] as const).filter(
+        ([, alts]) => alts.length > 0,
+      ),
+    );
+    expect(declared).toEqual(STARTUP_OPERATION_SCOPES);
+    for (const id of STARTUP) {
+      const params: Record<string, string> = id === "get-plugin-by-name" ? { pluginName: "scim" } : {};
+      const anonymous = await call(id, params, {}, null);
+      expect(anonymous.status, id).toBe(id in STARTUP_OPERATION_SCOPES ? 401 : 200);
+    }
+    // A token with a session scope only is not enough for the guarded ones.
+    const narrow = await adminToken(s, "https://jans.io/oauth/jans-auth-server/session.readonly");
+    const res = await call("get-plugins", {}, {}, narrow);
+    expect(res.status).toBe(403);
+  });
+
+  it("answer what the document's response schemas describe, truthfully for this server", async () => {
+    const { loadModel } = await import("../../src/spec/load.js");
+    const { validateBody } = await import("../../src/spec/validate.js");
+    const model = await loadModel(readFileSync(JANS, "utf8"), JANS, { toolVersion: "test" });
+    const answer = async (id: string, params: Record<string, string> = {}, query = {}) => {
+      const res = await call(id, params, query);
+      expect(res.status, id).toBe(200);
+      const body: unknown = await res.json();
+      const op = model.operations.find((o) => o.id === id)!;
+      const problems = await validateBody(model.openapi, op.responseSchema, model.schemas, body);
+      expect(problems, `${id}: ${JSON.stringify(problems[0])}`).toEqual([]);
+      return body;
+    };
+    // The TUI exits unless every check of get-config-health is UP.
+    expect(await answer("get-config-health")).toEqual([
+      { name: "jans-config-api liveness", status: "UP" },
+      { name: "jans-config-api readiness", status: "UP" },
+    ]);
+    expect(await answer("get-config-health-live")).toMatchObject({ status: "UP" });
+    expect(await answer("get-config-health-ready")).toMatchObject({ status: "UP" });
+    expect(await answer("get-server-stat")).toMatchObject({ dbType: "sqlite" });
+    expect(await answer("get-app-version")).toHaveProperty(["opcli-server"]);
+    expect(await answer("get-service-status")).toEqual({
+      "jans-auth": "Running",
+      "jans-config-api": "Running",
+    });
+    expect(await answer("get-service-status", {}, { service: "jans-scim" })).toEqual({
+      "jans-scim": "Not present",
+    });
+    expect(await answer("get-properties-persistence")).toEqual({
+      productName: "SQLite",
+      driverName: "better-sqlite3",
+    });
+    expect(await answer("get-plugins")).toEqual([]);
+    expect(await answer("get-plugin-by-name", { pluginName: "scim" })).toBe(false);
+    // The TUI pages attributes from startIndex 1 until a page is empty.
+    expect(await answer("get-attributes", {}, { limit: "100", startIndex: "1" })).toEqual({
+      start: 1,
+      totalEntriesCount: 0,
+      entriesCount: 0,
+      entries: [],
+    });
+  });
+
+  it("refuse a malformed attributes page with a config-api 400", async () => {
+    const bad: Record<string, string>[] = [{ limit: "ten" }, { limit: "0" }, { startIndex: "-1" }];
+    for (const query of bad) {
+      const res = await call("get-attributes", {}, query);
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, "400"]);
+    }
   });
 });

@@ -119,7 +119,7 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     type: "string",
     arg: "ROLE",
     multiple: true,
-    desc: "a role: api-admin or api-viewer (repeatable)",
+    desc: "a role: admin (old name api-admin) or api-viewer (repeatable)",
   },
   { name: "email", type: "string", arg: "ADDRESS", desc: "the user's email (revoke_session by mail)" },
   {

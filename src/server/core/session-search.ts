@@ -23,7 +23,13 @@ export interface SessionSearch {
 
 export const DEFAULT_PAGE_SIZE = 50;
 
-function intParam(raw: string | undefined, name: string, fallback: number, min: number): Result<number> {
+/** An integer query parameter of at least `min` (`fallback` when absent), or an error naming it. */
+export function intParam(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): Result<number> {
   if (raw === undefined || raw === "") return ok(fallback);
   if (!/^-?\d{1,15}$/.test(raw))
     return fail("invalid", `${name} must be an integer, not "${raw}"`, { param: name });

@@ -5,7 +5,7 @@ import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { Actor, SessionEvents } from "./events.js";
 import type { Logger } from "./log.js";
-import { ROLE_SCOPES } from "./oauth/scopes.js";
+import { canonicalRole, KNOWN_ROLES } from "./oauth/scopes.js";
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.js";
 import { RateLimiter } from "./rate-limit.js";
 import { ROOT_REALM } from "./realms.js";
@@ -57,9 +57,9 @@ export class UserService {
     if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
     checkPassword(password);
     const roles = opts.roles ?? [];
-    const unknown = roles.filter((r) => !Object.hasOwn(ROLE_SCOPES, r));
+    const unknown = roles.filter((r) => canonicalRole(r) === undefined);
     if (unknown.length)
-      throw new UserError(`unknown role "${unknown[0]}" (one of ${Object.keys(ROLE_SCOPES).join(", ")})`);
+      throw new UserError(`unknown role "${unknown[0]}" (one of ${KNOWN_ROLES.join(", ")})`);
     if (opts.email !== undefined && !EMAIL.test(opts.email))
       throw new UserError(`invalid email "${opts.email}"`);
     if (await this.store.users.getByName(username)) throw new UserError(`user "${username}" already exists`);

@@ -124,7 +124,7 @@ export interface UserRecord {
   passwordHash: string;
   disabled: boolean;
   passwordChangedAt: number;
-  /** Roles (Janssen's jansAdminUIRole values, e.g. api-admin). */
+  /** Roles (Janssen's jansAdminUIRole values, e.g. admin or its old name api-admin). */
   roles: string[];
   email: string | null;
   /** The realm the user belongs to: "/" (root) or "/alpha". */

@@ -55,21 +55,97 @@ export const OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
   "revoke-user-session": DELETE_SESSIONS,
 };
 
-/** The admin API's scopes (what a role like api-admin grants). */
+/**
+ * Janssen's config-api operations its CLI and TUI call at start-up, with the security Janssen's
+ * document declares for each (test/server/janssen-document.test.ts holds them to it). The health
+ * checks, live, ready and server-stat declare none. read-all passes every one.
+ */
+export const STARTUP_OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>> = {
+  "get-app-version": [
+    ["https://jans.io/oauth/config/app-version.readonly"],
+    ["https://jans.io/oauth/config/health.admin"],
+    [SCOPE.readAll],
+  ],
+  "get-service-status": [
+    ["https://jans.io/oauth/config/data.readonly"],
+    ["https://jans.io/oauth/config/health.admin"],
+    [SCOPE.readAll],
+  ],
+  "get-properties-persistence": [
+    ["https://jans.io/oauth/jans-auth-server/config/properties.readonly"],
+    ["https://jans.io/oauth/jans-auth-server/config/properties.write"],
+    ["https://jans.io/oauth/jans-auth-server/config/properties.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-plugins": [
+    ["https://jans.io/oauth/config/plugin.readonly"],
+    ["https://jans.io/oauth/config/plugin.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-plugin-by-name": [
+    ["https://jans.io/oauth/config/plugin.readonly"],
+    ["https://jans.io/oauth/config/plugin.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+  "get-attributes": [
+    ["https://jans.io/oauth/config/attributes.readonly"],
+    ["https://jans.io/oauth/config/attributes.write"],
+    ["https://jans.io/oauth/config/attributes.admin"],
+    [SCOPE.readAll],
+    [SCOPE.writeAll],
+  ],
+};
+
+/** The admin API's scopes (what the admin role grants). */
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPE);
 
 /** Every scope a client may be registered with. */
 export const KNOWN_SCOPES: readonly string[] = [...ALL_SCOPES, ...OIDC_SCOPES, GLOBAL_TOKEN_REVOCATION];
 
-/** Scopes each user role grants through a ujwt client-credentials grant (Janssen's admin UI roles). */
+/**
+ * Scopes each user role grants through a ujwt client-credentials grant (Janssen's admin UI roles).
+ * Janssen's setup has given its admin `admin` since November 2025 (role-scope-mappings.json,
+ * people.ldif) and dropped its other default roles; `api-viewer` is ours, kept from the old set.
+ */
 export const ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
-  "api-admin": ALL_SCOPES,
+  admin: ALL_SCOPES,
   "api-viewer": [SCOPE.sessionRead, SCOPE.readAll, SCOPE.acrsRead, SCOPE.amSessionsRead],
 };
 
+/** Old role names and the current role each stands for (Janssen's upgrade renames api-admin to admin). */
+export const ROLE_ALIASES: Readonly<Record<string, string>> = { "api-admin": "admin" };
+
+/** Every role name a user may be given: the current ones, then their old aliases. */
+export const KNOWN_ROLES: readonly string[] = [...Object.keys(ROLE_SCOPES), ...Object.keys(ROLE_ALIASES)];
+
+/** The current name of a role (an alias resolved), or undefined for a role we do not know. */
+export function canonicalRole(role: string): string | undefined {
+  const name = Object.hasOwn(ROLE_ALIASES, role) ? ROLE_ALIASES[role]! : role;
+  return Object.hasOwn(ROLE_SCOPES, name) ? name : undefined;
+}
+
+/** Each role under both its names, so that clients reading either the old or the new name pass. */
+export function roleNamesOf(roles: readonly string[]): string[] {
+  const names = roles.flatMap((r) => {
+    const current = canonicalRole(r);
+    if (current === undefined) return [r];
+    const aliases = Object.keys(ROLE_ALIASES).filter((a) => ROLE_ALIASES[a] === current);
+    return [current, ...aliases];
+  });
+  return [...new Set(names)];
+}
+
 /** Every scope a person with these roles may hold; a role not in the table grants nothing. */
 export function scopesOfRoles(roles: readonly string[]): Set<string> {
-  return new Set(roles.flatMap((r) => (Object.hasOwn(ROLE_SCOPES, r) ? (ROLE_SCOPES[r] ?? []) : [])));
+  return new Set(
+    roles.flatMap((r) => {
+      const current = canonicalRole(r);
+      return current === undefined ? [] : (ROLE_SCOPES[current] ?? []);
+    }),
+  );
 }
 
 export function satisfies(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {

@@ -1,6 +1,7 @@
 import type { ClientRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
 import { subjectOf } from "./grants.js";
+import { roleNamesOf } from "./scopes.js";
 import type { AccessClaims } from "./tokens.js";
 
 export type UserinfoResult =
@@ -49,8 +50,9 @@ export async function userinfo(core: ServerCore, token: string): Promise<Userinf
     dn: user.dn,
     user_name: user.username,
     preferred_username: user.username,
-    // Janssen's admin UI role claim, which its CLI and TUI read.
-    jansAdminUIRole: user.roles,
+    // Janssen's admin UI role claim, which its CLI and TUI read: both names of a renamed role,
+    // for clients that check the current name (admin) and older ones that check api-admin.
+    jansAdminUIRole: roleNamesOf(user.roles),
   };
   if (claims.scopes.has("profile")) out.name = user.username;
   if (claims.scopes.has("email") && user.email)
