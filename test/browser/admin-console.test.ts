@@ -132,7 +132,10 @@ describe("the admin console in Chromium", () => {
     await admin.getByRole("button", { name: "Terminate session" }).click();
     await admin.waitForURL("**/admin/sessions?notice=terminated");
     expect(await admin.evaluate(() => document.activeElement?.className)).toBe("notice");
-    const victorHere = admin.locator("tbody tr").filter({ hasText: "127.0.0.1" }).filter({ hasText: "victor" });
+    const victorHere = admin
+      .locator("tbody tr")
+      .filter({ hasText: "127.0.0.1" })
+      .filter({ hasText: "victor" });
     expect(await victorHere.count()).toBe(0);
 
     // Termination is immediate: the user's next request is a 401 and the login page.

@@ -21,7 +21,11 @@ const seen: { tokens?: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHe
 const pending = new Map<string, { verifier: string; nonce: string }>();
 
 function cli(args: string[], input?: string): string {
-  return execFileSync(process.execPath, [SERVER_BIN, ...args, "--db", s.db], input ? { input } : {}).toString();
+  return execFileSync(
+    process.execPath,
+    [SERVER_BIN, ...args, "--db", s.db],
+    input ? { input } : {},
+  ).toString();
 }
 
 function page(res: ServerResponse, body: string, status = 200): void {
@@ -60,7 +64,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       seen.tokens = tokens;
       const claims = tokens.claims()!;
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-      page(res, `<p id="who">Signed in as ${info.preferred_username}</p><a id="out" href="/logout">Sign out</a>`);
+      page(
+        res,
+        `<p id="who">Signed in as ${info.preferred_username}</p><a id="out" href="/logout">Sign out</a>`,
+      );
     } catch (err) {
       seen.error = String(err);
       page(res, `<p id="err">${String(err)}</p>`, 500);
@@ -76,7 +83,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.writeHead(302, { location: to.href }).end();
     return;
   }
-  if (url.pathname === "/bye") return page(res, `<p id="bye">Signed out (${url.searchParams.get("state")})</p>`);
+  if (url.pathname === "/bye")
+    return page(res, `<p id="bye">Signed out (${url.searchParams.get("state")})</p>`);
   page(res, "not found", 404);
 }
 

@@ -64,7 +64,14 @@ async function codeFlow(client: Rp, username: string, scope: string) {
   const back = login instanceof URL ? login : await browser.signIn(login, username, PASSWORD);
   if (!(back instanceof URL)) throw new Error(`no redirect to the RP (${back.status})`);
   const code = back.searchParams.get("code");
-  if (!code) return { error: back.searchParams.get("error"), status: 0, body: {} as Record<string, string>, code: "", verifier: "" };
+  if (!code)
+    return {
+      error: back.searchParams.get("error"),
+      status: 0,
+      body: {} as Record<string, string>,
+      code: "",
+      verifier: "",
+    };
   const t = await tokenOf(client, {
     grant_type: "authorization_code",
     code,

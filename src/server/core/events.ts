@@ -28,11 +28,12 @@ export class SessionEvents {
     actor: Actor,
     detail: Record<string, string> = {},
   ): Promise<void> {
-    const who = { sid: s.sid, userDn: s.userDn, username: s.attributes.auth_user ?? null };
-    const where = { clientId: s.attributes.client_id ?? null, ip: s.attributes.remote_ip ?? null };
-    await this.record(type, who, where, actor, detail);
+    await this.append(this.about(type, s, actor, detail));
     if (type === "authenticated" && s.userDn)
-      await checkIpSpread(this.store, this.clock, this.config, { userDn: s.userDn, username: who.username });
+      await checkIpSpread(this.store, this.clock, this.config, {
+        userDn: s.userDn,
+        username: s.attributes.auth_user ?? null,
+      });
   }
 
   /** An event about an account rather than a session (a refused sign-in, a lock). */
@@ -42,18 +43,39 @@ export class SessionEvents {
     actor: Actor,
     detail: Record<string, string> = {},
   ): Promise<void> {
-    await this.record(type, { ...who, sid: null }, { clientId: null, ip: null }, actor, detail);
+    await this.append(this.build(type, { ...who, sid: null }, { clientId: null, ip: null }, actor, detail));
   }
 
-  /** Appends the event to the audit, then hands it to the webhooks (never awaited). */
-  private async record(
+  /** A session's event, not yet recorded (a store records it in the transaction that ends the session). */
+  about(
+    type: SessionEventType,
+    s: SessionRecord,
+    actor: Actor,
+    detail: Record<string, string> = {},
+  ): Omit<SessionEvent, "id"> {
+    const who = { sid: s.sid, userDn: s.userDn, username: s.attributes.auth_user ?? null };
+    const where = { clientId: s.attributes.client_id ?? null, ip: s.attributes.remote_ip ?? null };
+    return this.build(type, who, where, actor, detail);
+  }
+
+  /** Events a store recorded, handed to the webhooks (never awaited). */
+  published(events: readonly SessionEvent[]): void {
+    for (const e of events) this.webhooks.dispatch(e);
+  }
+
+  private async append(event: Omit<SessionEvent, "id">): Promise<void> {
+    const id = await this.store.events.append(event);
+    this.webhooks.dispatch({ ...event, id });
+  }
+
+  private build(
     type: SessionEventType,
     who: { sid: string | null; userDn: string | null; username: string | null },
     where: { clientId: string | null; ip: string | null },
     actor: Actor,
     detail: Record<string, string>,
-  ): Promise<void> {
-    const event: Omit<SessionEvent, "id"> = {
+  ): Omit<SessionEvent, "id"> {
+    return {
       at: this.clock.now(),
       type,
       ...who,
@@ -63,8 +85,6 @@ export class SessionEvents {
       remoteIp: actor.ip ?? where.ip,
       detail,
     };
-    const id = await this.store.events.append(event);
-    this.webhooks.dispatch({ ...event, id });
   }
 
   /** A use is recorded at most once per sessionUsedEventInterval for each session (sampled). */

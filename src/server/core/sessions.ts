@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { CapResult, SessionCap, SessionPage, SessionRecord, Store } from "../store/types.js";
+import type { CapResult, EndTarget, SessionCap, SessionPage, SessionRecord, Store } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
@@ -227,18 +227,24 @@ export class SessionService {
     }
   }
 
-  /** The one place sessions end: tokens revoked, events recorded. */
-  private async ended(sessions: SessionRecord[], kind: EndKind, actor: Actor): Promise<SessionRecord[]> {
-    await this.revokeTokensOf(sessions);
-    for (const s of sessions) await this.events.emit(kind, s, actor);
-    return sessions;
+  /**
+   * The one place sessions end: in one store transaction each is deleted, its tokens revoked and
+   * its event recorded; then the events go to the webhooks.
+   */
+  private async endLive(target: EndTarget, kind: EndKind, actor: Actor): Promise<SessionRecord[]> {
+    const ending = {
+      // Access tokens outlive no revocation record: keep it as long as the longest one can live.
+      revokeUntil: this.clock.now() + this.config.accessTokenLifetime * 1000 + 60_000,
+      event: (s: SessionRecord) => this.events.about(kind, s, actor),
+    };
+    const ended = await this.store.sessions.endLive(target, this.clock.now(), ending);
+    this.events.published(ended.events);
+    return ended.sessions;
   }
 
   /** Ends the browser's own session (end_session, sign-out). */
   async end(session: SessionRecord, actor: Actor): Promise<boolean> {
-    const gone = await this.store.sessions.deleteLive(session.sid, this.clock.now());
-    if (gone) await this.ended([gone], "ended", actor);
-    return gone !== undefined;
+    return (await this.endLive({ sid: session.sid }, "ended", actor)).length > 0;
   }
 
   /** The cookie's Max-Age, seconds; undefined for a browser-session cookie. */
@@ -282,17 +288,14 @@ export class SessionService {
 
   /** Ends one session for someone else (an admin, a client). */
   async delete(sid: string, actor: Actor): Promise<Result<SessionRecord>> {
-    const gone = await this.store.sessions.deleteLive(sid, this.clock.now());
-    if (!gone) return fail("not_found", "no live session with that sid");
-    await this.ended([gone], "revoked", actor);
-    return ok(gone);
+    const [gone] = await this.endLive({ sid }, "revoked", actor);
+    return gone ? ok(gone) : fail("not_found", "no live session with that sid");
   }
 
   /** Ends every live session of a user (but keepSid); not_found when there was none. */
   async revokeUser(userDn: string, actor: Actor, keepSid?: string): Promise<Result<SessionRecord[]>> {
-    const gone = await this.store.sessions.deleteLiveOfUser(userDn, this.clock.now(), keepSid);
-    if (gone.length === 0) return fail("not_found", `no live sessions for user ${userDn}`);
-    return ok(await this.ended(gone, actor.type === "user" ? "ended" : "revoked", actor));
+    const gone = await this.endLive({ userDn, keepSid }, actor.type === "user" ? "ended" : "revoked", actor);
+    return gone.length === 0 ? fail("not_found", `no live sessions for user ${userDn}`) : ok(gone);
   }
 
   /** The live authenticated sessions of one user (their own view, ASVS 7.5.2). */

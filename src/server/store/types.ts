@@ -97,10 +97,11 @@ export interface SessionStore {
     now: number,
   ): Promise<SessionRecord | undefined>;
   search(q: SessionQuery): Promise<SessionPage>;
-  /** Deletes a live session; returns it, or undefined when there was none. */
-  deleteLive(sid: string, now: number): Promise<SessionRecord | undefined>;
-  /** Ends every live session of a user but keepSid; returns them. */
-  deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<SessionRecord[]>;
+  /**
+   * Ends live sessions (one by sid, or a user's but keepSid) in one transaction: the rows deleted,
+   * a `sid:` revocation record and no refresh token left for each, and each one's audit event.
+   */
+  endLive(target: EndTarget, now: number, ending: SessionEnding): Promise<EndedSessions>;
   /** Purges up to `batch` expired sessions; returns those that went. */
   sweepExpired(now: number, batch: number): Promise<SessionRecord[]>;
   /** Records that the session granted a client these scopes (an authorization code was issued). */
@@ -321,6 +322,22 @@ export type SessionEventType =
   | "locked"
   /** An admin acknowledged an alarm about a user (sid null). */
   | "alarm_acknowledged";
+
+export type EndTarget = { sid: string } | { userDn: string; keepSid?: string | undefined };
+
+/** What ending a session writes beside deleting it. */
+export interface SessionEnding {
+  /** Until when (epoch ms) its `sid:` revocation is kept: the longest a bound access token lives. */
+  revokeUntil: number;
+  /** Its audit event. */
+  event(s: SessionRecord): Omit<SessionEvent, "id">;
+}
+
+export interface EndedSessions {
+  sessions: SessionRecord[];
+  /** The events appended, with their ids. */
+  events: SessionEvent[];
+}
 
 export interface SessionEvent {
   id: number;

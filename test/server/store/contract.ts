@@ -3,13 +3,36 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDateInterval } from "../../../src/server/core/dates.js";
 import type { Filter } from "../../../src/server/core/session-fields.js";
 import type { ExprField, ExprOp, SessionExpr } from "../../../src/server/store/query.js";
-import type { SessionQuery, SessionRecord, Store } from "../../../src/server/store/types.js";
+import type {
+  EndTarget,
+  SessionEnding,
+  SessionQuery,
+  SessionRecord,
+  Store,
+} from "../../../src/server/store/types.js";
 
 // The behaviour every store backend must have, run against each (SQLite here; PostgreSQL in its
 // own file). A backend passes when all of it passes unchanged.
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const HOUR = 3_600_000;
+
+/** How the core ends sessions: a revocation kept an hour, a "revoked" event by an admin. */
+const ending: SessionEnding = {
+  revokeUntil: T0 + HOUR,
+  event: (s) => ({
+    at: T0,
+    type: "revoked",
+    sid: s.sid,
+    userDn: s.userDn,
+    username: null,
+    clientId: null,
+    actorType: "admin",
+    actor: "contract",
+    remoteIp: null,
+    detail: {},
+  }),
+};
 
 export function session(over: Partial<SessionRecord> = {}): SessionRecord {
   const sid = over.sid ?? randomUUID();
@@ -81,7 +104,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.sessions.getLive(s.sid, s.expiresAt - 1)).toBeDefined();
         expect(await store.sessions.getLive(s.sid, s.expiresAt)).toBeUndefined();
         expect(await store.sessions.getLiveByCookie(s.cookieHash, s.expiresAt)).toBeUndefined();
-        expect(await store.sessions.deleteLive(s.sid, s.expiresAt)).toBeUndefined();
+        expect((await store.sessions.endLive({ sid: s.sid }, s.expiresAt, ending)).sessions).toEqual([]);
       });
 
       it("holds the per-user cap exactly under parallel inserts, unauthenticated sessions aside", async () => {
@@ -166,19 +189,52 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
       });
 
-      it("deletes one live session, or every live session of a user", async () => {
+      it("ends one live session, or every live session of a user", async () => {
         const [a, b, c] = [session(), session(), session({ userDn: "inum=other" })];
         for (const s of [a, b, c]) await store.sessions.insert(s);
-        expect(await store.sessions.deleteLive(a.sid, T0)).toEqual(a);
-        expect(await store.sessions.deleteLive(a.sid, T0)).toBeUndefined();
+        const end = async (t: EndTarget) => (await store.sessions.endLive(t, T0, ending)).sessions;
+        expect(await end({ sid: a.sid })).toEqual([a]);
+        expect(await end({ sid: a.sid })).toEqual([]);
         const d = session();
         await store.sessions.insert(d);
-        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0, d.sid)).toEqual([b]);
-        expect(
-          (await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).map((x) => x.sid),
-        ).toEqual([d.sid]);
-        expect(await store.sessions.deleteLiveOfUser("inum=1,ou=people,o=jans", T0)).toEqual([]);
+        expect(await end({ userDn: "inum=1,ou=people,o=jans", keepSid: d.sid })).toEqual([b]);
+        expect((await end({ userDn: "inum=1,ou=people,o=jans" })).map((x) => x.sid)).toEqual([d.sid]);
+        expect(await end({ userDn: "inum=1,ou=people,o=jans" })).toEqual([]);
         expect(await store.sessions.count()).toBe(1);
+      });
+
+      it("ends a session in one transaction: row, revocation, refresh tokens and event, or none of them", async () => {
+        const s = session();
+        await store.sessions.insert(s);
+        const rt = {
+          tokenHash: "rt-e",
+          clientId: "c",
+          subject: "u",
+          scopes: [],
+          expiresAt: T0 + HOUR,
+          sid: s.sid,
+          offline: false,
+          family: "f-e",
+        };
+        await store.refreshTokens.insert(rt);
+        const failing = {
+          ...ending,
+          event: () => {
+            throw new Error("the audit is unavailable");
+          },
+        };
+        await expect(store.sessions.endLive({ sid: s.sid }, T0, failing)).rejects.toThrow();
+        expect(await store.sessions.getLive(s.sid, T0)).toBeDefined();
+        expect(await store.revocations.isRevoked(`sid:${s.sid}`)).toBe(false);
+        expect(await store.refreshTokens.find("rt-e")).toBeDefined();
+        const ended = await store.sessions.endLive({ sid: s.sid }, T0, ending);
+        expect(ended.sessions.map((x) => x.sid)).toEqual([s.sid]);
+        expect(await store.revocations.isRevoked(`sid:${s.sid}`)).toBe(true);
+        expect(await store.refreshTokens.find("rt-e")).toBeUndefined();
+        const [event] = ended.events;
+        expect(event).toMatchObject({ type: "revoked", sid: s.sid });
+        const listed = await store.events.list({ limit: 10, offset: 0 });
+        expect(listed.entries.find((e) => e.sid === s.sid)?.id).toBe(event!.id);
       });
 
       it("sweeps expired sessions in batches and leaves live ones", async () => {

@@ -114,15 +114,15 @@ export class PgRefreshTokens implements RefreshTokenStore {
   }
 }
 
+/** A revocation record, kept for the later of the two expiries. */
+export const PG_REVOKE = `INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
+       ON CONFLICT (jti) DO UPDATE SET expires_at = greatest(revoked_tokens.expires_at, excluded.expires_at)`;
+
 export class PgRevocations implements RevocationStore {
   constructor(private readonly db: PgDb) {}
 
   async revoke(key: string, expiresAt: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
-       ON CONFLICT (jti) DO UPDATE SET expires_at = greatest(revoked_tokens.expires_at, excluded.expires_at)`,
-      [key, expiresAt],
-    );
+    await this.db.query(PG_REVOKE, [key, expiresAt]);
   }
 
   async isRevoked(key: string): Promise<boolean> {

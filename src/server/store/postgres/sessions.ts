@@ -1,8 +1,20 @@
-import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
+import {
+  eventInsert,
+  insertSql,
+  SESSION_COLUMNS,
+  type SessionRow,
+  sessionFromRow,
+  sessionToRow,
+  summaryFromRow,
+} from "../rows.js";
 import { type BuiltQuery, buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
+  EndedSessions,
+  EndTarget,
   SessionCap,
+  SessionEnding,
+  SessionEvent,
   SessionPage,
   SessionQuery,
   SessionRecord,
@@ -11,6 +23,7 @@ import type {
 } from "../types.js";
 import { numbered, type PgDb, type Queryable } from "./db.js";
 import { PG_DIALECT, searchText } from "./dialect.js";
+import { PG_REVOKE } from "./grants.js";
 
 /** Every written column, in the order of the insert's parameters, with its array type for unnest. */
 const WRITE_COLUMNS: readonly [string, string][] = [
@@ -262,11 +275,30 @@ export class PgSessions implements SessionStore {
     return { total, entries: rows.map((row) => sessionFromRow(row as unknown as SessionRow)) };
   }
 
-  deleteLive(sid: string, now: number): Promise<SessionRecord | undefined> {
-    return this.one(`DELETE FROM sessions WHERE sid = $1 AND expires_at > $2 RETURNING ${SESSION_COLUMNS}`, [
-      sid,
-      now,
-    ]);
+  async endLive(target: EndTarget, now: number, ending: SessionEnding): Promise<EndedSessions> {
+    return this.db.tx(async (c) => {
+      const { rows } =
+        "sid" in target
+          ? await c.query(
+              `DELETE FROM sessions WHERE sid = $1 AND expires_at > $2 RETURNING ${SESSION_COLUMNS}`,
+              [target.sid, now],
+            )
+          : await c.query(
+              `DELETE FROM sessions WHERE user_dn = $1 AND expires_at > $2 AND sid IS DISTINCT FROM $3 RETURNING ${SESSION_COLUMNS}`,
+              [target.userDn, now, target.keepSid ?? null],
+            );
+      const sessions = rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+      const events: SessionEvent[] = [];
+      for (const s of sessions) {
+        await c.query(PG_REVOKE, [`sid:${s.sid}`, ending.revokeUntil]);
+        await c.query("DELETE FROM refresh_tokens WHERE sid = $1", [s.sid]);
+        const e = ending.event(s);
+        const ins = eventInsert(e);
+        const r = await c.query(numbered(`${insertSql(ins)} RETURNING id`), ins.values);
+        events.push({ ...e, id: Number(r.rows[0]?.id) });
+      }
+      return { sessions, events };
+    });
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
@@ -274,14 +306,6 @@ export class PgSessions implements SessionStore {
       "UPDATE sessions SET grants = jsonb_set(grants::jsonb, ARRAY[$1::text], to_jsonb($2::text))::text, permission_granted = true WHERE sid = $3",
       [clientId, scopes, sid],
     );
-  }
-
-  async deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<SessionRecord[]> {
-    const rows = await this.db.query(
-      `DELETE FROM sessions WHERE user_dn = $1 AND expires_at > $2 AND sid IS DISTINCT FROM $3 RETURNING ${SESSION_COLUMNS}`,
-      [userDn, now, keepSid ?? null],
-    );
-    return rows.map((r) => sessionFromRow(r as unknown as SessionRow));
   }
 
   /** One batch; rows another instance is sweeping right now are skipped, not waited for. */

@@ -113,15 +113,15 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
   }
 }
 
+/** A revocation record, kept for the later of the two expiries. */
+export const SQLITE_REVOKE =
+  "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)";
+
 export class SqliteRevocations implements RevocationStore {
   constructor(private readonly sql: StatementCache) {}
 
   async revoke(key: string, expiresAt: number): Promise<void> {
-    this.sql
-      .get(
-        "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
-      )
-      .run(key, expiresAt);
+    this.sql.get(SQLITE_REVOKE).run(key, expiresAt);
   }
 
   async isRevoked(key: string): Promise<boolean> {

@@ -1,9 +1,20 @@
 import type Database from "better-sqlite3";
-import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
+import {
+  eventInsert,
+  insertSql,
+  SESSION_COLUMNS,
+  type SessionRow,
+  sessionFromRow,
+  sessionToRow,
+  summaryFromRow,
+} from "../rows.js";
 import { buildSessionQuery } from "../session-sql.js";
 import type {
   CapResult,
+  EndedSessions,
+  EndTarget,
   SessionCap,
+  SessionEnding,
   SessionPage,
   SessionQuery,
   SessionRecord,
@@ -11,6 +22,7 @@ import type {
   UserSessionSummary,
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
+import { SQLITE_REVOKE } from "./grants.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -192,11 +204,31 @@ export class SqliteSessions implements SessionStore {
     return { total, entries: rows.map(sessionFromRow) };
   }
 
-  async deleteLive(sid: string, now: number): Promise<SessionRecord | undefined> {
-    const row = this.sql
-      .get(`DELETE FROM sessions WHERE sid = ? AND expires_at > ? RETURNING ${SESSION_COLUMNS}`)
-      .get(sid, now) as SessionRow | undefined;
-    return row && sessionFromRow(row);
+  async endLive(target: EndTarget, now: number, ending: SessionEnding): Promise<EndedSessions> {
+    return this.db
+      .transaction((): EndedSessions => {
+        const rows = (
+          "sid" in target
+            ? this.sql
+                .get(`DELETE FROM sessions WHERE sid = ? AND expires_at > ? RETURNING ${SESSION_COLUMNS}`)
+                .all(target.sid, now)
+            : this.sql
+                .get(
+                  `DELETE FROM sessions WHERE user_dn = ? AND expires_at > ? AND sid IS NOT ? RETURNING ${SESSION_COLUMNS}`,
+                )
+                .all(target.userDn, now, target.keepSid ?? null)
+        ) as SessionRow[];
+        const sessions = rows.map(sessionFromRow);
+        const events = sessions.map((s) => {
+          this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
+          this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
+          const e = ending.event(s);
+          const ins = eventInsert(e);
+          return { ...e, id: Number(this.sql.get(insertSql(ins)).run(...ins.values).lastInsertRowid) };
+        });
+        return { sessions, events };
+      })
+      .immediate();
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
@@ -205,15 +237,6 @@ export class SqliteSessions implements SessionStore {
         "UPDATE sessions SET grants = json_set(grants, '$.' || json_quote(?), ?), permission_granted = 1 WHERE sid = ?",
       )
       .run(clientId, scopes, sid);
-  }
-
-  async deleteLiveOfUser(userDn: string, now: number, keepSid?: string): Promise<SessionRecord[]> {
-    const rows = this.sql
-      .get(
-        `DELETE FROM sessions WHERE user_dn = ? AND expires_at > ? AND sid IS NOT ? RETURNING ${SESSION_COLUMNS}`,
-      )
-      .all(userDn, now, keepSid ?? null) as SessionRow[];
-    return rows.map(sessionFromRow);
   }
 
   async sweepExpired(now: number, batch: number): Promise<SessionRecord[]> {
