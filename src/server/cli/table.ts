@@ -88,8 +88,8 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     name: "scopes",
     type: "string",
     arg: '"S1 S2"',
-    default: "every admin scope",
-    desc: "scopes the client may ask for",
+    default: "the read-only session scope (session.readonly)",
+    desc: "scopes the client may ask for (a person's token also needs them in the person's roles)",
   },
   {
     name: "type",
