@@ -17,6 +17,7 @@ import {
   CONFIG_API_ROOT,
   configApiRoutes,
 } from "./api/jans-config-api/routes.js";
+import { bodyGuard, headerEscape } from "./api/middleware/body-guard.js";
 import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
@@ -47,6 +48,8 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
     c.req.path.startsWith("/am/") ? crestError(c, status, message) : apiError(c, status, message);
   app.use(inputGuard(render));
   app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
+  app.use(bodyGuard(render));
+  app.use(headerEscape());
   app.onError((err, c) => {
     if (err instanceof StoreUnavailable) {
       // The database is down or restarting: a retry soon can succeed, so 503, never 500.
