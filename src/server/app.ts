@@ -24,6 +24,7 @@ import { requestLog } from "./api/middleware/request-log.js";
 import { securityHeaders } from "./api/middleware/security-headers.js";
 import { crestError } from "./api/pingam/crest.js";
 import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
+import { publicOrigin } from "./api/public-origin.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 import { StoreUnavailable } from "./store/types.js";
 
@@ -66,7 +67,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route(CONFIG_API_BASE, configApiRoutes(core));
   app.route(CONFIG_API_ROOT, acrsRoutes(core));
   app.route("/jans-auth", oauthRoutes(core));
-  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
+  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, publicOrigin(core))));
   app.get(STYLESHEET, (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Cache-Control", "public, max-age=3600");

@@ -29,7 +29,7 @@ export interface Harness {
 /** An in-process server over an in-memory SQLite store and a manual clock (cheap scrypt). */
 export async function harness(
   config: Partial<ServerConfig> = {},
-  extra: Pick<CoreOptions, "webhookIO" | "webhookRetryBaseMs"> & { store?: Store } = {},
+  extra: Pick<CoreOptions, "webhookIO" | "webhookRetryBaseMs" | "issuer"> & { store?: Store } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   const { store: given, ...rest } = extra;
