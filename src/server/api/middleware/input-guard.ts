@@ -8,8 +8,8 @@ import { rawPath } from "../request-info.js";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // Bodies may carry tab, line feed and carriage return (a multi-line description); nothing else.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const BODY_CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 // In a u-mode pattern, a surrogate pair is one code point: \p{Cs} matches only a lone half.
