@@ -306,7 +306,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and store health. */
+        /**
+         * Liveness and store health.
+         * @description Up or down, to anyone. The store kind, the version and the counters only with a bearer token that may read the admin API (read-all, write-all or session.admin).
+         */
         get: operations["get-health"];
         put?: never;
         post?: never;
@@ -429,8 +432,14 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok" | "unavailable";
+            /** @description Only with an admin token that may read. */
             store?: string;
+            /** @description Only with an admin token that may read. */
             version?: string;
+            /** @description Counters (grants, password checks, requests); only with an admin token that may read. */
+            stats?: {
+                [key: string]: number;
+            };
         };
     };
     responses: {

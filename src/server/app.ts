@@ -18,12 +18,14 @@ import {
   configApiRoutes,
 } from "./api/jans-config-api/routes.js";
 import { startupRoutes } from "./api/jans-config-api/startup-routes.js";
+import { bodyGuard, headerEscape } from "./api/middleware/body-guard.js";
 import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
 import { securityHeaders } from "./api/middleware/security-headers.js";
 import { crestError } from "./api/pingam/crest.js";
 import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
+import { publicOrigin } from "./api/public-origin.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 import { StoreUnavailable } from "./store/types.js";
 
@@ -48,6 +50,8 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
     c.req.path.startsWith("/am/") ? crestError(c, status, message) : apiError(c, status, message);
   app.use(inputGuard(render));
   app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
+  app.use(bodyGuard(render));
+  app.use(headerEscape());
   app.onError((err, c) => {
     if (err instanceof StoreUnavailable) {
       // The database is down or restarting: a retry soon can succeed, so 503, never 500.
@@ -65,7 +69,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route(CONFIG_API_ROOT, acrsRoutes(core));
   app.route(CONFIG_API_ROOT, startupRoutes(core));
   app.route("/jans-auth", oauthRoutes(core));
-  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
+  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, publicOrigin(core))));
   app.get(STYLESHEET, (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Cache-Control", "public, max-age=3600");

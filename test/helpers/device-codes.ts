@@ -28,7 +28,9 @@ export async function pollApprovedCodes(
       scope: SCOPE.sessionRead,
     });
     const d = (await started.json()) as Record<string, string>;
-    const approved = await submitForm(d.verification_uri_complete!, "/jans-auth/device", {
+    // The URI names the configured issuer (the cluster's shared name); the person reaches it through b.
+    const page = new URL(d.verification_uri_complete!);
+    const approved = await submitForm(`${b.url}${page.pathname}${page.search}`, "/jans-auth/device", {
       user_code: d.user_code!,
       username: user.username,
       password: user.password,

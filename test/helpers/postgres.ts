@@ -1,25 +1,19 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { startCluster, stopCluster } from "../../scripts/pg-cluster.mjs";
 import { PgStore, type PgStoreOptions } from "../../src/server/store/postgres/store.js";
+import { sharedClusterUrl } from "./postgres-shared.js";
 
-// PostgreSQL for tests: the cluster npm test started (OPCLI_TEST_PG_URL), or else one this worker
-// starts for itself. Never skipped: without PostgreSQL these tests fail, saying why.
+// PostgreSQL for tests: the cluster npm test started (OPCLI_TEST_PG_URL), or else this run's own,
+// which the global teardown stops. Never skipped: without PostgreSQL these tests fail, saying why.
 
 let own: Promise<string> | undefined;
 
 export function pgServerUrl(): Promise<string> {
   const url = process.env.OPCLI_TEST_PG_URL;
   if (url) return Promise.resolve(url);
-  own ??= startCluster().then(
-    (c) => {
-      process.once("exit", () => stopCluster(c.dir));
-      return c.url;
-    },
-    (err: Error) => {
-      throw new Error(`PostgreSQL is needed for this test and none could be started: ${err.message}`);
-    },
-  );
+  own ??= sharedClusterUrl().catch((err: Error) => {
+    throw new Error(`PostgreSQL is needed for this test and none could be started: ${err.message}`);
+  });
   return own;
 }
 

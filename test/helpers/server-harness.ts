@@ -5,6 +5,7 @@ import { resolveConfig, type ServerConfig } from "../../src/server/core/config.j
 import { type CoreOptions, createCore, type ServerCore } from "../../src/server/core/core.js";
 import { KNOWN_SCOPES } from "../../src/server/core/oauth/scopes.js";
 import { SqliteStore } from "../../src/server/store/sqlite/store.js";
+import type { Store } from "../../src/server/store/types.js";
 
 export const PASSWORD = "correct-horse-battery";
 
@@ -28,17 +29,18 @@ export interface Harness {
 /** An in-process server over an in-memory SQLite store and a manual clock (cheap scrypt). */
 export async function harness(
   config: Partial<ServerConfig> = {},
-  extra: Pick<CoreOptions, "webhookIO" | "webhookRetryBaseMs"> = {},
+  extra: Pick<CoreOptions, "webhookIO" | "webhookRetryBaseMs" | "issuer"> & { store?: Store } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const store = new SqliteStore({ path: ":memory:" });
+  const { store: given, ...rest } = extra;
+  const store = given ?? new SqliteStore({ path: ":memory:" });
   const deps = await createCore({
     store,
     clock,
     // Per-address login limits are tested on their own; elsewhere every request comes from "unknown".
     config: resolveConfig({ passwordHashCost: 1024, loginAttemptsPerAddressPerMinute: 0, ...config }),
     issuer: "test-issuer",
-    ...extra,
+    ...rest,
   });
   const app = createApp(deps);
   const admin = (await deps.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true })) as {

@@ -105,6 +105,15 @@ export interface Stats {
   passwordChecks: number;
 }
 
-export async function serverStats(s: RunningServer): Promise<Stats> {
-  return ((await (await fetch(`${s.url}/health`)).json()) as { stats: Stats }).stats;
+// One admin token per server for reading counters, taken once: a grant per read would move tokenGrants.
+const statsTokens = new WeakMap<RunningServer, Promise<string>>();
+
+/** The server's counters, which /health shows only to an admin token that may read. */
+export async function serverStats(s: RunningServer, token?: string): Promise<Stats> {
+  if (!token && !statsTokens.has(s)) statsTokens.set(s, adminToken(s));
+  const bearer = token ?? (await statsTokens.get(s)!);
+  const res = await fetch(`${s.url}/health`, { headers: { authorization: `Bearer ${bearer}` } });
+  const body = (await res.json()) as { stats?: Stats };
+  if (!body.stats) throw new Error(`/health showed no counters (${res.status})`);
+  return body.stats;
 }

@@ -79,10 +79,21 @@ describe("reference server over a real port", () => {
   });
 
   it("answers health and 401s without a token", async () => {
-    expect(await (await fetch(`${s.url}/health`)).json()).toMatchObject({ status: "ok", store: "sqlite" });
+    expect(await (await fetch(`${s.url}/health`)).json()).toEqual({ status: "ok" });
     const res = await fetch(base());
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+  });
+
+  it("/health tells anyone up or down and nothing else; its counters need an admin token that may read", async () => {
+    for (const authorization of [undefined, "Bearer not-a-token", `Bearer ${token}x`]) {
+      const res = await fetch(`${s.url}/health`, authorization ? { headers: { authorization } } : {});
+      expect(await res.json()).toEqual({ status: "ok" });
+    }
+    const admin = await fetch(`${s.url}/health`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await admin.json()) as { store: string; stats: { passwordChecks: number } };
+    expect(body).toMatchObject({ status: "ok", store: "sqlite" });
+    expect(typeof body.stats.passwordChecks).toBe("number");
   });
 
   it("logs requests as JSON lines without tokens, cookies, secrets or sids", async () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Cluster, pgCtl, startCluster, stopCluster } from "../../scripts/pg-cluster.mjs";
 import { PG_MIGRATIONS } from "../../src/server/store/postgres/migrations.js";
 import { createTestDatabase, pgQuery } from "../helpers/postgres.js";
-import { type RunningServer, SERVER_BIN, startPgServer } from "../helpers/spawn-server.js";
+import { adminToken, type RunningServer, SERVER_BIN, startPgServer } from "../helpers/spawn-server.js";
 
 // opcli-server's own commands on PostgreSQL: migrate, start-up retry, clear refusals.
 
@@ -83,7 +83,9 @@ describe("opcli-server on PostgreSQL", () => {
     pgCtl(pgc, "start");
     const s = await starting;
     running.push(s);
-    const health = (await (await fetch(`${s.url}/health`)).json()) as { store: string; status: string };
+    const health = (await (
+      await fetch(`${s.url}/health`, { headers: { authorization: `Bearer ${await adminToken(s)}` } })
+    ).json()) as { store: string; status: string };
     expect(health).toMatchObject({ store: "postgresql", status: "ok" });
     expect(s.logs()).not.toMatch(/"level":"error"/);
   });

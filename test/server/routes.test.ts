@@ -268,16 +268,51 @@ describe("token endpoint", () => {
   });
 
   it("publishes discovery and a JWKS that holds the signing key", async () => {
-    const disc = (await (
-      await h.app.request("http://example.test/.well-known/openid-configuration")
-    ).json()) as Record<string, string>;
-    expect(disc.token_endpoint).toBe("http://example.test/jans-auth/restv1/token");
-    expect(disc.revocation_endpoint).toBe("http://example.test/jans-auth/restv1/revoke");
+    const disc = (await (await h.app.request("/.well-known/openid-configuration")).json()) as Record<
+      string,
+      string
+    >;
+    expect(disc.token_endpoint).toBe("http://localhost/jans-auth/restv1/token");
+    expect(disc.revocation_endpoint).toBe("http://localhost/jans-auth/restv1/revoke");
     const jwks = (await (await h.app.request("/jans-auth/restv1/jwks")).json()) as {
       keys: { kty: string; d?: string }[];
     };
     expect(jwks.keys[0]?.kty).toBe("OKP");
     expect(jwks.keys[0]?.d).toBeUndefined();
+  });
+});
+
+describe("URLs the server publishes", () => {
+  const ISSUER = "https://op.example:8443/jans-auth";
+  it("discovery and the device verification URI come from the configured issuer, never from Host", async () => {
+    const hh = await harness({}, { issuer: ISSUER });
+    try {
+      const spoofed = { headers: { host: "evil.example", "x-forwarded-host": "evil.example" } };
+      const disc = (await (
+        await hh.app.request("http://evil.example/.well-known/openid-configuration", spoofed)
+      ).json()) as Record<string, unknown>;
+      expect(disc.issuer).toBe(ISSUER);
+      const urls = Object.values(disc).filter((v): v is string => typeof v === "string" && v.includes("://"));
+      expect(urls.length).toBeGreaterThan(5);
+      for (const u of urls) expect(u.startsWith("https://op.example:8443/")).toBe(true);
+      const basic = Buffer.from(`${hh.admin.client_id}:${hh.admin.client_secret}`).toString("base64");
+      const res = await hh.app.request("http://evil.example/jans-auth/restv1/device_authorization", {
+        method: "POST",
+        headers: {
+          ...spoofed.headers,
+          authorization: `Basic ${basic}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ scope: SCOPE.sessionRead }),
+      });
+      const d = (await res.json()) as Record<string, string>;
+      expect(d.verification_uri).toBe("https://op.example:8443/jans-auth/device");
+      expect(d.verification_uri_complete).toBe(
+        `https://op.example:8443/jans-auth/device?user_code=${d.user_code}`,
+      );
+    } finally {
+      await hh.close();
+    }
   });
 });
 

@@ -1,14 +1,26 @@
 import { Hono } from "hono";
 import type { ServerCore } from "../core/core.js";
+import { ADMIN_READ, satisfies } from "../core/oauth/scopes.js";
 
+/** Whether the request carries an access token that may read the admin API (and so the counters). */
+async function mayReadCounters(core: ServerCore, authorization: string | undefined): Promise<boolean> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!match) return false;
+  const result = await core.tokens.verify(match[1]!);
+  return result.ok && satisfies(result.claims.scopes, ADMIN_READ);
+}
+
+// Anyone learns up or down and nothing else: the counters (password checks among them) would be a
+// lockout oracle, so they, the store kind and the version need an admin token that may read.
 export function healthRoutes(core: ServerCore): Hono {
   const app = new Hono();
   app.get("/health", async (c) => {
     const ok = await core.store.healthy();
-    return c.json(
-      { status: ok ? "ok" : "unavailable", store: core.store.kind, version: core.version, stats: core.stats },
-      ok ? 200 : 503,
-    );
+    const status = ok ? "ok" : "unavailable";
+    const detail = (await mayReadCounters(core, c.req.header("authorization")))
+      ? { store: core.store.kind, version: core.version, stats: core.stats }
+      : {};
+    return c.json({ status, ...detail }, ok ? 200 : 503);
   });
   return app;
 }

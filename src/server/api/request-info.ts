@@ -2,7 +2,16 @@ import type { Context } from "hono";
 import type { Transport } from "../core/sessions.js";
 
 interface NodeEnv {
-  incoming?: { socket?: { remoteAddress?: string; encrypted?: boolean } };
+  incoming?: { url?: string; socket?: { remoteAddress?: string; encrypted?: boolean } };
+}
+
+/**
+ * The path as the client sent it, before URL parsing resolved dot segments (WHATWG URLs resolve
+ * `%2e%2e` too); the parsed path when the request did not come from a socket.
+ */
+export function rawPath(c: Context): string {
+  const target = (c.env as NodeEnv | undefined)?.incoming?.url;
+  return (target ?? new URL(c.req.url).pathname).split("?")[0]!;
 }
 
 /** The socket's address: X-Forwarded-For is client-controlled, so it is never trusted here. */

@@ -92,29 +92,49 @@ function gracefulStop(core: ServerCore, servers: Listener[], graceMs: number, on
   }
 }
 
+/** Closes listeners a failed start bound. */
+function closeAll(servers: Listener[]): void {
+  for (const s of servers) s.close();
+}
+
 export async function serveCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
   const port = intOption(values.port as string | undefined, "port", 8080);
   const hostname = (values.host as string | undefined) ?? "127.0.0.1";
   const tlsOnly = values["tls-only"] === true;
-  const scheme = tlsOnly ? "https" : "http";
-  const issuerPort = tlsOnly ? intOption(values["tls-port"] as string | undefined, "tls-port", 8443) : port;
-  const issuer = (values.issuer as string | undefined) ?? `${scheme}://${hostname}:${issuerPort}/jans-auth`;
-  const { core, dbPath, label } = await openCore(values, io, issuer);
-  let draining = false;
-  const app = createApp(core, { draining: () => draining });
+  // Bound before the core opens, answering 503 until it has: the default issuer (and so every URL
+  // the server publishes) names the port actually bound, --port 0 included, never a request's Host.
+  let app: ReturnType<typeof createApp> | undefined;
+  const fetch: Fetch = (req, env) => (app ? app.fetch(req, env) : new Response(null, { status: 503 }));
   const servers: Listener[] = [];
   let plainUrl: string | undefined;
-  if (!tlsOnly) {
-    const server = serve({ fetch: app.fetch, port, hostname });
-    await listening(server, "HTTP");
-    servers.push(server);
-    const addr = server.address() as AddressInfo;
-    plainUrl = `http://${addr.address}:${addr.port}`;
-    if (values.issuer === undefined && port === 0) core.tokens.settleIssuer(`${plainUrl}/jans-auth`);
+  let tlsServer: Listener | undefined;
+  try {
+    if (!tlsOnly) {
+      const server = serve({ fetch, port, hostname });
+      servers.push(server);
+      await listening(server, "HTTP");
+      const addr = server.address() as AddressInfo;
+      plainUrl = `http://${addr.address}:${addr.port}`;
+    }
+    tlsServer = await startTls(values, fetch, hostname);
+    if (tlsServer) servers.push(tlsServer);
+  } catch (err) {
+    closeAll(servers);
+    throw err;
   }
-  const tlsServer = await startTls(values, app.fetch, hostname);
-  if (tlsServer) servers.push(tlsServer);
   const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
+  const bound = tlsOnly ? tlsUrl! : `http://${hostname}:${new URL(plainUrl!).port}`;
+  const issuer = (values.issuer as string | undefined) ?? `${bound}/jans-auth`;
+  let opened: Awaited<ReturnType<typeof openCore>>;
+  try {
+    opened = await openCore(values, io, issuer);
+  } catch (err) {
+    closeAll(servers);
+    throw err;
+  }
+  const { core, dbPath, label } = opened;
+  let draining = false;
+  app = createApp(core, { draining: () => draining });
   // Only now that every listener is bound: a failed start provisions nothing and writes nothing.
   const provisioned = await provisionAdminClient(core, dbPath);
   if (provisioned) core.log.info("admin client provisioned", { credentials_file: provisioned });

@@ -91,7 +91,9 @@ export class AdminService {
 
   /** Live authenticated sessions only (an idle-expired one is never shown). */
   async listSessions(q: SessionListQuery): Promise<Result<{ total: number; items: AdminSession[] }>> {
-    const sortBy = ADMIN_SORTS[q.sort ?? "created"];
+    const key = q.sort ?? "created";
+    // Own keys only: "constructor" must never find Object.prototype's.
+    const sortBy = Object.hasOwn(ADMIN_SORTS, key) ? ADMIN_SORTS[key] : undefined;
     if (!sortBy)
       return fail("invalid", `sort is one of ${Object.keys(ADMIN_SORTS).join(", ")}`, { param: "sort" });
     const filters: Filter[] = [{ field: "state", type: "state", op: "=", value: "authenticated" }];

@@ -71,41 +71,40 @@ function columnFor(field: string, params: unknown[], d: SqlDialect): string {
   return col ?? d.attribute(field, params);
 }
 
-function dateClause(col: string, f: Extract<Filter, { type: "date" }>, params: unknown[]): string {
+/** A placeholder for value, bound where it is emitted: text and parameters stay in step. */
+function bind(params: unknown[], value: unknown): string {
+  params.push(value);
+  return "?";
+}
+
+/** Emits the field's expression anew each time: an attribute's JSON path binds its own parameter. */
+type Column = () => string;
+
+function dateClause(col: Column, f: Extract<Filter, { type: "date" }>, params: unknown[]): string {
   const { start, end } = f.interval;
   switch (f.op) {
     case "=":
-      params.push(start, end);
-      return `(${col} >= ? AND ${col} < ?)`;
+      return `(${col()} >= ${bind(params, start)} AND ${col()} < ${bind(params, end)})`;
     case "!=":
-      params.push(start, end);
-      return `(${col} < ? OR ${col} >= ?)`;
+      return `(${col()} < ${bind(params, start)} OR ${col()} >= ${bind(params, end)})`;
     case "<":
-      params.push(start);
-      return `${col} < ?`;
+      return `${col()} < ${bind(params, start)}`;
     case "<=":
-      params.push(end);
-      return `${col} < ?`;
+      return `${col()} < ${bind(params, end)}`;
     case ">":
-      params.push(end);
-      return `${col} >= ?`;
+      return `${col()} >= ${bind(params, end)}`;
     case ">=":
-      params.push(start);
-      return `${col} >= ?`;
+      return `${col()} >= ${bind(params, start)}`;
   }
 }
 
 function filterClause(f: Filter, params: unknown[], d: SqlDialect): string {
-  const col = columnFor(f.field, params, d);
+  const col: Column = () => columnFor(f.field, params, d);
   if (f.type === "date") return dateClause(col, f, params);
-  if (f.type === "boolean") {
-    params.push(d.bool(f.value));
-    return `${col} ${SIMPLE_OPS[f.op]} ?`;
-  }
-  params.push(f.value);
+  if (f.type === "boolean") return `${col()} ${SIMPLE_OPS[f.op]} ${bind(params, d.bool(f.value))}`;
   // != also matches sessions that lack the attribute, as a person reading "not admin" expects.
-  if (f.op === "!=") return `(${col} IS NULL OR ${col} <> ?)`;
-  return `${col} ${SIMPLE_OPS[f.op]} ?`;
+  if (f.op === "!=") return `(${col()} IS NULL OR ${col()} <> ${bind(params, f.value)})`;
+  return `${col()} ${SIMPLE_OPS[f.op]} ${bind(params, f.value)}`;
 }
 
 export interface BuiltQuery {

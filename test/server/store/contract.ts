@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDateInterval } from "../../../src/server/core/dates.js";
-import type { Filter } from "../../../src/server/core/session-fields.js";
+import {
+  type FieldType,
+  type Filter,
+  SESSION_ATTRIBUTES,
+  SESSION_FIELDS,
+  toFilter,
+} from "../../../src/server/core/session-fields.js";
 import type { ExprField, ExprOp, SessionExpr } from "../../../src/server/store/query.js";
 import type {
   EndTarget,
@@ -10,6 +16,7 @@ import type {
   SessionRecord,
   Store,
 } from "../../../src/server/store/types.js";
+import { OPERATORS } from "../../../src/shared/field-value-pair.js";
 
 // The behaviour every store backend must have, run against each (SQLite here; PostgreSQL in its
 // own file). A backend passes when all of it passes unchanged.
@@ -322,6 +329,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(page.entries.map((e) => e.sid)).toEqual([all[2]!.sid, all[3]!.sid]);
         expect((await store.sessions.search(query({ offset: 9 }))).entries).toEqual([]);
       });
+    });
+
+    describe("every searchable field with every operator", () => {
+      // Half the sessions carry every attribute, half none: != must also match those that lack it.
+      const VALUES: Record<FieldType, string> = {
+        string: "v-1",
+        date: new Date(T0).toISOString().slice(0, 10),
+        boolean: "true",
+        state: "authenticated",
+      };
+      const withAttrs = Object.fromEntries(SESSION_ATTRIBUTES.map((a) => [a, "v-1"]));
+      const cases = Object.entries(SESSION_FIELDS).flatMap(([field, type]) =>
+        OPERATORS.map((op) => ({ field, type, op })),
+      );
+      beforeEach(async () => {
+        await store.sessions.insertMany(
+          Array.from({ length: 4 }, (_, i) =>
+            session({ attributes: i % 2 ? withAttrs : {}, permissionGranted: i < 2 }),
+          ),
+        );
+      });
+
+      it.each(cases)(
+        "$field $op: answers, and = and != split the live sessions",
+        async ({ field, type, op }) => {
+          const filter = toFilter(field, op, VALUES[type]);
+          if (typeof filter === "string") {
+            expect(type).toBe("boolean"); // only booleans refuse an ordering operator
+            return;
+          }
+          const found = (await store.sessions.search(query({ filters: [filter] }))).total;
+          expect(found).toBeGreaterThanOrEqual(0);
+          if (op !== "=") return;
+          const other = toFilter(field, "!=", VALUES[type]) as Filter;
+          const rest = (await store.sessions.search(query({ filters: [other] }))).total;
+          expect(found + rest).toBe(4);
+        },
+      );
     });
 
     describe("expressions, keyset pages, handles and properties", () => {

@@ -13,9 +13,10 @@ import { KNOWN_SCOPES } from "../../core/oauth/scopes.js";
 import { signedUserinfo, userinfo } from "../../core/oauth/userinfo.js";
 import type { ClientRecord } from "../../store/types.js";
 import { oauthError } from "../errors.js";
+import { publicOrigin } from "../public-origin.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
 
-/** The OpenID discovery document, with URLs built from the address the caller used. */
+/** The OpenID discovery document, with URLs built on the configured issuer's origin (never Host). */
 export function discovery(core: ServerCore, origin: string) {
   const base = `${origin}/jans-auth`;
   return {
@@ -124,7 +125,7 @@ export function oauthRoutes(core: ServerCore): Hono {
   app.post("/restv1/device_authorization", async (c) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
-    const result = await startDeviceAuthorization(core, auth.client, auth.form, new URL(c.req.url).origin);
+    const result = await startDeviceAuthorization(core, auth.client, auth.form, publicOrigin(core));
     if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     c.header("Cache-Control", "no-store");
     return c.json(result.body);
@@ -160,7 +161,7 @@ export function oauthRoutes(core: ServerCore): Hono {
   app.post("/restv1/userinfo", info);
 
   app.get("/restv1/jwks", async (c) => c.json({ keys: await core.tokens.jwks() }));
-  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, new URL(c.req.url).origin)));
+  app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, publicOrigin(core))));
 
   return app;
 }

@@ -1,8 +1,19 @@
 import type { MiddlewareHandler } from "hono";
 import type { ApiErrorRenderer } from "../errors.js";
+import { rawPath } from "../request-info.js";
 
+// Characters no input may carry into a store: C0 controls and DEL, C1 controls (U+0080-U+009F),
+// and the bidi controls that make text display other than it is stored (Trojan Source). Lone
+// surrogates are caught apart: PostgreSQL cannot store them.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Bodies may carry tab, line feed and carriage return (a multi-line description); nothing else.
+const BODY_CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+// In a u-mode pattern, a surrogate pair is one code point: \p{Cs} matches only a lone half.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function decoded(segment: string): string {
   try {
@@ -12,23 +23,43 @@ function decoded(segment: string): string {
   }
 }
 
+/** Whether s holds a control, bidi control or lone surrogate (line breaks too, unless allowed). */
+export function unsafeText(s: string, allowLineBreaks = false): boolean {
+  return (allowLineBreaks ? BODY_CONTROL : CONTROL).test(s) || LONE_SURROGATE.test(s);
+}
+
+// Parameters that pick an entry from a table by name: a prototype name must never pick one.
+const TABLE_KEYS = new Set(["sort", "sortBy", "_sortKeys", "notice"]);
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function prototypeName(name: string, value: string): boolean {
+  return TABLE_KEYS.has(name) && PROTOTYPE_NAMES.has(value.replace(/^[+-]?\/?/, ""));
+}
+
 /**
- * Refuses NUL and other control characters in the path and in query parameter names and
- * values, with a 400 that names the parameter: no parser or store below ever sees one.
+ * Refuses control, bidi control characters and lone surrogates in the path and in query parameter
+ * names and values, and dot segments hidden by percent-encoding (`%2e%2e`), with a 400 that names
+ * the parameter: no parser or store below ever sees one. A sort or notice parameter naming a
+ * prototype property (`constructor`, `__proto__`) is refused too.
  */
 export function inputGuard(render: ApiErrorRenderer): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
-    if (url.pathname.split("/").some((seg) => CONTROL.test(decoded(seg))))
+    const segments = rawPath(c).split("/").map(decoded);
+    if (segments.some((seg) => unsafeText(seg)))
       return render(c, 400, "the path contains a control character");
+    // The URL parser resolved literal dot segments; encoded ones would otherwise name a sibling.
+    if (segments.some((seg) => seg === "." || seg === ".."))
+      return render(c, 400, "the path contains a dot segment");
     for (const [name, value] of url.searchParams) {
-      if (CONTROL.test(name)) return render(c, 400, "a query parameter name contains a control character");
-      if (CONTROL.test(value)) return render(c, 400, `query parameter ${name} contains a control character`);
+      if (unsafeText(name)) return render(c, 400, "a query parameter name contains a control character");
+      if (unsafeText(value)) return render(c, 400, `query parameter ${name} contains a control character`);
+      if (prototypeName(name, value)) return render(c, 400, `query parameter ${name} names no known entry`);
     }
     await next();
   };
 }
 
 export function hasControl(s: string): boolean {
-  return CONTROL.test(s);
+  return unsafeText(s);
 }

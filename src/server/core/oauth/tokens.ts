@@ -51,7 +51,7 @@ export class TokenService {
   private constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private issuerUrl: string,
+    private readonly issuerUrl: string,
     private readonly kid: string,
     private readonly privateKey: Key,
     readonly publicJwk: JWK,
@@ -87,11 +87,6 @@ export class TokenService {
 
   get issuer(): string {
     return this.issuerUrl;
-  }
-
-  /** The issuer once the listener's port is known (a server started on port 0), before any token. */
-  settleIssuer(url: string): void {
-    this.issuerUrl = url;
   }
 
   /** The audience of our access tokens: this server's own APIs. */

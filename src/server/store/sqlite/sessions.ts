@@ -23,6 +23,7 @@ import type {
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
 import { SQLITE_REVOKE } from "./grants.js";
+import type { SearchJob, SearchPool, SearchRows } from "./search-pool.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -43,10 +44,30 @@ class Refused extends Error {
   }
 }
 
+/** A search as SQL: the count (unless not wanted) and the page. */
+function searchJob(q: SessionQuery): SearchJob {
+  const { where, params, orderBy, keyset } = buildSessionQuery(q, SQLITE_DIALECT);
+  const pageWhere = keyset ? `${where} AND ${keyset.clause}` : where;
+  return {
+    ...(q.countTotal !== false
+      ? { count: { sql: `SELECT count(*) AS n FROM sessions WHERE ${where}`, params } }
+      : {}),
+    // Pick the page's ids first (often from a covering index), then read only those rows.
+    page: {
+      sql: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN
+           (SELECT id FROM sessions WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
+      params: [...params, ...(keyset?.params ?? []), q.limit, q.offset],
+    },
+    offset: q.offset,
+  };
+}
+
 export class SqliteSessions implements SessionStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: StatementCache,
+    /** Where searches run when the database is a file (off the event loop). */
+    private readonly pool?: SearchPool,
   ) {}
 
   /** The unauthenticated caps: per remote address and in all (partial indexes keep these cheap). */
@@ -185,22 +206,8 @@ export class SqliteSessions implements SessionStore {
   }
 
   async search(q: SessionQuery): Promise<SessionPage> {
-    const { where, params, orderBy, keyset } = buildSessionQuery(q, SQLITE_DIALECT);
-    let total = -1;
-    if (q.countTotal !== false) {
-      total = (
-        this.sql.get(`SELECT count(*) AS n FROM sessions WHERE ${where}`).get(...params) as { n: number }
-      ).n;
-      if (total === 0 || q.offset >= total) return { total, entries: [] };
-    }
-    const pageWhere = keyset ? `${where} AND ${keyset.clause}` : where;
-    // Pick the page's ids first (often from a covering index), then read only those rows.
-    const rows = this.sql
-      .get(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN
-           (SELECT id FROM sessions WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
-      )
-      .all(...params, ...(keyset?.params ?? []), q.limit, q.offset) as SessionRow[];
+    const job = searchJob(q);
+    const { total, rows } = this.pool ? await this.pool.run(job) : this.runHere(job);
     return { total, entries: rows.map(sessionFromRow) };
   }
 
@@ -229,6 +236,16 @@ export class SqliteSessions implements SessionStore {
         return { sessions, events };
       })
       .immediate();
+  }
+
+  /** On this thread: an in-memory database, which no other connection can see. */
+  private runHere(job: SearchJob): SearchRows {
+    let total = -1;
+    if (job.count) {
+      total = (this.sql.get(job.count.sql).get(...job.count.params) as { n: number }).n;
+      if (total === 0 || job.offset >= total) return { total, rows: [] };
+    }
+    return { total, rows: this.sql.get(job.page.sql).all(...job.page.params) as SessionRow[] };
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { chmodSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ensureDir } from "../../../platform/fs.js";
@@ -10,13 +11,21 @@ import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SearchPool } from "./search-pool.js";
 import { SqliteSessions } from "./sessions.js";
 import { StatementCache } from "./statements.js";
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
   path: string;
+  /** A session search's limit (queue and run), ms: past it, StoreUnavailable (a 503). Default 5000. */
+  searchTimeoutMs?: number;
+  /** Worker threads searching a file database; 0 searches on the calling thread. */
+  searchWorkers?: number;
 }
+
+/** One search thread per core beyond the one serving requests, at least one, at most two. */
+const DEFAULT_SEARCH_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /** The default store: one SQLite file in WAL mode, migrated on open. */
 export class SqliteStore implements Store {
@@ -35,6 +44,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
   private readonly sql: StatementCache;
+  private readonly searches: SearchPool | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
@@ -54,7 +64,12 @@ export class SqliteStore implements Store {
       this.pragma(p);
     this.migrate();
     const sql = this.sql;
-    this.sessions = new SqliteSessions(this.db, sql);
+    const workers = opts.searchWorkers ?? DEFAULT_SEARCH_WORKERS;
+    this.searches =
+      opts.path !== ":memory:" && workers > 0
+        ? new SearchPool({ path: opts.path, workers, timeoutMs: opts.searchTimeoutMs ?? 5000, maxQueue: 64 })
+        : undefined;
+    this.sessions = new SqliteSessions(this.db, sql, this.searches);
     this.users = new SqliteUsers(sql);
     this.loginAttempts = new SqliteLoginAttempts(this.db, sql);
     this.clients = new SqliteClients(sql);
@@ -110,6 +125,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.searches?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,90 @@
+import type { MiddlewareHandler } from "hono";
+import type { ApiErrorRenderer } from "../errors.js";
+import { unsafeText } from "./input-guard.js";
+
+// Bodies and credentials as the routes will read them, checked before any route does: a form's
+// decoded fields, a JSON document's keys and strings (escapes such as \u0000 included), Basic
+// credentials after base64 and form decoding. Headers kept as data are escaped, not refused.
+
+/** The first unsafe name or string in a JSON value, as a path (e.g. "username"), or undefined. */
+function unsafeInJson(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return unsafeText(value, true) ? path || "the body" : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    if (unsafeText(k, true)) return `a name in ${path || "the body"}`;
+    const found = unsafeInJson(v, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function unsafeInForm(text: string): string | undefined {
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (unsafeText(name, true)) return "a field name";
+    if (unsafeText(value, true)) return name;
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // the route answers malformed JSON in its own words
+  }
+}
+
+/** What in the body is unsafe, or undefined: raw characters, then the fields as decoded. */
+export function unsafeInBody(contentType: string, text: string): string | undefined {
+  if (unsafeText(text, true)) return "the body";
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return unsafeInForm(text);
+  return unsafeInJson(parseJson(text), "");
+}
+
+function decodedHalf(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // client-auth refuses it as malformed
+  }
+}
+
+/** Whether Basic credentials, decoded as client authentication decodes them, are unsafe. */
+export function unsafeBasic(authorization: string): boolean {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  if (!m) return false;
+  const text = Buffer.from(m[1]!, "base64").toString("utf8");
+  return text.split(":").some((half) => unsafeText(decodedHalf(half)));
+}
+
+/** Refuses unsafe characters in a request's body or Basic credentials with a 400 naming the field. */
+export function bodyGuard(render: ApiErrorRenderer): MiddlewareHandler {
+  return async (c, next) => {
+    if (unsafeBasic(c.req.header("authorization") ?? ""))
+      return render(c, 400, "the Basic credentials contain a control character");
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      // A clone: the route reads the original body as if nothing had.
+      const text = await c.req.raw.clone().text();
+      const where = text === "" ? undefined : unsafeInBody(c.req.header("content-type") ?? "", text);
+      if (where) return render(c, 400, `${where} contains a control character`);
+    }
+    await next();
+  };
+}
+
+/** Control and bidi characters as visible \u{..} escapes; everything else as it was. */
+export function escapeUnsafe(s: string): string {
+  let out = "";
+  for (const ch of s) out += unsafeText(ch) ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : ch;
+  return out;
+}
+
+/** User-Agent is stored with sessions as data: kept, but with its controls escaped. */
+export function headerEscape(): MiddlewareHandler {
+  return async (c, next) => {
+    const ua = c.req.raw.headers.get("user-agent");
+    if (ua !== null && unsafeText(ua)) c.req.raw.headers.set("user-agent", escapeUnsafe(ua));
+    await next();
+  };
+}

@@ -1,0 +1,30 @@
+// The code of a search worker thread, as text for `new Worker(code, { eval: true })`: the bundle
+// then needs no second entry file. It opens the database read-only (WAL lets it read while the
+// main connection writes) and answers { id, total, rows } or { id, error } per message.
+export const SEARCH_WORKER_SOURCE = `(async () => {
+  const { parentPort, workerData } = await import("node:worker_threads");
+  const Database = (await import(workerData.driver)).default;
+  const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  // Statements kept for the thread's life (see StatementCache: no finalisation by the collector).
+  const cache = new Map();
+  const stmt = (sql) => {
+    let s = cache.get(sql);
+    if (!s) cache.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+  parentPort.on("message", (job) => {
+    try {
+      let total = -1;
+      if (job.count) {
+        total = stmt(job.count.sql).get(...job.count.params).n;
+        if (total === 0 || job.offset >= total) return parentPort.postMessage({ id: job.id, total, rows: [] });
+      }
+      const rows = stmt(job.page.sql).all(...job.page.params);
+      parentPort.postMessage({ id: job.id, total, rows });
+    } catch (err) {
+      parentPort.postMessage({ id: job.id, error: String(err && err.message) });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+})();`;
