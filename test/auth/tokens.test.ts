@@ -43,7 +43,19 @@ beforeAll(async () => {
   echo = await startEcho();
   const out = execFileSync(
     process.execPath,
-    [SERVER_BIN, "user", "create", "--username", "tess", "--password-stdin", "--db", s.db],
+    // A reader: the device sign-in asks for session scopes, which a person needs a role for.
+    [
+      SERVER_BIN,
+      "user",
+      "create",
+      "--username",
+      "tess",
+      "--role",
+      "api-viewer",
+      "--password-stdin",
+      "--db",
+      s.db,
+    ],
     {
       input: `${PASSWORD}\n`,
     },

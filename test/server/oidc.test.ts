@@ -212,6 +212,17 @@ describe("re-authentication replaces the session (ASVS 7.2.4, issue 21 H5)", () 
 });
 
 describe("the code flow's checks", () => {
+  it("a repeated parameter is invalid_request; a repeated client_id or redirect_uri is refused on a page", async () => {
+    const browser = new TestBrowser(h.app);
+    const twice = `${authorizeUrl(rp1)}&scope=openid`;
+    const res = await browser.get(twice);
+    expect(new URL(res.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");
+    const redirect = await browser.get(
+      `${authorizeUrl(rp1)}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`,
+    );
+    expect([redirect.status, redirect.headers.get("location")]).toEqual([400, null]);
+  });
+
   it("the login page's form may lead on to the relying party's origin, and to no other (form-action, H4)", async () => {
     const browser = new TestBrowser(h.app);
     const login = await browser.follow(await browser.get(authorizeUrl(rp1)));
@@ -246,6 +257,7 @@ describe("the code flow's checks", () => {
     expect(await errorOf(rp1, { response_type: "token" })).toBe("unsupported_response_type");
     expect(await errorOf(rp1, { scope: "openid email" })).toBe("invalid_scope");
     expect(await errorOf(rp1, { prompt: "none login" })).toBe("invalid_request");
+    expect(await errorOf(rp1, { prompt: "consent" })).toBe("consent_required");
     expect(await errorOf(rp2, {})).toBe("invalid_request");
     expect(await errorOf(rp1, { code_challenge: "x".repeat(43), code_challenge_method: "plain" })).toBe(
       "invalid_request",

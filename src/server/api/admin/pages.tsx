@@ -180,7 +180,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       "Users",
       "users",
       <>
-        <Notice text={notice ? NOTICES[notice] : undefined} />
+        <Notice text={notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : undefined} />
         <form method="get" action="/admin/users" class="filters" aria-label="Find users">
           <div>
             <label for="f-search">User name contains</label>

@@ -68,7 +68,9 @@ async function toSignIn(
 }
 
 async function codeFlow(c: Context, core: ServerCore) {
-  const parsed = await parseAuthorizationRequest(core, c.req.query());
+  const params = new URL(c.req.url).searchParams;
+  const repeated = [...new Set(params.keys())].filter((k) => params.getAll(k).length > 1);
+  const parsed = await parseAuthorizationRequest(core, c.req.query(), repeated);
   if (!parsed.ok && !parsed.redirect)
     return htmlPage(c, "Sign-in request refused", alert(parsed.message), 400);
   if (!parsed.ok)

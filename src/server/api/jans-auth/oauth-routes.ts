@@ -34,7 +34,7 @@ export function discovery(core: ServerCore, origin: string) {
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
     code_challenge_methods_supported: ["S256"],
-    prompt_values_supported: ["none", "login", "consent", "select_account"],
+    prompt_values_supported: ["none", "login", "select_account"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     global_token_revocation_endpoint_auth_methods_supported: ["client_secret_basic"],
     scopes_supported: [...KNOWN_SCOPES],

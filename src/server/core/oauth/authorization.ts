@@ -43,10 +43,17 @@ export function redirectWith(to: string, params: Record<string, string | null | 
   return u.href;
 }
 
+/**
+ * The request's parameters, or (RFC 6749 3.1: none may be sent twice) the names repeated; a
+ * repeated client_id or redirect_uri cannot even say where to send the error.
+ */
 export async function parseAuthorizationRequest(
   core: ServerCore,
   q: Record<string, string>,
+  repeated: readonly string[] = [],
 ): Promise<ParsedAuthorization> {
+  if (repeated.includes("client_id") || repeated.includes("redirect_uri"))
+    return { ok: false, redirect: false, message: "client_id and redirect_uri may be given once only" };
   const client = q.client_id ? await core.clients.get(q.client_id) : undefined;
   if (!client) return { ok: false, redirect: false, message: "unknown client_id" };
   const redirectUri = q.redirect_uri ?? "";
@@ -62,6 +69,7 @@ export async function parseAuthorizationRequest(
     description,
     state,
   });
+  if (repeated.length > 0) return error("invalid_request", `${repeated[0]} was given more than once`);
   if (Object.values(q).some((v) => v.length > MAX_PARAM))
     return error("invalid_request", "a parameter is too long");
   if (q.response_type !== "code")
@@ -73,6 +81,8 @@ export async function parseAuthorizationRequest(
   const prompt = new Set((q.prompt ?? "").split(" ").filter(Boolean));
   if ([...prompt].some((p) => !PROMPTS.has(p)) || (prompt.has("none") && prompt.size > 1))
     return error("invalid_request", "prompt is not valid");
+  // There is no consent screen to show: say so rather than pretend consent was asked.
+  if (prompt.has("consent")) return error("consent_required", "this server has no consent prompt");
   const maxAge =
     q.max_age === undefined ? null : /^\d{1,9}$/.test(q.max_age) ? Number(q.max_age) : Number.NaN;
   if (Number.isNaN(maxAge)) return error("invalid_request", "max_age must be a number of seconds");
