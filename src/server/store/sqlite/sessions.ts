@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { SESSION_COLUMNS, type SessionRow, sessionFromRow, sessionToRow, summaryFromRow } from "../rows.js";
 import { buildSessionQuery } from "../session-sql.js";
 import type {
@@ -11,6 +10,7 @@ import type {
   UserSessionSummary,
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
+import type { SqlDatabase } from "./sql-database.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -33,7 +33,7 @@ class Refused extends Error {
 
 export class SqliteSessions implements SessionStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
     private readonly sql: StatementCache,
   ) {}
 

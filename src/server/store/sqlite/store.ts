@@ -1,21 +1,24 @@
 import { chmodSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
 import { SqliteAlarms } from "./alarms.js";
 import { SqliteAuthorizationCodes } from "./codes.js";
+import { openDatabase, type SqliteDriverName } from "./driver.js";
 import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { SqliteSessions } from "./sessions.js";
+import type { SqlDatabase } from "./sql-database.js";
 import { StatementCache } from "./statements.js";
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
   path: string;
+  /** "node:sqlite" or "better-sqlite3" (OPCLI_SQLITE_DRIVER); default: node:sqlite where complete. */
+  driver?: string;
 }
 
 /** The default store: one SQLite file in WAL mode, migrated on open. */
@@ -32,13 +35,17 @@ export class SqliteStore implements Store {
   readonly authorizationCodes: SqliteAuthorizationCodes;
   readonly events: SqliteEvents;
   readonly alarms: SqliteAlarms;
-  private readonly db: Database.Database;
+  /** Which driver opened the file. */
+  readonly driver: SqliteDriverName;
+  private readonly db: SqlDatabase;
 
   private readonly sql: StatementCache;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
-    this.db = new Database(opts.path);
+    const opened = openDatabase(opts.path, opts.driver);
+    this.db = opened.db;
+    this.driver = opened.driver;
     if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
     // Every statement, pragmas included, goes through the cache: see StatementCache.
     this.sql = new StatementCache(this.db);
