@@ -37,7 +37,9 @@ function loadBetterSqlite3(): typeof BetterSqlite3 | undefined {
 /** Opens `path` with the chosen driver; throws SqliteDriverMissing when there is none. */
 export function openDatabase(path: string, wanted?: string): { db: SqlDatabase; driver: SqliteDriverName } {
   if (wanted !== undefined && wanted !== "" && wanted !== "node:sqlite" && wanted !== "better-sqlite3")
-    throw new SqliteDriverMissing(`unknown SQLite driver "${wanted}" (node:sqlite or better-sqlite3)`);
+    throw new SqliteDriverMissing(
+      `unknown SQLite driver "${wanted}" in OPCLI_SQLITE_DRIVER (node:sqlite or better-sqlite3)`,
+    );
   const nodeSqlite = wanted === "better-sqlite3" ? undefined : loadNodeSqlite();
   // better-sqlite3 is looked for only when it is needed: it is a native module.
   const better = nodeSqlite && wanted !== "better-sqlite3" ? undefined : loadBetterSqlite3();
@@ -49,5 +51,9 @@ export function openDatabase(path: string, wanted?: string): { db: SqlDatabase; 
   if (driver === "better-sqlite3" && better)
     // better-sqlite3's Database is the shape SqlDatabase describes (its generics aside).
     return { db: new better(path) as unknown as SqlDatabase, driver };
-  throw new SqliteDriverMissing(wanted ? `the SQLite driver ${wanted} is not available` : DRIVER_MISSING);
+  throw new SqliteDriverMissing(
+    wanted
+      ? `the SQLite driver ${wanted} (OPCLI_SQLITE_DRIVER) is not available on Node ${process.versions.node}`
+      : DRIVER_MISSING,
+  );
 }
