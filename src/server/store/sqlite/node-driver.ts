@@ -129,5 +129,9 @@ class NodeDatabase implements SqlDatabase {
 }
 
 export function openNodeSqlite(mod: NodeSqlite, path: string): SqlDatabase {
-  return new NodeDatabase(new mod.DatabaseSync(path));
+  const db = new mod.DatabaseSync(path);
+  // better-sqlite3 opens with a 5 s busy timeout; node:sqlite with none, and the store's first
+  // statements (auto_vacuum, WAL) may meet another process's lock.
+  db.exec("PRAGMA busy_timeout = 5000");
+  return new NodeDatabase(db);
 }
