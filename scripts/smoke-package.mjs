@@ -213,6 +213,30 @@ async function serverChecks() {
       r.out,
     );
     check("the client secret is not echoed", !r.out.includes(s.admin.client_secret));
+    // The README's curl step: a token from --output-access-token, sent by another client.
+    const t = sh(
+      join(prefix, "bin", "opcli"),
+      [
+        "--host",
+        s.url,
+        "--client-id",
+        s.admin.client_id,
+        "--client-secret",
+        "-",
+        "--no-input",
+        "--output-access-token",
+      ],
+      { env: isolated(), input: s.admin.client_secret },
+    );
+    const token = t.stdout.trim();
+    const res = await fetch(`${s.url}/jans-config-api/api/v1/jans-auth-server/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).catch((err) => ({ status: String(err) }));
+    check(
+      "--output-access-token for a curl step",
+      t.code === 0 && res.status === 200,
+      `exit ${t.code}, HTTP ${res.status}`,
+    );
   } finally {
     await stopServer(s.proc);
   }
