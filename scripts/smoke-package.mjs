@@ -243,10 +243,11 @@ async function serverChecks() {
 }
 
 function npxCheck(tgz, version) {
-  // A cache of its own: npx installs into it, never into the user's.
+  // npm's configuration as CI has it (registry, CA: the user's .npmrc), but a cache of its own:
+  // npx installs into it, never into the user's.
   const r = sh("npx", ["--yes", "--package", tgz, "--", "opcli", "--version"], {
     cwd: work,
-    env: { ...isolated(), npm_config_cache: join(work, "npm-cache") },
+    env: { ...process.env, npm_config_cache: join(work, "npm-cache"), npm_config_update_notifier: "false" },
   });
   check(
     `npx --package ${tgz.split("/").pop()} opcli --version (${r.s.toFixed(1)} s)`,
