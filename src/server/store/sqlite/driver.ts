@@ -11,7 +11,7 @@ export class SqliteDriverMissing extends Error {
 }
 
 export const DRIVER_MISSING =
-  "no SQLite driver: use Node.js 22.16 or later (node:sqlite is built in), or on Node 20 install better-sqlite3 beside opcli (npm install -g better-sqlite3)";
+  "no SQLite driver: use Node.js 22.16 or later (node:sqlite is built in), or install better-sqlite3 beside opcli (npm install -g better-sqlite3; it compiles)";
 
 /**
  * node:sqlite when this Node has a complete one (22.16+, 24), else better-sqlite3; `wanted`
