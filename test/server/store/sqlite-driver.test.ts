@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SqliteDriverName } from "../../../src/server/store/sqlite/driver.js";
 import { chooseDriver, openDatabase, SqliteDriverMissing } from "../../../src/server/store/sqlite/driver.js";
 
 describe("chooseDriver", () => {
@@ -49,5 +50,37 @@ describe("openDatabase", () => {
     expect(db.prepare("SELECT a FROM t WHERE b > ? ORDER BY a").pluck().all("a")).toEqual([1, 2]);
     db.close();
     expect(db.open).toBe(false);
+  });
+});
+
+/** The drivers that open on this Node (node:sqlite from 22.16; better-sqlite3 when built for it). */
+function usable(): SqliteDriverName[] {
+  return (["node:sqlite", "better-sqlite3"] as const).filter((d) => {
+    try {
+      openDatabase(":memory:", d).db.close();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe.each(usable())("transactions on %s", (driver) => {
+  it("a nested transaction is a savepoint: its failure undoes only its own writes", () => {
+    const { db } = openDatabase(":memory:", driver);
+    db.exec("CREATE TABLE t (a INTEGER)");
+    const ins = db.prepare("INSERT INTO t (a) VALUES (?)");
+    db.transaction(() => {
+      ins.run(1);
+      expect(() =>
+        db.transaction(() => {
+          ins.run(2);
+          throw new Error("inner");
+        })(),
+      ).toThrow("inner");
+      ins.run(3);
+    }).immediate();
+    expect(db.prepare("SELECT a FROM t ORDER BY a").pluck().all()).toEqual([1, 3]);
+    db.close();
   });
 });

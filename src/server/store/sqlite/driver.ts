@@ -34,6 +34,20 @@ function loadBetterSqlite3(): typeof BetterSqlite3 | undefined {
   }
 }
 
+function openBetter(better: typeof BetterSqlite3, path: string): SqlDatabase {
+  try {
+    // better-sqlite3's Database is the shape SqlDatabase describes (its generics aside).
+    return new better(path) as unknown as SqlDatabase;
+  } catch (err) {
+    // Its binary loads at the first open: one built for another Node (after an upgrade) fails here.
+    if ((err as NodeJS.ErrnoException).code === "ERR_DLOPEN_FAILED")
+      throw new SqliteDriverMissing(
+        `better-sqlite3 was built for another Node.js version than ${process.versions.node}: rebuild it (npm rebuild better-sqlite3), or use Node.js 22.16 or later (node:sqlite)`,
+      );
+    throw err;
+  }
+}
+
 /** Opens `path` with the chosen driver; throws SqliteDriverMissing when there is none. */
 export function openDatabase(path: string, wanted?: string): { db: SqlDatabase; driver: SqliteDriverName } {
   if (wanted !== undefined && wanted !== "" && wanted !== "node:sqlite" && wanted !== "better-sqlite3")
@@ -48,9 +62,7 @@ export function openDatabase(path: string, wanted?: string): { db: SqlDatabase; 
     "better-sqlite3": better !== undefined,
   });
   if (driver === "node:sqlite" && nodeSqlite) return { db: openNodeSqlite(nodeSqlite, path), driver };
-  if (driver === "better-sqlite3" && better)
-    // better-sqlite3's Database is the shape SqlDatabase describes (its generics aside).
-    return { db: new better(path) as unknown as SqlDatabase, driver };
+  if (driver === "better-sqlite3" && better) return { db: openBetter(better, path), driver };
   throw new SqliteDriverMissing(
     wanted
       ? `the SQLite driver ${wanted} (OPCLI_SQLITE_DRIVER) is not available on Node ${process.versions.node}`
