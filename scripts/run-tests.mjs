@@ -62,13 +62,15 @@ if (extra.length > 0) {
   console.log("\n(keychain pass skipped: install gnome-keyring and dbus-x11 to run it)");
 }
 
-// CI (or --node24): the CLI and server suites under Node 24 too.
-if (extra.length === 0 && (process.env.CI || process.env.OPCLI_TEST_NODE24)) {
-  const { runUnderNode24 } = await import("./node24.mjs");
-  const n = runUnderNode24(counts);
-  if (n.why) console.log(`Node 24 pass: ${n.why}`);
-  total.passed += n.passed;
-  total.failed += n.failed;
+// CI (or OPCLI_TEST_NODES=1): the CLI and server suites under Node 22 and 24 too.
+if (extra.length === 0 && (process.env.CI || process.env.OPCLI_TEST_NODES || process.env.OPCLI_TEST_NODE24)) {
+  const { runUnderNode } = await import("./node-versions.mjs");
+  for (const major of [22, 24]) {
+    const n = runUnderNode(major, counts);
+    if (n.why) console.log(`Node ${major} pass: ${n.why}`);
+    total.passed += n.passed;
+    total.failed += n.failed;
+  }
 }
 
 console.log(`${total.passed} passed, ${total.failed} failed`);

@@ -344,6 +344,7 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["OPCLI_TOKEN_STORE", "keychain, file or none (default: the keychain, else the file)"],
   ["OPCLI_NO_CACHE", "1: compile the document anew instead of using the model cache"],
   ["OPCLI_NO_INPUT", "1: never prompt (as --no-input)"],
+  ["OPCLI_SQLITE_DRIVER", "the embedded default's SQLite driver: node:sqlite or better-sqlite3"],
   ["NO_COLOR, CLICOLOR, CLICOLOR_FORCE, FORCE_COLOR", "colour off, off (0), forced"],
   ["XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME", "where config, caches and the embedded store live"],
 ];

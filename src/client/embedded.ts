@@ -25,7 +25,10 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
   const dbPath = server.embeddedDbPath(env);
   let store: InstanceType<typeof server.SqliteStore>;
   try {
-    store = new server.SqliteStore({ path: dbPath });
+    store = new server.SqliteStore({
+      path: dbPath,
+      ...(env.OPCLI_SQLITE_DRIVER ? { driver: env.OPCLI_SQLITE_DRIVER } : {}),
+    });
   } catch (err) {
     // The server's own error names the path; here it is the CLI's configuration that fails.
     throw new ConfigError(`embedded server: ${(err as Error).message}`);

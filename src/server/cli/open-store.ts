@@ -38,7 +38,7 @@ function pgFilesPath(url: string, env: ServerIO["env"]): string {
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.kind === "sqlite") {
     try {
-      return new SqliteStore({ path: choice.path });
+      return new SqliteStore(choice);
     } catch (err) {
       throw new ServerConfigError(`cannot open the store ${choice.path}: ${(err as Error).message}`);
     }

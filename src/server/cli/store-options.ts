@@ -6,7 +6,7 @@ import { defaultDbPath } from "./paths.js";
 // "store" object, then the default SQLite file.
 
 export type StoreChoice =
-  | { kind: "sqlite"; path: string }
+  | { kind: "sqlite"; path: string; driver?: string }
   | {
       kind: "postgresql";
       url: string;
@@ -71,13 +71,15 @@ export function chooseStore(values: Record<string, unknown>, env: Env, configSto
       "--store carries a password, which other users can read in the process list: give it in $OPCLI_STORE, the config file's store.url, $PGPASSWORD or ~/.pgpass",
     );
   const where = (values.store ?? values.db ?? env.OPCLI_STORE ?? file.url) as string | undefined;
-  if (where === undefined || where === "") return { kind: "sqlite", path: defaultDbPath(env) };
+  // OPCLI_SQLITE_DRIVER forces node:sqlite or better-sqlite3 (default: node:sqlite where complete).
+  const driver = env.OPCLI_SQLITE_DRIVER ? { driver: env.OPCLI_SQLITE_DRIVER } : {};
+  if (where === undefined || where === "") return { kind: "sqlite", path: defaultDbPath(env), ...driver };
   if (!isPostgresUrl(where)) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(where))
       throw new ServerUsageError(
         `unsupported store "${redactUrl(where)}" (postgresql://... or a SQLite file)`,
       );
-    return { kind: "sqlite", path: where };
+    return { kind: "sqlite", path: where, ...driver };
   }
   return {
     kind: "postgresql",

@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import {
   type AttemptRow,
   attemptState,
@@ -7,12 +6,13 @@ import {
   settleAttempt,
 } from "../login-rules.js";
 import type { LockoutPolicy, LoginAttemptState, LoginAttemptStore, Reservation } from "../types.js";
+import type { SqlDatabase } from "./sql-database.js";
 import type { StatementCache } from "./statements.js";
 
 /** Lockout per user name; each decision is one IMMEDIATE transaction (the write lock), so it holds across processes. */
 export class SqliteLoginAttempts implements LoginAttemptStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
     private readonly sql: StatementCache,
   ) {}
 

@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SessionRow } from "../rows.js";
 import { StoreUnavailable } from "../types.js";
+import type { SqliteDriverName } from "./driver.js";
 import { SEARCH_WORKER_SOURCE } from "./search-worker.js";
 
 // Session searches off the event loop: a SQLite query runs synchronously, so an expensive one
@@ -44,6 +45,8 @@ type Reply = { id: number; total: number; rows: SessionRow[] } | { id: number; e
 
 export interface SearchPoolOptions {
   path: string;
+  /** The driver the store opened its file with; the threads use the same. */
+  driver: SqliteDriverName;
   workers: number;
   /** Queue wait plus run time, ms. */
   timeoutMs: number;
@@ -51,7 +54,11 @@ export interface SearchPoolOptions {
   maxQueue: number;
 }
 
-const DRIVER = pathToFileURL(createRequire(import.meta.url).resolve("better-sqlite3")).href;
+/** What a thread imports: node:sqlite by name, better-sqlite3 by its resolved file (found only when used). */
+function driverSpecifier(driver: SqliteDriverName): string {
+  if (driver === "node:sqlite") return driver;
+  return pathToFileURL(createRequire(import.meta.url).resolve("better-sqlite3")).href;
+}
 
 export class SearchPool {
   private readonly slots: Slot[] = [];
@@ -64,7 +71,7 @@ export class SearchPool {
   private spawn(): Slot {
     const worker = new Worker(SEARCH_WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: DRIVER, path: this.opts.path },
+      workerData: { driver: driverSpecifier(this.opts.driver), path: this.opts.path },
     });
     worker.unref();
     const slot: Slot = { worker };

@@ -1,11 +1,18 @@
 // The code of a search worker thread, as text for `new Worker(code, { eval: true })`: the bundle
-// then needs no second entry file. It opens the database read-only (WAL lets it read while the
-// main connection writes) and answers { id, total, rows } or { id, error } per message.
+// then needs no second entry file. It opens the database read-only with the store's own driver
+// (WAL lets it read while the main connection writes) and answers { id, total, rows } or
+// { id, error } per message.
 export const SEARCH_WORKER_SOURCE = `(async () => {
   const { parentPort, workerData } = await import("node:worker_threads");
-  const Database = (await import(workerData.driver)).default;
-  const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
+  let db;
+  if (workerData.driver === "node:sqlite") {
+    const { DatabaseSync } = await import("node:sqlite");
+    db = new DatabaseSync(workerData.path, { readOnly: true });
+  } else {
+    const Database = (await import(workerData.driver)).default;
+    db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+  }
+  db.exec("PRAGMA busy_timeout = 5000");
   // Statements kept for the thread's life (see StatementCache: no finalisation by the collector).
   const cache = new Map();
   const stmt = (sql) => {

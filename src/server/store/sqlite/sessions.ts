@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import {
   eventInsert,
   insertSql,
@@ -24,6 +23,7 @@ import type {
 import { SQLITE_DIALECT } from "./dialect.js";
 import { SQLITE_REVOKE } from "./grants.js";
 import type { SearchJob, SearchPool, SearchRows } from "./search-pool.js";
+import type { SqlDatabase } from "./sql-database.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -64,7 +64,7 @@ function searchJob(q: SessionQuery): SearchJob {
 
 export class SqliteSessions implements SessionStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
     private readonly sql: StatementCache,
     /** Where searches run when the database is a file (off the event loop). */
     private readonly pool?: SearchPool,

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { SqlDatabase, SqlStatement } from "./sql-database.js";
 
 /**
  * Compiles SQL once per text (search SQL varies only by which filters are present), and keeps
@@ -8,10 +8,10 @@ import type Database from "better-sqlite3";
  * parameterised), so holding them all is bounded.
  */
 export class StatementCache {
-  private readonly cache = new Map<string, Database.Statement>();
-  constructor(private readonly db: Database.Database) {}
+  private readonly cache = new Map<string, SqlStatement>();
+  constructor(private readonly db: SqlDatabase) {}
 
-  get(sql: string): Database.Statement {
+  get(sql: string): SqlStatement {
     let stmt = this.cache.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);

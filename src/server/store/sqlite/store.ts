@@ -1,18 +1,19 @@
 import { chmodSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import { ensureDir } from "../../../platform/fs.js";
 import type { Store } from "../types.js";
 import { SqliteClients, SqliteKeys, SqliteUsers } from "./accounts.js";
 import { SqliteAlarms } from "./alarms.js";
 import { SqliteAuthorizationCodes } from "./codes.js";
+import { openDatabase, type SqliteDriverName } from "./driver.js";
 import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { SearchPool } from "./search-pool.js";
 import { SqliteSessions } from "./sessions.js";
+import type { SqlDatabase } from "./sql-database.js";
 import { StatementCache } from "./statements.js";
 
 export interface SqliteStoreOptions {
@@ -22,6 +23,8 @@ export interface SqliteStoreOptions {
   searchTimeoutMs?: number;
   /** Worker threads searching a file database; 0 searches on the calling thread. */
   searchWorkers?: number;
+  /** "node:sqlite" or "better-sqlite3" (OPCLI_SQLITE_DRIVER); default: node:sqlite where complete. */
+  driver?: string;
 }
 
 /** One search thread per core beyond the one serving requests, at least one, at most two. */
@@ -41,14 +44,18 @@ export class SqliteStore implements Store {
   readonly authorizationCodes: SqliteAuthorizationCodes;
   readonly events: SqliteEvents;
   readonly alarms: SqliteAlarms;
-  private readonly db: Database.Database;
+  /** Which driver opened the file. */
+  readonly driver: SqliteDriverName;
+  private readonly db: SqlDatabase;
 
   private readonly sql: StatementCache;
   private readonly searches: SearchPool | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ":memory:") ensureDir(dirname(opts.path));
-    this.db = new Database(opts.path);
+    const opened = openDatabase(opts.path, opts.driver);
+    this.db = opened.db;
+    this.driver = opened.driver;
     if (opts.path !== ":memory:") chmodSync(opts.path, 0o600);
     // Every statement, pragmas included, goes through the cache: see StatementCache.
     this.sql = new StatementCache(this.db);
@@ -67,7 +74,13 @@ export class SqliteStore implements Store {
     const workers = opts.searchWorkers ?? DEFAULT_SEARCH_WORKERS;
     this.searches =
       opts.path !== ":memory:" && workers > 0
-        ? new SearchPool({ path: opts.path, workers, timeoutMs: opts.searchTimeoutMs ?? 5000, maxQueue: 64 })
+        ? new SearchPool({
+            path: opts.path,
+            driver: this.driver,
+            workers,
+            timeoutMs: opts.searchTimeoutMs ?? 5000,
+            maxQueue: 64,
+          })
         : undefined;
     this.sessions = new SqliteSessions(this.db, sql, this.searches);
     this.users = new SqliteUsers(sql);
