@@ -5,6 +5,7 @@ import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
 import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import { OPCLI_VERSION } from "../platform/version.js";
 import { infoJson, infoText } from "./commands/info.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
@@ -227,10 +228,11 @@ export async function runCli(io: CliIO): Promise<number> {
   } catch (err) {
     const code = exitCodeFor(err);
     const e = err as Error;
-    const message = (e?.message ?? String(err)).split("\n")[0];
+    // Messages can quote a server's words: shown escaped, never as terminal commands.
+    const message = escapeControls((e?.message ?? String(err)).split("\n")[0] ?? "");
     if (message)
       io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
-    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    if (debug && e?.stack) io.stderr.write(`${escapeControls(e.stack, true)}\n`);
     return code;
   }
 }

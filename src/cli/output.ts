@@ -4,6 +4,7 @@ import { printJson } from "../output/json.js";
 import { createWriter, type Format, type ItemWriter } from "../output/writers.js";
 import { UsageError } from "../platform/errors.js";
 import { lazyRequire } from "../platform/lazy-require.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import type { CliIO } from "./io.js";
 import type { ParsedArgs } from "./parse.js";
@@ -85,14 +86,16 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
     value = undefined;
   }
   if (value === undefined) {
-    io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const shown = io.stdout.isTTY ? escapeControls(text, true) : text;
+    io.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
     return;
   }
   if (plan.query) value = plan.query(value);
   if (plan.format === "json") return printJson(value, io.stdout, io.env);
   if (plan.format === "yaml" && !Array.isArray(value)) {
     const { dump } = lazyRequire("js-yaml") as typeof import("js-yaml");
-    io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
+    const yaml = dump(value, { lineWidth: -1, noRefs: true });
+    io.stdout.write(io.stdout.isTTY ? escapeControls(yaml, true) : yaml);
     return;
   }
   // Lists (and paged results) become one item per row/line; anything else is one item.

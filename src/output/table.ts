@@ -1,4 +1,5 @@
 import { lazyRequire } from "../platform/lazy-require.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import { type Column, cellOf, flatten, parseColumn } from "./columns.js";
 import type { OutStream } from "./stream.js";
 
@@ -34,7 +35,12 @@ export function relativeTime(ms: number, now: number): string {
   return d < 0 ? `${n}${u} ago` : `in ${n}${u}`;
 }
 
+/** A cell as shown: the value's text with every control character escaped. */
 function text(v: unknown, opts: TableOptions, tty: boolean): string {
+  return escapeControls(cellText(v, opts, tty));
+}
+
+function cellText(v: unknown, opts: TableOptions, tty: boolean): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>);
@@ -132,6 +138,7 @@ export async function renderTable(
     );
     cols = [...keys].map(parseColumn);
   }
+  cols = cols.map((c) => ({ ...c, header: escapeControls(c.header) }));
   const tty = out.isTTY;
   const cells = rows.map((r) => cols.map((c) => text(cellOf(r, c), opts, tty)));
   if (!tty) return tsv(out, cols, cells);

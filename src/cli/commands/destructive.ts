@@ -3,6 +3,7 @@ import type { CallResult } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
 import { operationUrl } from "../../http/send.js";
 import { UsageError } from "../../platform/errors.js";
+import { safeJson } from "../../platform/terminal-text.js";
 import { type CliIO, canPrompt, noInputWanted } from "../io.js";
 import type { ParsedArgs } from "../parse.js";
 
@@ -44,7 +45,7 @@ export async function dryRunReport(
 /** --dry-run: the report on stdout; nothing that changes state is sent. */
 export async function dryRun(client: Client, prepared: PreparedCall, io: CliIO): Promise<void> {
   const out = await dryRunReport(client, prepared, io.readBytes);
-  io.stdout.write(`${JSON.stringify(out, null, io.stdout.isTTY ? 2 : 0)}\n`);
+  io.stdout.write(`${safeJson(JSON.stringify(out, null, io.stdout.isTTY ? 2 : 0))}\n`);
 }
 
 export interface DestructivePlan {

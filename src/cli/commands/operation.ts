@@ -1,6 +1,7 @@
 import { statusError } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
 import { UsageError } from "../../platform/errors.js";
+import { escapeControls } from "../../platform/terminal-text.js";
 import { curlCommand } from "../curl.js";
 import type { CliIO } from "../io.js";
 import { type OutputPlan, outputPlan, printResponse, writerFor } from "../output.js";
@@ -17,7 +18,7 @@ async function failWith(
   const err = await statusError(result);
   // The body is shown when the one-line summary could not say what it says.
   if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message))
-    io.stderr.write(`${err.body.trimEnd()}\n`);
+    io.stderr.write(`${escapeControls(err.body.trimEnd(), true)}\n`);
   throw err;
 }
 
@@ -69,7 +70,7 @@ async function runAll(client: Client, prepared: PreparedCall, args: ParsedArgs, 
     }
   } catch (err) {
     const body = (err as { body?: string }).body;
-    if (body && !args.bool("debug")) io.stderr.write(`${body.trimEnd()}\n`);
+    if (body && !args.bool("debug")) io.stderr.write(`${escapeControls(body.trimEnd(), true)}\n`);
     throw err;
   }
   if (progress) io.stderr.write("\r\u001b[K");
