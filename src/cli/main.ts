@@ -3,6 +3,7 @@ import { isatty } from "node:tty";
 import { specSetting } from "../client/config-file.js";
 import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
+import { redactBody } from "../http/redact.js";
 import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
 import { escapeControls } from "../platform/terminal-text.js";
@@ -229,10 +230,10 @@ export async function runCli(io: CliIO): Promise<number> {
     const code = exitCodeFor(err);
     const e = err as Error;
     // Messages can quote a server's words: shown escaped, never as terminal commands.
-    const message = escapeControls((e?.message ?? String(err)).split("\n")[0] ?? "");
+    const message = escapeControls(redactBody((e?.message ?? String(err)).split("\n")[0] ?? ""));
     if (message)
       io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
-    if (debug && e?.stack) io.stderr.write(`${escapeControls(e.stack, true)}\n`);
+    if (debug && e?.stack) io.stderr.write(`${escapeControls(redactBody(e.stack), true)}\n`);
     return code;
   }
 }

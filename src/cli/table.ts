@@ -297,6 +297,12 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "with --curl, put the real token in the command",
   },
   {
+    name: "show-secrets",
+    type: "boolean",
+    group: "Scripting",
+    desc: "with --curl, show passwords and secrets of the request (else [redacted])",
+  },
+  {
     name: "dry-run",
     type: "boolean",
     group: "Scripting",

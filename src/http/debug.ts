@@ -17,7 +17,7 @@ export function debugFetch(
   now: () => number = Date.now,
 ): LiteFetch {
   return async (req) => {
-    const lines = [`> ${req.method} ${req.url}`];
+    const lines = [`> ${req.method} ${redactBody(req.url)}`];
     for (const [k, v] of req.headers.entries()) lines.push(`> ${k}: ${redactHeader(k, v)}`);
     const reqBody = bodyText(req.body);
     if (reqBody) lines.push(`> ${redactBody(reqBody)}`);
