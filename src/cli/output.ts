@@ -2,7 +2,7 @@ import type { LiteResponse } from "../http/lite.js";
 import { itemsOf } from "../output/items.js";
 import { printJson } from "../output/json.js";
 import { createWriter, type Format, type ItemWriter } from "../output/writers.js";
-import { UsageError } from "../platform/errors.js";
+import { AnswerError, UsageError } from "../platform/errors.js";
 import { lazyRequire } from "../platform/lazy-require.js";
 import { escapeControls } from "../platform/terminal-text.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
@@ -82,7 +82,12 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
   let value: unknown;
   try {
     value = /json/i.test(type) || /^[[{"]/.test(text.trimStart()) ? JSON.parse(text) : undefined;
-  } catch {
+  } catch (err) {
+    // -o raw asked for the bytes; anything else would print them as if they were the answer.
+    if (/json/i.test(type) && plan.format !== "raw")
+      throw new AnswerError(
+        `the answer says ${type.split(";")[0]} but is not JSON (${(err as Error).message}; ${text.length} bytes); -o raw or --debug shows it`,
+      );
     value = undefined;
   }
   if (value === undefined) {

@@ -134,8 +134,17 @@ export const FLAGS: readonly FlagSpec[] = [
     min: 1,
     arg: "SECONDS",
     group: "Connection",
-    desc: "per-request timeout",
+    desc: "per-request timeout: connecting, sending and the whole answer",
     default: "60",
+  },
+  {
+    name: "max-response-mb",
+    type: "int",
+    min: 1,
+    arg: "MB",
+    group: "Connection",
+    desc: "a larger answer is refused (exit 7) before it fills memory",
+    default: "100",
   },
   {
     name: "client-id",
@@ -354,7 +363,18 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME", "where config, caches and the embedded store live"],
 ];
 
-const CONNECTION = ["spec", "host", "profile", "cacert", "cert", "key", "insecure", "retries", "timeout"];
+const CONNECTION = [
+  "spec",
+  "host",
+  "profile",
+  "cacert",
+  "cert",
+  "key",
+  "insecure",
+  "retries",
+  "timeout",
+  "max-response-mb",
+];
 const AUTH = ["client-id", "client-secret", "token-url", "access-token", "scopes"];
 
 export interface CommandSpec {
