@@ -45,7 +45,7 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
     if (op.responseSchema && !expr) await checkColumns(model, op, plan.columns);
   } else if (tabular && op.responseSchema && !expr) {
     const { columnsFromSchema } = await import("../spec/schema-columns.js");
-    const cols = columnsFromSchema(model.schemas, op.responseSchema);
+    const cols = columnsFromSchema(model.schemas, op.responseSchema, format === "wide");
     if (cols) plan.columns = cols;
   }
   return plan;
