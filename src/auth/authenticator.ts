@@ -231,6 +231,11 @@ export class Authenticator {
     const given = this.explicit();
     if (given) {
       const placement = placementFor(this.ctx.model, op);
+      // RFC 7617: basic credentials are user-id ":" password; anything else cannot be right.
+      if (placement?.form === "basic" && !given.includes(":") && !/^basic\s/i.test(given))
+        throw new UsageError(
+          `${op.id} uses HTTP basic authentication: --access-token must be user:password (RFC 7617)`,
+        );
       return placement ? { token: given, source: "explicit", placement } : undefined;
     }
     const req = oauthRequirement(this.ctx.model, op);

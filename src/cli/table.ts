@@ -68,6 +68,13 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "request media type when the operation offers several",
   },
   {
+    name: "accept",
+    type: "string",
+    arg: "TYPE",
+    group: "Operations",
+    desc: "the Accept header (default: the media types the operation's responses declare)",
+  },
+  {
     name: "no-validate",
     type: "boolean",
     group: "Operations",

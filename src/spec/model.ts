@@ -67,6 +67,8 @@ export interface OperationModel {
   body?: BodyModel;
   /** Schema of the success response's JSON body, with local $refs kept (for columns and paging). */
   responseSchema?: unknown;
+  /** Media types the success responses declare (what `Accept` asks for); none when they declare none. */
+  responseTypes?: string[];
   /** Alternatives; an empty list means no authentication. */
   security: SecurityAlternative[];
   /** Server URLs for this operation (operation, path or document level, variables filled). */
