@@ -69,6 +69,15 @@ paths:
       operationId: basic-op
       security: [{ basicAuth: [] }]
       responses: { "200": { description: ok } }
+  /items:
+    get:
+      operationId: list-items
+      parameters: [{ name: owner, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: {} } } }
+    delete:
+      operationId: delete-items
+      parameters: [{ name: owner, in: query, schema: { type: string } }]
+      responses: { "204": { description: ok } }
   /nobody:
     post:
       operationId: no-body
@@ -141,6 +150,12 @@ describe("exact requests", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.sent).toHaveLength(0);
+  });
+
+  it("--dry-run of a DELETE with query filters reads with those filters and sends no DELETE", async () => {
+    const r = await run(["--operation-id", "delete-items", "--endpoint-args", "owner:ann", "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.sent.map((q) => `${q.method} ${q.url}`)).toEqual(["GET http://api.test/items?owner=ann"]);
   });
 
   it("basic auth with user:password is sent as RFC 7617 says", async () => {
