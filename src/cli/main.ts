@@ -11,7 +11,7 @@ import { OPCLI_VERSION } from "../platform/version.js";
 import { infoJson, infoText } from "./commands/info.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { type CliIO, clientIO } from "./io.js";
-import { type ParsedArgs, parseArgv } from "./parse.js";
+import { ParsedArgs, parseArgv } from "./parse.js";
 import { COMMAND_ARGS, subcommandsOf, TOP_COMMANDS } from "./table.js";
 
 // Argv to a command. Only what --info needs is loaded up front; every other path imports its
@@ -85,8 +85,9 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
   return withClient(args, io, (client) => authCommand(sub, client, args, io));
 }
 
-/** The operation of the document with this ID (or close to it), if the document loads. */
-async function operationNamed(args: ParsedArgs, io: CliIO, word: string): Promise<string | undefined> {
+/** The operation of the document the words name (`get sessions`: get-sessions), or one close to it. */
+async function operationNamed(args: ParsedArgs, io: CliIO, words: string[]): Promise<string | undefined> {
+  const word = words.join("-");
   try {
     const { model } = await loadSpec(
       specSetting({ ...(args.str("spec") ? { spec: args.str("spec")! } : {}) }, io),
@@ -188,11 +189,16 @@ async function dispatch(args: ParsedArgs, io: CliIO): Promise<Code> {
     return;
   }
   const [command] = args.positionals;
+  // Bare `opcli` and `opcli help [COMMAND]` are asking for the help, not making a mistake.
+  if ((command === undefined && io.argv.length === 0) || command === "help") {
+    await help(new ParsedArgs(args.positionals.slice(1), {}), io);
+    return;
+  }
   if (command === undefined) return mode(args, io);
   if (!TOP_COMMANDS.includes(command)) {
     const near = closest(command, TOP_COMMANDS, 1);
     // An operation ID given as a command (opcli get-sessions) is what Janssen users type.
-    const op = near.length ? undefined : await operationNamed(args, io, command);
+    const op = near.length ? undefined : await operationNamed(args, io, args.positionals);
     throw new UsageError(
       `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : op ? ` (did you mean --operation-id ${op}?)` : ""} (opcli --help)`,
     );
