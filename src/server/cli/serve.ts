@@ -99,20 +99,32 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
   const scheme = tlsOnly ? "https" : "http";
   const issuerPort = tlsOnly ? intOption(values["tls-port"] as string | undefined, "tls-port", 8443) : port;
   const issuer = (values.issuer as string | undefined) ?? `${scheme}://${hostname}:${issuerPort}/jans-auth`;
-  const { core, dbPath, label } = await openCore(values, io, issuer);
-  let draining = false;
-  const app = createApp(core, { draining: () => draining });
+  // The ports are bound before the store is opened: a port in use creates no store and no file.
+  let handle: Fetch = () => new Response("starting", { status: 503, headers: { "retry-after": "1" } });
+  const fetch: Fetch = (req, env) => handle(req, env);
   const servers: Listener[] = [];
   let plainUrl: string | undefined;
-  if (!tlsOnly) {
-    const server = serve({ fetch: app.fetch, port, hostname });
-    await listening(server, "HTTP");
-    servers.push(server);
-    const addr = server.address() as AddressInfo;
-    plainUrl = `http://${addr.address}:${addr.port}`;
+  let tlsServer: Listener | undefined;
+  let opened: Awaited<ReturnType<typeof openCore>>;
+  try {
+    if (!tlsOnly) {
+      const server = serve({ fetch, port, hostname });
+      servers.push(server);
+      await listening(server, "HTTP");
+      const addr = server.address() as AddressInfo;
+      plainUrl = `http://${addr.address}:${addr.port}`;
+    }
+    tlsServer = await startTls(values, fetch, hostname);
+    if (tlsServer) servers.push(tlsServer);
+    opened = await openCore(values, io, issuer);
+  } catch (err) {
+    for (const s of servers) s.close();
+    throw err;
   }
-  const tlsServer = await startTls(values, app.fetch, hostname);
-  if (tlsServer) servers.push(tlsServer);
+  const { core, dbPath, label } = opened;
+  let draining = false;
+  const app = createApp(core, { draining: () => draining });
+  handle = app.fetch;
   const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
   // Only now that every listener is bound: a failed start provisions nothing and writes nothing.
   const provisioned = await provisionAdminClient(core, dbPath);
