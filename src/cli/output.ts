@@ -17,6 +17,22 @@ export interface OutputPlan {
   explicitColumns?: boolean;
 }
 
+/**
+ * JMESPath's legacy literal (`` `foo` ``, an aws and jp habit) as the JSON literal it means
+ * (`` `"foo"` ``); literals that are JSON already stay as they are.
+ */
+export function legacyLiterals(expr: string): string {
+  return expr.replace(/`((?:\\`|[^`])*)`/g, (m, body: string) => {
+    const text = body.replace(/\\`/g, "`");
+    try {
+      JSON.parse(text);
+      return m;
+    } catch {
+      return `\`${JSON.stringify(text.trim()).replace(/`/g, "\\`")}\``;
+    }
+  });
+}
+
 /** --output, --query (JMESPath) and --columns, checked before anything is sent. */
 export async function outputPlan(args: ParsedArgs, model: ApiModel, op: OperationModel): Promise<OutputPlan> {
   const format = (args.str("output") ?? "json") as Format;
@@ -28,7 +44,7 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
     const jp = mod.default ?? mod;
     let ast: ReturnType<typeof jp.compile>;
     try {
-      ast = jp.compile(expr);
+      ast = jp.compile(legacyLiterals(expr));
     } catch (err) {
       throw new UsageError(`--query: ${(err as Error).message}`);
     }

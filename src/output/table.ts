@@ -43,6 +43,16 @@ export function relativeTime(ms: number, now: number): string {
   return d < 0 ? `${n}${u} ago` : `in ${n}${u}`;
 }
 
+/** A header a person reads: a field name as words (raisedAt: RAISED AT), a given name as given. */
+export function headerWords(c: Column): string {
+  if (c.header !== c.path) return c.header;
+  return c.header
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/[._-]+/g, " ")
+    .trim();
+}
+
 /** A cell as shown: the value's text with every control character escaped. */
 function text(v: unknown, opts: TableOptions, tty: boolean): string {
   return escapeControls(cellText(v, opts, tty));
@@ -115,7 +125,7 @@ function terminalTable(
   rows: string[][],
   opts: TableOptions & { fit: boolean },
 ): void {
-  const allHeaders = cols.map((c) => c.header.toUpperCase());
+  const allHeaders = cols.map((c) => headerWords(c).toUpperCase());
   const natural = allHeaders.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fitted =
     opts.wide || !opts.fit
