@@ -43,6 +43,7 @@ function paramSchema(ctx: RefContext, raw: unknown, base: string): ParamSchema {
   if (s.default !== undefined) out.default = s.default;
   if (typeof s.minimum === "number") out.minimum = s.minimum;
   if (typeof s.maximum === "number") out.maximum = s.maximum;
+  if (typeof s.pattern === "string") out.pattern = s.pattern;
   if (s.items !== undefined) out.items = paramSchema(ctx, s.items, base);
   // anyOf/oneOf of an object and scalars (`created` or `created[gt]`): every variant's type.
   const variants = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
@@ -68,6 +69,7 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
     explode: typeof p.explode === "boolean" ? p.explode : style === "form",
     allowReserved: p.allowReserved === true,
     schema: paramSchema(ctx, p.schema, b),
+    ...(typeof p["x-opcli-hint"] === "string" ? { hint: p["x-opcli-hint"] } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface ParamSchema {
   items?: ParamSchema;
   minimum?: number;
   maximum?: number;
+  /** An ECMAScript pattern the value must match (checked before anything is sent). */
+  pattern?: string;
 }
 
 export interface ParamModel {
@@ -27,6 +29,8 @@ export interface ParamModel {
   schema: ParamSchema;
   /** An API key a security scheme places here, not a parameter the document lists. */
   credential?: true;
+  /** What a wrong value probably is and how to find the right one (`x-opcli-hint`). */
+  hint?: string;
 }
 
 /** An Encoding Object: how one property of a form or multipart body is serialised. */

@@ -33,3 +33,24 @@ describe("day one", () => {
     expect(r.stderr).toBe('opcli: unknown command "frobnicate" (opcli --help)\n');
   });
 });
+
+describe("a value that cannot be right is refused before sending, with the recipe", () => {
+  it("revoke-user-session with a user name where a DN is wanted", async () => {
+    let sent = 0;
+    const r = await runInProcess(
+      ["--operation-id", "revoke-user-session", "--url-suffix", "userDn:demo-user-003"],
+      {
+        env: testEnv({ OPCLI_HOST: "http://ref.test", OPCLI_ACCESS_TOKEN: "t" }),
+        transport: async () => {
+          sent++;
+          throw new Error("nothing should be sent");
+        },
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(sent).toBe(0);
+    expect(r.stderr).toMatch(
+      /^opcli: userDn must match .* not "demo-user-003" \(a user's DN, like inum=ID,ou=people,o=jans, not a user name; find it with opcli --operation-id search-session --endpoint-args "fieldValuePair:auth_user=NAME" --query "entries\[0\]\.userDn"\); nothing was sent\n$/,
+    );
+  });
+});
