@@ -54,3 +54,23 @@ describe("a value that cannot be right is refused before sending, with the recip
     );
   });
 });
+
+describe("a config file's syntax error has a line and column, whatever JSON.parse says", () => {
+  it.each([
+    ['{"profiles": x}', "line 1, column 14"],
+    ['{"profiles": {"a": {"host": "h"}}', "line 1, column 34"],
+    ['{\n  "profiles": {},\n  "x": tru\n}', "line 3, column 11"],
+    ["", "line 1, column 1"],
+  ])("%j: %s", async (text, place) => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(mkdtempSync(join(tmpdir(), "opcli-cfg-")), "config.json");
+    writeFileSync(file, text);
+    const r = await runInProcess(["--operation-id", "get-sessions"], {
+      env: testEnv({ OPCLI_CONFIG: file }),
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`is not valid JSON (syntax error at ${place})`);
+  });
+});
