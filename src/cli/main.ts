@@ -149,6 +149,16 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
     throw new UsageError("nothing to do: give --info, --operation-id, --schema or a command (opcli --help)");
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client): Promise<Code> => {
+    // The embedded default answers in process only: no URL to curl, no server to take its token.
+    const outward = args.bool("curl")
+      ? "--curl"
+      : args.bool("output-access-token")
+        ? "--output-access-token"
+        : "";
+    if (client.connection.embedded && outward)
+      throw new UsageError(
+        `${outward} needs a server with a URL, and the embedded default has none: serve one with opcli-server --port 8080 and give --host http://127.0.0.1:8080 (or a profile)`,
+      );
     if (args.bool("output-access-token")) {
       const { printToken } = await import("./commands/auth.js");
       const id = args.str("operation-id");

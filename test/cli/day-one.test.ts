@@ -74,3 +74,18 @@ describe("a config file's syntax error has a line and column, whatever JSON.pars
     expect(r.stderr).toContain(`is not valid JSON (syntax error at ${place})`);
   });
 });
+
+describe("the embedded default says it has no URL", () => {
+  it.each([["--curl"], ["--output-access-token"]])(
+    "%s with nothing configured: exit 2 and how to serve it",
+    async (flag) => {
+      const r = await runInProcess(["--operation-id", "get-sessions", flag], { env: testEnv() });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /needs a server with a URL, and the embedded default has none: serve one with opcli-server --port 8080/,
+      );
+      expect(r.stderr).not.toContain("embedded.opcli.invalid");
+    },
+  );
+});
