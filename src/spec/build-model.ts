@@ -54,6 +54,23 @@ function paramSchema(ctx: RefContext, raw: unknown, base: string): ParamSchema {
   return out;
 }
 
+/** The first scalar example of a parameter: `example`, `examples` (named or listed), its schema's. */
+function exampleOf(ctx: RefContext, p: Doc, base: string): { example?: string | number | boolean } {
+  const named = (e: unknown) => (e && typeof e === "object" && !Array.isArray(e) ? Object.values(e) : e);
+  let schema: Doc = {};
+  try {
+    schema = (deref(ctx, p.schema ?? {}, base).node ?? {}) as Doc;
+  } catch {
+    // An unresolvable schema only loses its example.
+  }
+  const candidates = [p.example, ...[named(p.examples)].flat(), schema.example, ...[schema.examples].flat()];
+  for (const c of candidates) {
+    const v = c && typeof c === "object" && "value" in (c as Doc) ? (c as Doc).value : c;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return { example: v };
+  }
+  return {};
+}
+
 function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null {
   const { node, base: b } = deref(ctx, raw, base);
   const p = node as Doc;
@@ -70,6 +87,7 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
     allowReserved: p.allowReserved === true,
     schema: paramSchema(ctx, p.schema, b),
     ...(typeof p["x-opcli-hint"] === "string" ? { hint: p["x-opcli-hint"] } : {}),
+    ...exampleOf(ctx, p, b),
   };
 }
 

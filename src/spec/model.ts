@@ -31,6 +31,8 @@ export interface ParamModel {
   credential?: true;
   /** What a wrong value probably is and how to find the right one (`x-opcli-hint`). */
   hint?: string;
+  /** A scalar example value the document gives (the parameter's, else its schema's). */
+  example?: string | number | boolean;
 }
 
 /** An Encoding Object: how one property of a form or multipart body is serialised. */

@@ -89,3 +89,18 @@ describe("the embedded default says it has no URL", () => {
     },
   );
 });
+
+describe("per-operation help shows real examples", () => {
+  it.each([
+    [
+      "search-session",
+      '--endpoint-args "fieldValuePair:auth_user=admin\\,expirationDate>2024-10-12 00:00:00"',
+    ],
+    ["revoke-user-session", '--url-suffix "userDn:inum=1\\,ou=people\\,o=jans"'],
+  ])("%s", async (id, example) => {
+    const r = await run(["--operation-id", id, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Example:\n  opcli --operation-id ${id} ${example}`);
+    expect(r.stdout).not.toMatch(/:"/);
+  });
+});
