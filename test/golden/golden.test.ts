@@ -50,6 +50,8 @@ function valuesFor(p: ParamModel): string[] {
     const st = typeOf(s);
     if (st === "integer" || st === "number") return String(7 + i);
     if (st === "boolean") return "true";
+    // A value the document's pattern allows: opcli refuses any other before sending.
+    if (s.pattern !== undefined) return String(sampleOf({}, { type: "string", pattern: s.pattern }));
     return `v ${p.name}/${i}`;
   };
   if (t === "array") return [scalar(p.schema.items ?? {}, 0), scalar(p.schema.items ?? {}, 1)];
