@@ -78,6 +78,11 @@ paths:
       operationId: delete-items
       parameters: [{ name: owner, in: query, schema: { type: string } }]
       responses: { "204": { description: ok } }
+  /upload:
+    post:
+      operationId: upload
+      requestBody: { content: { application/octet-stream: { schema: { type: string, format: binary } } } }
+      responses: { "204": { description: ok } }
   /nobody:
     post:
       operationId: no-body
@@ -156,6 +161,19 @@ describe("exact requests", () => {
     const r = await run(["--operation-id", "delete-items", "--endpoint-args", "owner:ann", "--dry-run"]);
     expect(r.code).toBe(0);
     expect(r.sent.map((q) => `${q.method} ${q.url}`)).toEqual(["GET http://api.test/items?owner=ann"]);
+  });
+
+  it("--curl of a binary body keeps every byte, NULs included (piped in as base64)", async () => {
+    const bytes = Buffer.from([0x00, 0x01, 0x27, 0x0a, 0xff, 0x00, 0x5c]);
+    const file = join(mkdtempSync(join(tmpdir(), "opcli-bin-")), "body.bin");
+    writeFileSync(file, bytes);
+    const r = await run(["--operation-id", "upload", "--data", `@${file}`, "--curl"]);
+    expect(r.code).toBe(0);
+    expect(r.sent).toHaveLength(0);
+    expect(r.stdout).not.toContain("\\x00");
+    const b64 = /^printf '%s' (\S+) \| base64 -d \| curl -X POST /.exec(r.stdout)?.[1];
+    expect(Buffer.from(b64!, "base64")).toEqual(bytes);
+    expect(r.stdout).toContain("--data-binary @-");
   });
 
   it("basic auth with user:password is sent as RFC 7617 says", async () => {
