@@ -44,6 +44,7 @@ const LAZY = [
   "cli-table3",
   "chalk",
   "@napi-rs/keyring",
+  "randexp",
 ];
 /** The embedded default imports the server as the ESM library built above, not a second copy. */
 const serverAsLibrary = {

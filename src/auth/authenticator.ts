@@ -11,7 +11,7 @@ import {
 import { deviceFlow } from "./device-flow.js";
 import type { DiscoveryStore } from "./discovery-cache.js";
 import { type CredentialPlacement, placementFor, schemePlacement, securityOptional } from "./placement.js";
-import type { StoredToken, TokenFlow } from "./stored-token.js";
+import { credentialFingerprint, type StoredToken, type TokenFlow } from "./stored-token.js";
 import type { TokenStore } from "./stores/types.js";
 import { InvalidGrant, TokenCache, type TokenSource } from "./token-cache.js";
 import { type Discovery, discover, oauthRequirement, usableTokenUrl } from "./token-url.js";
@@ -201,12 +201,14 @@ export class Authenticator {
     }
     const person = opts.device === true || creds.clientSecret === undefined;
     const ep = await this.endpoints(opts.op, person);
-    const key = { tokenUrl: ep.token_endpoint, clientId: creds.clientId, scopes };
+    const fingerprint = credentialFingerprint(ep.token_endpoint, creds.clientId, creds.clientSecret);
+    const key = { tokenUrl: ep.token_endpoint, clientId: creds.clientId, scopes, fingerprint };
+    const marked = (t: StoredToken): StoredToken => ({ ...t, fingerprint });
     try {
       const { token, source } = await this.cache.token({
         ...key,
-        fetchNew: () => this.newToken(ep, creds, scopes, person, opts.device === true),
-        refresh: (rt) => this.refreshed(ep, creds, scopes, rt),
+        fetchNew: async () => marked(await this.newToken(ep, creds, scopes, person, opts.device === true)),
+        refresh: async (rt) => marked(await this.refreshed(ep, creds, scopes, rt)),
         ...(opts.rejected ? { rejected: opts.rejected } : {}),
         ...(opts.force ? { force: true } : {}),
       });
@@ -229,6 +231,11 @@ export class Authenticator {
     const given = this.explicit();
     if (given) {
       const placement = placementFor(this.ctx.model, op);
+      // RFC 7617: basic credentials are user-id ":" password; anything else cannot be right.
+      if (placement?.form === "basic" && !given.includes(":") && !/^basic\s/i.test(given))
+        throw new UsageError(
+          `${op.id} uses HTTP basic authentication: --access-token must be user:password (RFC 7617)`,
+        );
       return placement ? { token: given, source: "explicit", placement } : undefined;
     }
     const req = oauthRequirement(this.ctx.model, op);

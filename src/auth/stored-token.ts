@@ -13,18 +13,36 @@ export interface StoredToken {
   scopes: string[];
   flow: TokenFlow;
   obtainedAt: number;
+  /** credentialFingerprint of what obtained it (entries from before fingerprints have none). */
+  fingerprint?: string;
 }
 
 export interface CacheKeyParts {
   tokenUrl: string;
   clientId: string;
   scopes: string[];
+  /** Which credentials: a token obtained with another secret is never handed out for these. */
+  fingerprint?: string;
+}
+
+/**
+ * A one-way fingerprint of the credentials (token endpoint, client id, secret): a changed secret
+ * misses the cache and is checked by the server. The secret itself is never stored.
+ */
+export function credentialFingerprint(tokenUrl: string, clientId: string, clientSecret?: string): string {
+  return createHash("sha256")
+    .update(`opcli credential fingerprint v1\0${tokenUrl}\0${clientId}\0${clientSecret ?? ""}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** Stable key: scopes are a set, so their order does not matter. */
 export function cacheKey(p: CacheKeyParts): string {
   const scopes = [...new Set(p.scopes)].sort().join(" ");
-  return createHash("sha256").update(`${p.tokenUrl}\n${p.clientId}\n${scopes}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${p.tokenUrl}\n${p.clientId}\n${scopes}${p.fingerprint ? `\n${p.fingerprint}` : ""}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** Refresh (or re-fetch) a token this close to its expiry. */
@@ -37,6 +55,7 @@ export function isFresh(t: StoredToken, now: number): boolean {
 /** Whether a cached token can serve a request for these scopes (a superset does). */
 export function covers(t: StoredToken, p: CacheKeyParts): boolean {
   if (t.tokenUrl !== p.tokenUrl || t.clientId !== p.clientId) return false;
+  if (p.fingerprint !== undefined && t.fingerprint !== p.fingerprint) return false;
   const have = new Set(t.scopes);
   return p.scopes.every((s) => have.has(s));
 }

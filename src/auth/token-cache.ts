@@ -27,7 +27,10 @@ async function lookup(
   now: number,
 ): Promise<[string, StoredToken] | undefined> {
   const key = cacheKey(req);
-  const exact = await store.get(key);
+  const got = await store.get(key);
+  // An entry under this key from other credentials (a collision, a hand-edited file) is no match.
+  const exact =
+    got && (req.fingerprint === undefined || got.fingerprint === req.fingerprint) ? got : undefined;
   if (exact && exact.accessToken !== req.rejected) return [key, exact];
   for (const [k, t] of await store.list()) {
     if (k !== key && covers(t, req) && isFresh(t, now) && t.accessToken !== req.rejected) return [k, t];

@@ -1,4 +1,5 @@
 import { type CredentialPlacement, placedValue } from "../auth/placement.js";
+import { isSensitiveHeader, REDACTED, redactBody } from "../http/redact.js";
 import type { OperationCall, PlacedCredential } from "../http/send.js";
 import { operationHeaders, operationUrl } from "../http/send.js";
 import type { ParsedArgs } from "./parse.js";
@@ -23,8 +24,12 @@ function tokenCommand(args: ParsedArgs, opId: string): string {
 /** Stands for the token in a command being built; replaced by a command substitution once quoted. */
 const MARK = "opcliTOKENmark";
 
+/** The credential as placed with the mark, and as placed with the real token (--show-token). */
+type Swap = [marked: string, real: string];
+
 /** A shell word; one holding the mark is double-quoted so the shell runs `$(command)` in its place. */
-function word(raw: string, command: string): string {
+function word(raw: string, command: string, swap?: Swap): string {
+  if (swap) return shellQuote(raw.replaceAll(swap[0], swap[1]));
   if (!raw.includes(MARK)) return shellQuote(raw);
   return `"${raw.replace(/[\\"$`]/g, "\\$&").replaceAll(MARK, `$(${command})`)}"`;
 }
@@ -35,30 +40,43 @@ export interface CurlCredential {
   token?: string;
 }
 
-/** The exact equivalent curl command; the token as $(opcli --output-access-token ...) unless shown. */
+/**
+ * The exact equivalent curl command; the token as $(opcli --output-access-token ...) unless shown;
+ * passwords and secrets of the request as [redacted] unless --show-secrets.
+ */
 export function curlCommand(call: OperationCall, args: ParsedArgs, credential?: CurlCredential): string {
   const command = tokenCommand(args, call.op.id);
+  const show = args.bool("show-secrets");
   const p = credential?.placement;
+  const token = credential?.token;
   // Basic credentials from a command cannot be base64-encoded in place: curl's -u does it.
-  const viaUser = p?.form === "basic" && credential?.token === undefined;
+  const viaUser = p?.form === "basic" && token === undefined;
+  // The credential is placed as the mark and becomes the real token only after redaction.
   const placed: PlacedCredential | undefined =
-    p && !viaUser ? { in: p.in, name: p.name, value: placedValue(p, credential?.token ?? MARK) } : undefined;
+    p && !viaUser ? { in: p.in, name: p.name, value: placedValue(p, MARK) } : undefined;
+  const swap: Swap | undefined =
+    placed && token !== undefined ? [placed.value, placedValue(p!, token)] : undefined;
+  const hide = (s: string) => (show ? s : redactBody(s, placed?.value));
   const full: OperationCall = { ...call, ...(placed ? { credential: placed } : {}) };
-  const lines = [`curl -X ${call.op.method} ${word(operationUrl(full), command)}`];
+  const lines = [`curl -X ${call.op.method} ${word(hide(operationUrl(full)), command, swap)}`];
   if (args.bool("insecure")) lines.push("  --insecure");
   if (viaUser) lines.push(`  -u "$(${command})"`);
-  for (const [name, value] of Object.entries(operationHeaders(full)))
-    lines.push(`  -H ${word(`${name}: ${value}`, command)}`);
+  for (const [name, value] of Object.entries(operationHeaders(full))) {
+    const ours = placed !== undefined && value.includes(placed.value);
+    const shown = show || ours || !isSensitiveHeader(name) ? value : REDACTED;
+    lines.push(`  -H ${word(`${name}: ${shown}`, command, swap)}`);
+  }
   const body = call.body?.payload;
+  let prefix = "";
   if (body !== undefined) {
     const text = typeof body === "string" ? body : Buffer.from(body).toString("latin1");
-    // Binary bodies are written with $'...' escapes so every byte survives.
     const printable = typeof body === "string" || /^[\x20-\x7e\r\n\t]*$/.test(text);
-    lines.push(
-      printable
-        ? `  --data-binary ${shellQuote(text)}`
-        : `  --data-binary $'${[...Buffer.from(body as Uint8Array)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")}'`,
-    );
+    if (printable) lines.push(`  --data-binary ${shellQuote(hide(text))}`);
+    else {
+      // Binary bodies travel as base64 through a pipe: no shell word can hold a NUL byte.
+      prefix = `printf '%s' ${Buffer.from(body as Uint8Array).toString("base64")} | base64 -d | `;
+      lines.push("  --data-binary @-");
+    }
   }
-  return `${lines.join(" \\\n")}\n`;
+  return `${prefix}${lines.join(" \\\n")}\n`;
 }

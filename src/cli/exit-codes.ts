@@ -1,5 +1,12 @@
 import { NetworkError } from "../http/network-error.js";
-import { AuthError, ConfigError, HttpStatusError, IncompleteError, UsageError } from "../platform/errors.js";
+import {
+  AnswerError,
+  AuthError,
+  ConfigError,
+  HttpStatusError,
+  IncompleteError,
+  UsageError,
+} from "../platform/errors.js";
 import { RefError, SpecError } from "../spec/errors.js";
 
 // The one place that maps failures to exit codes; every other module returns or throws typed
@@ -25,7 +32,7 @@ export const EXIT_CODE_TABLE = `Exit codes:
   3    configuration: no host, unreadable spec or config, unusable keychain or token store
   4    authentication or authorisation: token refused, HTTP 401/403
   5    other HTTP 4xx
-  6    HTTP 5xx
+  6    HTTP 5xx, or an answer that is not what it claims (JSON that does not parse)
   7    network, timeout or TLS failure
   8    incomplete: --all got fewer items than the server reports and cannot page
   130  interrupted`;
@@ -41,6 +48,7 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof AuthError) return EXIT.auth;
   if (err instanceof HttpStatusError) return exitForStatus(err.status);
   if (err instanceof NetworkError) return EXIT.network;
+  if (err instanceof AnswerError) return EXIT.http5xx;
   if (err instanceof IncompleteError) return EXIT.incomplete;
   return EXIT.unexpected;
 }

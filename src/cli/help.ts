@@ -1,3 +1,4 @@
+import { formatArgPairs } from "../client/arg-pairs.js";
 import { displayPath, type OperationModel, type ParamModel } from "../spec/model.js";
 import { paramType } from "./commands/info.js";
 import { EXIT_CODE_TABLE } from "./exit-codes.js";
@@ -113,12 +114,18 @@ function paramLine(p: ParamModel): string {
 
 /** An example invocation with the required arguments (and a sample value for each). */
 function exampleLine(op: OperationModel): string {
-  const value = (p: ParamModel) => String(p.schema.enum?.[0] ?? p.schema.default ?? p.name.toUpperCase());
+  // The document's example, else an allowed or default value, else a placeholder; never empty.
+  const given = (v: unknown) => (v === undefined || v === null || v === "" ? undefined : v);
+  const value = (p: ParamModel) =>
+    String(given(p.example) ?? given(p.schema.enum?.[0]) ?? given(p.schema.default) ?? p.name.toUpperCase());
+  const pairs = (ps: ParamModel[]) => formatArgPairs(ps.map((p) => ({ key: p.name, value: value(p) })));
   const path = op.params.filter((p) => p.in === "path");
-  const rest = op.params.filter((p) => p.in !== "path" && (p.required || p.name === "fieldValuePair"));
+  const rest = op.params.filter(
+    (p) => p.in !== "path" && (p.required || p.name === "fieldValuePair" || p.example !== undefined),
+  );
   const parts = [`opcli --operation-id ${op.id}`];
-  if (path.length) parts.push(`--url-suffix "${path.map((p) => `${p.name}:${value(p)}`).join(",")}"`);
-  if (rest.length) parts.push(`--endpoint-args "${rest.map((p) => `${p.name}:${value(p)}`).join(",")}"`);
+  if (path.length) parts.push(`--url-suffix "${pairs(path)}"`);
+  if (rest.length) parts.push(`--endpoint-args "${pairs(rest)}"`);
   if (op.body) parts.push(op.body.required ? "--data @body.json" : "[--data @body.json]");
   return parts.join(" ");
 }

@@ -3,13 +3,15 @@ import { isatty } from "node:tty";
 import { specSetting } from "../client/config-file.js";
 import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
+import { redactBody } from "../http/redact.js";
 import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import { OPCLI_VERSION } from "../platform/version.js";
 import { infoJson, infoText } from "./commands/info.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { type CliIO, clientIO } from "./io.js";
-import { type ParsedArgs, parseArgv } from "./parse.js";
+import { ParsedArgs, parseArgv } from "./parse.js";
 import { COMMAND_ARGS, subcommandsOf, TOP_COMMANDS } from "./table.js";
 
 // Argv to a command. Only what --info needs is loaded up front; every other path imports its
@@ -83,8 +85,9 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
   return withClient(args, io, (client) => authCommand(sub, client, args, io));
 }
 
-/** The operation of the document with this ID (or close to it), if the document loads. */
-async function operationNamed(args: ParsedArgs, io: CliIO, word: string): Promise<string | undefined> {
+/** The operation of the document the words name (`get sessions`: get-sessions), or one close to it. */
+async function operationNamed(args: ParsedArgs, io: CliIO, words: string[]): Promise<string | undefined> {
+  const word = words.join("-");
   try {
     const { model } = await loadSpec(
       specSetting({ ...(args.str("spec") ? { spec: args.str("spec")! } : {}) }, io),
@@ -146,6 +149,16 @@ async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
     throw new UsageError("nothing to do: give --info, --operation-id, --schema or a command (opcli --help)");
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client): Promise<Code> => {
+    // The embedded default answers in process only: no URL to curl, no server to take its token.
+    const outward = args.bool("curl")
+      ? "--curl"
+      : args.bool("output-access-token")
+        ? "--output-access-token"
+        : "";
+    if (client.connection.embedded && outward)
+      throw new UsageError(
+        `${outward} needs a server with a URL, and the embedded default has none: serve one with opcli-server --port 8080 and give --host http://127.0.0.1:8080 (or a profile)`,
+      );
     if (args.bool("output-access-token")) {
       const { printToken } = await import("./commands/auth.js");
       const id = args.str("operation-id");
@@ -186,11 +199,16 @@ async function dispatch(args: ParsedArgs, io: CliIO): Promise<Code> {
     return;
   }
   const [command] = args.positionals;
+  // Bare `opcli` and `opcli help [COMMAND]` are asking for the help, not making a mistake.
+  if ((command === undefined && io.argv.length === 0) || command === "help") {
+    await help(new ParsedArgs(args.positionals.slice(1), {}), io);
+    return;
+  }
   if (command === undefined) return mode(args, io);
   if (!TOP_COMMANDS.includes(command)) {
     const near = closest(command, TOP_COMMANDS, 1);
     // An operation ID given as a command (opcli get-sessions) is what Janssen users type.
-    const op = near.length ? undefined : await operationNamed(args, io, command);
+    const op = near.length ? undefined : await operationNamed(args, io, args.positionals);
     throw new UsageError(
       `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : op ? ` (did you mean --operation-id ${op}?)` : ""} (opcli --help)`,
     );
@@ -227,10 +245,11 @@ export async function runCli(io: CliIO): Promise<number> {
   } catch (err) {
     const code = exitCodeFor(err);
     const e = err as Error;
-    const message = (e?.message ?? String(err)).split("\n")[0];
+    // Messages can quote a server's words: shown escaped, never as terminal commands.
+    const message = escapeControls(redactBody((e?.message ?? String(err)).split("\n")[0] ?? ""));
     if (message)
       io.stderr.write(`opcli: ${code === EXIT.unexpected ? `unexpected error: ${message}` : message}\n`);
-    if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+    if (debug && e?.stack) io.stderr.write(`${escapeControls(redactBody(e.stack), true)}\n`);
     return code;
   }
 }

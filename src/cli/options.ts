@@ -24,6 +24,8 @@ export function clientOptions(args: ParsedArgs): ClientOptions {
   if (args.bool("insecure")) opts.insecure = true;
   const timeout = args.int("timeout");
   if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+  const maxMb = args.int("max-response-mb");
+  if (maxMb !== undefined) opts.maxResponseBytes = maxMb * 1024 * 1024;
   const retries = args.int("retries");
   if (retries !== undefined) opts.retries = retries;
   if (args.bool("debug")) opts.trace = "debug";

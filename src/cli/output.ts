@@ -2,8 +2,9 @@ import type { LiteResponse } from "../http/lite.js";
 import { itemsOf } from "../output/items.js";
 import { printJson } from "../output/json.js";
 import { createWriter, type Format, type ItemWriter } from "../output/writers.js";
-import { UsageError } from "../platform/errors.js";
+import { AnswerError, UsageError } from "../platform/errors.js";
 import { lazyRequire } from "../platform/lazy-require.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import type { CliIO } from "./io.js";
 import type { ParsedArgs } from "./parse.js";
@@ -14,6 +15,22 @@ export interface OutputPlan {
   columns?: string[];
   /** The columns came from --columns (else from the document, for lists). */
   explicitColumns?: boolean;
+}
+
+/**
+ * JMESPath's legacy literal (`` `foo` ``, an aws and jp habit) as the JSON literal it means
+ * (`` `"foo"` ``); literals that are JSON already stay as they are.
+ */
+export function legacyLiterals(expr: string): string {
+  return expr.replace(/`((?:\\`|[^`])*)`/g, (m, body: string) => {
+    const text = body.replace(/\\`/g, "`");
+    try {
+      JSON.parse(text);
+      return m;
+    } catch {
+      return `\`${JSON.stringify(text.trim()).replace(/`/g, "\\`")}\``;
+    }
+  });
 }
 
 /** --output, --query (JMESPath) and --columns, checked before anything is sent. */
@@ -27,7 +44,7 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
     const jp = mod.default ?? mod;
     let ast: ReturnType<typeof jp.compile>;
     try {
-      ast = jp.compile(expr);
+      ast = jp.compile(legacyLiterals(expr));
     } catch (err) {
       throw new UsageError(`--query: ${(err as Error).message}`);
     }
@@ -44,7 +61,7 @@ export async function outputPlan(args: ParsedArgs, model: ApiModel, op: Operatio
     if (op.responseSchema && !expr) await checkColumns(model, op, plan.columns);
   } else if (tabular && op.responseSchema && !expr) {
     const { columnsFromSchema } = await import("../spec/schema-columns.js");
-    const cols = columnsFromSchema(model.schemas, op.responseSchema);
+    const cols = columnsFromSchema(model.schemas, op.responseSchema, format === "wide");
     if (cols) plan.columns = cols;
   }
   return plan;
@@ -81,18 +98,25 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
   let value: unknown;
   try {
     value = /json/i.test(type) || /^[[{"]/.test(text.trimStart()) ? JSON.parse(text) : undefined;
-  } catch {
+  } catch (err) {
+    // -o raw asked for the bytes; anything else would print them as if they were the answer.
+    if (/json/i.test(type) && plan.format !== "raw")
+      throw new AnswerError(
+        `the answer says ${type.split(";")[0]} but is not JSON (${(err as Error).message}; ${text.length} bytes); -o raw or --debug shows it`,
+      );
     value = undefined;
   }
   if (value === undefined) {
-    io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const shown = io.stdout.isTTY ? escapeControls(text, true) : text;
+    io.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
     return;
   }
   if (plan.query) value = plan.query(value);
   if (plan.format === "json") return printJson(value, io.stdout, io.env);
   if (plan.format === "yaml" && !Array.isArray(value)) {
     const { dump } = lazyRequire("js-yaml") as typeof import("js-yaml");
-    io.stdout.write(dump(value, { lineWidth: -1, noRefs: true }));
+    const yaml = dump(value, { lineWidth: -1, noRefs: true });
+    io.stdout.write(io.stdout.isTTY ? escapeControls(yaml, true) : yaml);
     return;
   }
   // Lists (and paged results) become one item per row/line; anything else is one item.

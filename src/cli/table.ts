@@ -68,6 +68,13 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "request media type when the operation offers several",
   },
   {
+    name: "accept",
+    type: "string",
+    arg: "TYPE",
+    group: "Operations",
+    desc: "the Accept header (default: the media types the operation's responses declare)",
+  },
+  {
     name: "no-validate",
     type: "boolean",
     group: "Operations",
@@ -134,8 +141,17 @@ export const FLAGS: readonly FlagSpec[] = [
     min: 1,
     arg: "SECONDS",
     group: "Connection",
-    desc: "per-request timeout",
+    desc: "per-request timeout: connecting, sending and the whole answer",
     default: "60",
+  },
+  {
+    name: "max-response-mb",
+    type: "int",
+    min: 1,
+    arg: "MB",
+    group: "Connection",
+    desc: "a larger answer is refused (exit 7) before it fills memory",
+    default: "100",
   },
   {
     name: "client-id",
@@ -297,6 +313,12 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "with --curl, put the real token in the command",
   },
   {
+    name: "show-secrets",
+    type: "boolean",
+    group: "Scripting",
+    desc: "with --curl, show passwords and secrets of the request (else [redacted])",
+  },
+  {
     name: "dry-run",
     type: "boolean",
     group: "Scripting",
@@ -349,7 +371,18 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME", "where config, caches and the embedded store live"],
 ];
 
-const CONNECTION = ["spec", "host", "profile", "cacert", "cert", "key", "insecure", "retries", "timeout"];
+const CONNECTION = [
+  "spec",
+  "host",
+  "profile",
+  "cacert",
+  "cert",
+  "key",
+  "insecure",
+  "retries",
+  "timeout",
+  "max-response-mb",
+];
 const AUTH = ["client-id", "client-secret", "token-url", "access-token", "scopes"];
 
 export interface CommandSpec {

@@ -37,8 +37,14 @@ export function affectedRead(model: ApiModel, op: OperationModel, args: BoundArg
   if (op.method !== "DELETE") return undefined;
   const get = model.operations.find((o) => o.method === "GET" && o.path === op.path);
   if (!get) return undefined;
-  const params = Object.fromEntries(Object.entries(args.path).map(([k, v]) => [k, String(v)]));
-  return { operationId: get.id, params, single: true };
+  // The delete's own filters (query parameters the read also takes) narrow the read alike.
+  const filters = Object.entries(args.query).filter(
+    ([k, v]) => typeof v !== "object" && get.params.some((p) => p.in === "query" && p.name === k),
+  );
+  const params = Object.fromEntries(
+    [...Object.entries(args.path), ...filters].map(([k, v]) => [k, String(v)]),
+  );
+  return { operationId: get.id, params, single: filters.length === 0 };
 }
 
 export interface Affected {

@@ -25,7 +25,12 @@ export interface BatchOptions {
   stopped?: () => boolean;
 }
 
-type Caller = (operationId: string, input: CallInput) => Promise<CallResult>;
+/** What a dry run makes of an item instead of sending it: the report, as the item's body. */
+export interface Planned {
+  planned: unknown;
+}
+
+type Caller = (operationId: string, input: CallInput) => Promise<CallResult | Planned>;
 type Summary = (result: CallResult) => Promise<string>;
 
 async function runItem(item: BatchItem, call: Caller, summary: Summary): Promise<Outcome> {
@@ -42,6 +47,7 @@ async function runItem(item: BatchItem, call: Caller, summary: Summary): Promise
   const base = { index: item.index, operationId: item.operationId };
   try {
     const r = await call(item.operationId, item.input);
+    if ("planned" in r) return { ...base, ok: true, body: r.planned };
     if (r.ok)
       return { ...base, status: r.status, ok: true, ...(r.data !== undefined ? { body: r.data } : {}) };
     return { ...base, status: r.status, ok: false, error: await summary(r), failure: r };

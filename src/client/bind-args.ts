@@ -23,6 +23,15 @@ function list(params: ParamModel[]): string {
 }
 
 /** Converts one raw value to the schema's scalar type, or says why it cannot. */
+/** Whether a value matches the document's pattern; a pattern JavaScript cannot read checks nothing. */
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, "u").test(value);
+  } catch {
+    return true;
+  }
+}
+
 function coerce(p: ParamModel, schema: ParamSchema, raw: string): string | number | boolean {
   const t = typeOf(schema);
   let value: string | number | boolean = raw;
@@ -38,6 +47,10 @@ function coerce(p: ParamModel, schema: ParamSchema, raw: string): string | numbe
       throw new UsageError(`${p.name} must be true or false, not "${raw}"`);
     value = raw === "true";
   }
+  if (typeof value === "string" && schema.pattern !== undefined && !matches(schema.pattern, value))
+    throw new UsageError(
+      `${p.name} must match ${schema.pattern}, not "${raw}"${p.hint ? ` (${p.hint})` : ""}; nothing was sent`,
+    );
   if (schema.enum && !schema.enum.some((e) => String(e) === raw)) {
     throw new UsageError(`${p.name} must be one of ${schema.enum.join(", ")}, not "${raw}"`);
   }

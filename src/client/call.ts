@@ -18,6 +18,8 @@ export interface CallInput {
   params?: Record<string, unknown>;
   data?: DataInput;
   contentType?: string;
+  /** The Accept header (else the media types the operation's responses declare). */
+  accept?: string;
   /** Check JSON bodies against the schema (default true). */
   validate?: boolean;
 }

@@ -38,6 +38,8 @@ export class Client {
     readonly settings: Settings,
     readonly connection: Connection,
     readonly auth: Authenticator,
+    /** One-line notices for the person (a body schema that cannot be checked). */
+    private readonly notice: (line: string) => void = () => {},
   ) {}
 
   operation(id: string): OperationModel {
@@ -57,11 +59,13 @@ export class Client {
       ...(input.contentType ? { contentType: input.contentType } : {}),
       validate: input.validate !== false,
       readBytes,
+      warn: this.notice,
     });
     const { connection } = this;
     if (!op.servers[0] && !connection.host && !connection.embedded)
       throw new ConfigError("the document names no server; give --host (or OPCLI_HOST)");
-    return { op, call: { op, baseUrl: connection.baseUrl(op), args, ...(body ? { body } : {}) } };
+    const headers = input.accept ? { headers: { Accept: input.accept } } : {};
+    return { op, call: { op, baseUrl: connection.baseUrl(op), args, ...(body ? { body } : {}), ...headers } };
   }
 
   /** The credential an operation needs, shared by every call of that operation. */
@@ -165,7 +169,7 @@ export async function openClient(options: ClientOptions, io: ClientIO): Promise<
     tell: io.notice,
     interactive: io.interactive,
   });
-  return new Client(model, bundled, settings, connection, auth);
+  return new Client(model, bundled, settings, connection, auth, io.notice);
 }
 
 export { loadSpec };

@@ -135,10 +135,27 @@ export function selectProfile(cfg: ConfigFile, name: string | undefined): Profil
 }
 
 /** Line and column of a JSON syntax error, from the offset V8 reports; nothing of the text. */
+/**
+ * Where JSON.parse fails when its message does not say ("Unexpected token 'x', ... is not valid
+ * JSON", "Unexpected end of JSON input"): the end of the longest prefix that still parses as a
+ * beginning. Config files are small; this runs only on a broken one.
+ */
+function errorOffset(text: string): number {
+  for (let p = 1; p <= Math.min(text.length, 100_000); p++) {
+    try {
+      JSON.parse(text.slice(0, p));
+    } catch (err) {
+      const m = /position (\d+)/.exec((err as Error).message);
+      const at = m ? Number(m[1]) : /end of JSON input/.test((err as Error).message) ? p : -1;
+      if (at < p) return at >= 0 ? at : p - 1;
+    }
+  }
+  return text.length;
+}
+
 function jsonErrorPlace(text: string, err: Error): string {
   const m = /position (\d+)/.exec(err.message);
-  if (!m) return "a syntax error";
-  const at = Math.min(Number(m[1]), text.length);
+  const at = Math.min(m ? Number(m[1]) : errorOffset(text), text.length);
   const before = text.slice(0, at).split("\n");
   return `syntax error at line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }

@@ -7,7 +7,12 @@ import { ConfigError } from "../platform/errors.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 import { EMBEDDED_ORIGIN, type Embedded, openEmbedded } from "./embedded.js";
 import { applyHost } from "./host.js";
-import { type ClientIO, type ClientOptions, DEFAULT_TIMEOUT_MS } from "./options.js";
+import {
+  type ClientIO,
+  type ClientOptions,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from "./options.js";
 import type { Settings } from "./settings.js";
 
 /** How a client reaches the server: transport, host, TLS, or the embedded server. */
@@ -98,7 +103,11 @@ export async function connect(
   }
   const transport =
     io.transport ??
-    nodeTransport({ timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, tls: tlsOptions(settings, io) });
+    nodeTransport({
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      tls: tlsOptions(settings, io),
+    });
   const base = (op?: OperationModel) => applyHost(op?.servers[0] ?? firstServer(model), host);
   return {
     fetch: wrap(transport, opts, io),

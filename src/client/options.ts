@@ -25,8 +25,10 @@ export interface ClientOptions {
   certFile?: string;
   keyFile?: string;
   insecure?: boolean;
-  /** Per-request timeout, milliseconds. */
+  /** Per-request timeout, milliseconds: connecting, sending and the whole answer. */
   timeoutMs?: number;
+  /** Answers larger than this are refused (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   /** Retries of idempotent requests on transient failures. */
   retries?: number;
   tokenStore?: StoreSetting;
@@ -51,3 +53,5 @@ export interface ClientIO {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Larger than any answer of a real administration API; a hostile one cannot fill memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024;

@@ -38,8 +38,13 @@ function chooseMediaType(op: OperationModel, wanted: string | undefined): string
   return types.find(isJsonType) ?? types[0] ?? "application/json";
 }
 
-async function checkAgainstSchema(model: ApiModel, op: OperationModel, value: unknown): Promise<void> {
-  const problems = await validateBody(model.openapi, op.body!.schema, model.schemas, value);
+async function checkAgainstSchema(
+  model: ApiModel,
+  op: OperationModel,
+  value: unknown,
+  warn?: (line: string) => void,
+): Promise<void> {
+  const problems = await validateBody(model.openapi, op.body!.schema, model.schemas, value, warn);
   if (problems.length === 0) return;
   const [first, ...rest] = problems;
   const more = rest.length ? ` (and ${rest.length} more)` : "";
@@ -53,6 +58,8 @@ export interface BodyOptions {
   /** Check JSON bodies against the schema (default true). */
   validate?: boolean;
   readBytes(path: string): Uint8Array;
+  /** Where a warning goes (a schema that cannot be compiled). */
+  warn?: (line: string) => void;
 }
 
 /** The serialised body for an operation, checked before anything is sent. */
@@ -87,7 +94,7 @@ export async function bodyFor(
     );
   }
   if (isJsonType(contentType) && opts.validate !== false)
-    await checkAgainstSchema(model, op, JSON.parse(data.text));
+    await checkAgainstSchema(model, op, JSON.parse(data.text), opts.warn);
   return body;
 }
 

@@ -681,7 +681,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's DN (commas included). */
+                /**
+                 * @description The user's DN (commas included).
+                 * @example inum=1,ou=people,o=jans
+                 */
                 userDn: string;
             };
             cookie?: never;

@@ -1,3 +1,4 @@
+import { escapeControls } from "../platform/terminal-text.js";
 import type { LiteFetch } from "./lite.js";
 import { redactBody, redactHeader } from "./redact.js";
 
@@ -16,18 +17,18 @@ export function debugFetch(
   now: () => number = Date.now,
 ): LiteFetch {
   return async (req) => {
-    const lines = [`> ${req.method} ${req.url}`];
+    const lines = [`> ${req.method} ${redactBody(req.url)}`];
     for (const [k, v] of req.headers.entries()) lines.push(`> ${k}: ${redactHeader(k, v)}`);
     const reqBody = bodyText(req.body);
     if (reqBody) lines.push(`> ${redactBody(reqBody)}`);
-    write(`${lines.join("\n")}\n`);
+    write(`${escapeControls(lines.join("\n"), true)}\n`);
     const started = now();
     const res = await fetch(req);
     const out = [`< ${res.status} ${res.statusText} (${now() - started} ms)`];
     for (const [k, v] of res.headers.entries()) out.push(`< ${k}: ${redactHeader(k, v)}`);
     const resBody = bodyText(await res.text());
     if (resBody) out.push(`< ${redactBody(resBody)}`);
-    write(`${out.join("\n")}\n`);
+    write(`${escapeControls(out.join("\n"), true)}\n`);
     return res;
   };
 }

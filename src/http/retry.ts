@@ -57,7 +57,8 @@ export function withRetries(fetch: LiteFetch, policy: RetryPolicy, io: RetryIO):
         failure = err;
       }
       const transient =
-        failure instanceof NetworkError || (res !== undefined && RETRY_STATUS.has(res.status));
+        (failure instanceof NetworkError && failure.code !== "ETOOLARGE") ||
+        (res !== undefined && RETRY_STATUS.has(res.status));
       if (!retryable || !transient || attempt >= policy.retries) {
         if (failure !== undefined) throw failure;
         return res!;

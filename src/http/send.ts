@@ -81,9 +81,15 @@ export function operationUrl(call: Pick<OperationCall, "op" | "baseUrl" | "args"
   });
 }
 
+/** What the operation's success responses declare; JSON when they declare nothing (errors are JSON). */
+export function acceptFor(op: Pick<OperationModel, "responseTypes">): string {
+  const types = op.responseTypes?.filter((t) => /^[^\s/;,]+\/[^\s;,]+(\s*;[^\r\n,]*)?$/.test(t)) ?? [];
+  return types.length ? types.join(", ") : "application/json";
+}
+
 export function operationHeaders(call: OperationCall): Record<string, string> {
   const { op, args } = call;
-  const headers: Record<string, string> = { Accept: "application/json", ...(call.headers ?? {}) };
+  const headers: Record<string, string> = { Accept: acceptFor(op), ...(call.headers ?? {}) };
   const cred = call.credential;
   if (cred?.in === "header") headers[cred.name] = cred.value;
   for (const p of op.params) {

@@ -17,14 +17,36 @@ export interface TlsOptions {
 
 export interface TransportOptions {
   tls?: TlsOptions;
-  /** Per-request timeout, milliseconds. */
+  /** Per-request deadline, milliseconds: connecting, sending and the whole answer. */
   timeoutMs?: number;
+  /** Answers larger than this fail before they fill memory. */
+  maxResponseBytes?: number;
 }
 
-function collect(res: IncomingMessage, req: LiteRequest): Promise<LiteResponse> {
+/** The failure for an answer over the limit: never retried, it would only be as large again. */
+export function tooLarge(max: number): NetworkError {
+  const mb = Math.round((max / 1024 / 1024) * 10) / 10;
+  return new NetworkError(
+    `the answer is larger than ${mb} MB (--max-response-mb raises the limit)`,
+    "ETOOLARGE",
+  );
+}
+
+function collect(
+  res: IncomingMessage,
+  req: LiteRequest,
+  max: number,
+  fail: (err: Error) => void,
+): Promise<LiteResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    if (Number(res.headers["content-length"] ?? 0) > max) return fail(tooLarge(max));
+    res.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > max) return fail(tooLarge(max));
+      chunks.push(c);
+    });
     res.on("error", reject);
     res.on("end", () => {
       const headers = new LiteHeaders();
@@ -58,6 +80,14 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
     const headers = req.headers.toObject();
     if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
     return new Promise<LiteResponse>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      // One failure settles the request: the socket goes, the answer so far is dropped.
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        r.destroy(err);
+        reject(err);
+      };
+      const max = opts.maxResponseBytes ?? Number.POSITIVE_INFINITY;
       const r = send(
         {
           protocol: url.protocol,
@@ -75,16 +105,26 @@ export function nodeTransport(opts: TransportOptions = {}): LiteFetch {
               }
             : {}),
         },
-        (res) => collect(res, req).then(resolve, reject),
+        (res) =>
+          collect(res, req, max, fail).then(
+            (answer) => {
+              clearTimeout(timer);
+              resolve(answer);
+            },
+            (err: Error) =>
+              fail(err instanceof NetworkError ? err : new NetworkError(networkMessage(err, url), undefined)),
+          ),
       );
-      if (opts.timeoutMs) {
-        r.setTimeout(opts.timeoutMs, () =>
-          r.destroy(new NetworkError(`timed out after ${opts.timeoutMs} ms`, "ETIMEDOUT")),
+      // A deadline for the whole exchange: a server that trickles its answer cannot hold us.
+      if (opts.timeoutMs)
+        timer = setTimeout(
+          () => fail(new NetworkError(`timed out after ${opts.timeoutMs} ms`, "ETIMEDOUT")),
+          opts.timeoutMs,
         );
-      }
-      r.on("error", (err: Error & { code?: string }) =>
-        reject(err instanceof NetworkError ? err : new NetworkError(networkMessage(err, url), err.code)),
-      );
+      r.on("error", (err: Error & { code?: string }) => {
+        clearTimeout(timer);
+        reject(err instanceof NetworkError ? err : new NetworkError(networkMessage(err, url), err.code));
+      });
       r.end(req.body);
     });
   };

@@ -1,3 +1,4 @@
+import { safeJson } from "../platform/terminal-text.js";
 import { colourEnabled } from "./colour.js";
 import type { OutStream } from "./stream.js";
 
@@ -28,7 +29,7 @@ export async function printJson(
   env: Record<string, string | undefined>,
 ): Promise<void> {
   // Pretty on a terminal, compact on a pipe; coloured as colourEnabled decides (forced on a pipe too).
-  const text = out.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  const text = safeJson(out.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
   if (!colourEnabled(env, out.isTTY)) {
     out.write(`${text}\n`);
     return;

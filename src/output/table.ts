@@ -1,11 +1,13 @@
 import { lazyRequire } from "../platform/lazy-require.js";
+import { escapeControls } from "../platform/terminal-text.js";
 import { type Column, cellOf, flatten, parseColumn } from "./columns.js";
 import type { OutStream } from "./stream.js";
 
 // Tables for people: on a terminal, columns that fit its width (cells cut with "…", columns
-// dropped from the right when even that is not enough), no rules between rows, times relative
-// ("5m ago", "in 55m") and long ids shortened unless wide; on a pipe, tab-separated full values
-// (as gh does), so scripts can cut and awk them.
+// dropped from the right when even that is not enough; identifier columns are never cut or
+// dropped, since what you see is what you type next), no rules between rows, times relative
+// ("5m ago", "in 55m") unless wide; the KEY/VALUE view of one object is never cut; on a pipe,
+// tab-separated full values (as gh does), so scripts can cut and awk them.
 
 export interface TableOptions {
   /** Full values, nothing cut or made relative (-o wide). */
@@ -15,7 +17,14 @@ export interface TableOptions {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The last segment of a column's path that names an identifier: sid, id, userDn, client_id, auth_user...
+const IDENTIFIER =
+  /(^|[_-])(id|sid|dn|uuid|inum|jti|handle|key)$|(Id|Dn|Uuid|Handle|Sid)$|^(auth_?user|user(name)?|sub)$/i;
+
+/** Whether a column holds identifiers (never cut: a person copies them into the next command). */
+export function isIdentifierColumn(c: Column): boolean {
+  return IDENTIFIER.test(c.path.split(".").at(-1) ?? "");
+}
 const GAP = 2;
 
 /** "5m ago", "in 55m", "3d ago": the largest unit, as kubectl and gh print ages. */
@@ -34,7 +43,22 @@ export function relativeTime(ms: number, now: number): string {
   return d < 0 ? `${n}${u} ago` : `in ${n}${u}`;
 }
 
+/** A header a person reads: a field name as words (raisedAt: RAISED AT), a given name as given. */
+export function headerWords(c: Column): string {
+  if (c.header !== c.path) return c.header;
+  return c.header
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/[._-]+/g, " ")
+    .trim();
+}
+
+/** A cell as shown: the value's text with every control character escaped. */
 function text(v: unknown, opts: TableOptions, tty: boolean): string {
+  return escapeControls(cellText(v, opts, tty));
+}
+
+function cellText(v: unknown, opts: TableOptions, tty: boolean): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>);
@@ -45,7 +69,6 @@ function text(v: unknown, opts: TableOptions, tty: boolean): string {
   const s = String(v).replace(/[\t\r\n]+/g, " ");
   if (!tty || opts.wide) return s;
   if (ISO.test(s) && Number.isFinite(Date.parse(s))) return relativeTime(Date.parse(s), opts.now);
-  if (UUID.test(s)) return s.slice(0, 8);
   return s;
 }
 
@@ -53,23 +76,42 @@ function text(v: unknown, opts: TableOptions, tty: boolean): string {
 export const cut = (s: string, w: number) => (s.length <= w ? s : w <= 1 ? "…" : `${s.slice(0, w - 1)}…`);
 
 /**
- * Column widths that fit `width`: the widest column shrinks first (not below its header or 6);
- * when even that is not enough the last column goes, and the rest start again from their widths.
+ * Column widths that fit `width`, one per column, undefined for a column dropped: the widest
+ * column that may be cut shrinks first (not below its header or 6); when even that is not enough
+ * the last column that may go goes, and the rest start again. Columns marked `keep` are never cut
+ * or dropped: when they alone are too wide, the terminal wraps them.
  */
-export function fitWidths(natural: number[], headers: number[], width: number): number[] {
-  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + GAP * Math.max(0, w.length - 1);
-  for (let n = natural.length; n >= 1; n--) {
-    const w = natural.slice(0, n);
+export function fitWidths(
+  natural: number[],
+  headers: number[],
+  width: number,
+  keep: boolean[] = [],
+): (number | undefined)[] {
+  const total = (w: (number | undefined)[]) => {
+    const shown = w.filter((x) => x !== undefined);
+    return shown.reduce((a, b) => a + b, 0) + GAP * Math.max(0, shown.length - 1);
+  };
+  const shown = natural.map(() => true);
+  for (;;) {
+    const w = natural.map((n, i) => (shown[i] ? n : undefined));
     while (total(w) > width) {
       let widest = -1;
       for (let i = 0; i < w.length; i++)
-        if (w[i]! > Math.max(headers[i]!, 6) && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+        if (
+          !keep[i] &&
+          w[i] !== undefined &&
+          w[i]! > Math.max(headers[i]!, 6) &&
+          (widest < 0 || w[i]! > w[widest]!)
+        )
+          widest = i;
       if (widest < 0) break;
       w[widest]! -= 1;
     }
-    if (total(w) <= width || n === 1) return w;
+    const left = shown.filter(Boolean).length;
+    const drop = shown.findLastIndex((s, i) => s && !keep[i]);
+    if (total(w) <= width || drop < 0 || left === 1) return w;
+    shown[drop] = false;
   }
-  return [];
 }
 
 function tsv(out: OutStream, cols: Column[], rows: string[][]): void {
@@ -77,16 +119,27 @@ function tsv(out: OutStream, cols: Column[], rows: string[][]): void {
   for (const r of rows) out.write(`${r.join("\t")}\n`);
 }
 
-function terminalTable(out: OutStream, cols: Column[], rows: string[][], opts: TableOptions): void {
-  const headers = cols.map((c) => c.header.toUpperCase());
-  const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const widths = opts.wide
-    ? natural
-    : fitWidths(
-        natural,
-        headers.map((h) => h.length),
-        out.columns ?? 80,
-      );
+function terminalTable(
+  out: OutStream,
+  cols: Column[],
+  rows: string[][],
+  opts: TableOptions & { fit: boolean },
+): void {
+  const allHeaders = cols.map((c) => headerWords(c).toUpperCase());
+  const natural = allHeaders.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fitted =
+    opts.wide || !opts.fit
+      ? natural
+      : fitWidths(
+          natural,
+          allHeaders.map((h) => h.length),
+          out.columns ?? 80,
+          cols.map(isIdentifierColumn),
+        );
+  const shown = fitted.flatMap((w, i) => (w === undefined ? [] : [i]));
+  const widths = shown.map((i) => fitted[i]!);
+  const headers = shown.map((i) => allHeaders[i]!);
+  rows = rows.map((r) => shown.map((i) => r[i]!));
   const Table = lazyRequire("cli-table3") as typeof import("cli-table3");
   const blank = { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "" };
   const table = new Table({
@@ -132,8 +185,10 @@ export async function renderTable(
     );
     cols = [...keys].map(parseColumn);
   }
+  cols = cols.map((c) => ({ ...c, header: escapeControls(c.header) }));
   const tty = out.isTTY;
   const cells = rows.map((r) => cols.map((c) => text(cellOf(r, c), opts, tty)));
   if (!tty) return tsv(out, cols, cells);
-  terminalTable(out, cols, cells, opts);
+  // The KEY/VALUE view of one object is never cut: long values wrap.
+  terminalTable(out, cols, cells, { ...opts, fit: !single });
 }

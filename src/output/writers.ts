@@ -1,4 +1,5 @@
 import { lazyRequire } from "../platform/lazy-require.js";
+import { escapeControls, safeJson } from "../platform/terminal-text.js";
 import { colourEnabled } from "./colour.js";
 import { cellOf, parseColumn } from "./columns.js";
 import type { OutStream } from "./stream.js";
@@ -48,15 +49,22 @@ async function yamlDump(): Promise<YamlDump> {
 export async function createWriter(format: Format, out: OutStream, opts: WriterOptions): Promise<ItemWriter> {
   switch (format) {
     case "ndjson":
-      return { item: (v) => out.write(`${JSON.stringify(v)}\n`), end: async () => {} };
+      return { item: (v) => out.write(`${safeJson(JSON.stringify(v))}\n`), end: async () => {} };
     case "raw":
       return {
-        item: (v) => out.write(`${typeof v === "string" ? v : JSON.stringify(v)}\n`),
+        // Raw is as it came on a pipe; a terminal is not handed the server's control sequences.
+        item: (v) => {
+          const s = typeof v === "string" ? v : safeJson(JSON.stringify(v));
+          out.write(`${out.isTTY ? escapeControls(s, true) : s}\n`);
+        },
         end: async () => {},
       };
     case "yaml": {
       const dump = await yamlDump();
-      return { item: (v) => out.write(dump([v])), end: async () => {} };
+      return {
+        item: (v) => out.write(out.isTTY ? escapeControls(dump([v]), true) : dump([v])),
+        end: async () => {},
+      };
     }
     case "csv": {
       let cols: string[] | undefined;
@@ -91,7 +99,9 @@ export async function createWriter(format: Format, out: OutStream, opts: WriterO
       const pretty = out.isTTY;
       return {
         item: (v) => {
-          const text = pretty ? JSON.stringify(v, null, 2).replace(/\n/g, "\n  ") : JSON.stringify(v);
+          const text = safeJson(
+            pretty ? JSON.stringify(v, null, 2).replace(/\n/g, "\n  ") : JSON.stringify(v),
+          );
           out.write(`${n++ === 0 ? "[\n" : ",\n"}${pretty ? "  " : ""}${text}`);
         },
         end: async () => {

@@ -21,6 +21,11 @@ export class AuthError extends Error {
   override name = "AuthError";
 }
 
+/** An answer that is not what it claims to be (a JSON media type over a body that does not parse). */
+export class AnswerError extends Error {
+  override name = "AnswerError";
+}
+
 /** A non-2xx answer from the API, summarised. */
 export class HttpStatusError extends Error {
   override name = "HttpStatusError";

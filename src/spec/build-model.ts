@@ -39,9 +39,11 @@ function paramSchema(ctx: RefContext, raw: unknown, base: string): ParamSchema {
   if (s.type !== undefined) out.type = s.type as string | string[];
   if (typeof s.format === "string") out.format = s.format;
   if (Array.isArray(s.enum)) out.enum = s.enum;
+  else if (s.const !== undefined) out.enum = [s.const];
   if (s.default !== undefined) out.default = s.default;
   if (typeof s.minimum === "number") out.minimum = s.minimum;
   if (typeof s.maximum === "number") out.maximum = s.maximum;
+  if (typeof s.pattern === "string") out.pattern = s.pattern;
   if (s.items !== undefined) out.items = paramSchema(ctx, s.items, base);
   // anyOf/oneOf of an object and scalars (`created` or `created[gt]`): every variant's type.
   const variants = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
@@ -50,6 +52,23 @@ function paramSchema(ctx: RefContext, raw: unknown, base: string): ParamSchema {
     if (types.length > 0) out.type = types.length === 1 ? types[0]! : types;
   }
   return out;
+}
+
+/** The first scalar example of a parameter: `example`, `examples` (named or listed), its schema's. */
+function exampleOf(ctx: RefContext, p: Doc, base: string): { example?: string | number | boolean } {
+  const named = (e: unknown) => (e && typeof e === "object" && !Array.isArray(e) ? Object.values(e) : e);
+  let schema: Doc = {};
+  try {
+    schema = (deref(ctx, p.schema ?? {}, base).node ?? {}) as Doc;
+  } catch {
+    // An unresolvable schema only loses its example.
+  }
+  const candidates = [p.example, ...[named(p.examples)].flat(), schema.example, ...[schema.examples].flat()];
+  for (const c of candidates) {
+    const v = c && typeof c === "object" && "value" in (c as Doc) ? (c as Doc).value : c;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return { example: v };
+  }
+  return {};
 }
 
 function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null {
@@ -67,6 +86,8 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
     explode: typeof p.explode === "boolean" ? p.explode : style === "form",
     allowReserved: p.allowReserved === true,
     schema: paramSchema(ctx, p.schema, b),
+    ...(typeof p["x-opcli-hint"] === "string" ? { hint: p["x-opcli-hint"] } : {}),
+    ...exampleOf(ctx, p, b),
   };
 }
 
@@ -191,6 +212,24 @@ function toBody(
   };
 }
 
+/** The media types every 2xx response (else default) declares, JSON first, in document order. */
+function responseTypesOf(ctx: RefContext, raw: unknown, base: string): { responseTypes?: string[] } {
+  if (typeof raw !== "object" || raw === null) return {};
+  const codes = Object.keys(raw).filter((c) => /^2(\d\d|XX)$/i.test(c));
+  const types = new Set<string>();
+  for (const code of codes.length ? codes : "default" in raw ? ["default"] : []) {
+    try {
+      const { node } = deref(ctx, (raw as Doc)[code], base);
+      for (const t of Object.keys(((node as Doc)?.content ?? {}) as Doc)) types.add(t);
+    } catch {
+      // An unresolvable response only loses its media types.
+    }
+  }
+  const json = (t: string) => /[/+]json\b/i.test(t);
+  const sorted = [...types].sort((a, b) => Number(json(b)) - Number(json(a)));
+  return sorted.length ? { responseTypes: sorted } : {};
+}
+
 /** The JSON schema of the first 2xx (or default) response, if there is one. */
 function responseSchemaOf(
   ctx: RefContext,
@@ -267,7 +306,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   const prefix = commonPrefix(Object.keys((doc.paths ?? {}) as Doc).map((k) => splitPathKey(k).path));
   const warn = (m: string) => notes.add(m);
   for (const [pathKey, rawItem] of Object.entries((doc.paths ?? {}) as Record<string, unknown>)) {
-    const { path, fixed } = splitPathKey(pathKey);
+    const { path, fixed: keyFixed, label } = splitPathKey(pathKey);
     let resolved: { node: unknown; base: string };
     try {
       resolved = deref(ctx, rawItem, root);
@@ -282,16 +321,27 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
       if (!op || typeof op !== "object") continue;
       const id = str(op.operationId);
       let body: BodyModel | undefined;
+      // OpenAPI 3.0: a requestBody on GET or HEAD SHALL be ignored (3.1 allows, but HTTP gives it no meaning).
+      const bodyless =
+        (method === "get" || method === "head") && !String(doc.openapi ?? "").startsWith("3.1");
       try {
-        body = toBody(ctx, op.requestBody, base, root, warn);
+        body = bodyless ? undefined : toBody(ctx, op.requestBody, base, root, warn);
       } catch (err) {
         warn(`${(err as Error).message}; request body of ${method.toUpperCase()} ${path} skipped`);
       }
+      const merged = mergeParams(ctx, item.parameters, op.parameters, base, warn);
+      // A required query parameter that allows one value is the document's to fill, as a key's `?` query.
+      const fixed = [
+        ...keyFixed,
+        ...merged
+          .filter((p) => p.in === "query" && p.required && p.schema.enum?.length === 1)
+          .filter((p) => !keyFixed.some((q) => q.name === p.name))
+          .map((p) => ({ name: p.name, value: String(p.schema.enum![0]) })),
+      ];
       const fixedNames = new Set(fixed.map((q) => q.name));
+      const naming = fixed.length ? fixed.map((q) => q.value) : label ? [label] : [];
       ops.push({
-        id:
-          id ||
-          deriveOperationId(method, [path.slice(prefix.length), ...fixed.map((q) => q.value)].join("/")),
+        id: id || deriveOperationId(method, [path.slice(prefix.length), ...naming].join("/")),
         derivedId: !id,
         method: method.toUpperCase(),
         path,
@@ -301,14 +351,13 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         description: str(op.description),
         // A parameter the path key fixes is not the caller's to give.
         params: withCredentialParams(
-          mergeParams(ctx, item.parameters, op.parameters, base, warn).filter(
-            (p) => !(p.in === "query" && fixedNames.has(p.name)),
-          ),
+          merged.filter((p) => !(p.in === "query" && fixedNames.has(p.name))),
           toSecurity(op.security) ?? globalSecurity,
           schemes,
         ),
         ...(body ? { body } : {}),
         ...responseSchemaOf(ctx, op.responses, base, root),
+        ...responseTypesOf(ctx, op.responses, base),
         security: toSecurity(op.security) ?? globalSecurity,
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
         ...affectedOf(op["x-opcli-affected"]),

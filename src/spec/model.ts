@@ -14,6 +14,8 @@ export interface ParamSchema {
   items?: ParamSchema;
   minimum?: number;
   maximum?: number;
+  /** An ECMAScript pattern the value must match (checked before anything is sent). */
+  pattern?: string;
 }
 
 export interface ParamModel {
@@ -27,6 +29,10 @@ export interface ParamModel {
   schema: ParamSchema;
   /** An API key a security scheme places here, not a parameter the document lists. */
   credential?: true;
+  /** What a wrong value probably is and how to find the right one (`x-opcli-hint`). */
+  hint?: string;
+  /** A scalar example value the document gives (the parameter's, else its schema's). */
+  example?: string | number | boolean;
 }
 
 /** An Encoding Object: how one property of a form or multipart body is serialised. */
@@ -67,6 +73,8 @@ export interface OperationModel {
   body?: BodyModel;
   /** Schema of the success response's JSON body, with local $refs kept (for columns and paging). */
   responseSchema?: unknown;
+  /** Media types the success responses declare (what `Accept` asks for); none when they declare none. */
+  responseTypes?: string[];
   /** Alternatives; an empty list means no authentication. */
   security: SecurityAlternative[];
   /** Server URLs for this operation (operation, path or document level, variables filled). */

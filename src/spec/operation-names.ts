@@ -50,15 +50,20 @@ export interface FixedQuery {
 }
 
 /**
- * Splits a path key that carries fixed query parameters, as documents of RPC-style APIs write
- * them: `/sessions#_action=logout` (the form AWS's published OpenAPI documents use, since OpenAPI
- * cannot hold two operations on one method and path) or `/sessions?_action=logout`.
+ * Splits a path key. A `#fragment` is only a label that tells apart operations on one method and
+ * path (OpenAPI cannot hold two): RFC 3986 §3.5, a fragment is never sent, so it never becomes
+ * part of a request. A `?query` carries fixed query parameters (`/sessions?_action=logout`).
  */
-export function splitPathKey(key: string): { path: string; fixed: FixedQuery[] } {
-  const at = key.search(/[#?]/);
-  if (at < 0) return { path: key, fixed: [] };
-  const fixed = [...new URLSearchParams(key.slice(at + 1)).entries()]
-    .filter(([name]) => name !== "")
-    .map(([name, value]) => ({ name, value }));
-  return { path: key.slice(0, at) || "/", fixed };
+export function splitPathKey(key: string): { path: string; fixed: FixedQuery[]; label?: string } {
+  const hash = key.indexOf("#");
+  const label = hash >= 0 ? key.slice(hash + 1) : undefined;
+  const rest = hash >= 0 ? key.slice(0, hash) : key;
+  const q = rest.indexOf("?");
+  const fixed =
+    q < 0
+      ? []
+      : [...new URLSearchParams(rest.slice(q + 1)).entries()]
+          .filter(([name]) => name !== "")
+          .map(([name, value]) => ({ name, value }));
+  return { path: (q < 0 ? rest : rest.slice(0, q)) || "/", fixed, ...(label ? { label } : {}) };
 }

@@ -31,15 +31,20 @@ export function itemSchema(schemas: Record<string, unknown>, response: unknown):
   return undefined;
 }
 
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((c) => typeof c === "string") ? (v as string[]) : undefined;
+
+/** Default columns; `wide` (-o wide) adds the document's `x-opcli-wide-columns`, or more scalars. */
 export function columnsFromSchema(
   schemas: Record<string, unknown>,
   response: unknown,
-  max = 8,
+  wide = false,
 ): string[] | undefined {
+  const max = wide ? 16 : 8;
   const item = itemSchema(schemas, response) ?? resolve(schemas, response);
   // The document may say which columns a person wants (`x-opcli-columns: ["SID=sid", ...]`).
-  const chosen = item["x-opcli-columns"];
-  if (Array.isArray(chosen) && chosen.every((c) => typeof c === "string")) return chosen as string[];
+  const chosen = strings(item["x-opcli-columns"]);
+  if (chosen) return wide ? [...chosen, ...(strings(item["x-opcli-wide-columns"]) ?? [])] : chosen;
   const props = Object.entries((item.properties ?? {}) as Record<string, unknown>).filter(([, p]) => {
     const t = resolve(schemas, p).type;
     return Array.isArray(t) ? t.some((x) => SCALARS.has(String(x))) : SCALARS.has(String(t));

@@ -1,5 +1,7 @@
 // Describing schemas for --schema and making sample bodies for --schema-sample.
 
+import { lazyRequire } from "../platform/lazy-require.js";
+
 type Schema = Record<string, unknown>;
 
 export function schemaByName(schemas: Record<string, unknown>, name: string): Schema | undefined {
@@ -141,26 +143,97 @@ const PATTERN_CANDIDATES = [
   "00000000-0000-4000-8000-000000000000",
 ];
 
-function scalarSample(schema: Schema, type: SampleType): unknown {
-  if (type === "integer" || type === "number") return typeof schema.minimum === "number" ? schema.minimum : 0;
-  if (type === "boolean") return false;
-  const fmt = schema.format;
-  if (fmt === "date-time") return "2024-01-01T00:00:00Z";
-  if (fmt === "date") return "2024-01-01";
-  if (fmt === "email") return "user@example.com";
-  if (fmt === "uri" || fmt === "url") return "https://example.com";
-  if (fmt === "uuid") return "00000000-0000-4000-8000-000000000000";
-  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
-  if (typeof schema.pattern === "string") {
-    try {
-      const re = new RegExp(schema.pattern, "u");
-      const hit = PATTERN_CANDIDATES.find((c) => re.test(c) && c.length >= min);
-      if (hit) return hit;
-    } catch {
-      // an ECMAScript-incompatible pattern: fall through
-    }
+/** Samples of the common string formats (byte is base64 of "string"). */
+const FORMATS: Record<string, string> = {
+  "date-time": "2024-01-01T00:00:00Z",
+  date: "2024-01-01",
+  time: "00:00:00Z",
+  email: "user@example.com",
+  uri: "https://example.com",
+  url: "https://example.com",
+  "uri-reference": "https://example.com",
+  hostname: "example.com",
+  ipv4: "192.0.2.1",
+  ipv6: "2001:db8::1",
+  uuid: "00000000-0000-4000-8000-000000000000",
+  byte: "c3RyaW5n",
+  binary: "string",
+  password: "string",
+};
+
+/** A number within minimum/maximum (exclusive ones too, 3.0 booleans and 3.1 numbers), a multipleOf. */
+function numberSample(schema: Schema, type: SampleType): number {
+  const step = typeof schema.multipleOf === "number" && schema.multipleOf > 0 ? schema.multipleOf : 1;
+  let low = typeof schema.minimum === "number" ? schema.minimum : undefined;
+  if (typeof schema.exclusiveMinimum === "number")
+    low = schema.exclusiveMinimum + (type === "integer" ? 1 : step);
+  else if (schema.exclusiveMinimum === true && low !== undefined) low += type === "integer" ? 1 : step;
+  let high = typeof schema.maximum === "number" ? schema.maximum : undefined;
+  if (typeof schema.exclusiveMaximum === "number")
+    high = schema.exclusiveMaximum - (type === "integer" ? 1 : step);
+  else if (schema.exclusiveMaximum === true && high !== undefined) high -= type === "integer" ? 1 : step;
+  const start = low ?? (high !== undefined && high < 0 ? high : 0);
+  // The first multiple of the step at or above the lower bound.
+  const v = Math.ceil(start / step) * step;
+  return high !== undefined && v > high ? Math.floor(high / step) * step : v;
+}
+
+/** A string matching a pattern: a common shape if one fits, else one built from the pattern. */
+function patternSample(pattern: string, min: number, max: number): string | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, "u");
+  } catch {
+    return undefined; // an ECMAScript-incompatible pattern
   }
-  return "string".padEnd(min, "x");
+  const hit = PATTERN_CANDIDATES.find((c) => re.test(c) && c.length >= min && c.length <= max);
+  if (hit) return hit;
+  type RandExpCtor = new (r: RegExp) => { max: number; randInt(a: number, b: number): number; gen(): string };
+  const mod = lazyRequire("randexp") as { default?: RandExpCtor } & RandExpCtor;
+  const RandExp = mod.default ?? mod;
+  const gen = new RandExp(re);
+  // The smallest choice everywhere: the same sample on every run.
+  gen.randInt = (a) => a;
+  gen.max = Math.max(min, 1);
+  for (let i = 0; i < 3; i++) {
+    const s = gen.gen();
+    if (re.test(s) && s.length >= min && s.length <= max) return s;
+    gen.randInt = (a, b) => (i === 0 ? Math.min(b, a + min) : b);
+  }
+  return undefined;
+}
+
+function scalarSample(schema: Schema, type: SampleType): unknown {
+  if (type === "integer" || type === "number") return numberSample(schema, type);
+  if (type === "boolean") return false;
+  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
+  if (typeof schema.pattern === "string") {
+    const s = patternSample(schema.pattern, min, max);
+    if (s !== undefined) return s;
+  }
+  const fmt = typeof schema.format === "string" ? FORMATS[schema.format] : undefined;
+  if (fmt !== undefined && fmt.length >= min && fmt.length <= max) return fmt;
+  return "string".padEnd(min, "x").slice(0, max);
+}
+
+/** n items (minItems, at least one unless maxItems is 0); distinct ones when uniqueItems asks. */
+function arraySample(
+  schemas: Record<string, unknown>,
+  schema: Schema,
+  depth: number,
+  seen: Set<string>,
+): unknown[] {
+  const min = typeof schema.minItems === "number" ? schema.minItems : 1;
+  const max = typeof schema.maxItems === "number" ? schema.maxItems : Number.POSITIVE_INFINITY;
+  const n = Math.min(Math.max(min, 1), max);
+  const first = sampleOf(schemas, schema.items, depth + 1, seen);
+  return Array.from({ length: n }, (_, i) => {
+    if (i === 0 || !schema.uniqueItems) return first;
+    if (typeof first === "number") return first + i;
+    if (typeof first === "string") return `${first}${i}`;
+    return first;
+  });
 }
 
 function objectSample(
@@ -212,12 +285,21 @@ export function sampleOf(
   const variant = firstVariant(schema);
   if (variant) {
     const value = sampleOf(schemas, variant.schema, depth + 1, next);
+    // An object with its own properties beside the oneOf/anyOf: both parts are in the sample.
+    const own =
+      type === "object" && (schema.properties || schema.required)
+        ? objectSample(schemas, schema, depth, next)
+        : undefined;
+    const merged =
+      own && typeof value === "object" && value !== null && !Array.isArray(value)
+        ? { ...own, ...value }
+        : value;
     // The discriminator property names the variant that was sampled.
-    if (variant.tag && typeof value === "object" && value !== null)
-      (value as Record<string, unknown>)[variant.tag[0]] = variant.tag[1];
-    return value;
+    if (variant.tag && typeof merged === "object" && merged !== null)
+      (merged as Record<string, unknown>)[variant.tag[0]] = variant.tag[1];
+    return merged;
   }
-  if (type === "array") return [sampleOf(schemas, schema.items, depth + 1, next)];
+  if (type === "array") return arraySample(schemas, schema, depth, next);
   if (type === "object") return objectSample(schemas, schema, depth, next);
   return type ? scalarSample(schema, type) : {};
 }

@@ -86,8 +86,15 @@ function formBody(params: Doc[], consumes: string[]): Doc {
 /** Methods whose request has no body in HTTP's semantics: form parameters there are not a body. */
 const BODYLESS = new Set(["get", "head", "options", "trace"]);
 
-function convertOperation(op: Doc, globalConsumes: string[], method = "post"): Doc {
+function convertOperation(
+  op: Doc,
+  globalConsumes: string[],
+  method = "post",
+  globalProduces: string[] = [],
+): Doc {
   const consumes = Array.isArray(op.consumes) ? (op.consumes as string[]) : globalConsumes;
+  const given = Array.isArray(op.produces) ? (op.produces as string[]) : globalProduces;
+  const produces = given.length ? given : ["application/json"];
   const params = Array.isArray(op.parameters) ? (op.parameters as Doc[]) : [];
   const body = params.find((p) => p.in === "body");
   const form = params.filter((p) => p.in === "formData");
@@ -102,7 +109,10 @@ function convertOperation(op: Doc, globalConsumes: string[], method = "post"): D
       Object.entries(op.responses as Record<string, Doc>).map(([code, r]) => [
         code,
         r && typeof r === "object" && r.schema !== undefined && !r.$ref
-          ? { description: r.description ?? "", content: { "application/json": { schema: r.schema } } }
+          ? {
+              description: r.description ?? "",
+              content: Object.fromEntries(produces.map((t) => [t, { schema: r.schema }])),
+            }
           : r,
       ]),
     );
@@ -152,6 +162,7 @@ export function isSwagger2(doc: Doc): boolean {
 export function swagger2ToOpenApi3(input: Doc): Doc {
   const doc = rewriteRefs(input) as Doc;
   const consumes = Array.isArray(doc.consumes) ? (doc.consumes as string[]) : [];
+  const produces = Array.isArray(doc.produces) ? (doc.produces as string[]) : [];
   const schemes = Array.isArray(doc.schemes) && doc.schemes.length ? (doc.schemes as string[]) : ["https"];
   const base = typeof doc.basePath === "string" ? doc.basePath : "";
   const servers = doc.host
@@ -166,7 +177,7 @@ export function swagger2ToOpenApi3(input: Doc): Doc {
       if (k === "parameters" && Array.isArray(v))
         converted[k] = (v as Doc[]).filter((p) => p.in !== "body" && p.in !== "formData").map(convertParam);
       else if (typeof v === "object" && v !== null && !Array.isArray(v) && k !== "$ref")
-        converted[k] = convertOperation(v as Doc, consumes, k);
+        converted[k] = convertOperation(v as Doc, consumes, k, produces);
       else converted[k] = v;
     }
     paths[path] = converted;

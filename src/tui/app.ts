@@ -93,7 +93,8 @@ function Table(props: {
     headers.map((x) => x.length),
     props.width - 2,
   );
-  const line = (values: string[]) => widths.map((w, i) => cell(values[i]!, w)).join("  ");
+  const line = (values: string[]) =>
+    widths.flatMap((w, i) => (w === undefined ? [] : [cell(values[i]!, w)])).join("  ");
   // A window of rows around the selection, when the page is taller than the screen.
   const first = Math.max(0, Math.min(props.selected - props.height + 1, props.rows.length - props.height));
   const visible = cells.slice(first, first + props.height);

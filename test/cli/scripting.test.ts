@@ -247,7 +247,8 @@ describe("--curl", () => {
       "--data",
       '{"username":"curly","password":"curly-password-1"}',
     ];
-    const pc = await runOpcli([...post, "--curl"], { env });
+    // Passwords are [redacted] in --curl unless asked for: this command is meant to run.
+    const pc = await runOpcli([...post, "--curl", "--show-secrets"], { env });
     expect(pc.stdout).toContain('--data-binary \'{"username":"curly","password":"curly-password-1"}\'');
     const [body, code] = runCurl(pc.stdout).split("\n");
     expect(code).toBe("200");

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { placementFor } from "../../src/auth/placement.js";
 import { infoText } from "../../src/cli/commands/info.js";
 import { formatArgPairs } from "../../src/client/arg-pairs.js";
 import { loadModel, parseDocument } from "../../src/spec/load.js";
@@ -49,6 +50,8 @@ function valuesFor(p: ParamModel): string[] {
     const st = typeOf(s);
     if (st === "integer" || st === "number") return String(7 + i);
     if (st === "boolean") return "true";
+    // A value the document's pattern allows: opcli refuses any other before sending.
+    if (s.pattern !== undefined) return String(sampleOf({}, { type: "string", pattern: s.pattern }));
     return `v ${p.name}/${i}`;
   };
   if (t === "array") return [scalar(p.schema.items ?? {}, 0), scalar(p.schema.items ?? {}, 1)];
@@ -167,11 +170,16 @@ describe.each(docs)("%s", (doc) => {
       : expected.map((g) => model.operations.find((o) => o.id === g.operationId)!);
     expect(ops.length).toBeGreaterThanOrEqual(Math.min(10, model.operations.length));
     const env = isolatedEnv({ OPCLI_ACCESS_TOKEN: "golden-token" });
+    // HTTP basic credentials are user:password (RFC 7617); opcli refuses anything else.
+    const basicEnv = { ...env, OPCLI_ACCESS_TOKEN: "golden-user:golden-token" };
     const actual: GoldenRequest[] = [];
     for (const [i, op] of ops.entries()) {
       const args = UPDATE ? argsFor(model, op) : expected[i]!.args;
       echo.requests.length = 0;
-      const r = await runOpcli(["--spec", file, "--host", echo.url, ...args], { env });
+      const basic = placementFor(model, op)?.form === "basic";
+      const r = await runOpcli(["--spec", file, "--host", echo.url, ...args], {
+        env: basic ? basicEnv : env,
+      });
       // Warnings, and the one-line result of a delete, are all a run may say.
       const said = r.stderr.replace(/^opcli: warning: .*\n/gm, "").replace(/^opcli: .*: done.*\n/gm, "");
       expect(said, `${op.id}: ${r.stderr}`).toBe("");

@@ -22,8 +22,8 @@ describe("scripts/lint-specs.mjs", () => {
 
   it("fails a document whose path parameter is not declared", () => {
     const broken = readFileSync(join(ROOT, "spec/pingam-sessions.yaml"), "utf8").replace(
-      '  /realms/root/realms/{realm}/sessions#_action=logout:\n    parameters: [{ $ref: "#/components/parameters/Realm" }]\n',
-      "  /realms/root/realms/{realm}/sessions#_action=logout:\n",
+      '  /realms/root/realms/{realm}/sessions#logout:\n    parameters:\n      - $ref: "#/components/parameters/Realm"\n',
+      "  /realms/root/realms/{realm}/sessions#logout:\n    parameters:\n",
     );
     const file = join(mkdtempSync(join(tmpdir(), "opcli-lint-")), "broken.yaml");
     writeFileSync(file, broken);

@@ -59,9 +59,9 @@ describe("renderTable", () => {
     );
   });
 
-  it("on a terminal: fits the width, no rules between rows, relative times, short ids; NAME=path columns", async () => {
+  it("on a terminal: fits the width, no rules between rows, relative times, whole ids; NAME=path columns", async () => {
     const s = sink(true);
-    s.out.columns = 40;
+    s.out.columns = 60;
     const rows = Array.from({ length: 3 }, (_, i) => ({
       sid: `5c306424-462c-4b2d-8827-61c93dee54c${i}`,
       user: { name: `a-rather-long-user-name-${i}` },
@@ -70,9 +70,37 @@ describe("renderTable", () => {
     await renderTable(rows, s.out, ["SID=sid", "USER=user.name", "EXPIRES=exp"], OPTS);
     const lines = s.text().trimEnd().split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines.every((l) => l.length <= 40)).toBe(true);
+    expect(lines.every((l) => l.length <= 60)).toBe(true);
     expect(lines[0]).toMatch(/^SID +USER +EXPIRES$/);
-    expect(lines[1]).toMatch(/^5c306424 +a-rather-long-user-n… +in 55m$/);
+    expect(lines[1]).toMatch(/^5c306424-462c-4b2d-8827-61c93dee54c0 +a-rather-lon… +in 55m$/);
+  });
+
+  it.each([20, 30, 40, 50])(
+    "in %i columns the identifier columns stay whole; others are cut or go first",
+    async (width) => {
+      const s = sink(true);
+      s.out.columns = width;
+      const rows = [
+        {
+          x: "a long free-text value here",
+          sid: "5c306424-462c-4b2d-8827-61c93dee54c0",
+          user: "demo-user-003",
+        },
+      ];
+      await renderTable(rows, s.out, ["NOTE=x", "SID=sid", "USER=auth_user", "U=user"], OPTS);
+      expect(s.text()).toContain("5c306424-462c-4b2d-8827-61c93dee54c0");
+      expect(s.text().split("\n")[0]).toMatch(/SID/);
+    },
+  );
+
+  it("the KEY/VALUE view of one object never cuts, however narrow the terminal", async () => {
+    const s = sink(true);
+    s.out.columns = 20;
+    const long = "jansId=5c306424-462c-4b2d-8827-61c93dee54c0,ou=sessions,o=jans";
+    await renderTable([{ dn: long, note: "x".repeat(70) }], s.out, undefined, OPTS);
+    expect(s.text()).toContain(long);
+    expect(s.text()).toContain("x".repeat(70));
+    expect(s.text()).not.toContain("…");
   });
 
   it("one object is a KEY/VALUE view of its nested fields", async () => {
@@ -86,10 +114,20 @@ describe("fitWidths", () => {
   it.each([
     [[10, 10, 10], [3, 3, 3], 80, [10, 10, 10]],
     [[30, 10, 30], [3, 3, 3], 50, [18, 10, 18]],
-    [[30, 30, 30], [20, 20, 20], 50, [24, 24]],
+    [[30, 30, 30], [20, 20, 20], 50, [24, 24, undefined]],
     [[5], [5], 3, [5]],
   ])("%j headers %j in %i columns", (natural, headers, width, expected) => {
     expect(fitWidths(natural, headers, width)).toEqual(expected);
+  });
+
+  it.each([
+    // Kept columns are never cut: the others shrink, then go (last first), kept ones stay.
+    [[36, 30, 10], [3, 4, 7], 60, [true, false, false], [36, 10, 10]],
+    [[10, 36, 30], [4, 3, 4], 46, [false, true, false], [8, 36, undefined]],
+    [[36, 30, 10], [3, 4, 7], 30, [true, false, false], [36, undefined, undefined]],
+    [[50, 50], [3, 3], 40, [true, true], [50, 50]],
+  ])("%j keep %j in %i columns", (natural, headers, width, keep, expected) => {
+    expect(fitWidths(natural, headers, width, keep)).toEqual(expected);
   });
 });
 

@@ -8,23 +8,28 @@ import { splitPathKey } from "../../src/spec/operation-names.js";
 
 describe("splitPathKey", () => {
   it.each([
-    ["/sessions", "/sessions", []],
-    ["/sessions#_action=logout", "/sessions", [{ name: "_action", value: "logout" }]],
-    ["/sessions?_action=logout", "/sessions", [{ name: "_action", value: "logout" }]],
+    ["/sessions", { path: "/sessions", fixed: [] }],
+    // A fragment is a label, never sent (RFC 3986 §3.5).
+    ["/sessions#logout", { path: "/sessions", fixed: [], label: "logout" }],
+    ["/sessions#_action=logout", { path: "/sessions", fixed: [], label: "_action=logout" }],
+    ["/sessions?_action=logout", { path: "/sessions", fixed: [{ name: "_action", value: "logout" }] }],
     [
-      "/s/{id}#a=1&b=x%20y",
-      "/s/{id}",
-      [
-        { name: "a", value: "1" },
-        { name: "b", value: "x y" },
-      ],
+      "/s/{id}?a=1&b=x%20y#label",
+      {
+        path: "/s/{id}",
+        fixed: [
+          { name: "a", value: "1" },
+          { name: "b", value: "x y" },
+        ],
+        label: "label",
+      },
     ],
-    ["/#Action=List", "/", [{ name: "Action", value: "List" }]],
-    ["#Action=List", "/", [{ name: "Action", value: "List" }]],
-    ["/sessions#", "/sessions", []],
-    ["/sessions#=x&flag", "/sessions", [{ name: "flag", value: "" }]],
-  ])("%s", (key, path, fixed) => {
-    expect(splitPathKey(key)).toEqual({ path, fixed });
+    ["/?Action=List", { path: "/", fixed: [{ name: "Action", value: "List" }] }],
+    ["#Action=List", { path: "/", fixed: [], label: "Action=List" }],
+    ["/sessions#", { path: "/sessions", fixed: [] }],
+    ["/sessions?=x&flag", { path: "/sessions", fixed: [{ name: "flag", value: "" }] }],
+  ])("%s", (key, expected) => {
+    expect(splitPathKey(key)).toEqual(expected);
   });
 
   it("round-trips through displayPath and the request's query for any names and values", () => {
@@ -35,8 +40,8 @@ describe("splitPathKey", () => {
         fc.array(fc.record({ name: text, value: fc.string({ maxLength: 10 }) }), { maxLength: 3 }),
         (path, fixed) => {
           const query = fixedQueryString({ fixedQuery: fixed });
-          const parsed = splitPathKey(`${path}${query ? `#${query}` : ""}`);
-          expect(parsed).toEqual({ path, fixed });
+          const parsed = splitPathKey(`${path}${query ? `?${query}` : ""}#a-label`);
+          expect(parsed).toEqual({ path, fixed, label: "a-label" });
           expect(displayPath({ path, fixedQuery: [] })).toBe(path);
           expect(new URLSearchParams(query).getAll(fixed[0]?.name ?? "")).toEqual(
             fixed.filter((q) => q.name === fixed[0]?.name).map((q) => q.value),

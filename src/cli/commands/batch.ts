@@ -8,6 +8,7 @@ import { EXIT, exitCodeFor, exitForStatus, SEVERITY } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { type ParsedArgs, parseArgv } from "../parse.js";
 import { callInput } from "./context.js";
+import { dryRunReport } from "./destructive.js";
 
 // --batch FILE|-: one operation per NDJSON line (a JSON object, or the same flags as a string),
 // run concurrently, one NDJSON result line per input line in completion order, a summary on
@@ -100,8 +101,24 @@ function summarise(outcomes: Outcome[], notStarted: number, interrupted: boolean
   return SEVERITY.find((c) => codes.has(c)) ?? EXIT.ok;
 }
 
-/** Runs the batch; returns the exit code (the worst line's). */
+// Flags of one request that have no meaning for many: refused rather than silently ignored.
+const SINGLE_ONLY = ["curl", "all", "max-items", "resume", "show-token", "ignore-not-found"] as const;
+
+/** Refuses a flag that --batch cannot honour (exit 2), so no flag is quietly dropped. */
+function checkBatchFlags(args: ParsedArgs): void {
+  for (const flag of SINGLE_ONLY)
+    if (args.has(flag))
+      throw new UsageError(
+        `--${flag} does not go with --batch${flag === "curl" ? " (--dry-run shows every request a batch would send)" : ""}`,
+      );
+  for (const flag of ["operation-id", "data", "endpoint-args", "url-suffix"] as const)
+    if (args.has(flag)) throw new UsageError(`--${flag} does not go with --batch: each line names its own`);
+}
+
+/** Runs the batch; returns the exit code (the worst line's). --dry-run reports each line, sends nothing that changes. */
 export async function batchCommand(client: Client, args: ParsedArgs, io: CliIO): Promise<number> {
+  checkBatchFlags(args);
+  const dry = args.bool("dry-run");
   const source = args.str("batch")!;
   const text = source === "-" ? await io.readStdin() : io.readFile(source);
   const validate = !args.bool("no-validate");
@@ -128,7 +145,11 @@ export async function batchCommand(client: Client, args: ParsedArgs, io: CliIO):
   });
   const { outcomes, notStarted } = await runBatch(
     items,
-    (id, input) => client.call(id, input, io.readBytes),
+    dry
+      ? async (id, input) => ({
+          planned: await dryRunReport(client, await client.prepare(id, input, io.readBytes), io.readBytes),
+        })
+      : (id, input) => client.call(id, input, io.readBytes),
     async (r) => errorSummary(r.response, r.error),
     { concurrency: args.int("concurrency") ?? 8, stopped: () => stop },
     ({ failure: _f, ...shown }) => writer.item(shown),

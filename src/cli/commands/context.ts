@@ -34,11 +34,13 @@ const pairsOf = (raw: string | undefined, flag: string): ArgPair[] => parseArgPa
 export async function callInput(args: ParsedArgs, io: CliIO): Promise<CallInput> {
   const data = args.str("data");
   const contentType = args.str("content-type");
+  const accept = args.str("accept");
   return {
     endpointArgs: pairsOf(args.str("endpoint-args"), "--endpoint-args"),
     urlSuffix: pairsOf(args.str("url-suffix"), "--url-suffix"),
     ...(data !== undefined ? { data: await readDataArg(data, io) } : {}),
     ...(contentType ? { contentType } : {}),
+    ...(accept ? { accept } : {}),
     validate: !args.bool("no-validate"),
   };
 }

@@ -3,6 +3,7 @@ import type { CallResult } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
 import { operationUrl } from "../../http/send.js";
 import { UsageError } from "../../platform/errors.js";
+import { safeJson } from "../../platform/terminal-text.js";
 import { type CliIO, canPrompt, noInputWanted } from "../io.js";
 import type { ParsedArgs } from "../parse.js";
 
@@ -21,12 +22,16 @@ function isBulk(client: Client, prepared: PreparedCall): boolean {
   return read ? !read.single : /(^|-)(user|users|all|bulk|by)(-|$)/.test(prepared.op.id);
 }
 
-/** --dry-run: the request that would go, and what it would affect; nothing that changes state is sent. */
-export async function dryRun(client: Client, prepared: PreparedCall, io: CliIO): Promise<void> {
+/** The dry run's report: the request that would go, and what it would affect (read, never changed). */
+export async function dryRunReport(
+  client: Client,
+  prepared: PreparedCall,
+  readBytes: CliIO["readBytes"],
+): Promise<Record<string, unknown>> {
   const { call } = prepared;
   const body = call.body?.payload;
-  const affected = isDestructive(prepared.op) ? await client.affected(prepared, io.readBytes) : undefined;
-  const out = {
+  const affected = isDestructive(prepared.op) ? await client.affected(prepared, readBytes) : undefined;
+  return {
     dryRun: true,
     request: {
       method: prepared.op.method,
@@ -35,7 +40,12 @@ export async function dryRun(client: Client, prepared: PreparedCall, io: CliIO):
     },
     ...(affected ? { wouldAffect: affected.count, items: affected.items } : {}),
   };
-  io.stdout.write(`${JSON.stringify(out, null, io.stdout.isTTY ? 2 : 0)}\n`);
+}
+
+/** --dry-run: the report on stdout; nothing that changes state is sent. */
+export async function dryRun(client: Client, prepared: PreparedCall, io: CliIO): Promise<void> {
+  const out = await dryRunReport(client, prepared, io.readBytes);
+  io.stdout.write(`${safeJson(JSON.stringify(out, null, io.stdout.isTTY ? 2 : 0))}\n`);
 }
 
 export interface DestructivePlan {

@@ -1,6 +1,8 @@
 import { statusError } from "../../client/call.js";
 import type { Client, PreparedCall } from "../../client/client.js";
+import { REDACTED, redactBody } from "../../http/redact.js";
 import { UsageError } from "../../platform/errors.js";
+import { escapeControls } from "../../platform/terminal-text.js";
 import { curlCommand } from "../curl.js";
 import type { CliIO } from "../io.js";
 import { type OutputPlan, outputPlan, printResponse, writerFor } from "../output.js";
@@ -17,7 +19,7 @@ async function failWith(
   const err = await statusError(result);
   // The body is shown when the one-line summary could not say what it says.
   if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message))
-    io.stderr.write(`${err.body.trimEnd()}\n`);
+    io.stderr.write(`${escapeControls(redactBody(err.body.trimEnd()), true)}\n`);
   throw err;
 }
 
@@ -27,7 +29,12 @@ async function printCurl(client: Client, prepared: PreparedCall, args: ParsedArg
   const issued =
     placement && args.bool("show-token") ? await client.auth.forOperation(prepared.op) : undefined;
   const cred = placement ? { placement, ...(issued ? { token: issued.token } : {}) } : undefined;
-  io.stdout.write(curlCommand(prepared.call, args, cred));
+  const text = curlCommand(prepared.call, args, cred);
+  io.stdout.write(text);
+  if (text.includes(REDACTED))
+    io.stderr.write(
+      "opcli: --curl: secrets of the request shown as [redacted] (--show-secrets prints them)\n",
+    );
 }
 
 /** --all: streams every item of every page through the writer; --max-items prints a resume token. */
@@ -69,7 +76,7 @@ async function runAll(client: Client, prepared: PreparedCall, args: ParsedArgs, 
     }
   } catch (err) {
     const body = (err as { body?: string }).body;
-    if (body && !args.bool("debug")) io.stderr.write(`${body.trimEnd()}\n`);
+    if (body && !args.bool("debug")) io.stderr.write(`${escapeControls(redactBody(body.trimEnd()), true)}\n`);
     throw err;
   }
   if (progress) io.stderr.write("\r\u001b[K");

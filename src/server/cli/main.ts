@@ -9,6 +9,7 @@ import { ServerConfigError, ServerUsageError } from "./errors.js";
 import type { ServerIO } from "./io.js";
 import { openCore, openStore, storeChoice } from "./open-store.js";
 import { seedWithPasswordFile } from "./provision.js";
+import { SeedError } from "./seed.js";
 import { intOption, serveCommand } from "./serve.js";
 import { commandHelp, globalHelp, parseArgsOptions, SERVER_COMMANDS } from "./table.js";
 import { userCommand } from "./users.js";
@@ -119,6 +120,10 @@ export async function runServerCli(io: ServerIO): Promise<number> {
     ) {
       io.stderr(`opcli-server: ${e.message}\n`);
       return 3;
+    }
+    if (err instanceof SeedError) {
+      io.stderr(`opcli-server: ${e.message}\n`);
+      return 1;
     }
     io.stderr(`opcli-server: unexpected error: ${e.message}\n`);
     if (io.env.OPCLI_DEBUG) io.stderr(`${e.stack}\n`);

@@ -33,15 +33,19 @@ export async function seedWithPasswordFile(
   opts: { users: number; sessionsPerUser: number; password?: string },
 ): Promise<{ sessions: number; file: string }> {
   const password = opts.password ?? demoPassword();
-  const result = await seedDemo(core, app, {
-    users: opts.users,
-    sessionsPerUser: opts.sessionsPerUser,
-    password,
-  });
   const file = demoUsersPath(dbPath);
-  const users = Array.from({ length: opts.users }, (_, i) => `demo-user-${String(i + 1).padStart(3, "0")}`);
-  // A password the operator chose is not written down again; a generated one must be.
-  const record = opts.password === undefined ? { password, users } : { users };
-  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o600);
-  return { sessions: result.sessions, file };
+  try {
+    const result = await seedDemo(core, app, {
+      users: opts.users,
+      sessionsPerUser: opts.sessionsPerUser,
+      password,
+    });
+    return { sessions: result.sessions, file };
+  } finally {
+    // Written even when seeding fails part-way: the users it made keep a known password.
+    const users = Array.from({ length: opts.users }, (_, i) => `demo-user-${String(i + 1).padStart(3, "0")}`);
+    // A password the operator chose is not written down again; a generated one must be.
+    const record = opts.password === undefined ? { password, users } : { users };
+    writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o600);
+  }
 }
