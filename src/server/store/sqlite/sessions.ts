@@ -18,11 +18,13 @@ import type {
   SessionPage,
   SessionQuery,
   SessionRecord,
+  SessionReplacing,
   SessionStore,
   UserSessionSummary,
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
 import { SQLITE_REVOKE } from "./grants.js";
+import { addOutbox } from "./outbox.js";
 import type { StatementCache } from "./statements.js";
 
 const INSERT = `INSERT INTO sessions (${SESSION_COLUMNS}, auth_user, client_id, acr, remote_ip, user_agent, user_id)
@@ -98,20 +100,36 @@ export class SqliteSessions implements SessionStore {
       .immediate();
   }
 
-  async rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult> {
+  async rotate(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): Promise<CapResult> {
     try {
-      return this.replace(oldSid, rec, cap);
+      return this.replace(oldSid, rec, cap, replacing);
     } catch (err) {
       if (err instanceof Refused) return err.result;
       throw err;
     }
   }
 
-  private replace(oldSid: string | null, rec: SessionRecord, cap: SessionCap): CapResult {
+  private replace(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): CapResult {
     return this.db
       .transaction((): CapResult => {
         // The old session leaves first: it must not count against the cap it is replaced under.
-        if (oldSid !== null) this.sql.get("DELETE FROM sessions WHERE sid = ?").run(oldSid);
+        const old =
+          oldSid === null
+            ? undefined
+            : (this.sql.get(`DELETE FROM sessions WHERE sid = ? RETURNING ${SESSION_COLUMNS}`).get(oldSid) as
+                | SessionRow
+                | undefined);
+        if (old && replacing) this.leaveBehind(sessionFromRow(old), replacing);
         const admitted = this.admit(rec, cap);
         if (admitted !== "ok") throw new Refused(admitted);
         this.sql.get(INSERT).run(sessionToRow(rec));
@@ -220,8 +238,7 @@ export class SqliteSessions implements SessionStore {
         ) as SessionRow[];
         const sessions = rows.map(sessionFromRow);
         const events = sessions.map((s) => {
-          this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
-          this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
+          this.leaveBehind(s, ending);
           const e = ending.event(s);
           const ins = eventInsert(e);
           return { ...e, id: Number(this.sql.get(insertSql(ins)).run(...ins.values).lastInsertRowid) };
@@ -229,6 +246,13 @@ export class SqliteSessions implements SessionStore {
         return { sessions, events };
       })
       .immediate();
+  }
+
+  /** What an ended session leaves: its `sid:` revocation, no refresh token, the deliveries it owes. */
+  private leaveBehind(s: SessionRecord, ending: SessionReplacing): void {
+    this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
+    this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
+    if (ending.outbox) addOutbox(this.sql, ending.outbox(s));
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
@@ -239,13 +263,21 @@ export class SqliteSessions implements SessionStore {
       .run(clientId, scopes, sid);
   }
 
-  async sweepExpired(now: number, batch: number): Promise<SessionRecord[]> {
-    const rows = this.sql
-      .get(
-        `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING ${SESSION_COLUMNS}`,
-      )
-      .all(now, batch) as SessionRow[];
-    return rows.map(sessionFromRow);
+  async sweepExpired(
+    now: number,
+    batch: number,
+    ending?: Pick<SessionEnding, "outbox">,
+  ): Promise<SessionRecord[]> {
+    return this.db.transaction((): SessionRecord[] => {
+      const rows = this.sql
+        .get(
+          `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING ${SESSION_COLUMNS}`,
+        )
+        .all(now, batch) as SessionRow[];
+      const gone = rows.map(sessionFromRow);
+      if (ending?.outbox) for (const s of gone) addOutbox(this.sql, ending.outbox(s));
+      return gone;
+    })();
   }
 
   async liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]> {

@@ -10,6 +10,7 @@ import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SqliteOutbox, SqliteStreams } from "./outbox.js";
 import { SqliteSessions } from "./sessions.js";
 import { StatementCache } from "./statements.js";
 
@@ -32,6 +33,8 @@ export class SqliteStore implements Store {
   readonly authorizationCodes: SqliteAuthorizationCodes;
   readonly events: SqliteEvents;
   readonly alarms: SqliteAlarms;
+  readonly outbox: SqliteOutbox;
+  readonly streams: SqliteStreams;
   private readonly db: Database.Database;
 
   private readonly sql: StatementCache;
@@ -65,6 +68,8 @@ export class SqliteStore implements Store {
     this.authorizationCodes = new SqliteAuthorizationCodes(sql);
     this.events = new SqliteEvents(sql);
     this.alarms = new SqliteAlarms(sql);
+    this.outbox = new SqliteOutbox(this.db, sql);
+    this.streams = new SqliteStreams(sql);
   }
 
   /** A pragma's first value (db.pragma() would prepare a fresh statement each call). */
