@@ -101,7 +101,11 @@ export class OutboxDispatcher {
     const final = result.ok || result.final === true || o.attempts >= this.config.outboxAttempts;
     const backoff = Math.min(this.config.outboxRetryBase * 2 ** (o.attempts - 1), this.config.outboxRetryMax);
     const state = result.ok ? "delivered" : final ? "failed" : "pending";
-    await this.store.outbox.settle(o.id, { state, nextAttemptAt: final ? now : now + backoff, outcome: result.outcome });
+    await this.store.outbox.settle(o.id, {
+      state,
+      nextAttemptAt: final ? now : now + backoff,
+      outcome: result.outcome,
+    });
     await this.events.delivery(o, { attempt: String(o.attempts), outcome: result.outcome, state });
   }
 

@@ -117,6 +117,11 @@ export function passwordChangeIntents(r: Relying, dn: string, actor: Actor, now:
     initiating_entity: initiating(actor),
   };
   return interested(r, CREDENTIAL_CHANGE, dn, null).map((st) =>
-    streamRow(st, { sid: null, userDn: dn }, { sub_id: userSubject(r.issuer, dn), events: { [CREDENTIAL_CHANGE]: event } }, now),
+    streamRow(
+      st,
+      { sid: null, userDn: dn },
+      { sub_id: userSubject(r.issuer, dn), events: { [CREDENTIAL_CHANGE]: event } },
+      now,
+    ),
   );
 }
