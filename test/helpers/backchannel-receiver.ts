@@ -22,6 +22,9 @@ export interface Receiver {
   repeats: number;
   /** While true, every request gets 503. */
   down: boolean;
+  /** While true, requests are held unanswered (a delivery in flight); counted in `held`. */
+  hold: boolean;
+  held: number;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,16 @@ export interface ReceiverOptions {
  */
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const seen = new Set<string>();
-  const r: Receiver = { url: "", accepted: [], refused: [], repeats: 0, down: false, close: async () => {} };
+  const r: Receiver = {
+    url: "",
+    accepted: [],
+    refused: [],
+    repeats: 0,
+    down: false,
+    hold: false,
+    held: 0,
+    close: async () => {},
+  };
   const validate = async (token: string, aud: string): Promise<Accepted | string> => {
     let payload: JWTPayload;
     try {
@@ -80,6 +92,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         res.writeHead(status, { "cache-control": "no-store" }).end();
       };
       if (r.down) return reply(503);
+      if (r.hold) {
+        r.held++;
+        return;
+      }
       const aud = decodeURIComponent(/^\/rp\/([^/?]+)/.exec(req.url ?? "")?.[1] ?? "");
       if (req.headers["content-type"] !== "application/x-www-form-urlencoded" || req.method !== "POST") {
         r.refused.push("not a form POST");
@@ -101,6 +117,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
   await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  r.close = () => new Promise<void>((res) => server.close(() => res()));
+  r.close = () =>
+    new Promise<void>((res) => {
+      server.close(() => res());
+      server.closeAllConnections();
+    });
   return r;
 }
