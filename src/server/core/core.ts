@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from "./log.js";
 import { TokenService } from "./oauth/tokens.js";
 import { SessionService } from "./sessions.js";
 import { type DeliveryIO, OutboxDispatcher } from "./signals/dispatcher.js";
+import { StreamService } from "./signals/streams.js";
 import { UserService } from "./users.js";
 import { WebhookDispatcher, type WebhookIO } from "./webhooks.js";
 
@@ -39,6 +40,8 @@ export interface ServerCore {
   clients: ClientService;
   /** Sends logout tokens and security events from the outbox (started by `serve`). */
   outbox: OutboxDispatcher;
+  /** Shared Signals streams (each receiver's own). */
+  streams: StreamService;
   /** PingAM's session actions and queries. */
   am: AmSessions;
   /** The admin console's operations. */
@@ -120,6 +123,7 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
     log,
     tokens,
     outbox,
+    streams: new StreamService(store, clock, tokens, () => outbox.kick()),
     sessions,
     events,
     webhooks,

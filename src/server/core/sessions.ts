@@ -16,7 +16,7 @@ import { randomToken } from "./passwords.js";
 import { ROOT_REALM } from "./realms.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
-import { type EndCause, endingIntents, type Relying } from "./signals/intents.js";
+import { type EndCause, endingIntents, passwordChangeIntents, type Relying } from "./signals/intents.js";
 
 /** Far enough: sessionIdLifetime -1 means no absolute limit. */
 export const FOREVER = 8_640_000_000_000_000;
@@ -73,6 +73,14 @@ export class SessionService {
     const clients = await this.store.clients.withBackchannel();
     const streams = await this.store.streams.active();
     return { clients: new Map(clients.map((c) => [c.clientId, c])), streams, issuer: this.issuer() };
+  }
+
+  /** A user's password changed: CAEP credential-change to every stream that asked about them. */
+  async credentialChanged(userDn: string, actor: Actor): Promise<void> {
+    const rows = passwordChangeIntents(await this.relying(), userDn, actor, this.clock.now());
+    if (rows.length === 0) return;
+    await this.store.outbox.add(rows);
+    this.outboxWritten();
   }
 
   /** The outbox callback of an ending: its intents, noting whether any were written. */
