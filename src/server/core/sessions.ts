@@ -16,7 +16,14 @@ import { randomToken } from "./passwords.js";
 import { ROOT_REALM } from "./realms.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
-import { type EndCause, endingIntents, passwordChangeIntents, type Relying } from "./signals/intents.js";
+import {
+  type EndCause,
+  fanout,
+  loadRelying,
+  mayOwe,
+  passwordChangeIntents,
+  type Relying,
+} from "./signals/intents.js";
 
 /** Far enough: sessionIdLifetime -1 means no absolute limit. */
 export const FOREVER = 8_640_000_000_000_000;
@@ -69,10 +76,8 @@ export class SessionService {
   outboxWritten: () => void = () => {};
 
   /** Who may be told about an ending: read before the ending's transaction, which writes what they are owed. */
-  async relying(): Promise<Relying> {
-    const clients = await this.store.clients.withBackchannel();
-    const streams = await this.store.streams.active();
-    return { clients: new Map(clients.map((c) => [c.clientId, c])), streams, issuer: this.issuer() };
+  relying(): Promise<Relying> {
+    return loadRelying(this.store, this.issuer());
   }
 
   /** A user's password changed: CAEP credential-change to every stream that asked about them. */
@@ -83,12 +88,15 @@ export class SessionService {
     this.outboxWritten();
   }
 
-  /** The outbox callback of an ending: its intents, noting whether any were written. */
+  /**
+   * The outbox callback of an ending: when the ended sessions may owe anyone a delivery, one small
+   * fanout row (the dispatcher expands it), so the ending's transaction stays as cheap as before.
+   */
   private intents(r: Relying, cause: EndCause, actor: Actor, wrote: { any: boolean }) {
-    return (s: SessionRecord): OutboxRecord[] => {
-      const rows = endingIntents(r, s, cause, actor, this.clock.now());
-      if (rows.length > 0) wrote.any = true;
-      return rows;
+    return (ended: SessionRecord[]): OutboxRecord[] => {
+      if (!mayOwe(r, ended)) return [];
+      wrote.any = true;
+      return [fanout(ended, cause, actor, this.clock.now())];
     };
   }
 

@@ -355,15 +355,19 @@ export interface SessionEnding {
   revokeUntil: number;
   /** Its audit event. */
   event(s: SessionRecord): Omit<SessionEvent, "id">;
-  /** The deliveries it owes (logout tokens, security events), written in the same transaction. */
-  outbox?(s: SessionRecord): OutboxRecord[];
+  /** The deliveries the ended sessions owe (logout tokens, security events), written in the same transaction. */
+  outbox?(ended: SessionRecord[]): OutboxRecord[];
 }
 
 /** What a session replaced on re-authentication leaves behind, written with the replacement. */
 export type SessionReplacing = Pick<SessionEnding, "revokeUntil" | "outbox">;
 
-/** backchannel: a logout token to a client; ssf-push / ssf-poll: a security event for a stream. */
-export type OutboxKind = "backchannel" | "ssf-push" | "ssf-poll";
+/**
+ * backchannel: a logout token to a client; ssf-push / ssf-poll: a security event for a stream;
+ * fanout: many of those at once (payload.rows), written as one row so an ending stays cheap and
+ * expanded by the dispatcher.
+ */
+export type OutboxKind = "backchannel" | "ssf-push" | "ssf-poll" | "fanout";
 
 export type OutboxState = "pending" | "delivered" | "failed";
 
@@ -398,6 +402,8 @@ export interface OutboxSettlement {
  */
 export interface OutboxStore {
   add(rows: OutboxRecord[]): Promise<void>;
+  /** Writes a fanout row's deliveries (each once, however often it is expanded). */
+  expand(rows: OutboxRecord[]): Promise<void>;
   /**
    * Claims up to `limit` due pushes (backchannel, ssf-push), oldest first: counts the attempt and
    * moves the next one to `leaseUntil`, so no other dispatcher takes them until then.

@@ -4,6 +4,7 @@ import type { ServerConfig } from "../config.js";
 import type { SessionEvents } from "../events.js";
 import type { Logger } from "../log.js";
 import type { TokenService } from "../oauth/tokens.js";
+import { expandFanout, loadRelying } from "./intents.js";
 
 /** How deliveries reach relying parties and receivers (global fetch by default; tests inject). */
 export interface DeliveryIO {
@@ -59,14 +60,18 @@ export class OutboxDispatcher {
     };
   }
 
-  /** Runs the dispatcher soon (an ending just wrote rows); never waits for it. */
+  /**
+   * Runs the dispatcher soon (an ending just wrote rows); never waits for it. It starts on the
+   * next turn of the event loop, so the request that ended the session is answered first.
+   */
   kick(): void {
     if (!this.started) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
       .then(() => undefined)
       .catch((err) => this.log.error("outbox dispatch failed", { error: (err as Error).message }))
       .finally(() => {
@@ -89,10 +94,19 @@ export class OutboxDispatcher {
     for (;;) {
       const now = this.clock.now();
       const rows = await this.store.outbox.claim(now, now + this.config.outboxLease, BATCH);
-      await Promise.all(rows.map((o) => this.attempt(o)));
+      await Promise.all(rows.map((o) => (o.kind === "fanout" ? this.expand(o) : this.attempt(o))));
       n += rows.length;
-      if (rows.length < BATCH) return n;
+      // An expanded fanout row made deliveries due now: go round again.
+      if (rows.length < BATCH && !rows.some((o) => o.kind === "fanout")) return n;
     }
+  }
+
+  /** Writes a fanout row's deliveries (idempotent), then marks it done. */
+  private async expand(o: OutboxRecord): Promise<void> {
+    const rows = expandFanout(await loadRelying(this.store, this.tokens.issuer), o);
+    await this.store.outbox.expand(rows);
+    const outcome = `expanded into ${rows.length}`;
+    await this.store.outbox.settle(o.id, { state: "delivered", nextAttemptAt: this.clock.now(), outcome });
   }
 
   private async attempt(o: OutboxRecord): Promise<void> {

@@ -4,10 +4,15 @@ import type { OutboxRecord, OutboxSettlement, OutboxStore, StreamRecord, StreamS
 import { numbered, type PgDb, type Queryable } from "./db.js";
 
 /** Writes outbox rows on the caller's connection (inside a session's ending transaction). */
-export async function addOutbox(c: Queryable, rows: readonly OutboxRecord[]): Promise<void> {
+export async function addOutbox(
+  c: Queryable,
+  rows: readonly OutboxRecord[],
+  ignoreKnown = false,
+): Promise<void> {
   for (const o of rows) {
     const ins = outboxInsert(o);
-    await c.query(numbered(insertSql(ins)), ins.values);
+    const text = numbered(insertSql(ins));
+    await c.query(ignoreKnown ? `${text} ON CONFLICT (id) DO NOTHING` : text, ins.values);
   }
 }
 
@@ -16,6 +21,10 @@ export class PgOutbox implements OutboxStore {
 
   async add(rows: OutboxRecord[]): Promise<void> {
     if (rows.length > 0) await this.db.tx((c) => addOutbox(c, rows));
+  }
+
+  async expand(rows: OutboxRecord[]): Promise<void> {
+    if (rows.length > 0) await this.db.tx((c) => addOutbox(c, rows, true));
   }
 
   /** Rows another instance is claiming right now are skipped, not waited for (nor sent twice). */

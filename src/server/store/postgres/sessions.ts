@@ -104,11 +104,13 @@ class Refused extends Error {
   }
 }
 
-/** What an ended session leaves: its `sid:` revocation, no refresh token, the deliveries it owes. */
-async function leaveBehind(c: Queryable, s: SessionRecord, ending: SessionReplacing): Promise<void> {
-  await c.query(PG_REVOKE, [`sid:${s.sid}`, ending.revokeUntil]);
-  await c.query("DELETE FROM refresh_tokens WHERE sid = $1", [s.sid]);
-  if (ending.outbox) await addOutbox(c, ending.outbox(s));
+/** What ended sessions leave: each one's `sid:` revocation, no refresh token, the deliveries they owe. */
+async function leaveBehind(c: Queryable, ended: SessionRecord[], ending: SessionReplacing): Promise<void> {
+  for (const s of ended) {
+    await c.query(PG_REVOKE, [`sid:${s.sid}`, ending.revokeUntil]);
+    await c.query("DELETE FROM refresh_tokens WHERE sid = $1", [s.sid]);
+  }
+  if (ending.outbox && ended.length > 0) await addOutbox(c, ending.outbox(ended));
 }
 
 export class PgSessions implements SessionStore {
@@ -166,7 +168,7 @@ export class PgSessions implements SessionStore {
             oldSid,
           ]);
           const old = rows[0] && sessionFromRow(rows[0] as unknown as SessionRow);
-          if (old && replacing) await leaveBehind(c, old, replacing);
+          if (old && replacing) await leaveBehind(c, [old], replacing);
         }
         const admitted = await this.admit(c, rec, cap);
         if (admitted !== "ok") throw new Refused(admitted);
@@ -308,9 +310,9 @@ export class PgSessions implements SessionStore {
               [target.userDn, now, target.keepSid ?? null],
             );
       const sessions = rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+      await leaveBehind(c, sessions, ending);
       const events: SessionEvent[] = [];
       for (const s of sessions) {
-        await leaveBehind(c, s, ending);
         const e = ending.event(s);
         const ins = eventInsert(e);
         const r = await c.query(numbered(`${insertSql(ins)} RETURNING id`), ins.values);
@@ -340,7 +342,7 @@ export class PgSessions implements SessionStore {
         [now, batch],
       );
       const gone = rows.map((r) => sessionFromRow(r as unknown as SessionRow));
-      if (ending?.outbox) for (const s of gone) await addOutbox(c, ending.outbox(s));
+      if (ending?.outbox && gone.length > 0) await addOutbox(c, ending.outbox(gone));
       return gone;
     });
   }

@@ -5,10 +5,11 @@ import type { OutboxRecord, OutboxSettlement, OutboxStore, StreamRecord, StreamS
 import type { StatementCache } from "./statements.js";
 
 /** Writes outbox rows with the statements of the caller's transaction (a session's ending). */
-export function addOutbox(sql: StatementCache, rows: readonly OutboxRecord[]): void {
+export function addOutbox(sql: StatementCache, rows: readonly OutboxRecord[], ignoreKnown = false): void {
   for (const o of rows) {
     const ins = outboxInsert(o);
-    sql.get(insertSql(ins)).run(...ins.values);
+    const text = insertSql(ins);
+    sql.get(ignoreKnown ? `${text} ON CONFLICT (id) DO NOTHING` : text).run(...ins.values);
   }
 }
 
@@ -20,6 +21,10 @@ export class SqliteOutbox implements OutboxStore {
 
   async add(rows: OutboxRecord[]): Promise<void> {
     this.db.transaction(() => addOutbox(this.sql, rows))();
+  }
+
+  async expand(rows: OutboxRecord[]): Promise<void> {
+    this.db.transaction(() => addOutbox(this.sql, rows, true))();
   }
 
   async claim(now: number, leaseUntil: number, limit: number): Promise<OutboxRecord[]> {

@@ -129,7 +129,7 @@ export class SqliteSessions implements SessionStore {
             : (this.sql.get(`DELETE FROM sessions WHERE sid = ? RETURNING ${SESSION_COLUMNS}`).get(oldSid) as
                 | SessionRow
                 | undefined);
-        if (old && replacing) this.leaveBehind(sessionFromRow(old), replacing);
+        if (old && replacing) this.leaveBehind([sessionFromRow(old)], replacing);
         const admitted = this.admit(rec, cap);
         if (admitted !== "ok") throw new Refused(admitted);
         this.sql.get(INSERT).run(sessionToRow(rec));
@@ -237,8 +237,8 @@ export class SqliteSessions implements SessionStore {
                 .all(target.userDn, now, target.keepSid ?? null)
         ) as SessionRow[];
         const sessions = rows.map(sessionFromRow);
+        this.leaveBehind(sessions, ending);
         const events = sessions.map((s) => {
-          this.leaveBehind(s, ending);
           const e = ending.event(s);
           const ins = eventInsert(e);
           return { ...e, id: Number(this.sql.get(insertSql(ins)).run(...ins.values).lastInsertRowid) };
@@ -248,11 +248,13 @@ export class SqliteSessions implements SessionStore {
       .immediate();
   }
 
-  /** What an ended session leaves: its `sid:` revocation, no refresh token, the deliveries it owes. */
-  private leaveBehind(s: SessionRecord, ending: SessionReplacing): void {
-    this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
-    this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
-    if (ending.outbox) addOutbox(this.sql, ending.outbox(s));
+  /** What ended sessions leave: each one's `sid:` revocation, no refresh token, the deliveries they owe. */
+  private leaveBehind(ended: SessionRecord[], ending: SessionReplacing): void {
+    for (const s of ended) {
+      this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
+      this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
+    }
+    if (ending.outbox && ended.length > 0) addOutbox(this.sql, ending.outbox(ended));
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
@@ -275,7 +277,7 @@ export class SqliteSessions implements SessionStore {
         )
         .all(now, batch) as SessionRow[];
       const gone = rows.map(sessionFromRow);
-      if (ending?.outbox) for (const s of gone) addOutbox(this.sql, ending.outbox(s));
+      if (ending?.outbox && gone.length > 0) addOutbox(this.sql, ending.outbox(gone));
       return gone;
     })();
   }
