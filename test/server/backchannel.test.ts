@@ -227,6 +227,18 @@ describe("back-channel logout", () => {
     },
   );
 
+  it("the console's Auth Audit shows, per ended session, which RPs were told", async () => {
+    const s = await relied();
+    const cookie = await consoleCookie();
+    const page = `/admin/sessions/${encodeURIComponent(s.sid)}/terminate`;
+    await h.submit(page, page, {}, cookie);
+    await h.deps.outbox.drain();
+    const html = await (await h.app.request("/admin/audit", { headers: { cookie } })).text();
+    const told = [...html.matchAll(/data-rp="([^"]+)" data-state="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(told.sort()).toEqual([`${rp.told1} delivered`, `${rp.told2} delivered`].sort());
+    expect(html).toContain("Relying parties told");
+  });
+
   it("writes each attempt's outcome to the audit", async () => {
     const s = await relied();
     rx.down = true;
