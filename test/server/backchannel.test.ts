@@ -306,6 +306,30 @@ describe("back-channel logout", () => {
     );
   });
 
+  it("the admin API reads and sets a client's registration", async () => {
+    const call = async (method: string, body?: unknown) =>
+      h.app.request(`/api/admin/clients/${rp.noUri}`, {
+        method,
+        headers: { ...(await bearer()), "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect(await (await call("GET")).json()).toMatchObject({ backchannel_logout_uri: null });
+    const uri = `${rx.url}/rp/${rp.noUri}`;
+    const set = await call("PATCH", {
+      backchannel_logout_uri: uri,
+      backchannel_logout_session_required: true,
+    });
+    expect(await set.json()).toMatchObject({
+      backchannel_logout_uri: uri,
+      backchannel_logout_session_required: true,
+    });
+    expect((await call("PATCH", { backchannel_logout_uri: "ftp://x" })).status).toBe(400);
+    const s = await relied();
+    await h.api(`/sid/${s.sid}`, { method: "DELETE" });
+    await h.deps.outbox.drain();
+    expect(rx.accepted.map((a) => a.aud).sort()).toEqual([rp.told1, rp.told2, rp.noUri].sort());
+  });
+
   it("registration refuses a back-channel URI that is not absolute https (http on loopback only) or has a fragment", async () => {
     for (const uri of ["/bc", "http://rp.example/bc", "https://rp.example/bc#x"])
       await expect(h.deps.clients.update(rp.told1, { backchannelLogoutUri: uri })).rejects.toThrow(
