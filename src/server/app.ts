@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { adminPageRoutes } from "./api/admin/pages.js";
 import { ADMIN_API_BASE, adminApiRoutes } from "./api/admin/routes.js";
 import { type ApiErrorRenderer, apiError } from "./api/errors.js";
@@ -26,6 +26,7 @@ import { securityHeaders } from "./api/middleware/security-headers.js";
 import { crestError } from "./api/pingam/crest.js";
 import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
 import { publicOrigin } from "./api/public-origin.js";
+import { SSF_BASE, ssfConfiguration, ssfRoutes } from "./api/ssf/routes.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 import { StoreUnavailable } from "./store/types.js";
 
@@ -85,5 +86,9 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route("/am/oauth2", amOAuthRoutes(core));
   app.route(ADMIN_API_BASE, adminApiRoutes(core));
   app.route("/admin", adminPageRoutes(core));
+  const ssf = (c: Context) => c.json(ssfConfiguration(core, new URL(c.req.url).origin));
+  app.get("/.well-known/ssf-configuration", ssf);
+  app.get("/.well-known/ssf-configuration/jans-auth", ssf);
+  app.route(SSF_BASE, ssfRoutes(core));
   return app;
 }

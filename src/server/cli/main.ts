@@ -32,8 +32,38 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
       redirectUris: (values["redirect-uri"] as string[] | undefined) ?? [],
       postLogoutRedirectUris: (values["post-logout-redirect-uri"] as string[] | undefined) ?? [],
       userinfoJwt: values["userinfo-jwt"] === true,
+      ...backchannelOptions(values),
     });
     io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
+    return 0;
+  } finally {
+    await core.store.close();
+  }
+}
+
+/** --backchannel-logout-uri ("" clears it) and --backchannel-logout-session-required, when given. */
+function backchannelOptions(values: Record<string, unknown>) {
+  const uri = values["backchannel-logout-uri"] as string | undefined;
+  const required = values["backchannel-logout-session-required"] as boolean | undefined;
+  return {
+    ...(uri !== undefined ? { backchannelLogoutUri: uri === "" ? null : uri } : {}),
+    ...(required !== undefined ? { backchannelLogoutSessionRequired: required } : {}),
+  };
+}
+
+async function clientUpdateCommand(values: Record<string, unknown>, io: ServerIO): Promise<number> {
+  const clientId = values["client-id"] as string | undefined;
+  if (!clientId) throw new ServerUsageError("client update needs --client-id");
+  const { core } = await openCore({ ...values, quiet: true }, io);
+  try {
+    const c = await core.clients.update(clientId, backchannelOptions(values));
+    if (!c) throw new ServerUsageError(`no client "${clientId}"`);
+    const shown = {
+      client_id: c.clientId,
+      backchannel_logout_uri: c.backchannelLogoutUri,
+      backchannel_logout_session_required: c.backchannelLogoutSessionRequired,
+    };
+    io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
     return 0;
   } finally {
     await core.store.close();
@@ -69,6 +99,7 @@ async function migrateCommand(values: Record<string, unknown>, io: ServerIO): Pr
 const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Promise<number>> = {
   serve: serveCommand,
   "client create": clientCommand,
+  "client update": clientUpdateCommand,
   "user create": (v, io) => userCommand("create", v, io),
   "user disable": (v, io) => userCommand("disable", v, io),
   "user enable": (v, io) => userCommand("enable", v, io),

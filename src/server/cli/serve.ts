@@ -139,6 +139,7 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
   const provisioned = await provisionAdminClient(core, dbPath);
   if (provisioned) core.log.info("admin client provisioned", { credentials_file: provisioned });
   const stopSweeper = startSweeper(core);
+  const stopOutbox = core.outbox.start();
   core.log.info("listening", { url: plainUrl, tls: tlsUrl, store: label });
   const ready = {
     ...(plainUrl ? { listening: plainUrl } : {}),
@@ -153,7 +154,10 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
       draining = true;
       core.log.info("shutting down", { signal, grace_ms: graceMs });
       stopSweeper();
+      stopOutbox();
       gracefulStop(core, servers, graceMs, async () => {
+        // A delivery under way is settled first; rows not yet claimed wait for the next start.
+        await core.outbox.settled();
         await core.store.close();
         resolve(0);
       });

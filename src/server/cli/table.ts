@@ -113,6 +113,18 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     desc: "where end_session may send the browser back (repeatable)",
   },
   { name: "userinfo-jwt", type: "boolean", desc: "userinfo answers this client with a signed JWT" },
+  {
+    name: "backchannel-logout-uri",
+    type: "string",
+    arg: "URI",
+    desc: 'where logout tokens go when a session it signed in to ends (OpenID Back-Channel Logout; "" clears it)',
+  },
+  {
+    name: "backchannel-logout-session-required",
+    type: "boolean",
+    desc: "its logout tokens must carry sid (they always do)",
+  },
+  { name: "client-id", type: "string", arg: "ID", desc: "the client's id" },
   { name: "username", type: "string", arg: "NAME", desc: "user name" },
   {
     name: "role",
@@ -163,10 +175,29 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
   {
     name: "client create",
     summary: "register an OAuth client; prints its id and secret once",
-    flags: ["name", "scopes", "type", "redirect-uri", "post-logout-redirect-uri", "userinfo-jwt", ...STORE],
+    flags: [
+      "name",
+      "scopes",
+      "type",
+      "redirect-uri",
+      "post-logout-redirect-uri",
+      "userinfo-jwt",
+      "backchannel-logout-uri",
+      "backchannel-logout-session-required",
+      ...STORE,
+    ],
     examples: [
       'opcli-server client create --name ci --scopes "https://jans.io/oauth/jans-auth-server/session.readonly"',
       'opcli-server client create --name rp --scopes "openid profile" --redirect-uri https://rp.example/cb',
+      "opcli-server client create --name rp --scopes openid --redirect-uri https://rp.example/cb --backchannel-logout-uri https://rp.example/bc",
+    ],
+  },
+  {
+    name: "client update",
+    summary: "change a client's back-channel logout registration",
+    flags: ["client-id", "backchannel-logout-uri", "backchannel-logout-session-required", ...STORE],
+    examples: [
+      "opcli-server client update --client-id rp-1234 --backchannel-logout-uri https://rp.example/bc",
     ],
   },
   {

@@ -1,5 +1,12 @@
 import { dnOfUserId, type Filter, type SortField, userIdOfDn } from "../store/query.js";
-import type { SessionEventType, SessionRecord, Store, UserRecord } from "../store/types.js";
+import type {
+  OutboxState,
+  SessionEvent,
+  SessionEventType,
+  SessionRecord,
+  Store,
+  UserRecord,
+} from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
@@ -55,6 +62,19 @@ export interface AdminUser {
   addresses: string[];
   lastLoginAt: number | null;
 }
+
+/** Whether an RP was told about one ended session. */
+export interface ToldRp {
+  sid: string;
+  jti: string;
+  clientId: string;
+  clientName: string | null;
+  state: OutboxState;
+  attempts: number;
+  outcome: string | null;
+}
+
+const ENDINGS = new Set<SessionEventType>(["ended", "revoked", "expired"]);
 
 export const AUDIT_TYPES: readonly SessionEventType[] = [
   "authenticated",
@@ -210,6 +230,21 @@ export class AdminService {
       offset: q.offset,
       ...(q.userId ? { userDn: dnOfUserId(q.userId) } : {}),
     });
+  }
+
+  /** The back-channel logouts owed for these sessions (the audit page's "Relying parties told"). */
+  async toldAbout(events: readonly SessionEvent[]): Promise<ToldRp[]> {
+    const sids = [...new Set(events.filter((e) => e.sid && ENDINGS.has(e.type)).map((e) => e.sid as string))];
+    const names = new Map<string, string | null>();
+    const out: ToldRp[] = [];
+    for (const sid of sids)
+      for (const o of await this.store.outbox.bySid(sid)) {
+        if (o.kind !== "backchannel") continue;
+        if (!names.has(o.target)) names.set(o.target, (await this.store.clients.get(o.target))?.name ?? null);
+        const { id: jti, target: clientId, state, attempts, outcome } = o;
+        out.push({ sid, jti, clientId, clientName: names.get(o.target) ?? null, state, attempts, outcome });
+      }
+    return out;
   }
 
   get maxLimit(): number {

@@ -16,6 +16,9 @@ export interface ClientOptions {
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
   userinfoJwt?: boolean;
+  /** Where logout tokens go; null clears it. */
+  backchannelLogoutUri?: string | null;
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 export class ClientError extends Error {
@@ -23,18 +26,23 @@ export class ClientError extends Error {
 }
 
 /** A redirect URI: absolute http(s), no fragment (RFC 6749 3.1.2); http only for loopback. */
-function checkRedirect(uri: string): void {
+export function checkRedirect(uri: string, what = "redirect URI"): void {
   let u: URL;
   try {
     u = new URL(uri);
   } catch {
-    throw new ClientError(`redirect URI "${uri}" is not an absolute URL`);
+    throw new ClientError(`${what} "${uri}" is not an absolute URL`);
   }
-  if (u.hash) throw new ClientError(`redirect URI "${uri}" has a fragment`);
+  if (u.hash) throw new ClientError(`${what} "${uri}" has a fragment`);
   // The whole loopback range (RFC 8252 7.3 names 127.0.0.1; any 127/8 address stays on the machine).
   const loopback = ["localhost", "[::1]"].includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname);
   if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback))
-    throw new ClientError(`redirect URI "${uri}" must be https (http only on loopback)`);
+    throw new ClientError(`${what} "${uri}" must be https (http only on loopback)`);
+}
+
+/** Back-Channel Logout 1.0 section 2.2: absolute, no fragment (a query is allowed). */
+function checkBackchannel(opts: ClientOptions): void {
+  if (opts.backchannelLogoutUri) checkRedirect(opts.backchannelLogoutUri, "backchannel_logout_uri");
 }
 
 /** OAuth clients: registration (the secret shown once, stored hashed) and secret checks. */
@@ -53,6 +61,7 @@ export class ClientService {
     if (unknown.length > 0) throw new ClientError(`unknown scope(s): ${unknown.join(", ")}`);
     for (const uri of [...(opts.redirectUris ?? []), ...(opts.postLogoutRedirectUris ?? [])])
       checkRedirect(uri);
+    checkBackchannel(opts);
     const type = opts.type ?? "confidential";
     const clientId = `${name}-${randomUUID()}`;
     const secret = type === "confidential" ? randomToken() : undefined;
@@ -66,8 +75,21 @@ export class ClientService {
       redirectUris: opts.redirectUris ?? [],
       postLogoutRedirectUris: opts.postLogoutRedirectUris ?? [],
       userinfoJwt: opts.userinfoJwt === true,
+      backchannelLogoutUri: opts.backchannelLogoutUri ?? null,
+      backchannelLogoutSessionRequired: opts.backchannelLogoutSessionRequired === true,
     });
     return { client_id: clientId, ...(secret ? { client_secret: secret } : {}), scopes: [...scopes] };
+  }
+
+  /** Changes a client's back-channel logout registration; undefined when there is no such client. */
+  async update(clientId: string, opts: ClientOptions): Promise<ClientRecord | undefined> {
+    checkBackchannel(opts);
+    return this.store.clients.update(clientId, {
+      ...(opts.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: opts.backchannelLogoutUri } : {}),
+      ...(opts.backchannelLogoutSessionRequired !== undefined
+        ? { backchannelLogoutSessionRequired: opts.backchannelLogoutSessionRequired }
+        : {}),
+    });
   }
 
   /** The confidential client when the secret matches; undefined otherwise. */

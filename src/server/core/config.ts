@@ -66,6 +66,18 @@ export interface ServerConfig {
   adminSessionLifetime: number;
   /** Receivers of session events. */
   webhooks: Webhook[];
+  /** How often the outbox dispatcher looks for due deliveries (logout tokens, security events), ms. */
+  outboxPollInterval: number;
+  /** First retry of a failed delivery after this long, ms (then doubling, up to outboxRetryMax). */
+  outboxRetryBase: number;
+  /** Longest wait between two attempts of one delivery, ms. */
+  outboxRetryMax: number;
+  /** Attempts before a delivery is given up (recorded as failed). */
+  outboxAttempts: number;
+  /** A claimed delivery is another dispatcher's to retry after this long (its claimer died), ms. */
+  outboxLease: number;
+  /** Logout tokens are valid this long, seconds. */
+  logoutTokenLifetime: number;
   /**
    * A use of a session is written to the store at most this often, seconds (PingAM's "latest
    * access time update frequency"); never more than a quarter of the idle lifetime.
@@ -115,6 +127,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   ipSpreadWindow: 3600,
   adminSessionLifetime: 3600,
   webhooks: [],
+  outboxPollInterval: 1000,
+  outboxRetryBase: 1000,
+  outboxRetryMax: 300_000,
+  outboxAttempts: 12,
+  outboxLease: 30_000,
+  logoutTokenLifetime: 120,
   latestAccessTimeUpdateFrequency: 60,
   realms: { "/": { sessionPropertyWhitelist: [], sessionQueryProperties: [] } },
 };
@@ -123,6 +141,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
 const MAY_BE_MINUS_ONE = new Set(["sessionIdCookieLifetime", "sessionIdLifetime"]);
 /** Keys that must be at least 1. */
 const POSITIVE = new Set([
+  "outboxPollInterval",
+  "outboxRetryBase",
+  "outboxRetryMax",
+  "outboxAttempts",
+  "outboxLease",
+  "logoutTokenLifetime",
   "ipSpreadWindow",
   "adminSessionLifetime",
   "sessionIdUnusedLifetime",

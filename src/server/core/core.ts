@@ -8,6 +8,8 @@ import { SessionEvents } from "./events.js";
 import { type Logger, silentLogger } from "./log.js";
 import { TokenService } from "./oauth/tokens.js";
 import { SessionService } from "./sessions.js";
+import { type DeliveryIO, OutboxDispatcher } from "./signals/dispatcher.js";
+import { StreamService } from "./signals/streams.js";
 import { UserService } from "./users.js";
 import { WebhookDispatcher, type WebhookIO } from "./webhooks.js";
 
@@ -36,6 +38,10 @@ export interface ServerCore {
   events: SessionEvents;
   webhooks: WebhookDispatcher;
   clients: ClientService;
+  /** Sends logout tokens and security events from the outbox (started by `serve`). */
+  outbox: OutboxDispatcher;
+  /** Shared Signals streams (each receiver's own). */
+  streams: StreamService;
   /** PingAM's session actions and queries. */
   am: AmSessions;
   /** The admin console's operations. */
@@ -57,12 +63,23 @@ export interface CoreOptions {
   webhookIO?: WebhookIO;
   /** First retry delay of a webhook delivery, ms (then doubling). */
   webhookRetryBaseMs?: number;
+  /** How logout tokens and security events reach their receivers (global fetch by default). */
+  deliveryIO?: DeliveryIO;
 }
 
 const defaultWebhookIO: WebhookIO = {
   fetch: (url, init) => fetch(url, init),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref()),
   now: () => Date.now(),
+};
+
+const defaultDeliveryIO: DeliveryIO = {
+  fetch: async (url, init) => {
+    const res = await fetch(url, init);
+    // The body is not read: let the connection go.
+    await res.body?.cancel().catch(() => {});
+    return { status: res.status };
+  },
 };
 
 export async function createCore(opts: CoreOptions): Promise<ServerCore> {
@@ -87,12 +104,26 @@ export async function createCore(opts: CoreOptions): Promise<ServerCore> {
   const events = new SessionEvents(store, clock, config, webhooks);
   const sessions = new SessionService(store, config, clock, events, () => stats.idleResetWrites++);
   const users = new UserService(store, config, clock, log, sessions, events, () => stats.passwordChecks++);
+  const tokens = await TokenService.open(store, clock, opts.issuer ?? "opcli-reference-server");
+  const outbox = new OutboxDispatcher(
+    store,
+    tokens,
+    clock,
+    config,
+    events,
+    log,
+    opts.deliveryIO ?? defaultDeliveryIO,
+  );
+  sessions.issuer = () => tokens.issuer;
+  sessions.outboxWritten = () => outbox.kick();
   return {
     store,
     config,
     clock,
     log,
-    tokens: await TokenService.open(store, clock, opts.issuer ?? "opcli-reference-server"),
+    tokens,
+    outbox,
+    streams: new StreamService(store, clock, tokens, () => outbox.kick()),
     sessions,
     events,
     webhooks,

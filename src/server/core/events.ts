@@ -1,4 +1,11 @@
-import type { EventQuery, SessionEvent, SessionEventType, SessionRecord, Store } from "../store/types.js";
+import type {
+  EventQuery,
+  OutboxRecord,
+  SessionEvent,
+  SessionEventType,
+  SessionRecord,
+  Store,
+} from "../store/types.js";
 import { checkIpSpread } from "./alarms.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
@@ -44,6 +51,15 @@ export class SessionEvents {
     detail: Record<string, string> = {},
   ): Promise<void> {
     await this.append(this.build(type, { ...who, sid: null }, { clientId: null, ip: null }, actor, detail));
+  }
+
+  /** An attempt to deliver a logout token or a security event (its target in clientId for a client). */
+  async delivery(o: OutboxRecord, detail: Record<string, string>): Promise<void> {
+    const who = { sid: o.sid, userDn: o.userDn, username: null };
+    const where = { clientId: o.kind === "backchannel" ? o.target : null, ip: null };
+    await this.append(
+      this.build("delivery", who, where, SYSTEM, { kind: o.kind, target: o.target, jti: o.id, ...detail }),
+    );
   }
 
   /** A session's event, not yet recorded (a store records it in the transaction that ends the session). */

@@ -1,5 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { CapResult, EndTarget, SessionCap, SessionPage, SessionRecord, Store } from "../store/types.js";
+import type {
+  CapResult,
+  EndTarget,
+  OutboxRecord,
+  SessionCap,
+  SessionPage,
+  SessionRecord,
+  Store,
+} from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
@@ -8,6 +16,14 @@ import { randomToken } from "./passwords.js";
 import { ROOT_REALM } from "./realms.js";
 import type { SessionState } from "./session-fields.js";
 import { parseSessionSearch, type RawSessionSearch } from "./session-search.js";
+import {
+  type EndCause,
+  fanout,
+  loadRelying,
+  mayOwe,
+  passwordChangeIntents,
+  type Relying,
+} from "./signals/intents.js";
 
 /** Far enough: sessionIdLifetime -1 means no absolute limit. */
 export const FOREVER = 8_640_000_000_000_000;
@@ -53,6 +69,36 @@ export class SessionService {
     /** Counts each use written to the store (idle resets), for /health. */
     private readonly recordWrite: () => void = () => {},
   ) {}
+
+  /** The issuer named in security events (set once the token service knows it). */
+  issuer: () => string = () => "";
+  /** Called after an ending wrote deliveries to the outbox (the dispatcher sends them soon). */
+  outboxWritten: () => void = () => {};
+
+  /** Who may be told about an ending: read before the ending's transaction, which writes what they are owed. */
+  relying(): Promise<Relying> {
+    return loadRelying(this.store, this.issuer());
+  }
+
+  /** A user's password changed: CAEP credential-change to every stream that asked about them. */
+  async credentialChanged(userDn: string, actor: Actor): Promise<void> {
+    const rows = passwordChangeIntents(await this.relying(), userDn, actor, this.clock.now());
+    if (rows.length === 0) return;
+    await this.store.outbox.add(rows);
+    this.outboxWritten();
+  }
+
+  /**
+   * The outbox callback of an ending: when the ended sessions may owe anyone a delivery, one small
+   * fanout row (the dispatcher expands it), so the ending's transaction stays as cheap as before.
+   */
+  private intents(r: Relying, cause: EndCause, actor: Actor, wrote: { any: boolean }) {
+    return (ended: SessionRecord[]): OutboxRecord[] => {
+      if (!mayOwe(r, ended)) return [];
+      wrote.any = true;
+      return [fanout(ended, cause, actor, this.clock.now())];
+    };
+  }
 
   /** The idle lifetime of a session in this state, ms. */
   idleMs(state: SessionState): number {
@@ -167,10 +213,20 @@ export class SessionService {
     }
     const { sid: _old, ...kept } = merged;
     const created = this.record("authenticated", user, kept, t);
-    const result = await this.store.sessions.rotate(previous?.sid ?? null, created.session, this.cap());
+    const wrote = { any: false };
+    // The replaced session's tokens end with it, and its RPs are told, in the same transaction.
+    const replacing = previous && {
+      revokeUntil: this.clock.now() + this.config.accessTokenLifetime * 1000 + 60_000,
+      outbox: this.intents(await this.relying(), "replaced", actor, wrote),
+    };
+    const result = await this.store.sessions.rotate(
+      previous?.sid ?? null,
+      created.session,
+      this.cap(),
+      replacing,
+    );
     if (result !== "ok") return this.refused(result);
-    // The replaced session's tokens end with it.
-    if (previous) await this.revokeTokensOf([previous]);
+    if (wrote.any) this.outboxWritten();
     await this.events.emit(
       "authenticated",
       created.session,
@@ -217,28 +273,21 @@ export class SessionService {
     return this.store.sessions.recordGrant(session.sid, clientId, scopes);
   }
 
-  /** Revokes every token bound to these sessions: access tokens by `sid`, refresh tokens deleted. */
-  private async revokeTokensOf(sessions: SessionRecord[]): Promise<void> {
-    // Access tokens outlive no revocation record: keep it as long as the longest one can live.
-    const until = this.clock.now() + this.config.accessTokenLifetime * 1000 + 60_000;
-    for (const s of sessions) {
-      await this.store.revocations.revoke(`sid:${s.sid}`, until);
-      await this.store.refreshTokens.deleteBySid(s.sid);
-    }
-  }
-
   /**
    * The one place sessions end: in one store transaction each is deleted, its tokens revoked and
    * its event recorded; then the events go to the webhooks.
    */
   private async endLive(target: EndTarget, kind: EndKind, actor: Actor): Promise<SessionRecord[]> {
+    const wrote = { any: false };
     const ending = {
       // Access tokens outlive no revocation record: keep it as long as the longest one can live.
       revokeUntil: this.clock.now() + this.config.accessTokenLifetime * 1000 + 60_000,
       event: (s: SessionRecord) => this.events.about(kind, s, actor),
+      outbox: this.intents(await this.relying(), kind, actor, wrote),
     };
     const ended = await this.store.sessions.endLive(target, this.clock.now(), ending);
     this.events.published(ended.events);
+    if (wrote.any) this.outboxWritten();
     return ended.sessions;
   }
 
@@ -310,6 +359,19 @@ export class SessionService {
       limit: Math.max(this.config.maxSessionsPerUser, 1000),
     });
     return page.entries;
+  }
+
+  /**
+   * Purges one batch of expired sessions, writing what their RPs and receivers are owed in the same
+   * transaction, and records each as expired.
+   */
+  async sweep(batch: number): Promise<SessionRecord[]> {
+    const wrote = { any: false };
+    const outbox = this.intents(await this.relying(), "expired", { type: "system" }, wrote);
+    const gone = await this.store.sessions.sweepExpired(this.clock.now(), batch, { outbox });
+    await this.expired(gone);
+    if (wrote.any) this.outboxWritten();
+    return gone;
   }
 
   /** Sessions the sweeper removed: each recorded as expired. */

@@ -23,11 +23,10 @@ export async function sweepOnce(
   const stats: SweepStats = { sessions: 0, batches: 0, longestBatchMs: 0 };
   for (;;) {
     const started = performance.now();
-    const gone = await core.store.sessions.sweepExpired(core.clock.now(), SWEEP_BATCH);
+    const gone = await core.sessions.sweep(SWEEP_BATCH);
     stats.longestBatchMs = Math.max(stats.longestBatchMs, performance.now() - started);
     stats.sessions += gone.length;
     stats.batches++;
-    await core.sessions.expired(gone);
     if (gone.length < SWEEP_BATCH) break;
     await yieldToEventLoop();
   }
@@ -36,6 +35,8 @@ export async function sweepOnce(
   // Redeemed codes are kept a day past their expiry, so a replay still revokes what they issued.
   await core.store.authorizationCodes.purgeExpired(now - 86_400_000);
   await core.events.purge(now);
+  // Settled deliveries are kept as long as the audit that names them.
+  await core.store.outbox.purge(now - core.config.auditRetention * 1000);
   await core.store.refreshTokens.purgeExpired(now);
   await core.store.revocations.purgeExpired(now);
   await core.store.loginAttempts.purgeStale(now - core.config.lockoutDuration * 1000, now);

@@ -216,6 +216,7 @@ export class UserService {
     const hash = await hashPassword(password, this.config.passwordHashCost);
     if (!(await this.store.users.setPassword(dn, hash, this.clock.now())))
       throw new UserError("no such user");
+    await this.sessions.credentialChanged(dn, actor);
     return this.endEverything(dn, actor, keepSid);
   }
 }

@@ -2,6 +2,7 @@ import { type SessionState, userIdOfDn } from "./query.js";
 import type {
   AlarmRecord,
   AuthorizationCodeRecord,
+  ClientChanges,
   ClientRecord,
   DeviceCodeRecord,
   RefreshTokenRecord,
@@ -119,6 +120,11 @@ export function clientFromRow(r: Record<string, unknown>): ClientRecord {
     redirectUris: JSON.parse(String(r.redirect_uris ?? "[]")) as string[],
     postLogoutRedirectUris: JSON.parse(String(r.post_logout_redirect_uris ?? "[]")) as string[],
     userinfoJwt: flag(r.userinfo_jwt),
+    backchannelLogoutUri:
+      r.backchannel_logout_uri === null || r.backchannel_logout_uri === undefined
+        ? null
+        : String(r.backchannel_logout_uri),
+    backchannelLogoutSessionRequired: flag(r.backchannel_logout_session_required),
   };
 }
 
@@ -259,7 +265,21 @@ export const clientInsert = (c: ClientRecord) =>
     redirect_uris: JSON.stringify(c.redirectUris),
     post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
     userinfo_jwt: c.userinfoJwt ? 1 : 0,
+    backchannel_logout_uri: c.backchannelLogoutUri,
+    backchannel_logout_session_required: c.backchannelLogoutSessionRequired ? 1 : 0,
   });
+
+/** The columns an update of a client sets, with their values (booleans as 0/1, like inserts). */
+export function clientSets(c: ClientChanges): [string, unknown][] {
+  const sets: [string, unknown][] = [];
+  if (c.backchannelLogoutUri !== undefined) sets.push(["backchannel_logout_uri", c.backchannelLogoutUri]);
+  if (c.backchannelLogoutSessionRequired !== undefined)
+    sets.push(["backchannel_logout_session_required", c.backchannelLogoutSessionRequired ? 1 : 0]);
+  if (c.redirectUris !== undefined) sets.push(["redirect_uris", JSON.stringify(c.redirectUris)]);
+  if (c.postLogoutRedirectUris !== undefined)
+    sets.push(["post_logout_redirect_uris", JSON.stringify(c.postLogoutRedirectUris)]);
+  return sets;
+}
 
 export const codeInsert = (c: AuthorizationCodeRecord) =>
   insertOf("authorization_codes", {

@@ -79,9 +79,15 @@ export interface SessionStore {
   authenticate(sid: string, update: Partial<SessionRecord>, cap: SessionCap): Promise<CapResult>;
   /**
    * Replaces a session by a new one in one transaction (a new sid and cookie on authentication):
-   * the new one is inserted under the cap, then the old one (if any) deleted.
+   * the new one is inserted under the cap, then the old one (if any) deleted, and (with `replacing`)
+   * its `sid:` revocation, its refresh tokens gone and the deliveries it owes, in the same transaction.
    */
-  rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult>;
+  rotate(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): Promise<CapResult>;
   getLive(sid: string, now: number): Promise<SessionRecord | undefined>;
   getLiveByCookie(cookieHash: string, now: number): Promise<SessionRecord | undefined>;
   getLiveByHandle(handle: string, now: number): Promise<SessionRecord | undefined>;
@@ -102,8 +108,8 @@ export interface SessionStore {
    * a `sid:` revocation record and no refresh token left for each, and each one's audit event.
    */
   endLive(target: EndTarget, now: number, ending: SessionEnding): Promise<EndedSessions>;
-  /** Purges up to `batch` expired sessions; returns those that went. */
-  sweepExpired(now: number, batch: number): Promise<SessionRecord[]>;
+  /** Purges up to `batch` expired sessions, writing the deliveries each owes with it; returns those that went. */
+  sweepExpired(now: number, batch: number, ending?: Pick<SessionEnding, "outbox">): Promise<SessionRecord[]>;
   /** Records that the session granted a client these scopes (an authorization code was issued). */
   recordGrant(sid: string, clientId: string, scopes: string): Promise<void>;
   /** Per user: live authenticated sessions, their distinct addresses and the latest use (users without any are left out). */
@@ -205,11 +211,27 @@ export interface ClientRecord {
   postLogoutRedirectUris: string[];
   /** userinfo answers as a signed JWT for this client. */
   userinfoJwt: boolean;
+  /** Where logout tokens go (OpenID Back-Channel Logout 1.0); null: the client gets none. */
+  backchannelLogoutUri: string | null;
+  /** Its logout tokens must carry `sid`. */
+  backchannelLogoutSessionRequired: boolean;
 }
+
+/** What an update of a client may change. */
+export type ClientChanges = Partial<
+  Pick<
+    ClientRecord,
+    "backchannelLogoutUri" | "backchannelLogoutSessionRequired" | "redirectUris" | "postLogoutRedirectUris"
+  >
+>;
 
 export interface ClientStore {
   get(clientId: string): Promise<ClientRecord | undefined>;
   insert(client: ClientRecord): Promise<void>;
+  /** The client as updated; undefined when there is no such client. */
+  update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined>;
+  /** Clients with a back-channel logout URI (read before a session ends, to write its logout intents). */
+  withBackchannel(): Promise<ClientRecord[]>;
   count(): Promise<number>;
 }
 
@@ -321,7 +343,9 @@ export type SessionEventType =
   /** A name locked, by failures or by an admin (sid null). */
   | "locked"
   /** An admin acknowledged an alarm about a user (sid null). */
-  | "alarm_acknowledged";
+  | "alarm_acknowledged"
+  /** An attempt to deliver a logout token or a security event (detail: target, outcome, attempt). */
+  | "delivery";
 
 export type EndTarget = { sid: string } | { userDn: string; keepSid?: string | undefined };
 
@@ -331,6 +355,104 @@ export interface SessionEnding {
   revokeUntil: number;
   /** Its audit event. */
   event(s: SessionRecord): Omit<SessionEvent, "id">;
+  /** The deliveries the ended sessions owe (logout tokens, security events), written in the same transaction. */
+  outbox?(ended: SessionRecord[]): OutboxRecord[];
+}
+
+/** What a session replaced on re-authentication leaves behind, written with the replacement. */
+export type SessionReplacing = Pick<SessionEnding, "revokeUntil" | "outbox">;
+
+/**
+ * backchannel: a logout token to a client; ssf-push / ssf-poll: a security event for a stream;
+ * fanout: many of those at once (payload.rows), written as one row so an ending stays cheap and
+ * expanded by the dispatcher.
+ */
+export type OutboxKind = "backchannel" | "ssf-push" | "ssf-poll" | "fanout";
+
+export type OutboxState = "pending" | "delivered" | "failed";
+
+/** One delivery owed to a relying party or receiver: written when it becomes due, kept until settled. */
+export interface OutboxRecord {
+  /** The jti of what is delivered: fixed when the intent is written, so every retry repeats it. */
+  id: string;
+  kind: OutboxKind;
+  /** The client (backchannel) or stream (ssf-*) it goes to. */
+  target: string;
+  sid: string | null;
+  userDn: string | null;
+  /** What the token says besides iss, aud, iat, exp and jti. */
+  payload: Record<string, unknown>;
+  createdAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  state: OutboxState;
+  /** The last attempt's outcome (an HTTP status or an error), for the audit and the console. */
+  outcome: string | null;
+}
+
+export interface OutboxSettlement {
+  state: OutboxState;
+  nextAttemptAt: number;
+  outcome: string;
+}
+
+/**
+ * The outbox: deliveries written in the transaction that made them due, claimed by one dispatcher
+ * at a time (a lease, across instances), settled with each attempt's outcome.
+ */
+export interface OutboxStore {
+  add(rows: OutboxRecord[]): Promise<void>;
+  /** Writes a fanout row's deliveries (each once, however often it is expanded). */
+  expand(rows: OutboxRecord[]): Promise<void>;
+  /**
+   * Claims up to `limit` due pushes (backchannel, ssf-push), oldest first: counts the attempt and
+   * moves the next one to `leaseUntil`, so no other dispatcher takes them until then.
+   */
+  claim(now: number, leaseUntil: number, limit: number): Promise<OutboxRecord[]>;
+  settle(id: string, s: OutboxSettlement): Promise<void>;
+  /** Every delivery about a session (the console: which RPs were told). */
+  bySid(sid: string): Promise<OutboxRecord[]>;
+  /** A poll stream's undelivered events, oldest first. */
+  pending(target: string, limit: number): Promise<OutboxRecord[]>;
+  /** Marks a poll stream's events delivered (acknowledged); how many. */
+  acknowledge(target: string, ids: string[], now: number): Promise<number>;
+  /** Drops settled deliveries created before `at`, and a deleted stream's. */
+  purge(at: number): Promise<number>;
+  dropTarget(target: string): Promise<number>;
+}
+
+export type StreamStatus = "enabled" | "paused" | "disabled";
+
+/** A Shared Signals stream a receiver (an OAuth client) configured. */
+export interface StreamRecord {
+  id: string;
+  /** The client that owns it. */
+  clientId: string;
+  audience: string;
+  method: "push" | "poll";
+  /** Push: where SETs go. */
+  endpointUrl: string | null;
+  /** Push: the Authorization header the receiver asked for (a secret: never shown back). */
+  authorizationHeader: string | null;
+  eventsRequested: string[];
+  description: string | null;
+  status: StreamStatus;
+  reason: string | null;
+  /** Subjects added, as keys (`user:<dn>`, `session:<sid>`, or an unresolved one that matches nothing). */
+  subjects: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StreamStore {
+  insert(s: StreamRecord): Promise<void>;
+  get(id: string): Promise<StreamRecord | undefined>;
+  ofClient(clientId: string): Promise<StreamRecord[]>;
+  /** Streams that are not disabled (read before a session ends, to write its events). */
+  active(): Promise<StreamRecord[]>;
+  /** Replaces a stream's record; false when it is gone. */
+  update(s: StreamRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface EndedSessions {
@@ -427,6 +549,8 @@ export interface Store {
   readonly events: EventStore;
   readonly revocations: RevocationStore;
   readonly alarms: AlarmStore;
+  readonly outbox: OutboxStore;
+  readonly streams: StreamStore;
   healthy(): Promise<boolean>;
   /** Gives some freed space back (SQLite: incremental vacuum), never blocking long; true while more is left. */
   reclaim(): Promise<boolean>;

@@ -11,10 +11,12 @@ import {
 import type { ExprField, ExprOp, SessionExpr } from "../../../src/server/store/query.js";
 import type {
   EndTarget,
+  OutboxRecord,
   SessionEnding,
   SessionQuery,
   SessionRecord,
   Store,
+  StreamRecord,
 } from "../../../src/server/store/types.js";
 import { OPERATORS } from "../../../src/shared/field-value-pair.js";
 
@@ -664,10 +666,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           redirectUris: ["https://rp.example/cb"],
           postLogoutRedirectUris: ["https://rp.example/bye"],
           userinfoJwt: true,
+          backchannelLogoutUri: null,
+          backchannelLogoutSessionRequired: false,
         };
         await store.clients.insert(c);
         expect(await store.clients.get("c1")).toEqual(c);
         expect(await store.clients.count()).toBe(1);
+        expect(await store.clients.withBackchannel()).toEqual([]);
+        const uri = "https://rp.example/bc?x=1";
+        const changes = { backchannelLogoutUri: uri, backchannelLogoutSessionRequired: true };
+        expect(await store.clients.update("c1", changes)).toEqual({ ...c, ...changes });
+        expect(await store.clients.withBackchannel()).toEqual([{ ...c, ...changes }]);
+        expect(await store.clients.update("nope", changes)).toBeUndefined();
+        expect(await store.clients.update("c1", { backchannelLogoutUri: null })).toMatchObject({
+          backchannelLogoutUri: null,
+        });
+        expect(await store.clients.withBackchannel()).toEqual([]);
       });
 
       it("returns the newest signing key", async () => {
@@ -836,6 +850,128 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.revocations.isRevoked("sid:x")).toBe(true);
         expect(await store.healthy()).toBe(true);
         await store.reclaim();
+      });
+    });
+
+    describe("outbox and streams", () => {
+      const due = (over: Partial<OutboxRecord> = {}): OutboxRecord => ({
+        id: randomUUID(),
+        kind: "backchannel",
+        target: "rp1",
+        sid: "s1",
+        userDn: "inum=1,ou=people,o=jans",
+        payload: { sub: "1", sid: "s1" },
+        createdAt: T0,
+        nextAttemptAt: T0,
+        attempts: 0,
+        state: "pending",
+        outcome: null,
+        ...over,
+      });
+      const owing = (ended: SessionRecord[]) => ended.map((s) => due({ sid: s.sid, target: `rp-${s.sid}` }));
+
+      it("writes an ending's deliveries in its transaction, and none when it rolls back", async () => {
+        const s = session();
+        await store.sessions.insert(s);
+        const failing = {
+          ...ending,
+          outbox: owing,
+          event: () => {
+            throw new Error("the audit is unavailable");
+          },
+        };
+        await expect(store.sessions.endLive({ sid: s.sid }, T0, failing)).rejects.toThrow();
+        expect(await store.outbox.bySid(s.sid)).toEqual([]);
+        await store.sessions.endLive({ sid: s.sid }, T0, { ...ending, outbox: owing });
+        expect((await store.outbox.bySid(s.sid)).map((o) => o.target)).toEqual([`rp-${s.sid}`]);
+      });
+
+      it("writes a replaced session's revocation and deliveries with its replacement", async () => {
+        const old = session();
+        await store.sessions.insert(old);
+        const next = session();
+        const cap = { max: 10, now: T0 };
+        expect(
+          await store.sessions.rotate(old.sid, next, cap, { revokeUntil: T0 + HOUR, outbox: owing }),
+        ).toBe("ok");
+        expect(await store.revocations.isRevoked(`sid:${old.sid}`)).toBe(true);
+        expect(await store.outbox.bySid(old.sid)).toHaveLength(1);
+        expect(await store.outbox.bySid(next.sid)).toEqual([]);
+      });
+
+      it("writes an expired session's deliveries with its sweep", async () => {
+        const dead = session({ expiresAt: T0 - 1 });
+        await store.sessions.insertMany([dead, session()]);
+        expect(await store.sessions.sweepExpired(T0, 10, { outbox: owing })).toHaveLength(1);
+        expect(await store.outbox.bySid(dead.sid)).toHaveLength(1);
+      });
+
+      it("claims due pushes once under a lease, settles them, and keeps polled ones for acknowledgement", async () => {
+        const a = due({ nextAttemptAt: T0 - 5 });
+        const b = due({ nextAttemptAt: T0 + 50_000 });
+        const p = due({ kind: "ssf-poll", target: "st1" });
+        await store.outbox.add([a, b, p]);
+        const [first, second] = await Promise.all([
+          store.outbox.claim(T0, T0 + 1000, 10),
+          store.outbox.claim(T0, T0 + 1000, 10),
+        ]);
+        const claimed = [...first!, ...second!];
+        expect(claimed.map((o) => o.id)).toEqual([a.id]);
+        expect(claimed[0]).toMatchObject({ attempts: 1, nextAttemptAt: T0 + 1000, payload: a.payload });
+        // Leased: not claimed again before the lease ends.
+        expect(await store.outbox.claim(T0 + 10, T0 + 2000, 10)).toEqual([]);
+        await store.outbox.settle(a.id, { state: "pending", nextAttemptAt: T0 + 3000, outcome: "HTTP 503" });
+        expect((await store.outbox.claim(T0 + 2999, T0 + 9000, 10)).map((o) => o.id)).toEqual([]);
+        const again = await store.outbox.claim(T0 + 3000, T0 + 9000, 10);
+        expect(again.map((o) => [o.id, o.attempts])).toEqual([[a.id, 2]]);
+        await store.outbox.settle(a.id, { state: "delivered", nextAttemptAt: T0, outcome: "HTTP 200" });
+        expect((await store.outbox.claim(T0 + 99_999, T0 + 99_999, 10)).map((o) => o.id)).toEqual([b.id]);
+        expect((await store.outbox.pending("st1", 10)).map((o) => o.id)).toEqual([p.id]);
+        expect(await store.outbox.acknowledge("st1", [p.id, "other"], T0)).toBe(1);
+        expect(await store.outbox.pending("st1", 10)).toEqual([]);
+        expect((await store.outbox.bySid("s1")).find((o) => o.id === a.id)).toMatchObject({
+          state: "delivered",
+          outcome: "HTTP 200",
+        });
+        // Expanding writes each delivery once, however often it runs.
+        const child = due({ target: "rp9", sid: "s9" });
+        await store.outbox.expand([child]);
+        await store.outbox.expand([child]);
+        expect(await store.outbox.bySid("s9")).toEqual([child]);
+        await store.outbox.settle(child.id, { state: "failed", nextAttemptAt: T0, outcome: "x" });
+        expect(await store.outbox.purge(T0 + 1)).toBe(3);
+        expect(await store.outbox.dropTarget("rp1")).toBe(1);
+        expect(await store.outbox.bySid("s1")).toEqual([]);
+      });
+
+      it("stores streams, lists a client's and the active ones, updates and deletes them", async () => {
+        const st: StreamRecord = {
+          id: "st1",
+          clientId: "c1",
+          audience: "c1",
+          method: "push",
+          endpointUrl: "https://rx.example/events",
+          authorizationHeader: "Bearer x",
+          eventsRequested: ["e1"],
+          description: null,
+          status: "enabled",
+          reason: null,
+          subjects: [],
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.streams.insert(st);
+        await store.streams.insert({ ...st, id: "st2", clientId: "c2", status: "disabled" });
+        expect(await store.streams.get("st1")).toEqual(st);
+        expect((await store.streams.ofClient("c1")).map((x) => x.id)).toEqual(["st1"]);
+        expect((await store.streams.active()).map((x) => x.id)).toEqual(["st1"]);
+        const changed = { ...st, subjects: ["user:u"], status: "paused" as const, updatedAt: T0 + 1 };
+        expect(await store.streams.update(changed)).toBe(true);
+        expect(await store.streams.get("st1")).toEqual(changed);
+        expect(await store.streams.update({ ...changed, clientId: "c2" })).toBe(false);
+        expect(await store.streams.delete("st1")).toBe(true);
+        expect(await store.streams.delete("st1")).toBe(false);
+        expect(await store.streams.get("st1")).toBeUndefined();
       });
     });
   });

@@ -10,6 +10,7 @@ import { remoteAddress } from "../request-info.js";
 import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
 import { form, html, LoginPage, login, type Signed, type Status, signedIn } from "./console-session.js";
 import { ADMIN_CSS, Layout, Notice, Pager, type Section } from "./layout.js";
+import { ToldRps } from "./told-rps.js";
 import {
   AlarmBanner,
   AlarmTable,
@@ -276,6 +277,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     const r = nobody
       ? { total: 0, entries: [] }
       : await core.admin.audit({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+    const told = await core.admin.toldAbout(r.entries);
     return page(
       c,
       "Auth Audit",
@@ -287,6 +289,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
           </p>
         ) : null}
         <AuditTable items={r.entries} now={now()} />
+        <ToldRps items={told} />
         <Pager
           base={`/admin/audit${user ? `?user=${encodeURIComponent(user)}` : ""}`}
           total={r.total}

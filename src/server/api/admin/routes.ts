@@ -1,10 +1,11 @@
 import { type Context, Hono } from "hono";
 import { type AdminSession, type AdminUser, AUDIT_TYPES } from "../../core/admin.js";
+import { ClientError } from "../../core/clients.js";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
 import { ADMIN_READ, ADMIN_WRITE } from "../../core/oauth/scopes.js";
 import { userIdOfDn } from "../../store/query.js";
-import type { AlarmRecord, SessionEvent, SessionEventType } from "../../store/types.js";
+import type { AlarmRecord, ClientRecord, SessionEvent, SessionEventType } from "../../store/types.js";
 import { apiError, coreError } from "../errors.js";
 import { adminActor, adminAuth } from "./auth.js";
 
@@ -109,6 +110,37 @@ export function adminApiRoutes(core: ServerCore): Hono {
     const search = c.req.query("search");
     const r = await admin.listUsers({ ...p, ...(search ? { search } : {}) });
     return c.json({ total: r.total, ...p, items: r.items.map(userJson) });
+  });
+
+  // A client's back-channel logout registration (OpenID Back-Channel Logout 1.0 section 2.2).
+  const clientJson = (cl: ClientRecord) => ({
+    clientId: cl.clientId,
+    name: cl.name,
+    backchannel_logout_uri: cl.backchannelLogoutUri,
+    backchannel_logout_session_required: cl.backchannelLogoutSessionRequired,
+  });
+  app.get("/clients/:id", read, async (c) => {
+    const cl = await core.clients.get(c.req.param("id"));
+    return cl ? c.json(clientJson(cl)) : apiError(c, 404, "no such client");
+  });
+  app.patch("/clients/:id", write, async (c) => {
+    const body = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const uri = body?.backchannel_logout_uri;
+    const required = body?.backchannel_logout_session_required;
+    if (!body || (uri !== undefined && uri !== null && typeof uri !== "string"))
+      return apiError(c, 400, "backchannel_logout_uri must be a string or null");
+    if (required !== undefined && typeof required !== "boolean")
+      return apiError(c, 400, "backchannel_logout_session_required must be true or false");
+    try {
+      const cl = await core.clients.update(c.req.param("id"), {
+        ...(uri !== undefined ? { backchannelLogoutUri: (uri as string | null) || null } : {}),
+        ...(required !== undefined ? { backchannelLogoutSessionRequired: required } : {}),
+      });
+      return cl ? c.json(clientJson(cl)) : apiError(c, 404, "no such client");
+    } catch (err) {
+      if (err instanceof ClientError) return apiError(c, 400, err.message);
+      throw err;
+    }
   });
 
   app.post("/users/:id/logout-all", write, async (c) => {

@@ -59,7 +59,8 @@ export function discovery(core: ServerCore, origin: string) {
     id_token_signing_alg_values_supported: ["EdDSA"],
     userinfo_signing_alg_values_supported: ["EdDSA"],
     frontchannel_logout_supported: false,
-    backchannel_logout_supported: false,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   };
 }
 

@@ -111,10 +111,7 @@ export async function tokenBody(core: ServerCore, clientId: string, o: TokenOpti
   return body;
 }
 
-/** The id_token/userinfo subject of a user: the inum of their DN (Janssen's). */
-export function subjectOf(dn: string): string {
-  return /^inum=([^,]+),/.exec(dn)?.[1] ?? dn;
-}
+export { subjectOf } from "./subject.js";
 
 /**
  * A client_credentials grant carrying `ujwt` (Janssen's CLI after a device sign-in): the signed

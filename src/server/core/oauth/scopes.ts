@@ -19,6 +19,8 @@ export const SCOPE = {
 /** OpenID Connect scopes, and Janssen's global token revocation scope. */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as const;
 export const GLOBAL_TOKEN_REVOCATION = "global_token_revocation";
+/** A Shared Signals receiver's: manage its own streams and poll them. */
+export const SSF_STREAM_SCOPE = "ssf.stream";
 
 /** Alternatives: a token passes if it holds every scope of any one of them. */
 export type ScopeRequirement = readonly (readonly string[])[];
@@ -103,7 +105,12 @@ export const STARTUP_OPERATION_SCOPES: Readonly<Record<string, ScopeRequirement>
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPE);
 
 /** Every scope a client may be registered with. */
-export const KNOWN_SCOPES: readonly string[] = [...ALL_SCOPES, ...OIDC_SCOPES, GLOBAL_TOKEN_REVOCATION];
+export const KNOWN_SCOPES: readonly string[] = [
+  ...ALL_SCOPES,
+  ...OIDC_SCOPES,
+  GLOBAL_TOKEN_REVOCATION,
+  SSF_STREAM_SCOPE,
+];
 
 /**
  * Scopes each user role grants through a ujwt client-credentials grant (Janssen's admin UI roles).

@@ -38,6 +38,7 @@ export type VerifyResult =
 type Key = CryptoKey | Uint8Array;
 
 const ALG = "EdDSA";
+export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 const CACHE_LIMIT = 10_000;
 
 /**
@@ -162,6 +163,42 @@ export class TokenService {
   userinfoJwt(clientId: string, claims: Record<string, unknown> & { sub: string }, lifetimeSeconds: number) {
     const { sub, ...rest } = claims;
     return this.sign(rest, "userinfo+jwt", clientId, lifetimeSeconds, sub);
+  }
+
+  /**
+   * An OpenID Back-Channel Logout 1.0 logout token: `sub` and `sid`, the back-channel event, never
+   * a nonce; `jti` is the delivery's own, so a retry repeats it and the RP can drop the repeat.
+   */
+  logoutToken(
+    clientId: string,
+    claims: { jti: string; sub?: string; sid?: string },
+    lifetimeSeconds: number,
+  ): Promise<string> {
+    const now = Math.floor(this.clock.now() / 1000);
+    const { jti, ...who } = claims;
+    return new SignJWT({ ...who, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } })
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "logout+jwt" })
+      .setIssuer(this.issuer)
+      .setAudience(clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + lifetimeSeconds)
+      .setJti(jti)
+      .sign(this.privateKey);
+  }
+
+  /** A Security Event Token (RFC 8417, SSF 1.0): `sub_id` and `events`, typ secevent+jwt, no exp. */
+  securityEvent(
+    audience: string,
+    jti: string,
+    claims: { sub_id: unknown; events: unknown },
+  ): Promise<string> {
+    return new SignJWT(claims as JWTPayload)
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "secevent+jwt" })
+      .setIssuer(this.issuer)
+      .setAudience(audience)
+      .setIssuedAt(Math.floor(this.clock.now() / 1000))
+      .setJti(jti)
+      .sign(this.privateKey);
   }
 
   /** A JWT we signed for this audience; with `allowExpired`, an expired one too (id_token_hint). */

@@ -1,5 +1,6 @@
-import { clientFromRow, clientInsert, insertSql, userFromRow, userInsert } from "../rows.js";
+import { clientFromRow, clientInsert, clientSets, insertSql, userFromRow, userInsert } from "../rows.js";
 import type {
+  ClientChanges,
   ClientRecord,
   ClientStore,
   KeyStore,
@@ -80,6 +81,25 @@ export class PgClients implements ClientStore {
   async insert(c: ClientRecord): Promise<void> {
     const ins = clientInsert(c);
     await this.db.query(numbered(insertSql(ins)), ins.values);
+  }
+
+  async update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
+    const sets = clientSets(changes);
+    if (sets.length === 0) return this.get(clientId);
+    const r = (
+      await this.db.query(
+        numbered(
+          `UPDATE clients SET ${sets.map(([c]) => `${c} = ?`).join(", ")} WHERE client_id = ? RETURNING *`,
+        ),
+        [...sets.map(([, v]) => v), clientId],
+      )
+    )[0];
+    return r && clientFromRow(r);
+  }
+
+  async withBackchannel(): Promise<ClientRecord[]> {
+    const rows = await this.db.query("SELECT * FROM clients WHERE backchannel_logout_uri IS NOT NULL");
+    return rows.map(clientFromRow);
   }
 
   count(): Promise<number> {

@@ -183,4 +183,38 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE authorization_codes ADD COLUMN used_at BIGINT;
   CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
   `,
+  `
+  -- OpenID Back-Channel Logout and Shared Signals: where clients take logout tokens, the streams
+  -- receivers configure, and the outbox of deliveries (written in the transaction that ends a session).
+  ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required BOOLEAN NOT NULL DEFAULT false;
+  CREATE TABLE outbox (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    kind TEXT NOT NULL,
+    target TEXT COLLATE "C" NOT NULL,
+    sid TEXT COLLATE "C",
+    user_dn TEXT COLLATE "C",
+    payload TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'pending',
+    outcome TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending' AND kind <> 'ssf-poll';
+  CREATE INDEX outbox_sid ON outbox (sid);
+  CREATE INDEX outbox_target ON outbox (target, state, created_at);
+  CREATE INDEX outbox_created ON outbox (created_at);
+  CREATE TABLE ssf_streams (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    client_id TEXT COLLATE "C" NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    subjects TEXT NOT NULL DEFAULT '[]',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
+  `,
 ];

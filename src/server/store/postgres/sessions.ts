@@ -18,12 +18,14 @@ import type {
   SessionPage,
   SessionQuery,
   SessionRecord,
+  SessionReplacing,
   SessionStore,
   UserSessionSummary,
 } from "../types.js";
 import { numbered, type PgDb, type Queryable } from "./db.js";
 import { PG_DIALECT, searchText } from "./dialect.js";
 import { PG_REVOKE } from "./grants.js";
+import { addOutbox } from "./outbox.js";
 
 /** Every written column, in the order of the insert's parameters, with its array type for unnest. */
 const WRITE_COLUMNS: readonly [string, string][] = [
@@ -102,6 +104,15 @@ class Refused extends Error {
   }
 }
 
+/** What ended sessions leave: each one's `sid:` revocation, no refresh token, the deliveries they owe. */
+async function leaveBehind(c: Queryable, ended: SessionRecord[], ending: SessionReplacing): Promise<void> {
+  for (const s of ended) {
+    await c.query(PG_REVOKE, [`sid:${s.sid}`, ending.revokeUntil]);
+    await c.query("DELETE FROM refresh_tokens WHERE sid = $1", [s.sid]);
+  }
+  if (ending.outbox && ended.length > 0) await addOutbox(c, ending.outbox(ended));
+}
+
 export class PgSessions implements SessionStore {
   constructor(private readonly db: PgDb) {}
 
@@ -143,11 +154,22 @@ export class PgSessions implements SessionStore {
     });
   }
 
-  async rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult> {
+  async rotate(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): Promise<CapResult> {
     try {
       return await this.db.tx(async (c) => {
         // The old session leaves first: it must not count against the cap it is replaced under.
-        if (oldSid !== null) await c.query("DELETE FROM sessions WHERE sid = $1", [oldSid]);
+        if (oldSid !== null) {
+          const { rows } = await c.query(`DELETE FROM sessions WHERE sid = $1 RETURNING ${SESSION_COLUMNS}`, [
+            oldSid,
+          ]);
+          const old = rows[0] && sessionFromRow(rows[0] as unknown as SessionRow);
+          if (old && replacing) await leaveBehind(c, [old], replacing);
+        }
         const admitted = await this.admit(c, rec, cap);
         if (admitted !== "ok") throw new Refused(admitted);
         await c.query(INSERT, values(rec));
@@ -288,10 +310,9 @@ export class PgSessions implements SessionStore {
               [target.userDn, now, target.keepSid ?? null],
             );
       const sessions = rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+      await leaveBehind(c, sessions, ending);
       const events: SessionEvent[] = [];
       for (const s of sessions) {
-        await c.query(PG_REVOKE, [`sid:${s.sid}`, ending.revokeUntil]);
-        await c.query("DELETE FROM refresh_tokens WHERE sid = $1", [s.sid]);
         const e = ending.event(s);
         const ins = eventInsert(e);
         const r = await c.query(numbered(`${insertSql(ins)} RETURNING id`), ins.values);
@@ -309,13 +330,21 @@ export class PgSessions implements SessionStore {
   }
 
   /** One batch; rows another instance is sweeping right now are skipped, not waited for. */
-  async sweepExpired(now: number, batch: number): Promise<SessionRecord[]> {
-    const rows = await this.db.query(
-      `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING ${SESSION_COLUMNS}`,
-      [now, batch],
-    );
-    return rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+  async sweepExpired(
+    now: number,
+    batch: number,
+    ending?: Pick<SessionEnding, "outbox">,
+  ): Promise<SessionRecord[]> {
+    return this.db.tx(async (c) => {
+      const { rows } = await c.query(
+        `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING ${SESSION_COLUMNS}`,
+        [now, batch],
+      );
+      const gone = rows.map((r) => sessionFromRow(r as unknown as SessionRow));
+      if (ending?.outbox && gone.length > 0) await addOutbox(c, ending.outbox(gone));
+      return gone;
+    });
   }
 
   async liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]> {

@@ -7,6 +7,7 @@ import { PgEvents } from "./events.js";
 import { PgDeviceCodes, PgRefreshTokens, PgRevocations } from "./grants.js";
 import { PgLoginAttempts } from "./login-attempts.js";
 import { migratePg } from "./migrate.js";
+import { PgOutbox, PgStreams } from "./outbox.js";
 import { PgSessions } from "./sessions.js";
 
 export interface PgStoreOptions extends PgOptions {
@@ -32,6 +33,8 @@ export class PgStore implements Store {
   readonly events: PgEvents;
   readonly revocations: PgRevocations;
   readonly alarms: PgAlarms;
+  readonly outbox: PgOutbox;
+  readonly streams: PgStreams;
 
   private constructor(readonly db: PgDb) {
     this.sessions = new PgSessions(db);
@@ -45,6 +48,8 @@ export class PgStore implements Store {
     this.events = new PgEvents(db);
     this.revocations = new PgRevocations(db);
     this.alarms = new PgAlarms(db);
+    this.outbox = new PgOutbox(db);
+    this.streams = new PgStreams(db);
   }
 
   /** Connects (retrying while the database starts), migrates under an advisory lock, and opens. */

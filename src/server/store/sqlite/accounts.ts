@@ -1,5 +1,14 @@
-import { clientFromRow, clientInsert, insertSql, keyFromRow, userFromRow, userInsert } from "../rows.js";
+import {
+  clientFromRow,
+  clientInsert,
+  clientSets,
+  insertSql,
+  keyFromRow,
+  userFromRow,
+  userInsert,
+} from "../rows.js";
 import type {
+  ClientChanges,
   ClientRecord,
   ClientStore,
   KeyStore,
@@ -82,6 +91,22 @@ export class SqliteClients implements ClientStore {
   async insert(c: ClientRecord): Promise<void> {
     const ins = clientInsert(c);
     this.sql.get(insertSql(ins)).run(...ins.values);
+  }
+
+  async update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
+    const sets = clientSets(changes);
+    if (sets.length === 0) return this.get(clientId);
+    const r = this.sql
+      .get(`UPDATE clients SET ${sets.map(([c]) => `${c} = ?`).join(", ")} WHERE client_id = ? RETURNING *`)
+      .get(...sets.map(([, v]) => v), clientId) as Record<string, unknown> | undefined;
+    return r && clientFromRow(r);
+  }
+
+  async withBackchannel(): Promise<ClientRecord[]> {
+    const rows = this.sql
+      .get("SELECT * FROM clients WHERE backchannel_logout_uri IS NOT NULL")
+      .all() as Record<string, unknown>[];
+    return rows.map(clientFromRow);
   }
 
   async count(): Promise<number> {

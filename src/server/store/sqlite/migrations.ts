@@ -208,4 +208,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE authorization_codes ADD COLUMN used_at INTEGER;
   CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
   `,
+  `
+  -- OpenID Back-Channel Logout and Shared Signals: where clients take logout tokens, the streams
+  -- receivers configure, and the outbox of deliveries (written in the transaction that ends a session).
+  ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    sid TEXT,
+    user_dn TEXT,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'pending',
+    outcome TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending' AND kind <> 'ssf-poll';
+  CREATE INDEX outbox_sid ON outbox (sid);
+  CREATE INDEX outbox_target ON outbox (target, state, created_at);
+  CREATE INDEX outbox_created ON outbox (created_at);
+  CREATE TABLE ssf_streams (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    subjects TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
+  `,
 ];

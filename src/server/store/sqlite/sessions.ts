@@ -17,11 +17,13 @@ import type {
   SessionPage,
   SessionQuery,
   SessionRecord,
+  SessionReplacing,
   SessionStore,
   UserSessionSummary,
 } from "../types.js";
 import { SQLITE_DIALECT } from "./dialect.js";
 import { SQLITE_REVOKE } from "./grants.js";
+import { addOutbox } from "./outbox.js";
 import type { SearchJob, SearchPool, SearchRows } from "./search-pool.js";
 import type { SqlDatabase } from "./sql-database.js";
 import type { StatementCache } from "./statements.js";
@@ -119,20 +121,36 @@ export class SqliteSessions implements SessionStore {
       .immediate();
   }
 
-  async rotate(oldSid: string | null, rec: SessionRecord, cap: SessionCap): Promise<CapResult> {
+  async rotate(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): Promise<CapResult> {
     try {
-      return this.replace(oldSid, rec, cap);
+      return this.replace(oldSid, rec, cap, replacing);
     } catch (err) {
       if (err instanceof Refused) return err.result;
       throw err;
     }
   }
 
-  private replace(oldSid: string | null, rec: SessionRecord, cap: SessionCap): CapResult {
+  private replace(
+    oldSid: string | null,
+    rec: SessionRecord,
+    cap: SessionCap,
+    replacing?: SessionReplacing,
+  ): CapResult {
     return this.db
       .transaction((): CapResult => {
         // The old session leaves first: it must not count against the cap it is replaced under.
-        if (oldSid !== null) this.sql.get("DELETE FROM sessions WHERE sid = ?").run(oldSid);
+        const old =
+          oldSid === null
+            ? undefined
+            : (this.sql.get(`DELETE FROM sessions WHERE sid = ? RETURNING ${SESSION_COLUMNS}`).get(oldSid) as
+                | SessionRow
+                | undefined);
+        if (old && replacing) this.leaveBehind([sessionFromRow(old)], replacing);
         const admitted = this.admit(rec, cap);
         if (admitted !== "ok") throw new Refused(admitted);
         this.sql.get(INSERT).run(sessionToRow(rec));
@@ -226,9 +244,8 @@ export class SqliteSessions implements SessionStore {
                 .all(target.userDn, now, target.keepSid ?? null)
         ) as SessionRow[];
         const sessions = rows.map(sessionFromRow);
+        this.leaveBehind(sessions, ending);
         const events = sessions.map((s) => {
-          this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
-          this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
           const e = ending.event(s);
           const ins = eventInsert(e);
           return { ...e, id: Number(this.sql.get(insertSql(ins)).run(...ins.values).lastInsertRowid) };
@@ -248,6 +265,15 @@ export class SqliteSessions implements SessionStore {
     return { total, rows: this.sql.get(job.page.sql).all(...job.page.params) as SessionRow[] };
   }
 
+  /** What ended sessions leave: each one's `sid:` revocation, no refresh token, the deliveries they owe. */
+  private leaveBehind(ended: SessionRecord[], ending: SessionReplacing): void {
+    for (const s of ended) {
+      this.sql.get(SQLITE_REVOKE).run(`sid:${s.sid}`, ending.revokeUntil);
+      this.sql.get("DELETE FROM refresh_tokens WHERE sid = ?").run(s.sid);
+    }
+    if (ending.outbox && ended.length > 0) addOutbox(this.sql, ending.outbox(ended));
+  }
+
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
     this.sql
       .get(
@@ -256,13 +282,21 @@ export class SqliteSessions implements SessionStore {
       .run(clientId, scopes, sid);
   }
 
-  async sweepExpired(now: number, batch: number): Promise<SessionRecord[]> {
-    const rows = this.sql
-      .get(
-        `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING ${SESSION_COLUMNS}`,
-      )
-      .all(now, batch) as SessionRow[];
-    return rows.map(sessionFromRow);
+  async sweepExpired(
+    now: number,
+    batch: number,
+    ending?: Pick<SessionEnding, "outbox">,
+  ): Promise<SessionRecord[]> {
+    return this.db.transaction((): SessionRecord[] => {
+      const rows = this.sql
+        .get(
+          `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING ${SESSION_COLUMNS}`,
+        )
+        .all(now, batch) as SessionRow[];
+      const gone = rows.map(sessionFromRow);
+      if (ending?.outbox && gone.length > 0) addOutbox(this.sql, ending.outbox(gone));
+      return gone;
+    })();
   }
 
   async liveByUsers(userDns: string[], now: number): Promise<UserSessionSummary[]> {

@@ -11,6 +11,7 @@ import { SqliteEvents } from "./events.js";
 import { SqliteDeviceCodes, SqliteRefreshTokens, SqliteRevocations } from "./grants.js";
 import { SqliteLoginAttempts } from "./login-attempts.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SqliteOutbox, SqliteStreams } from "./outbox.js";
 import { SearchPool } from "./search-pool.js";
 import { SqliteSessions } from "./sessions.js";
 import type { SqlDatabase } from "./sql-database.js";
@@ -47,6 +48,8 @@ export class SqliteStore implements Store {
   /** Which driver opened the file. */
   readonly driver: SqliteDriverName;
   private readonly db: SqlDatabase;
+  readonly outbox: SqliteOutbox;
+  readonly streams: SqliteStreams;
 
   private readonly sql: StatementCache;
   private readonly searches: SearchPool | undefined;
@@ -93,6 +96,8 @@ export class SqliteStore implements Store {
     this.authorizationCodes = new SqliteAuthorizationCodes(sql);
     this.events = new SqliteEvents(sql);
     this.alarms = new SqliteAlarms(sql);
+    this.outbox = new SqliteOutbox(this.db, sql);
+    this.streams = new SqliteStreams(sql);
   }
 
   /** A pragma's first value (db.pragma() would prepare a fresh statement each call). */
