@@ -74,9 +74,22 @@ async function commandGroup(args: ParsedArgs, io: CliIO): Promise<Code> {
     return;
   }
   if (group === "config") {
-    const { configCommand } = await import("./commands/config.js");
-    await configCommand(sub, args.positionals.slice(2), args.str("profile") ?? io.env.OPCLI_PROFILE, io);
-    return;
+    const { configCommand, configInit } = await import("./commands/config.js");
+    const profile = args.str("profile") ?? io.env.OPCLI_PROFILE;
+    if (sub !== "init") {
+      await configCommand(sub, args.positionals.slice(2), profile, io);
+      return;
+    }
+    const made = await configInit(
+      { profile, host: args.str("host"), credentials: args.str("credentials") },
+      io,
+    );
+    // Checked as the user will use it: a token from the profile just written.
+    const [{ withClient }, { authCommand }] = await Promise.all([
+      import("./commands/context.js"),
+      import("./commands/auth.js"),
+    ]);
+    return withClient(made, io, (client) => authCommand("login", client, made, io));
   }
   const [{ withClient }, { authCommand }] = await Promise.all([
     import("./commands/context.js"),

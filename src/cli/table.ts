@@ -112,6 +112,13 @@ export const FLAGS: readonly FlagSpec[] = [
     env: "OPCLI_PROFILE",
   },
   {
+    name: "credentials",
+    type: "string",
+    arg: "FILE",
+    group: "Connection",
+    desc: "config init: the server's admin-client.json (client_id and client_secret)",
+  },
+  {
     name: "cacert",
     type: "string",
     arg: "PEM",
@@ -451,6 +458,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       "opcli config set host https://jans.example.com --profile prod",
       "opcli config set clientSecret - --profile prod   # from stdin, or a hidden prompt",
+    ],
+  },
+  {
+    name: "config init",
+    summary: "make a profile from a running server and its admin-client.json, and check it gets a token",
+    flags: ["profile", "host", "credentials"],
+    examples: [
+      "opcli config init --profile local --host http://127.0.0.1:8080 --credentials ~/.local/share/opcli-server/admin-client.json",
     ],
   },
   {
