@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runInProcess, testEnv } from "../helpers/cli-io.js";
+import { appTransport, runInProcess, testEnv } from "../helpers/cli-io.js";
+import { harness } from "../helpers/server-harness.js";
 
 // What a new administrator types first: bare `opcli`, `opcli help`, and an operation's name as words.
 
@@ -52,6 +53,29 @@ describe("a value that cannot be right is refused before sending, with the recip
     expect(r.stderr).toMatch(
       /^opcli: userDn must match .* not "demo-user-003" \(a user's DN, like inum=ID,ou=people,o=jans, not a user name; find it with opcli --operation-id search-session --endpoint-args "fieldValuePair:auth_user=NAME" --query "entries\[0\]\.userDn"\); nothing was sent\n$/,
     );
+  });
+});
+
+describe("a 404 names the likely mistake, from the document's hint", () => {
+  it("revoke-user-session with a well-formed DN of nobody: the 404, and how to find the right DN", async () => {
+    const h = await harness();
+    try {
+      const r = await runInProcess(
+        ["--operation-id", "revoke-user-session", "--url-suffix", 'userDn:"inum=nobody,ou=people,o=jans"'],
+        {
+          env: testEnv({ OPCLI_HOST: "http://ref.test", OPCLI_ACCESS_TOKEN: await h.token() }),
+          transport: appTransport(h.app),
+        },
+      );
+      expect(r.code).toBe(5);
+      expect(r.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(
+          /^opcli: .*404.*no live sessions.*\(userDn is a user's DN, .*fieldValuePair:auth_user=NAME/,
+        ),
+      ]);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import type { Client, PreparedCall } from "../../client/client.js";
 import { REDACTED, redactBody } from "../../http/redact.js";
 import { UsageError } from "../../platform/errors.js";
 import { escapeControls } from "../../platform/terminal-text.js";
+import type { OperationModel } from "../../spec/model.js";
 import { curlCommand } from "../curl.js";
 import type { CliIO } from "../io.js";
 import { type OutputPlan, outputPlan, printResponse, writerFor } from "../output.js";
@@ -15,8 +16,12 @@ async function failWith(
   result: Parameters<typeof statusError>[0],
   io: CliIO,
   debug: boolean,
+  op?: OperationModel,
 ): Promise<never> {
   const err = await statusError(result);
+  // A 404 often means a value of the wrong kind was given: name the parameters the document says how to find.
+  const hinted = result.status === 404 ? (op?.params ?? []).filter((p) => p.in === "path" && p.hint) : [];
+  if (hinted.length > 0) err.message += ` (${hinted.map((p) => `${p.name} is ${p.hint}`).join("; ")})`;
   // The body is shown when the one-line summary could not say what it says.
   if (err.body && !debug && /^HTTP \d+( [^:]*)?$/.test(err.message))
     io.stderr.write(`${escapeControls(redactBody(err.body.trimEnd()), true)}\n`);
@@ -95,6 +100,6 @@ export async function operationCommand(client: Client, args: ParsedArgs, io: Cli
   const destructive = await beforeDestructive(client, prepared, args, io);
   const result = await client.send(prepared);
   if (!afterDestructive(prepared, result, destructive, args, io))
-    await failWith(result, io, args.bool("debug"));
+    await failWith(result, io, args.bool("debug"), prepared.op);
   if (result.ok) await printResponse(result.response, plan, io);
 }
