@@ -6,7 +6,9 @@ import { harness } from "../helpers/server-harness.js";
 // user agents, as a demo of session management needs.
 
 interface Listed {
-  entries: { sessionAttributes: { remote_ip?: string; user_agent?: string; auth_user?: string } }[];
+  entries: {
+    sessionAttributes: { remote_ip?: string; user_agent?: string; auth_user?: string; client_id?: string };
+  }[];
   totalEntriesCount: number;
 }
 
@@ -28,6 +30,10 @@ describe("seed", () => {
       expect(ips.has("unknown") || ips.has(undefined)).toBe(false);
       expect(ips.size).toBeGreaterThan(20);
       expect(agents.size).toBeGreaterThan(3);
+      // Each session started at a demo client, and every demo client has some (the client column and filter).
+      const clients = page.entries.map((e) => e.sessionAttributes.client_id);
+      expect(clients.every((c) => typeof c === "string" && c.startsWith("demo-"))).toBe(true);
+      expect(new Set(clients).size).toBe(3);
       // Some users sign in from many places (the IP-spread alarm), most from one or two.
       const perUser = new Map<string, Set<string>>();
       for (const e of page.entries)

@@ -18,6 +18,17 @@ const AGENTS = [
   "curl/8.8.0",
 ];
 
+/** Demo relying parties: a session starts at one of them (its client in the lists and filters). */
+const CLIENTS = ["demo-portal", "demo-mobile-app", "demo-admin-tools"] as const;
+
+/** The demo clients, registered once under fixed ids (public, openid only: they grant nothing). */
+async function demoClients(core: ServerCore): Promise<readonly string[]> {
+  for (const id of CLIENTS)
+    if (!(await core.clients.exists(id)))
+      await core.clients.create(id, ["openid"], { type: "public", clientId: id });
+  return CLIENTS;
+}
+
 /** Raised when the store does not end up with what was asked. */
 export class SeedError extends Error {
   override name = "SeedError";
@@ -45,23 +56,30 @@ export async function seedDemo(
   opts: SeedOptions,
 ): Promise<{ sessions: number }> {
   const prefix = opts.prefix ?? "demo-user";
+  const clients = await demoClients(core);
   let sessions = 0;
   let failure: string | undefined;
   for (let u = 1; u <= opts.users; u++) {
     const username = `${prefix}-${String(u).padStart(3, "0")}`;
     if (!(await core.users.getByName(username))) await core.users.create(username, opts.password);
-    const logins = Array.from({ length: opts.sessionsPerUser }, (_, i) =>
-      app.request(
+    const logins = Array.from({ length: opts.sessionsPerUser }, async (_, i) => {
+      const headers = { "user-agent": AGENTS[(u * 5 + i) % AGENTS.length]! };
+      // The socket's address, as a listener would give it: each sign-in from its own place.
+      const env = { incoming: { socket: { remoteAddress: seedAddress(u, i) } } };
+      // As a browser does: a client starts the session, then the person signs in on it.
+      const client = clients[(u + i) % clients.length]!;
+      const started = await app.request(`/jans-auth/restv1/authorize?client_id=${client}`, { headers }, env);
+      const cookie = /session_id=[^;]+/.exec(started.headers.get("set-cookie") ?? "")?.[0];
+      return app.request(
         "/jans-auth/restv1/login",
         {
           method: "POST",
-          headers: { "content-type": "application/json", "user-agent": AGENTS[(u * 5 + i) % AGENTS.length]! },
-          body: JSON.stringify({ username, password: opts.password, client_id: "demo-portal" }),
+          headers: { ...headers, "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+          body: JSON.stringify({ username, password: opts.password }),
         },
-        // The socket's address, as a listener would give it: each sign-in from its own place.
-        { incoming: { socket: { remoteAddress: seedAddress(u, i) } } },
-      ),
-    );
+        env,
+      );
+    });
     for (const res of await Promise.all(logins)) {
       if (res.status === 200) sessions++;
       else failure ??= `${username}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;

@@ -19,6 +19,8 @@ export interface ClientOptions {
   /** Where logout tokens go; null clears it. */
   backchannelLogoutUri?: string | null;
   backchannelLogoutSessionRequired?: boolean;
+  /** A fixed client id (demo data): by default the name and a random UUID. */
+  clientId?: string;
 }
 
 export class ClientError extends Error {
@@ -63,7 +65,7 @@ export class ClientService {
       checkRedirect(uri);
     checkBackchannel(opts);
     const type = opts.type ?? "confidential";
-    const clientId = `${name}-${randomUUID()}`;
+    const clientId = opts.clientId ?? `${name}-${randomUUID()}`;
     const secret = type === "confidential" ? randomToken() : undefined;
     await this.store.clients.insert({
       clientId,
