@@ -13,6 +13,12 @@ export function findTag(model: ApiModel, wanted: string): string {
   const squashed = squashTag(wanted).toLowerCase();
   const match = model.tags.find((t) => squashTag(t.name).toLowerCase() === squashed);
   if (match) return match.name;
+  // An operation ID where a tag was wanted: the right kind of thing to suggest is that operation.
+  const op = model.operations.find((o) => o.id.toLowerCase() === wanted.toLowerCase());
+  if (op)
+    throw new UsageError(
+      `"${wanted}" is an operation, not a tag: opcli --operation-id ${op.id} --help${op.tags[0] ? ` (its tag: ${squashTag(op.tags[0])})` : ""}`,
+    );
   const near = closest(
     wanted,
     model.tags.map((t) => squashTag(t.name)),

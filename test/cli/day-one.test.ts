@@ -29,6 +29,14 @@ describe("day one", () => {
     );
   });
 
+  it("an operation ID given to --info is named as an operation, with its help and its tag", async () => {
+    const r = await run(["--info", "get-sessions"]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'opcli: "get-sessions" is an operation, not a tag: opcli --operation-id get-sessions --help (its tag: AuthSessionManagement)\n',
+    ]);
+  });
+
   it("a word far from every command and operation gets no suggestion", async () => {
     const r = await run(["frobnicate"]);
     expect(r.stderr).toBe('opcli: unknown command "frobnicate" (opcli --help)\n');
