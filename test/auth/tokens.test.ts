@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { submitForm } from "../helpers/browser-forms.js";
 import { makeCerts } from "../helpers/certs.js";
@@ -275,6 +276,17 @@ describe("device authorization grant", () => {
     expect(stats.deviceGrants).toBe(1);
     const status = await runOpcli(["auth", "status"], { env });
     expect(status.stdout).toMatch(/cached token \(device_code, refreshable\)/);
+    // auth logout reports what the server confirmed, and the refresh token really is dead there.
+    const live = () =>
+      (
+        new Database(s.db, { readonly: true })
+          .prepare("SELECT count(*) AS n FROM refresh_tokens WHERE used_at IS NULL AND subject LIKE 'inum=%'")
+          .get() as { n: number }
+      ).n;
+    expect(live()).toBe(1);
+    const out = await runOpcli(["auth", "logout"], { env });
+    expect(out.stderr).toMatch(/removed 1 cached token, revoked 2 at the server/);
+    expect(live()).toBe(0);
   });
 
   it("auth login --device with no terminal (or --no-input) fails at once with exit 4 and a hint", async () => {
