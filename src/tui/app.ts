@@ -3,7 +3,7 @@ import { createElement as h, type ReactNode, useEffect, useMemo, useRef, useStat
 import type { OperationModel } from "../spec/model.js";
 import { DescribeView, describeLines } from "./describe.js";
 import { matches } from "./filter.js";
-import { type FlashKind, useFlash, useInterval, useTerminalSize } from "./hooks.js";
+import { type FlashKind, useFlash, useInterval, useSyncState, useTerminalSize } from "./hooks.js";
 import { editText } from "./input.js";
 import { type Action, actionFor, helpLines, hintLine, refused } from "./keys.js";
 import { pageRows } from "./layout.js";
@@ -76,7 +76,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
   const [screenIx, setScreenIx] = useState(0);
   const screen = screens[screenIx]!;
   const [filter, setFilter] = useState("");
-  const [prompt, setPrompt] = useState<Prompt | undefined>();
+  const [prompt, setPrompt, promptNow] = useSyncState<Prompt | undefined>(undefined);
   const [sort, setSort] = useState<Sort | undefined>();
   const [start, setStart] = useState(0);
   const [page, setPage] = useState<{ items: Item[]; total: number; start: number }>({
@@ -84,14 +84,14 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
     total: 0,
     start: 0,
   });
-  const [sel, setSel] = useState(0);
+  const [sel, setSel, selNow] = useSyncState(0);
   const selId = useRef<string | undefined>(undefined);
   const [marks, setMarks] = useState<ReadonlyMap<string, Item>>(new Map());
-  const [mode, setMode] = useState<Mode>("table");
+  const [mode, setMode, modeNow] = useSyncState<Mode>("table");
   const [describing, setDescribing] = useState<Item | undefined>();
-  const [json, setJson] = useState(false);
-  const [scroll, setScroll] = useState(0);
-  const [confirm, setConfirm] = useState<Confirm | undefined>();
+  const [json, setJson, jsonNow] = useSyncState(false);
+  const [scroll, setScroll, scrollNow] = useSyncState(0);
+  const [confirm, setConfirm, confirmNow] = useSyncState<Confirm | undefined>(undefined);
   const [flash, show, loaded] = useFlash();
   const [live, setLive] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -159,6 +159,8 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
     return sort ? [...xs].sort(compare(screen, sort)) : xs;
   }, [page, screen, filter, sort, clock]);
   const current = items[Math.min(sel, items.length - 1)];
+  // What the keys act on: the row selected now, even if the screen has not been drawn since.
+  const currentNow = () => items[Math.min(selNow.current, items.length - 1)];
   selId.current = current?.id;
 
   const remove = async (targets: Item[]) => {
@@ -189,6 +191,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
   };
 
   const askDelete = (inDescribe: boolean) => {
+    const current = currentNow();
     const targets =
       !inDescribe && marks.size
         ? [...marks.values()]
@@ -301,7 +304,8 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
 
   const perform = (action: Action, view: "table" | "describe") => {
     const d = view === "describe";
-    const by = (n: number) => (d ? scrollTo(scroll + n) : move(sel + n));
+    const current = currentNow();
+    const by = (n: number) => (d ? scrollTo(scrollNow.current + n) : move(selNow.current + n));
     switch (action) {
       case "quit":
         return exit();
@@ -334,7 +338,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
       case "json":
         if (!current) return;
         setDescribing(d ? describing : current);
-        setJson(action === "json" && !(d && json));
+        setJson(action === "json" && !(d && jsonNow.current));
         setScroll(0);
         return setMode("describe");
       case "back":
@@ -347,7 +351,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
           else next.set(current.id, current);
           return next;
         });
-        return move(sel + 1);
+        return move(selNow.current + 1);
       case "delete":
         return askDelete(d);
       case "revoke":
@@ -360,7 +364,23 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
     }
   };
 
+  // Keys that arrive in one read outside a text line ("/alice", "jjj") are handled one by one.
   useInput((input, key) => {
+    if (promptNow.current || input.length < 2 || key.ctrl || key.meta) return handle(input, key);
+    for (const ch of input)
+      handle(ch, {
+        ...key,
+        shift: /[A-Z]/.test(ch),
+        return: ch === "\r",
+        tab: ch === "\t",
+        escape: ch === "\x1b",
+      });
+  });
+
+  function handle(input: string, key: Key) {
+    const confirm = confirmNow.current;
+    const prompt = promptNow.current;
+    const mode = modeNow.current;
     if (confirm) {
       if (input === "y" || input === "Y") {
         setConfirm(undefined);
@@ -391,7 +411,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
     const column = screen.columns.findIndex((c) => c.letter === input);
     if (view === "table" && column >= 0 && /^[A-Z]$/.test(input))
       setSort((s) => ({ column, descending: s?.column === column ? !s.descending : false }));
-  });
+  }
 
   const pageLine = page.total
     ? `${page.start + 1}-${page.start + page.items.length} of ${page.total}`

@@ -33,7 +33,7 @@ export function describeLines(
   const summary = screen.summary(item.raw, now);
   const rest = flatten(item.raw).map(([k, v]) => [k, str(v)] as [string, string]);
   const kw = Math.min(28, Math.max(...summary.map(([k]) => k.length), ...rest.map(([k]) => k.length)));
-  const line = ([k, v]: [string, string]) => wrap(`${k.padEnd(kw)}  ${v}`, width, kw + 2);
+  const line = ([k, v]: [string, string]) => wrap(`${k.padEnd(kw)}  ${v || "—"}`, width, kw + 2);
   return [...summary.flatMap(line), "", "── every field ──", ...rest.flatMap(line)];
 }
 

@@ -52,3 +52,19 @@ export function useInterval(fn: () => void, ms: number, on: boolean): void {
     return () => clearInterval(t);
   }, [ms, on]);
 }
+
+/**
+ * State whose latest value a key handler can read before React renders again: keys that arrive
+ * together ("/" then "alice", Space Space) are handled one after another with no render between.
+ */
+export function useSyncState<T>(
+  initial: T,
+): [T, (next: T | ((old: T) => T)) => void, { readonly current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: T | ((old: T) => T)) => {
+    ref.current = typeof next === "function" ? (next as (old: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  }, []);
+  return [value, set, ref];
+}
