@@ -44,7 +44,8 @@ details.menu summary::-webkit-details-marker{display:none}details.menu summary:f
 .cards tr{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.1rem .75rem;padding:.6rem .25rem;border-bottom:1px solid #d1d5db}
 .cards td{display:block;border:0;padding:0;grid-column:1;min-width:0}.cards td.no-phone{display:none}
 .cards td[data-label]::before{content:attr(data-label) ": ";color:#4b5563;font-size:.85rem}
-.cards td.actions{grid-column:2;grid-row:1 / span 4;align-self:start;width:auto}
+.cards td:first-child{grid-column:1 / -1;font-weight:600;overflow-wrap:anywhere}.cards td:first-child::before{content:none}
+.cards td.actions{grid-column:2;grid-row:2 / span 3;align-self:start;width:auto}.cards{font-size:.9rem}
 .table-wrap{overflow-x:visible}.filters input{max-width:100%}}`;
 
 export type Section = "sessions" | "users" | "alarms" | "audit";
