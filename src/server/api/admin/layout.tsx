@@ -120,6 +120,7 @@ export const When: FC<{ at: number | null; now: number }> = ({ at, now }) => {
   );
 };
 
+/** Whole units, rounded down (as the CLI's tables): 59.6 minutes is "59 min", never "60 min". */
 export function relative(at: number, now: number): string {
   const s = Math.round((at - now) / 1000);
   const abs = Math.abs(s);
@@ -127,10 +128,10 @@ export function relative(at: number, now: number): string {
     abs < 60
       ? [abs, "s"]
       : abs < 3600
-        ? [Math.round(abs / 60), "min"]
+        ? [Math.floor(abs / 60), "min"]
         : abs < 86400
-          ? [Math.round(abs / 3600), "h"]
-          : [Math.round(abs / 86400), "d"];
+          ? [Math.floor(abs / 3600), "h"]
+          : [Math.floor(abs / 86400), "d"];
   if (abs < 5) return "just now";
   return s < 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
 }
