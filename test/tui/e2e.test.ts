@@ -128,7 +128,8 @@ describe("opcli tui, k9s habits", () => {
     await userWithSessions("tui-burst", 1);
     const t = tui([], { width: 120, height: 24 });
     try {
-      await t.waitFor("<q> quit");
+      // The first page is in (keys before it would act on no row).
+      await t.waitFor(" of ");
       t.keys("/");
       t.type("tui-burstzzzz");
       // Four DEL bytes in one write, as a held key over ssh sends them.
@@ -147,7 +148,8 @@ describe("opcli tui, k9s habits", () => {
     await userWithSessions("tui-describe", 1);
     const t = tui([], { width: 80, height: 24 });
     try {
-      await t.waitFor("<q> quit");
+      // The first page is in (keys before it would act on no row).
+      await t.waitFor(" of ");
       t.keys("/");
       t.type("user=tui-describe");
       t.keys("Enter");
@@ -209,7 +211,8 @@ describe("opcli tui, k9s habits", () => {
     await userWithSessions("tui-sort-b", 1);
     const t = tui([], { width: 160, height: 30 });
     try {
-      await t.waitFor("<q> quit");
+      // The first page is in (keys before it would act on no row).
+      await t.waitFor(" of ");
       t.keys("/");
       t.type("tui-sort");
       t.keys("Enter");
@@ -229,7 +232,8 @@ describe("opcli tui, k9s habits", () => {
     const before = await userWithSessions("tui-marks", 3);
     const t = tui([], { width: 200, height: 30 });
     try {
-      await t.waitFor("<q> quit");
+      // The first page is in (keys before it would act on no row).
+      await t.waitFor(" of ");
       t.keys("/");
       t.type("user=tui-marks");
       t.keys("Enter");
@@ -274,7 +278,8 @@ describe("opcli tui, k9s habits", () => {
   it("a flash clears by itself", async () => {
     const t = tui([], { width: 120, height: 24 });
     try {
-      await t.waitFor("<q> quit");
+      // The first page is in (keys before it would act on no row).
+      await t.waitFor(" of ");
       t.keys("C-d");
       await t.waitFor("y/n");
       t.keys("n");
