@@ -32,8 +32,8 @@ function firstTable() {
   let ms = Number.NaN;
   for (let i = 0; i < 2000; i++) {
     if (
-      /SID +USER/.test(tmux("capture-pane", "-p", "-t", "b")) &&
-      /\d+ sessions?/.test(tmux("capture-pane", "-p", "-t", "b"))
+      /USER +ADDRESS/.test(tmux("capture-pane", "-p", "-t", "b")) &&
+      / of \d+/.test(tmux("capture-pane", "-p", "-t", "b"))
     ) {
       ms = performance.now() - t;
       break;

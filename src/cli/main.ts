@@ -53,14 +53,14 @@ async function tuiCommand(args: ParsedArgs, io: CliIO): Promise<Code> {
     );
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client) => {
-    const { missingOperations } = await import("../tui/sessions.js");
+    const { missingOperations } = await import("../tui/screens.js");
     const missing = missingOperations(client.model.operations);
     if (missing.length)
       throw new UsageError(
         `opcli tui needs the operations ${missing.join(", ")}, which this document does not have (opcli --info lists its operations)`,
       );
     const { runTui } = await import("../tui/main.js");
-    await runTui(client, io);
+    await runTui(client, io, { readonly: args.bool("readonly") === true });
     return undefined;
   });
 }

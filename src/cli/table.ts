@@ -332,6 +332,12 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "print what would be sent (and, for a delete, what it would affect); change nothing",
   },
   {
+    name: "readonly",
+    type: "boolean",
+    group: "General",
+    desc: "opcli tui: hide and refuse every key that changes the server",
+  },
+  {
     name: "yes",
     alias: "y",
     type: "boolean",
@@ -478,10 +484,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "tui",
     summary: "search, inspect and delete sessions in a terminal UI",
-    flags: [...CONNECTION, ...AUTH],
+    flags: [...CONNECTION, ...AUTH, "readonly"],
     examples: [
       "opcli tui",
-      "opcli tui --profile prod",
+      "opcli tui --profile prod --readonly",
       "opcli tui --spec jans-config-api.yaml --host https://jans.example.com/jans-config-api",
     ],
   },

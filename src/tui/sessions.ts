@@ -1,9 +1,6 @@
-import { itemsOf } from "../output/items.js";
-import { relativeTime } from "../output/table.js";
 import type { OperationModel } from "../spec/model.js";
 
-// The Sessions screen without a screen: the search form as operation arguments, sessions as
-// rows, and which operations of the loaded document it needs.
+// Janssen's session search as a form (what the `/` filter line fills in) and its arguments.
 
 export const OPERATIONS = {
   search: "search-session",
@@ -37,19 +34,6 @@ export const EMPTY_FORM: SearchForm = {
   sortOrder: "",
   pageSize: "20",
 };
-
-export const FORM_FIELDS: readonly { key: keyof SearchForm; label: string }[] = [
-  { key: "pattern", label: "Pattern" },
-  { key: "user", label: "User" },
-  { key: "client", label: "Client" },
-  { key: "ip", label: "IP" },
-  { key: "state", label: "State" },
-  { key: "created", label: "Created (op date)" },
-  { key: "expires", label: "Expires (op date)" },
-  { key: "sortBy", label: "Sort by" },
-  { key: "sortOrder", label: "Order (ascending|descending)" },
-  { key: "pageSize", label: "Page size" },
-];
 
 /** A range field: `>2026-12-01` (an operator, then a date); a bare date means `=`. */
 function rangePair(field: string, raw: string): string | undefined {
@@ -89,59 +73,6 @@ export function searchParams(form: SearchForm, op: OperationModel, start: number
 export function pageSize(form: SearchForm): number {
   const n = Number(form.pageSize);
   return Number.isInteger(n) && n > 0 ? Math.min(n, 200) : 20;
-}
-
-export interface SessionRow {
-  sid: string;
-  user: string;
-  ip: string;
-  client: string;
-  state: string;
-  created: string;
-  expires: string;
-  userDn: string;
-  raw: Record<string, unknown>;
-}
-
-const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
-
-/** One session of Janssen's shape as a row; times relative to now. */
-export function toRow(s: Record<string, unknown>, now: number): SessionRow {
-  const attrs = (s.sessionAttributes ?? {}) as Record<string, unknown>;
-  const when = (v: unknown) => {
-    const t = typeof v === "string" || typeof v === "number" ? new Date(v).getTime() : Number.NaN;
-    return Number.isFinite(t) ? relativeTime(t, now) : "";
-  };
-  return {
-    sid: str(s.sid ?? attrs.sid ?? s.id),
-    user: str(attrs.auth_user),
-    ip: str(attrs.remote_ip),
-    client: str(attrs.client_id),
-    state: str(s.state),
-    created: when(s.creationDate),
-    expires: when(s.expirationDate),
-    userDn: str(s.userDn),
-    raw: s,
-  };
-}
-
-export interface PageOf {
-  rows: SessionRow[];
-  total: number;
-  start: number;
-}
-
-/** A search answer (Janssen's PagedResult, or a bare list) as a page. */
-export function pageFrom(data: unknown, start: number, now: number): PageOf {
-  const d = (data ?? {}) as Record<string, unknown>;
-  const entries = (itemsOf(data) ?? []) as Record<string, unknown>[];
-  const total = typeof d.totalEntriesCount === "number" ? d.totalEntriesCount : entries.length;
-  return { rows: entries.map((e) => toRow(e, now)), total, start };
-}
-
-/** Which of the screen's operations the document lacks. */
-export function missingOperations(ops: readonly OperationModel[]): string[] {
-  return Object.values(OPERATIONS).filter((id) => !ops.some((o) => o.id === id));
 }
 
 /** A failure as the status line says it. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminToken, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 import { launch, loginFrom, seriousViolations, shot } from "./helpers.js";
@@ -57,6 +57,32 @@ async function accessible(page: Page, name: string): Promise<void> {
   ).toEqual([]);
 }
 
+async function signIn(ctx: BrowserContext): Promise<Page> {
+  ctx.setDefaultTimeout(8000);
+  const page = await ctx.newPage();
+  await page.goto(`${s.url}/admin/login`);
+  await page.getByLabel("User name").fill("olivia");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/admin/sessions");
+  return page;
+}
+
+/** Identifier and time cells whose text takes more than one line. */
+function wrappedIdentifiers(page: Page): Promise<string[]> {
+  return page.locator("td.nowrap").evaluateAll((tds) =>
+    tds
+      .filter((td) => getComputedStyle(td).display !== "none")
+      .filter((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        return lines.size > 1;
+      })
+      .map((td) => td.textContent ?? ""),
+  );
+}
+
 async function liveSessionsOf(userId: string): Promise<number> {
   const token = await adminToken(s);
   const r = await fetch(`${s.url}/api/admin/sessions?userId=${userId}`, {
@@ -81,7 +107,9 @@ describe("the admin console in Chromium", () => {
     await admin.waitForURL("**/admin/sessions");
 
     // Every live session, the six columns, and the IP-spread banner for victor.
-    const headers = await admin.locator("thead th").allTextContents();
+    const headers = (await admin.locator("thead th").allTextContents()).map((h) =>
+      h.replace(/[↑↓↕]/g, "").trim(),
+    );
     expect(headers.slice(0, 6)).toEqual([
       "User",
       "IP Address",
@@ -123,14 +151,29 @@ describe("the admin console in Chromium", () => {
     // Terminate the browser's session, after confirming.
     const mine = rows.filter({ hasText: "127.0.0.1" });
     expect(await mine.count()).toBe(1);
-    await mine.getByRole("link", { name: /Terminate/ }).click();
+    // One compact menu a row, closed until asked for (no rows of red buttons).
+    expect(await admin.locator("tbody .button.danger, tbody button.danger").count()).toBe(0);
+    expect(await mine.getByRole("link", { name: "Terminate" }).isVisible()).toBe(false);
+    await mine.getByLabel("Actions for the session of victor from 127.0.0.1").click();
+    await shot(admin, "03b-row-menu-1280");
+    await mine.getByRole("link", { name: "Terminate" }).click();
     await expect
       .poll(() => admin.locator("dialog h2").textContent())
       .toContain("Terminate this session of victor?");
-    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe("Terminate session");
+    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe("Terminate 1 session");
+    // Every time in the confirmation is relative, the exact one on hover.
+    const times = admin.locator("dialog dd time");
+    expect(await times.count()).toBe(3);
+    for (const t of await times.all()) {
+      expect(await t.textContent()).toMatch(/ago|^in |just now/);
+      expect(await t.getAttribute("title")).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    }
     await accessible(admin, "04-terminate-confirm");
-    await admin.getByRole("button", { name: "Terminate session" }).click();
-    await admin.waitForURL("**/admin/sessions?notice=terminated");
+    await admin.getByRole("button", { name: "Terminate 1 session" }).click();
+    // Back on the filtered list, with a notice naming who and how many.
+    await admin.waitForURL(/\/admin\/sessions\?user=victor.*notice=terminated/);
+    expect(await admin.getByLabel("User", { exact: true }).inputValue()).toBe("victor");
+    expect(await admin.locator(".notice").textContent()).toBe("Terminated 1 session of victor.");
     expect(await admin.evaluate(() => document.activeElement?.className)).toBe("notice");
     const victorHere = admin
       .locator("tbody tr")
@@ -150,10 +193,14 @@ describe("the admin console in Chromium", () => {
     await admin.getByRole("link", { name: "Users" }).click();
     await admin.waitForURL("**/admin/users");
     await accessible(admin, "06-users");
+    await admin.getByLabel("Actions for victor").click();
     await admin.getByRole("link", { name: "Logout all devices of victor" }).click();
     await accessible(admin, "07-logout-all-confirm");
-    await admin.getByRole("button", { name: "Logout all devices" }).click();
-    await admin.waitForURL("**/admin/users?notice=logout-all");
+    await admin.getByRole("button", { name: "Logout all devices (4 sessions)" }).click();
+    await admin.waitForURL("**/admin/users?notice=logout-all*");
+    expect(await admin.locator(".notice").textContent()).toBe(
+      "Logged victor out of every device: 4 sessions terminated.",
+    );
     expect(await liveSessionsOf(ids.victor!)).toBe(0);
     expect(await liveSessionsOf(ids.wendy!)).toBe(1);
     expect(await admin.locator('tr[data-user="victor"] td').nth(2).textContent()).toBe("0");
@@ -168,8 +215,103 @@ describe("the admin console in Chromium", () => {
     expect(events.filter((e) => e === "Terminated")).toHaveLength(5);
     expect(await admin.locator("tbody").textContent()).toContain("olivia (admin)");
     await accessible(admin, "09-audit");
+    // The audit's filter form: user, event type, time range.
+    await admin.goto(`${s.url}/admin/audit`);
+    await admin.getByLabel("User", { exact: true }).fill("victor");
+    await admin.getByLabel("Event", { exact: true }).selectOption({ label: "Terminated" });
+    await admin.getByRole("button", { name: "Filter" }).click();
+    await admin.waitForURL(/type=revoked/);
+    const terminated = await admin.locator("tbody td:nth-child(2)").allTextContents();
+    expect(terminated).toEqual(Array(5).fill("Terminated"));
+    await accessible(admin, "09b-audit-filtered");
+    await admin.getByLabel("From (UTC)").fill("2099-01-01T00:00");
+    await admin.getByRole("button", { name: "Filter" }).click();
+    await admin.waitForURL(/from=2099/);
+    expect(await admin.locator(".empty").textContent()).toBe("No sign-in events.");
     await userCtx.close();
     await adminCtx.close();
+  });
+
+  it("at 1280 px: identifiers never wrap, user agents are short (full on hover), sort and page size stay in the URL, pagers above and below", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(ctx);
+    for (const who of ["xavier.lindqvist-00000000001", "yolanda"]) {
+      createUser(who);
+      for (const ip of ["127.0.0.7", "127.0.0.8"])
+        expect(await loginFrom(s.url, who, PASSWORD, ip)).toBe(200);
+    }
+    await page.goto(`${s.url}/admin/sessions`);
+    expect(await wrappedIdentifiers(page)).toEqual([]);
+    const ua = page
+      .locator("tbody tr")
+      .filter({ hasText: "olivia" })
+      .first()
+      .locator("td:nth-child(3) span[title]");
+    expect((await ua.getAttribute("title"))!.length).toBeGreaterThan((await ua.textContent())!.length);
+    await page.getByRole("link", { name: /Last Active/ }).click();
+    await page.waitForURL(/sort=lastActive&order=asc/);
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain("Last Active");
+    await page.locator("#per-page-top").selectOption("10");
+    await page.locator(".pager-top").getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/limit=10/);
+    expect(page.url()).toContain("sort=lastActive");
+    expect(await page.locator(".pager-top").textContent()).toContain("of");
+    expect(await page.locator(".pager-bottom").textContent()).toContain("of");
+    await accessible(page, "11-sessions-sorted-1280");
+    await ctx.close();
+  });
+
+  it("at 390 px: rows are cards (user, address, last active, expiry, action), Terminate visible without sideways scrolling", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await signIn(ctx);
+    const wide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((e) => e.getBoundingClientRect().right > 391)
+        .map((e) => `${e.tagName}.${e.className}`),
+    );
+    expect(wide).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await wrappedIdentifiers(page)).toEqual([]);
+    const row = page.locator("tbody tr").first();
+    const shown = await row
+      .locator("td")
+      .evaluateAll((tds) =>
+        tds.filter((td) => getComputedStyle(td).display !== "none").map((td) => td.dataset.label ?? "action"),
+      );
+    expect(shown).toEqual(["User", "IP Address", "Last Active", "Expires", "action"]);
+    expect((await row.boundingBox())!.height).toBeLessThan(130);
+    await accessible(page, "12-sessions-390");
+    await row.locator("summary").click();
+    const terminate = row.getByRole("link", { name: "Terminate" });
+    expect(await terminate.isVisible()).toBe(true);
+    const box = (await terminate.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, "13-row-menu-390");
+    await terminate.click();
+    await page.waitForURL(/terminate/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await accessible(page, "14-terminate-confirm-390");
+    for (const [path, name] of [
+      ["users", "15-users-390"],
+      ["alarms", "16-alarms-390"],
+      ["audit", "17-audit-390"],
+    ] as const) {
+      await page.goto(`${s.url}/admin/${path}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      expect(await wrappedIdentifiers(page), path).toEqual([]);
+      await accessible(page, name);
+    }
+    await page.goto(`${s.url}/admin/users`);
+    await page.locator("tbody tr summary").first().click();
+    await shot(page, "18-users-menu-390");
+    await ctx.close();
+    const out = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const login = await out.newPage();
+    await login.goto(`${s.url}/admin/login`);
+    await accessible(login, "19-sign-in-390");
+    await out.close();
   });
 
   it("is usable at 375 px: nothing but the table scrolls sideways, and the keyboard starts at the skip link", async () => {

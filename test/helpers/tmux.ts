@@ -17,6 +17,8 @@ export interface Terminal {
   type(text: string): void;
   /** Waits until the screen contains `text` (or the timeout passes) and returns the screen. */
   waitFor(text: string, timeoutMs?: number): Promise<string>;
+  /** Waits until the screen satisfies `ok` (or the timeout passes) and returns the screen. */
+  waitUntil(ok: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
   close(): void;
 }
 
@@ -54,11 +56,14 @@ export function openTerminal(
     type: (text) => {
       tmux("send-keys", "-t", "t", "-l", text);
     },
-    async waitFor(text, timeoutMs = 15_000) {
+    waitFor(text, timeoutMs = 10_000) {
+      return this.waitUntil((s) => s.includes(text), timeoutMs);
+    },
+    async waitUntil(ok, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const s = screen();
-        if (s.includes(text) || Date.now() > deadline) return s;
+        if (ok(s) || Date.now() > deadline) return s;
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -223,12 +223,15 @@ export class AdminService {
     return ok({ id });
   }
 
-  audit(q: Paging & { userId?: string; type?: SessionEventType }) {
+  /** The audit, newest first; `since`/`until` (epoch ms) bound the time range. */
+  audit(q: Paging & { userId?: string; type?: SessionEventType; since?: number; until?: number }) {
     return this.store.events.list({
       types: q.type ? [q.type] : [...AUDIT_TYPES],
       limit: q.limit,
       offset: q.offset,
       ...(q.userId ? { userDn: dnOfUserId(q.userId) } : {}),
+      ...(q.since !== undefined ? { since: q.since } : {}),
+      ...(q.until !== undefined ? { until: q.until } : {}),
     });
   }
 

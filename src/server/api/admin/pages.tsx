@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
+import { AUDIT_TYPES } from "../../core/admin.js";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
 import { userIdOfDn } from "../../store/query.js";
@@ -9,11 +10,15 @@ import { STATUS_OF } from "../errors.js";
 import { remoteAddress } from "../request-info.js";
 import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
 import { form, html, LoginPage, login, type Signed, type Status, signedIn } from "./console-session.js";
-import { ADMIN_CSS, Layout, Notice, Pager, type Section } from "./layout.js";
+import { ADMIN_CSS, Layout, Notice, type Section, When } from "./layout.js";
+import { backTo, listState, Pager, withNotice } from "./list-controls.js";
+import { noticeText } from "./notices.js";
 import { ToldRps } from "./told-rps.js";
+import { shortAgent } from "./user-agent.js";
 import {
   AlarmBanner,
   AlarmTable,
+  AuditFilters,
   AuditTable,
   Confirm,
   SessionFilters,
@@ -23,8 +28,6 @@ import {
 
 // The admin console's pages at /admin (seed 003): its own sign-in and cookie, CSRF-protected forms,
 // and every action confirmed on a page of its own before it is done.
-
-const PAGE = 20;
 
 export function adminPageRoutes(core: ServerCore): Hono {
   const app = new Hono();
@@ -68,8 +71,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
   };
   const failed = (c: Context, e: CoreError, section: Section) =>
     page(c, "Not done", section, <Notice text={e.message} kind="error" />, STATUS_OF[e.kind] as Status);
-  const offsetOf = (c: Context) =>
-    Math.min(1_000_000, Math.max(0, Number.parseInt(c.req.query("offset") ?? "0", 10) || 0));
+  const query = (c: Context) => (k: string) => c.req.query(k);
   /** The ?user= filter: the name as typed, its user's id, and whether it names nobody (an empty list). */
   const userFilter = async (c: Context) => {
     const user = (c.req.query("user") ?? "").slice(0, 256);
@@ -90,12 +92,14 @@ export function adminPageRoutes(core: ServerCore): Hono {
   app.get("/sessions", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
     const ip = (c.req.query("ip") ?? "").slice(0, 64);
-    const offset = offsetOf(c);
+    const st = listState("/admin/sessions", query(c), { user, ip }, SESSION_SORTS, "created");
     const r = nobody
       ? { ok: true as const, value: { total: 0, items: [] } }
       : await core.admin.listSessions({
-          limit: PAGE,
-          offset,
+          limit: st.limit,
+          offset: st.offset,
+          sort: st.sort as "created",
+          order: st.order,
           ...(userId ? { userId } : {}),
           ...(ip ? { ip } : {}),
         });
@@ -106,14 +110,13 @@ export function adminPageRoutes(core: ServerCore): Hono {
       offset: 0,
       ...(userId ? { userId } : {}),
     });
-    const q = new URLSearchParams({ ...(user ? { user } : {}), ...(ip ? { ip } : {}) }).toString();
     const signed = signedOf(c);
     return page(
       c,
       "Sessions",
       "sessions",
       <>
-        <Notice text={c.req.query("notice") === "terminated" ? "The session was terminated." : undefined} />
+        <Notice text={noticeText(query(c))} />
         <AlarmBanner alarms={nobody ? [] : alarms.entries} />
         <SessionFilters user={user} ip={ip} />
         {userId ? (
@@ -122,18 +125,15 @@ export function adminPageRoutes(core: ServerCore): Hono {
             <a href={`/admin/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
           </p>
         ) : null}
+        <Pager st={st} total={r.value.total} where="top" noun="sessions" />
         <SessionTable
           items={r.value.items}
           now={now()}
           canWrite={signed.canWrite}
           filtered={Boolean(user || ip)}
+          st={st}
         />
-        <Pager
-          base={`/admin/sessions${q ? `?${q}` : ""}`}
-          total={r.value.total}
-          offset={offset}
-          limit={PAGE}
-        />
+        <Pager st={st} total={r.value.total} where="bottom" noun="sessions" />
       </>,
     );
   });
@@ -142,11 +142,19 @@ export function adminPageRoutes(core: ServerCore): Hono {
     const s = await core.sessions.get(c.req.param("id"));
     if (!s.ok) return failed(c, s.error, "sessions");
     const v = s.value;
-    const facts: [string, string][] = [
+    const back = backTo(c.req.query("back"), "/admin/sessions");
+    const facts: [string, JSX.Element | string][] = [
       ["User", v.attributes.auth_user ?? ""],
       ["IP Address", v.attributes.remote_ip ?? ""],
-      ["User Agent", v.attributes.user_agent ?? ""],
-      ["Created", new Date(v.createdAt).toISOString()],
+      [
+        "User Agent",
+        <span key="ua" title={v.attributes.user_agent ?? ""}>
+          {shortAgent(v.attributes.user_agent)}
+        </span>,
+      ],
+      ["Created", <When key="createdAt" at={v.createdAt} now={now()} />],
+      ["Last Active", <When key="lastUsedAt" at={v.lastUsedAt} now={now()} />],
+      ["Expires", <When key="expiresAt" at={v.expiresAt} now={now()} />],
     ];
     return page(
       c,
@@ -156,8 +164,9 @@ export function adminPageRoutes(core: ServerCore): Hono {
         question={`Terminate this session of ${v.attributes.auth_user ?? "this user"}?`}
         consequence="It ends now and cannot be undone: the user's next request gets a 401 and the login page, and unsaved work is lost."
         action={`/admin/sessions/${encodeURIComponent(v.sid)}/terminate`}
-        confirm="Terminate session"
-        cancel="/admin/sessions"
+        confirm="Terminate 1 session"
+        cancel={back}
+        back={back}
         csrf={csrfToken(c)}
         facts={facts}
       />,
@@ -167,21 +176,25 @@ export function adminPageRoutes(core: ServerCore): Hono {
   app.post("/sessions/:id/terminate", async (c) => {
     const r = await core.admin.terminate(c.req.param("id"), pageActor(c));
     if (!r.ok) return failed(c, r.error, "sessions");
-    return c.redirect("/admin/sessions?notice=terminated", 303);
+    const back = backTo((await form(c)).back, "/admin/sessions");
+    return c.redirect(withNotice(back, "terminated", r.value.username ?? "", 1), 303);
   });
 
   app.get("/users", async (c) => {
     const search = (c.req.query("search") ?? "").slice(0, 256);
-    const offset = offsetOf(c);
-    const r = await core.admin.listUsers({ limit: PAGE, offset, ...(search ? { search } : {}) });
+    const st = listState("/admin/users", query(c), { search }, [], "");
+    const r = await core.admin.listUsers({
+      limit: st.limit,
+      offset: st.offset,
+      ...(search ? { search } : {}),
+    });
     const signed = signedOf(c);
-    const notice = c.req.query("notice");
     return page(
       c,
       "Users",
       "users",
       <>
-        <Notice text={notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : undefined} />
+        <Notice text={noticeText(query(c))} />
         <form method="get" action="/admin/users" class="filters" aria-label="Find users">
           <div>
             <label for="f-search">User name contains</label>
@@ -189,13 +202,9 @@ export function adminPageRoutes(core: ServerCore): Hono {
           </div>
           <button type="submit">Search</button>
         </form>
-        <UserTable items={r.items} now={now()} canWrite={signed.canWrite} csrf={csrfToken(c)} />
-        <Pager
-          base={`/admin/users${search ? `?search=${encodeURIComponent(search)}` : ""}`}
-          total={r.total}
-          offset={offset}
-          limit={PAGE}
-        />
+        <Pager st={st} total={r.total} where="top" noun="users" />
+        <UserTable items={r.items} now={now()} canWrite={signed.canWrite} csrf={csrfToken(c)} st={st} />
+        <Pager st={st} total={r.total} where="bottom" noun="users" />
       </>,
     );
   });
@@ -205,6 +214,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       const u = await core.admin.user(c.req.param("id"));
       if (!u.ok) return failed(c, u.error, "users");
       const sessions = (await core.sessions.ofUser(u.value.dn)).length;
+      const back = backTo(c.req.query("back"), "/admin/users");
       return page(
         c,
         question,
@@ -213,8 +223,9 @@ export function adminPageRoutes(core: ServerCore): Hono {
           question={`${question}: ${u.value.username}?`}
           consequence={consequence}
           action={`/admin/users/${c.req.param("id")}/${action}`}
-          confirm={confirm}
-          cancel="/admin/users"
+          confirm={`${confirm} (${sessions} session${sessions === 1 ? "" : "s"})`}
+          cancel={back}
+          back={back}
           csrf={csrfToken(c)}
           facts={[
             ["User", u.value.username],
@@ -229,6 +240,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     app.post(`/users/:id/${action}`, async (c) => {
       const id = c.req.param("id");
       const actor = pageActor(c);
+      const who = await core.admin.user(id);
       const r =
         action === "logout-all"
           ? await core.admin.logoutAll(id, actor)
@@ -236,66 +248,69 @@ export function adminPageRoutes(core: ServerCore): Hono {
             ? await core.admin.setLocked(id, action === "lock", actor)
             : await core.admin.setDisabled(id, action === "disable", actor);
       if (!r.ok) return failed(c, r.error, "users");
-      return c.redirect(`/admin/users?notice=${action}`, 303);
+      const back = backTo((await form(c)).back, "/admin/users");
+      const n =
+        "terminated" in r.value && typeof r.value.terminated === "number" ? r.value.terminated : undefined;
+      return c.redirect(withNotice(back, action, who.ok ? who.value.username : "", n), 303);
     });
   }
 
   app.get("/alarms", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
-    const offset = offsetOf(c);
+    const st = listState("/admin/alarms", query(c), { user }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
-      : await core.admin.alarms({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+      : await core.admin.alarms({ limit: st.limit, offset: st.offset, ...(userId ? { userId } : {}) });
     const signed = signedOf(c);
     return page(
       c,
       "Alarms",
       "alarms",
       <>
-        <Notice text={c.req.query("notice") === "acknowledged" ? "The alarm was acknowledged." : undefined} />
+        <Notice text={noticeText(query(c))} />
+        <Pager st={st} total={r.total} where="top" noun="alarms" />
         <AlarmTable items={r.entries} now={now()} canWrite={signed.canWrite} csrf={csrfToken(c)} />
-        <Pager
-          base={`/admin/alarms${user ? `?user=${encodeURIComponent(user)}` : ""}`}
-          total={r.total}
-          offset={offset}
-          limit={PAGE}
-        />
+        <Pager st={st} total={r.total} where="bottom" noun="alarms" />
       </>,
     );
   });
 
   app.post("/alarms/:id/acknowledge", async (c) => {
     const id = Number.parseInt(c.req.param("id"), 10);
+    const open = await core.admin.alarms({ open: true, limit: 1000, offset: 0 });
+    const who = open.entries.find((a) => a.id === id)?.username ?? "";
     const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, pageActor(c));
     if (!r.ok) return failed(c, r.error, "alarms");
-    return c.redirect("/admin/alarms?notice=acknowledged", 303);
+    return c.redirect(withNotice("/admin/alarms", "acknowledged", who), 303);
   });
 
   app.get("/audit", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
-    const offset = offsetOf(c);
+    const type = AUDIT_TYPES.find((t) => t === c.req.query("type")) ?? "";
+    const from = dateTimeLocal(c.req.query("from"));
+    const to = dateTimeLocal(c.req.query("to"));
+    const st = listState("/admin/audit", query(c), { user, type, from, to }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
-      : await core.admin.audit({ limit: PAGE, offset, ...(userId ? { userId } : {}) });
+      : await core.admin.audit({
+          limit: st.limit,
+          offset: st.offset,
+          ...(userId ? { userId } : {}),
+          ...(type ? { type } : {}),
+          ...(from ? { since: Date.parse(`${from}Z`) } : {}),
+          ...(to ? { until: Date.parse(`${to}Z`) } : {}),
+        });
     const told = await core.admin.toldAbout(r.entries);
     return page(
       c,
       "Auth Audit",
       "audit",
       <>
-        {user ? (
-          <p>
-            Sign-in events of <strong>{user}</strong> — <a href="/admin/audit">all users</a>
-          </p>
-        ) : null}
+        <AuditFilters user={user} type={type} from={from} to={to} />
+        <Pager st={st} total={r.total} where="top" noun="events" />
         <AuditTable items={r.entries} now={now()} />
         <ToldRps items={told} />
-        <Pager
-          base={`/admin/audit${user ? `?user=${encodeURIComponent(user)}` : ""}`}
-          total={r.total}
-          offset={offset}
-          limit={PAGE}
-        />
+        <Pager st={st} total={r.total} where="bottom" noun="events" />
       </>,
     );
   });
@@ -318,13 +333,13 @@ const CONFIRMED: [string, string, string, string][] = [
   ],
 ];
 
-const NOTICES: Record<string, string> = {
-  "logout-all": "Every session of the user was terminated.",
-  disable: "The user was disabled; their sessions ended.",
-  enable: "The user was enabled.",
-  lock: "The user was locked.",
-  unlock: "The user was unlocked.",
-};
+const SESSION_SORTS = ["created", "lastActive", "expires", "user"];
+
+/** A datetime-local value (`2026-01-31T12:00`), or "" for anything else. */
+function dateTimeLocal(raw: string | undefined): string {
+  const v = (raw ?? "").slice(0, 19);
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) && Number.isFinite(Date.parse(`${v}Z`)) ? v : "";
+}
 
 const signedOf = (c: Context) => c.get("signed" as never) as Signed;
 

@@ -192,8 +192,17 @@ export function adminApiRoutes(core: ServerCore): Hono {
     if (type !== undefined && !AUDIT_TYPES.includes(type as SessionEventType))
       return apiError(c, 400, `type is one of ${AUDIT_TYPES.join(", ")}`);
     const userId = c.req.query("userId");
+    const range: { since?: number; until?: number } = {};
+    for (const key of ["since", "until"] as const) {
+      const raw = c.req.query(key);
+      if (raw === undefined) continue;
+      const t = Date.parse(raw);
+      if (!Number.isFinite(t)) return apiError(c, 400, `${key} is a date-time (2026-01-31T12:00:00Z)`);
+      range[key] = t;
+    }
     const r = await admin.audit({
       ...p,
+      ...range,
       ...(userId ? { userId } : {}),
       ...(type ? { type: type as SessionEventType } : {}),
     });
