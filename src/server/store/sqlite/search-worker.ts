@@ -6,7 +6,13 @@ export const SEARCH_WORKER_SOURCE = `(async () => {
   const { parentPort, workerData } = await import("node:worker_threads");
   let db;
   if (workerData.driver === "node:sqlite") {
+    // Its ExperimentalWarning (Node 22) is not the user's business, as on the main thread.
+    const emit = process.emitWarning;
+    process.emitWarning = (w, ...rest) => {
+      if (!String((w && w.message) || w).includes("SQLite")) emit.call(process, w, ...rest);
+    };
     const { DatabaseSync } = await import("node:sqlite");
+    process.emitWarning = emit;
     db = new DatabaseSync(workerData.path, { readOnly: true });
   } else {
     const Database = (await import(workerData.driver)).default;
