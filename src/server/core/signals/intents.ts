@@ -98,19 +98,30 @@ export interface FanoutPayload {
   cause: EndCause;
   actor: Actor;
   at: number;
-  sessions: Ended[];
+  /** The clients any ended session gave an id_token to, once (sessions name them by index). */
+  clients: string[];
+  sessions: { sid: string; userDn: string | null; g: number[] }[];
 }
 
 /**
  * An ending's deliveries as one small row, written in its transaction: the dispatcher expands it
  * into one row per RP and stream (ids derived from this row's, so expanding twice writes each once).
+ * Only openid grants can owe a logout token; each client id is written once however many sessions.
  */
 export function fanout(ended: readonly Ended[], cause: EndCause, actor: Actor, now: number): OutboxRecord {
-  const sessions = ended.map((s) => ({ sid: s.sid, userDn: s.userDn, grants: s.grants }));
+  const index = new Map<string, number>();
+  const sessions = ended.map((s) => ({
+    sid: s.sid,
+    userDn: s.userDn,
+    g: Object.entries(s.grants)
+      .filter(([, scopes]) => scopes.split(" ").includes("openid"))
+      .map(([c]) => index.get(c) ?? index.set(c, index.size).size - 1),
+  }));
   const payload: FanoutPayload = {
     cause,
     actor: { type: actor.type, id: actor.id ?? null },
     at: now,
+    clients: [...index.keys()],
     sessions,
   };
   return row("fanout", "", { sid: null, userDn: ended[0]?.userDn ?? null }, { ...payload }, now);
@@ -120,7 +131,10 @@ export function fanout(ended: readonly Ended[], cause: EndCause, actor: Actor, n
 export function expandFanout(r: Relying, o: OutboxRecord): OutboxRecord[] {
   const p = o.payload as unknown as FanoutPayload;
   const idOf = derivedId(o.id);
-  return p.sessions.flatMap((s) => endingIntents(r, s, p.cause, p.actor, p.at, idOf));
+  return p.sessions.flatMap((s) => {
+    const grants = Object.fromEntries((s.g ?? []).map((i) => [p.clients?.[i] ?? "", "openid"]));
+    return endingIntents(r, { sid: s.sid, userDn: s.userDn, grants }, p.cause, p.actor, p.at, idOf);
+  });
 }
 
 /** A stream's delivery row for an event about a user (and maybe a session). */
