@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { DEFAULT_CONFIG, type RedisConfiguration } from "../../src/server/core/config.js";
+import { DEFAULT_CONFIG } from "../../src/server/core/config.js";
 import { connectRedis, type RedisConn } from "../../src/server/store/redis/connect.js";
+import type { RedisConfiguration } from "../../src/server/store/redis/options.js";
 
 // Redis for tests: the one CI started ($OPCLI_TEST_REDIS_URL, redis://127.0.0.1:port), or else a
 // throwaway redis-server of this file's own on a free port, stopped by stopOwnRedis (afterAll).

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { REDIS_PROVIDER_TYPES, type RedisConfiguration } from "../store/redis/options.js";
 import { INTERNAL_PROPERTIES, PROPERTY_NAME, REALM_PATH } from "./realms.js";
 import type { Webhook } from "./webhooks.js";
 
@@ -95,20 +96,6 @@ export interface ServerConfig {
 
 export const CACHE_PROVIDER_TYPES = ["NATIVE_PERSISTENCE", "IN_MEMORY", "REDIS"] as const;
 export type CacheProviderType = (typeof CACHE_PROVIDER_TYPES)[number];
-export const REDIS_PROVIDER_TYPES = ["STANDALONE", "CLUSTER", "SENTINEL"] as const;
-export type RedisProviderType = (typeof REDIS_PROVIDER_TYPES)[number];
-
-/** Janssen's field names; the password comes from the environment or a file, never from here. */
-export interface RedisConfiguration {
-  redisProviderType: RedisProviderType;
-  /** "host:port,host:port" (sentinels for SENTINEL, seed nodes for CLUSTER). */
-  servers: string;
-  /** The master's name the sentinels watch (SENTINEL only). */
-  sentinelMasterGroupName: string;
-  useSSL: boolean;
-  /** Lifetime of a cached entry when Redis is a cache in front of the database, seconds. */
-  defaultPutExpiration: number;
-}
 
 /** A realm's session properties (PingAM's Session Property Whitelist Service). */
 export interface RealmConfig {

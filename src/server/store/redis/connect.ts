@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { RedisConfiguration } from "../../core/config.js";
 import { StoreUnavailable } from "../types.js";
+import type { RedisConfiguration } from "./options.js";
 
 // One connection to Redis whatever its topology (the npm client `redis`, loaded only when
 // configured). Commands fail at once while Redis is unreachable (no offline queue): the request
