@@ -74,8 +74,10 @@ export async function connectRedis(
   const deadline = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs).unref(),
   );
+  // The first failure to connect is final at start-up (later ones are retried).
+  const refused = new Promise<never>((_, reject) => conn.on("error", reject));
   try {
-    await Promise.race([conn.connect(), deadline]);
+    await Promise.race([conn.connect(), deadline, refused]);
   } catch (err) {
     await (conn as unknown as RedisConn).close().catch(() => {});
     throw err;
