@@ -12,6 +12,9 @@ export interface RedisConn {
   get(key: string): Promise<string | null>;
   mGet(keys: string[]): Promise<(string | null)[]>;
   zRangeByScore(key: string, min: string, max: string): Promise<string[]>;
+  /** Members by index (rev: highest first), scores ascending; ties in member order. */
+  zRange(key: string, start: number, stop: number, opts?: { REV: true }): Promise<string[]>;
+  zCount(key: string, min: string, max: string): Promise<number>;
   zCard(key: string): Promise<number>;
   exists(keys: string[]): Promise<number>;
   ping(): Promise<string>;
@@ -102,6 +105,8 @@ function guarded(c: RedisConn): RedisConn {
     mGet: wrap((k: string[]) => c.mGet(k)),
     zRangeByScore: wrap((k: string, a: string, b: string) => c.zRangeByScore(k, a, b)),
     zCard: wrap((k: string) => c.zCard(k)),
+    zRange: wrap((k: string, a: number, b: number, o?: { REV: true }) => c.zRange(k, a, b, o)),
+    zCount: wrap((k: string, a: string, b: string) => c.zCount(k, a, b)),
     exists: wrap((k: string[]) => c.exists(k)),
     ping: wrap(() => c.ping()),
     close: () => c.close().catch(() => {}),

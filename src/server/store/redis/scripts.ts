@@ -6,6 +6,7 @@
 //   P s:<sid>      the session, JSON                    (TTL: its own expiry + the sweep grace)
 //   P c:<hash>     sid by cookie hash; P h:<handle> sid by admin handle (same TTL)
 //   P exp          every session's sid by expiresAt     (search's candidates, the sweeper)
+//   P cr           every session's sid by createdAt     (the unfiltered list in creation order)
 //   P u:<dn>       a user's sessions by expiresAt; P ua:<dn> the authenticated ones (the cap)
 //   P cl:<client>  sessions by client_id attribute by expiresAt
 //   P anon, P anon:<ip>  unauthenticated sessions by expiresAt (the unauthenticated caps)
@@ -34,12 +35,14 @@ end
 local function unindex(sid, rec)
   redis.call('DEL', P .. 's:' .. sid, P .. 'c:' .. rec.cookieHash, P .. 'h:' .. rec.handle)
   for _, k in ipairs(sets(rec)) do redis.call('ZREM', k, sid) end
+  redis.call('ZREM', P .. 'cr', sid)
 end
 local function index(sid, rec, json, ttl)
   redis.call('SET', P .. 's:' .. sid, json, 'PX', ttl)
   redis.call('SET', P .. 'c:' .. rec.cookieHash, sid, 'PX', ttl)
   redis.call('SET', P .. 'h:' .. rec.handle, sid, 'PX', ttl)
   for _, k in ipairs(sets(rec)) do redis.call('ZADD', k, rec.expiresAt, sid) end
+  redis.call('ZADD', P .. 'cr', rec.createdAt, sid)
 end
 local function live(key, now, except)
   local n = redis.call('ZCOUNT', key, '(' .. now, '+inf')
