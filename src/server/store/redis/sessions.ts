@@ -14,6 +14,7 @@ import type {
   Store,
   UserSessionSummary,
 } from "../types.js";
+import { StoreUnavailable } from "../types.js";
 import type { RedisConn } from "./connect.js";
 import { BY_INDEX, END, SWEEP, WRITE } from "./scripts.js";
 
@@ -45,6 +46,8 @@ export class RedisSessions implements SessionStore {
     private readonly r: RedisConn,
     private readonly prefix: string,
     private readonly sql: SqlSide,
+    /** A search reading more than this long is answered 503 (ms). */
+    private readonly searchTimeoutMs = 5000,
   ) {}
 
   private async write(
@@ -172,10 +175,16 @@ export class RedisSessions implements SessionStore {
     }));
   }
 
-  /** Reads sessions by sid, in batches (missing ones left out). */
-  private async load(sids: string[]): Promise<SessionRecord[]> {
+  /**
+   * Reads sessions by sid, in batches (missing ones left out; other requests run between two).
+   * Past the deadline the read gives up with StoreUnavailable: 503 with Retry-After, as a
+   * search past statement_timeout on PostgreSQL or the SQLite search pool's limit.
+   */
+  private async load(sids: string[], deadline = Number.POSITIVE_INFINITY): Promise<SessionRecord[]> {
     const out: SessionRecord[] = [];
     for (let i = 0; i < sids.length; i += 1000) {
+      if (performance.now() > deadline)
+        throw new StoreUnavailable(`the search took longer than ${this.searchTimeoutMs} ms`);
       const jsons = await this.r.mGet(sids.slice(i, i + 1000).map((s) => `${this.prefix}s:${s}`));
       for (const j of jsons) if (j !== null) out.push(parse(j));
     }
@@ -196,7 +205,7 @@ export class RedisSessions implements SessionStore {
     const plain = q.filters.length === 0 && !q.expr && q.pattern === "" && !q.after;
     if (plain && (q.sortBy === "creationDate" || q.sortBy === "expirationDate")) return this.listPage(q);
     const sids = await this.r.zRangeByScore(`${this.prefix}${this.candidateKey(q)}`, `(${q.now}`, "+inf");
-    return pageOf(await this.load(sids), q);
+    return pageOf(await this.load(sids, performance.now() + this.searchTimeoutMs), q);
   }
 
   /** The live sessions an ending targets, in the order END reads them, with their JSON. */
