@@ -131,9 +131,9 @@ async function spawnServer(args, env) {
   return { child, url: ready.listening, admin: ready.admin };
 }
 
-function wrkOn(url, header) {
+function wrkOn(url, header, script) {
   return new Promise((res, rej) => {
-    const p = spawn("wrk", ["-t1", "-c16", "-d8s", "-H", header, url]);
+    const p = spawn("wrk", ["-t1", "-c16", "-d8s", "-H", header, ...(script ? ["-s", script] : []), url]);
     let o = "";
     p.stdout.on("data", (d) => (o += d));
     p.on("exit", (code) =>
@@ -195,8 +195,35 @@ async function twoInstances(label, pgUrl, config, env) {
       servers.map((s) => wrkOn(`${s.url}/jans-auth/restv1/session_status`, `Cookie: ${cookie}`)),
     )
   ).reduce((a, b) => a + b);
+  // PingAM validate without the idle reset (a pure check): a POST, so a wrk script.
+  const tokenId = cookie.slice("session_id=".length);
+  const lua = join(dir, `${name}.lua`);
+  writeFileSync(
+    lua,
+    [
+      'wrk.method = "POST"',
+      `wrk.body = '${JSON.stringify({ tokenId })}'`,
+      'wrk.headers["Content-Type"] = "application/json"',
+      'wrk.headers["Accept-API-Version"] = "resource=4.0, protocol=1.0"',
+    ].join("\n"),
+  );
+  const am = "/am/json/realms/root/sessions?_action=validate&refresh=false";
+  const bearer = `Authorization: Bearer ${tok.access_token}`;
+  const validate = (await Promise.all(servers.map((s) => wrkOn(`${s.url}${am}`, bearer, lua)))).reduce(
+    (a, b) => a + b,
+  );
+  const check = await fetch(`${servers[0].url}${am}`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${tok.access_token}`,
+      "content-type": "application/json",
+      "accept-api-version": "resource=4.0, protocol=1.0",
+    },
+    body: JSON.stringify({ tokenId }),
+  });
+  const { valid } = await check.json();
   console.log(
-    `  ${label}: get-by-id ${byId.toFixed(0)} req/s, session_status ${status.toFixed(0)} req/s (two instances, wrk -t1 -c16 -d8s on each)`,
+    `  ${label}: get-by-id ${byId.toFixed(0)} req/s, session_status ${status.toFixed(0)} req/s, validate ${validate.toFixed(0)} req/s (valid: ${valid}) (two instances, wrk -t1 -c16 -d8s on each)`,
   );
   for (const s of servers) s.child.kill("SIGTERM");
   await sleep(500);
