@@ -60,14 +60,21 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
 /** Janssen's key prefix by default; $OPCLI_REDIS_KEY_PREFIX separates deployments sharing one Redis. */
 const redisPrefix = (env: ServerIO["env"]) => `{${env.OPCLI_REDIS_KEY_PREFIX || "opcli"}}:`;
 
-/** With cacheProviderType REDIS and sessionIdPersistInCache, the sessions move to Redis. */
+/**
+ * With cacheProviderType REDIS: the sessions move to Redis (sessionIdPersistInCache), or Redis
+ * becomes a read-through cache in front of the database's (defaultPutExpiration seconds an entry).
+ */
 async function withSessionCache(store: Store, config: ServerConfig, env: ServerIO["env"]): Promise<Store> {
-  if (config.cacheProviderType !== "REDIS" || !config.sessionIdPersistInCache) return store;
+  if (config.cacheProviderType !== "REDIS") return store;
   const { connectRedis, redisPassword } = await import("../store/redis/connect.js");
-  const { withRedisSessions } = await import("../store/redis/store.js");
   const servers = config.redisConfiguration.servers;
   try {
     const conn = await connectRedis(config.redisConfiguration, redisPassword(env));
+    if (!config.sessionIdPersistInCache) {
+      const { withSessionCache: cached } = await import("../store/redis/cache.js");
+      return cached(store, conn, redisPrefix(env), config.redisConfiguration.defaultPutExpiration * 1000);
+    }
+    const { withRedisSessions } = await import("../store/redis/store.js");
     return withRedisSessions(store, conn, redisPrefix(env));
   } catch (err) {
     await store.close();
