@@ -26,12 +26,12 @@ afterAll(async () => {
   for (const r of redises) await stopRedisServer(r.proc);
 });
 
-async function serverOnRedis(port: number, prefix: string): Promise<RunningServer> {
+async function serverOnRedis(port: number, prefix: string, persist = true): Promise<RunningServer> {
   const config = {
     passwordHashCost: 1024,
     loginAttemptsPerAddressPerMinute: 1_000_000,
     cacheProviderType: "REDIS",
-    sessionIdPersistInCache: true,
+    sessionIdPersistInCache: persist,
     redisConfiguration: { redisProviderType: "STANDALONE", servers: `127.0.0.1:${port}` },
   };
   const s = await startServer(config, undefined, [], { ...process.env, OPCLI_REDIS_KEY_PREFIX: prefix });
@@ -98,6 +98,8 @@ describe("the server with its sessions in Redis", () => {
     await stopRedisServer(r.proc);
     const stoppedAt = Date.now();
     await sleep(1500);
+    // Down until the restart begins (it answers before startRedisServer has seen it answer).
+    const restartAt = Date.now();
     const again = await startRedisServer(r.port);
     redises.push(again);
     const startedAt = Date.now();
@@ -106,7 +108,7 @@ describe("the server with its sessions in Redis", () => {
     stop = true;
     await load;
     expect([...new Set(seen.map((x) => x.status))].sort()).toEqual([200, 503]);
-    const down = seen.filter((x) => x.at > stoppedAt + 200 && x.at < startedAt);
+    const down = seen.filter((x) => x.at > stoppedAt + 200 && x.at < restartAt);
     expect(down.length).toBeGreaterThan(0);
     expect(down.every((x) => x.status === 503 && x.retryAfter !== null)).toBe(true);
     const back = seen.find((x) => x.at > startedAt && x.status === 200);
@@ -116,6 +118,34 @@ describe("the server with its sessions in Redis", () => {
     console.log(
       `redis stop: ${seen.length} requests, ${down.length} while down (all 503), first 200 ${back!.at - startedAt} ms after the restart`,
     );
+  });
+
+  it("as a read-through cache (sessionIdPersistInCache false): Redis stopped, sessions still answer from the database; an ending is refused (503) rather than left cached", async () => {
+    const r = await startRedisServer();
+    redises.push(r);
+    const s = await serverOnRedis(r.port, `p${randomBytes(4).toString("hex")}`, false);
+    const login = await loginOverHttp(s, "rita", PASSWORD);
+    const { sid } = (await login.json()) as { sid: string };
+    const cookie = /session_id=[^;]+/.exec(login.headers.get("set-cookie") ?? "")![0];
+    const status = async () =>
+      (
+        (await (await fetch(`${s.url}/jans-auth/restv1/session_status`, { headers: { cookie } })).json()) as {
+          state: string;
+        }
+      ).state;
+    expect(await status()).toBe("authenticated");
+    const auth = { authorization: `Bearer ${await adminToken(s)}` };
+    await stopRedisServer(r.proc);
+    expect(await status()).toBe("authenticated");
+    expect((await fetch(`${s.url}${SESSIONS}/sid/${sid}`, { headers: auth })).status).toBe(200);
+    const refused = await fetch(`${s.url}${SESSIONS}/sid/${sid}`, { method: "DELETE", headers: auth });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    const again = await startRedisServer(r.port);
+    redises.push(again);
+    // The database ended it already (the 503 was about the cache): the session is gone everywhere.
+    for (let i = 0; i < 100 && (await status()) !== "unknown"; i++) await sleep(50);
+    expect(await status()).toBe("unknown");
   });
 
   it("refuses to start when Redis cannot be reached: one line, exit 3", async () => {

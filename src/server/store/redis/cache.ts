@@ -56,7 +56,17 @@ export class CachedSessions implements SessionStore {
     return this.r.eval(script, { keys: [`${this.prefix}v`], arguments: [this.prefix, ...args] });
   }
 
-  /** Before a change returns: a failure here fails the change's request (503), never leaves it cached. */
+  /**
+   * Before an ending returns: a failure here fails its request (503), never leaves it cached. For
+   * changes that revoke nothing (a touch, properties, a grant, authentication) a stale entry only
+   * understates the session, so with Redis down they go ahead on the database alone.
+   */
+  private async soft(sids: string[]): Promise<void> {
+    await this.drop(sids).catch((err: unknown) => {
+      if (!(err instanceof StoreUnavailable)) throw err;
+    });
+  }
+
   private async drop(sids: string[]): Promise<void> {
     if (sids.length === 0) return;
     // A version outlives any read that could still be writing under the old one.
@@ -124,7 +134,7 @@ export class CachedSessions implements SessionStore {
 
   async authenticate(sid: string, update: Partial<SessionRecord>, cap: SessionCap): Promise<CapResult> {
     const r = await this.inner.authenticate(sid, update, cap);
-    await this.drop([sid]);
+    await this.soft([sid]);
     return r;
   }
 
@@ -141,7 +151,7 @@ export class CachedSessions implements SessionStore {
 
   async touch(sid: string, lastUsedAt: number, expiresAt: number, usedBefore?: number): Promise<boolean> {
     const r = await this.inner.touch(sid, lastUsedAt, expiresAt, usedBefore);
-    if (r) await this.drop([sid]);
+    if (r) await this.soft([sid]);
     return r;
   }
 
@@ -151,13 +161,13 @@ export class CachedSessions implements SessionStore {
     now: number,
   ): Promise<SessionRecord | undefined> {
     const r = await this.inner.setProperties(sid, properties, now);
-    await this.drop([sid]);
+    await this.soft([sid]);
     return r;
   }
 
   async recordGrant(sid: string, clientId: string, scopes: string): Promise<void> {
     await this.inner.recordGrant(sid, clientId, scopes);
-    await this.drop([sid]);
+    await this.soft([sid]);
   }
 
   async endLive(target: EndTarget, now: number, ending: SessionEnding): Promise<EndedSessions> {
@@ -172,7 +182,7 @@ export class CachedSessions implements SessionStore {
     ending?: Pick<SessionEnding, "outbox">,
   ): Promise<SessionRecord[]> {
     const gone = await this.inner.sweepExpired(now, batch, ending);
-    await this.drop(gone.map((s) => s.sid)).catch(() => {});
+    await this.soft(gone.map((s) => s.sid));
     return gone;
   }
 
