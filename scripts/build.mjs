@@ -17,7 +17,8 @@ const common = {
   target: "node20",
   sourcemap: "linked",
   // pg loads only when a PostgreSQL store is opened (a dynamic import).
-  external: ["better-sqlite3", "@napi-rs/keyring", "pg", "pg-native"],
+  // redis loads only when sessions are configured to live in Redis (a dynamic import).
+  external: ["better-sqlite3", "@napi-rs/keyring", "pg", "pg-native", "redis"],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

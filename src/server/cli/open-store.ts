@@ -57,6 +57,31 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
   }
 }
 
+/** Janssen's key prefix by default; $OPCLI_REDIS_KEY_PREFIX separates deployments sharing one Redis. */
+const redisPrefix = (env: ServerIO["env"]) => `{${env.OPCLI_REDIS_KEY_PREFIX || "opcli"}}:`;
+
+/**
+ * With cacheProviderType REDIS: the sessions move to Redis (sessionIdPersistInCache), or Redis
+ * becomes a read-through cache in front of the database's (defaultPutExpiration seconds an entry).
+ */
+async function withSessionCache(store: Store, config: ServerConfig, env: ServerIO["env"]): Promise<Store> {
+  if (config.cacheProviderType !== "REDIS") return store;
+  const { connectRedis, redisPassword } = await import("../store/redis/connect.js");
+  const servers = config.redisConfiguration.servers;
+  try {
+    const conn = await connectRedis(config.redisConfiguration, redisPassword(env));
+    if (!config.sessionIdPersistInCache) {
+      const { withSessionCache: cached } = await import("../store/redis/cache.js");
+      return cached(store, conn, redisPrefix(env), config.redisConfiguration.defaultPutExpiration * 1000);
+    }
+    const { withRedisSessions } = await import("../store/redis/store.js");
+    return withRedisSessions(store, conn, redisPrefix(env));
+  } catch (err) {
+    await store.close();
+    throw new ServerConfigError(`cannot reach Redis at ${servers}: ${(err as Error).message}`);
+  }
+}
+
 export function storeChoice(values: Record<string, unknown>, io: ServerIO): StoreChoice {
   return chooseStore(values, io.env, readConfig(values).store);
 }
@@ -75,7 +100,7 @@ export async function openCore(
     config = { ...(config ?? DEFAULT_CONFIG), shutdownGracePeriod: Number(grace) };
   }
   const choice = chooseStore(values, io.env, configStore);
-  const store = await openStore(choice);
+  const store = await withSessionCache(await openStore(choice), config ?? DEFAULT_CONFIG, io.env);
   const log: Logger = values.quiet ? silentLogger : jsonLogger(io.stderr);
   const core = await createCore({ store, log, ...(config ? { config } : {}), ...(issuer ? { issuer } : {}) });
   return choice.kind === "sqlite"

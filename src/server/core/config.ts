@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { REDIS_PROVIDER_TYPES, type RedisConfiguration } from "../store/redis/options.js";
 import { INTERNAL_PROPERTIES, PROPERTY_NAME, REALM_PATH } from "./realms.js";
 import type { Webhook } from "./webhooks.js";
 
@@ -85,7 +86,16 @@ export interface ServerConfig {
   latestAccessTimeUpdateFrequency: number;
   /** Realms by path ("/" is root, "/alpha" a sub-realm) and their session-property rules. */
   realms: Record<string, RealmConfig>;
+  /** Where sessions may be cached (Janssen's property): NATIVE_PERSISTENCE is the store alone. */
+  cacheProviderType: CacheProviderType;
+  /** With REDIS: live sessions live in Redis, not in the database (Janssen's meaning). */
+  sessionIdPersistInCache: boolean;
+  /** Janssen's redisConfiguration, read when cacheProviderType is REDIS. */
+  redisConfiguration: RedisConfiguration;
 }
+
+export const CACHE_PROVIDER_TYPES = ["NATIVE_PERSISTENCE", "IN_MEMORY", "REDIS"] as const;
+export type CacheProviderType = (typeof CACHE_PROVIDER_TYPES)[number];
 
 /** A realm's session properties (PingAM's Session Property Whitelist Service). */
 export interface RealmConfig {
@@ -135,6 +145,15 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logoutTokenLifetime: 120,
   latestAccessTimeUpdateFrequency: 60,
   realms: { "/": { sessionPropertyWhitelist: [], sessionQueryProperties: [] } },
+  cacheProviderType: "NATIVE_PERSISTENCE",
+  sessionIdPersistInCache: false,
+  redisConfiguration: {
+    redisProviderType: "STANDALONE",
+    servers: "127.0.0.1:6379",
+    sentinelMasterGroupName: "",
+    useSSL: false,
+    defaultPutExpiration: 60,
+  },
 };
 
 /** Keys whose value may be -1 (Janssen's "no limit" / "browser session"). */
@@ -226,6 +245,56 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+function checkOneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !allowed.includes(value as T))
+    throw new ConfigError(`config key "${key}" must be one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+/** One "host:port" of redisConfiguration.servers. */
+const REDIS_SERVER = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+function checkServers(value: unknown): string {
+  const where = "redisConfiguration.servers";
+  if (typeof value !== "string" || value.trim() === "")
+    throw new ConfigError(`${where} must be "host:port" or "host:port,host:port"`);
+  for (const one of value.split(",").map((s) => s.trim())) {
+    const m = REDIS_SERVER.exec(one);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535)
+      throw new ConfigError(`${where}: "${one}" is not host:port`);
+  }
+  return value;
+}
+
+function checkRedis(value: unknown): RedisConfiguration {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigError('config key "redisConfiguration" must be an object');
+  const out = { ...DEFAULT_CONFIG.redisConfiguration };
+  for (const [key, v] of Object.entries(value)) {
+    const where = `redisConfiguration.${key}`;
+    if (key === "password")
+      throw new ConfigError(
+        `${where} is refused in the config file: give it in $OPCLI_REDIS_PASSWORD or a file named by $OPCLI_REDIS_PASSWORD_FILE`,
+      );
+    if (key === "redisProviderType") out.redisProviderType = checkOneOf(where, v, REDIS_PROVIDER_TYPES);
+    else if (key === "servers") out.servers = checkServers(v);
+    else if (key === "sentinelMasterGroupName") {
+      if (typeof v !== "string") throw new ConfigError(`${where} must be a string`);
+      out.sentinelMasterGroupName = v;
+    } else if (key === "useSSL") {
+      if (typeof v !== "boolean") throw new ConfigError(`${where} must be true or false`);
+      out.useSSL = v;
+    } else if (key === "defaultPutExpiration") {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+        throw new ConfigError(`${where} must be an integer of at least 1 (seconds)`);
+      out.defaultPutExpiration = v;
+    } else throw new ConfigError(`redisConfiguration has an unknown key "${key}"`);
+  }
+  if (out.redisProviderType === "SENTINEL" && out.sentinelMasterGroupName === "")
+    throw new ConfigError("redisConfiguration.sentinelMasterGroupName is needed with SENTINEL");
+  return out;
+}
+
 function checkNumber(key: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value))
     throw new ConfigError(`config key "${key}" must be an integer`);
@@ -244,6 +313,10 @@ export function resolveConfig(partial: Record<string, unknown> = {}): ServerConf
       out.webhooks = checkWebhooks(value);
     } else if (k === "realms") {
       out.realms = checkRealms(value);
+    } else if (k === "cacheProviderType") {
+      out.cacheProviderType = checkOneOf(key, value, CACHE_PROVIDER_TYPES);
+    } else if (k === "redisConfiguration") {
+      out.redisConfiguration = checkRedis(value);
     } else if (typeof DEFAULT_CONFIG[k] === "boolean") {
       if (typeof value !== "boolean") throw new ConfigError(`config key "${key}" must be true or false`);
       (out as unknown as Record<string, unknown>)[key] = value;
@@ -251,6 +324,9 @@ export function resolveConfig(partial: Record<string, unknown> = {}): ServerConf
       (out as unknown as Record<string, unknown>)[key] = checkNumber(key, value);
     }
   }
+  // IN_MEMORY has no session store of its own here (one instance keeps them in its database).
+  if (out.sessionIdPersistInCache && out.cacheProviderType !== "REDIS")
+    throw new ConfigError('sessionIdPersistInCache needs cacheProviderType "REDIS"');
   if (!Number.isInteger(Math.log2(out.passwordHashCost))) {
     throw new ConfigError("passwordHashCost must be a power of two");
   }
