@@ -65,7 +65,8 @@ function scripted(
 const tick = () => new Promise((r) => setTimeout(r, 30));
 async function until(frame: () => string | undefined, text: string | RegExp) {
   const has = () => (typeof text === "string" ? (frame() ?? "").includes(text) : text.test(frame() ?? ""));
-  for (let i = 0; i < 100 && !has(); i++) await tick();
+  // A deadline, not a count of ticks: a loaded machine renders late, never differently.
+  for (const end = Date.now() + 10_000; Date.now() < end && !has(); ) await tick();
   return frame() ?? "";
 }
 
