@@ -60,6 +60,18 @@ function driverSpecifier(driver: SqliteDriverName): string {
   return pathToFileURL(createRequire(import.meta.url).resolve("better-sqlite3")).href;
 }
 
+/** Asks an idle worker to close its database and end; one that does not within 2 s is terminated. */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise<void>((done) => {
+    const force = setTimeout(() => void worker.terminate(), 2000);
+    worker.once("exit", () => {
+      clearTimeout(force);
+      done();
+    });
+    worker.postMessage({ close: true });
+  });
+}
+
 export class SearchPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -151,6 +163,6 @@ export class SearchPool {
       clearTimeout(p.timer);
       p.reject(new StoreUnavailable("the store is closed"));
     }
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => stopWorker(s.worker)));
   }
 }

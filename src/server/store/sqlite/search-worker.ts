@@ -27,6 +27,14 @@ export const SEARCH_WORKER_SOURCE = `(async () => {
     return s;
   };
   parentPort.on("message", (job) => {
+    // Asked to stop: the database closed here, on its own thread, before the thread ends (a native
+    // driver's statements must not outlive their thread's environment).
+    if (job.close) {
+      cache.clear();
+      db.close();
+      parentPort.close();
+      return;
+    }
     try {
       let total = -1;
       if (job.count) {

@@ -7,9 +7,17 @@ import type { SqlDatabase, SqlStatement } from "./sql-database.js";
  * GC does not have), and 13, which fixes it, crashes on Node 20. The shapes are few (the SQL is
  * parameterised), so holding them all is bounded.
  */
+/** Statements of closed databases, still referenced for the same reason (never collected). */
+const retired: SqlStatement[][] = [];
+
 export class StatementCache {
   private readonly cache = new Map<string, SqlStatement>();
   constructor(private readonly db: SqlDatabase) {}
+
+  /** The database is closing: its statements stay referenced (a few hundred bytes each) for the process's life. */
+  retire(): void {
+    retired.push([...this.cache.values()]);
+  }
 
   get(sql: string): SqlStatement {
     let stmt = this.cache.get(sql);

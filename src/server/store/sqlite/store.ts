@@ -144,6 +144,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.searches?.close();
+    if (this.driver === "better-sqlite3") this.sql.retire();
     if (this.db.open) this.db.close();
   }
 }
