@@ -5,7 +5,8 @@
 //   it imports lazily stay external and load only when a command needs them;
 // - the server (and the library the CLI's embedded default imports) is ESM with split chunks.
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -95,6 +96,11 @@ await build({
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
+// bin/opcli keys its V8 code cache by this hash, so that it never needs node:crypto at start.
+writeFileSync(
+  "dist/opcli.cjs.hash",
+  `${createHash("sha256").update(readFileSync("dist/opcli.cjs")).digest("hex").slice(0, 32)}\n`,
+);
 await build({
   ...common,
   entryPoints: { "compile-bundled": "src/spec/compile-bundled.ts" },

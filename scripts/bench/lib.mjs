@@ -6,18 +6,28 @@ import { join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "../..");
 
+/** Wall time (ms) of one run; fails on a non-zero exit. */
+export function timeOnce(cmd, args, env) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+export function medianOf(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Median wall time (ms) of `runs` sequential runs after two warm-ups; fails on a non-zero exit. */
 export function median(cmd, args, env, runs) {
   const times = [];
   for (let i = 0; i < runs + 2; i++) {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    const ms = performance.now() - t;
-    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    const ms = timeOnce(cmd, args, env);
     if (i >= 2) times.push(ms);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return medianOf(times);
 }
 
 /** Starts bin/opcli-server in dir; returns its URL, admin credentials, a session id and a token. */
