@@ -10,7 +10,7 @@ const hasCompileCache = Number(process.versions.node.split(".")[0]) >= 22;
 describe("the CLI bundle's code cache", () => {
   it("is written on the first run, used on the next, and output is the same", async () => {
     const env = isolatedEnv();
-    const cache = join(env.HOME, "xdg-cache");
+    const cache = join(String(env.HOME), "xdg-cache");
     const first = await runOpcli(["--version"], { env: { ...env, XDG_CACHE_HOME: cache } });
     const entries = readdirSync(join(cache, "opcli"));
     expect(
@@ -24,7 +24,7 @@ describe("the CLI bundle's code cache", () => {
 
   it("falls back silently when the cache directory cannot be written", async () => {
     const env = isolatedEnv();
-    const notADir = join(env.HOME, "a-file");
+    const notADir = join(String(env.HOME), "a-file");
     writeFileSync(notADir, "");
     const r = await runOpcli(["--version"], { env: { ...env, XDG_CACHE_HOME: notADir } });
     expect(r.code).toBe(0);
