@@ -79,7 +79,6 @@ const cases = {
 };
 // Each answers a token once before timing, and says what kind.
 for (const [name, c] of Object.entries(cases)) {
-  console.error(`checking ${name}`);
   const r = await fetch(c.url, {
     method: "POST",
     headers: {
