@@ -96,6 +96,20 @@ await build({
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
+// Dynamic imports go through a function bin/opcli passes in: code compiled by vm.Script (for its
+// code cache) can only import() through an experimental loader option on Node 20, which warns.
+// Loaded by a plain require, the bundle falls back to its own import().
+const cliBundle = readFileSync("dist/opcli.cjs", "utf8");
+const importing = cliBundle.replace(/\bimport\((?=["'])/g, "__opcliImport(");
+if (/\bimport\(["']/.test(importing) || importing === cliBundle)
+  throw new Error("dist/opcli.cjs: import() rewrite failed");
+writeFileSync(
+  "dist/opcli.cjs",
+  importing.replace(
+    '"use strict";',
+    '"use strict";var __opcliImport=typeof __opcliImportFromLoader==="function"?__opcliImportFromLoader:(s)=>import(s);',
+  ),
+);
 // bin/opcli keys its V8 code cache by this hash, so that it never needs node:crypto at start.
 writeFileSync(
   "dist/opcli.cjs.hash",

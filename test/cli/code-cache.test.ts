@@ -19,6 +19,7 @@ describe("the CLI bundle's code cache", () => {
     const second = await runOpcli(["--version"], { env: { ...env, XDG_CACHE_HOME: cache } });
     expect(second).toEqual(first);
     expect(first.code).toBe(0);
+    expect(first.stderr).toBe("");
     expect(readdirSync(join(cache, "opcli")).filter((e) => e.endsWith(".tmp"))).toEqual([]);
   });
 
