@@ -5,7 +5,8 @@
 //   it imports lazily stay external and load only when a command needs them;
 // - the server (and the library the CLI's embedded default imports) is ESM with split chunks.
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -96,6 +97,25 @@ await build({
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
+// Dynamic imports go through a function bin/opcli passes in: code compiled by vm.Script (for its
+// code cache) can only import() through an experimental loader option on Node 20, which warns.
+// Loaded by a plain require, the bundle falls back to its own import().
+const cliBundle = readFileSync("dist/opcli.cjs", "utf8");
+const importing = cliBundle.replace(/\bimport\((?=["'])/g, "__opcliImport(");
+if (/\bimport\(["']/.test(importing) || importing === cliBundle)
+  throw new Error("dist/opcli.cjs: import() rewrite failed");
+writeFileSync(
+  "dist/opcli.cjs",
+  importing.replace(
+    '"use strict";',
+    '"use strict";var __opcliImport=typeof __opcliImportFromLoader==="function"?__opcliImportFromLoader:(s)=>import(s);',
+  ),
+);
+// bin/opcli keys its V8 code cache by this hash, so that it never needs node:crypto at start.
+writeFileSync(
+  "dist/opcli.cjs.hash",
+  `${createHash("sha256").update(readFileSync("dist/opcli.cjs")).digest("hex").slice(0, 32)}\n`,
+);
 await build({
   ...common,
   entryPoints: { "compile-bundled": "src/spec/compile-bundled.ts" },

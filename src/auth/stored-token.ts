@@ -1,4 +1,9 @@
-import { createHash } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { lazyRequire } from "../platform/lazy-require.js";
+
+// Loaded on first use: an operation with a token in hand never hashes (node:crypto costs ~2 ms).
+const createHash: typeof Crypto.createHash = (...args) =>
+  (lazyRequire("node:crypto") as typeof Crypto).createHash(...args);
 
 export type TokenFlow = "client_credentials" | "device_code";
 

@@ -1,5 +1,6 @@
-import { randomBytes } from "node:crypto";
+import type * as Crypto from "node:crypto";
 import { basename } from "node:path";
+import { lazyRequire } from "../platform/lazy-require.js";
 import type { EncodingModel } from "../spec/model.js";
 
 // Request bodies by media type: JSON as given, forms and multipart from a JSON object or
@@ -104,7 +105,7 @@ function multipart(
   encoding: Record<string, EncodingModel>,
   readBytes: (path: string) => Uint8Array,
 ): BuiltBody {
-  const boundary = `----opcli${randomBytes(12).toString("hex")}`;
+  const boundary = `----opcli${(lazyRequire("node:crypto") as typeof Crypto).randomBytes(12).toString("hex")}`;
   const parts: Buffer[] = [];
   const quote = (s: string) => s.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
   for (const part of Object.entries(fields).flatMap(([k, v]) => partsOf(k, v, encoding[k]))) {

@@ -113,7 +113,12 @@ describe("reference server over a real port", () => {
     const code = await s.stop("SIGTERM");
     expect(code).toBe(0);
     expect((await slow).status).toBe(200);
-    expect(s.logs()).toMatch(/"msg":"shutting down","signal":"SIGTERM"/);
+    const lines = s
+      .logs()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "shutting down", signal: "SIGTERM" }));
   });
 });
 

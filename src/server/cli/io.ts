@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { asyncStderr, type LogDestination } from "../core/log.js";
 
 export interface ServerIO {
   argv: string[];
@@ -6,6 +7,8 @@ export interface ServerIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   stdin: () => string;
+  /** Where the server's JSON log lines go (default: stderr through io.stderr). */
+  logDestination?: () => LogDestination;
 }
 
 export function processIO(): ServerIO {
@@ -15,5 +18,6 @@ export function processIO(): ServerIO {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     stdin: () => readFileSync(0, "utf8"),
+    logDestination: asyncStderr,
   };
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DEFAULT_CONFIG, readConfigObject, resolveConfig, type ServerConfig } from "../core/config.js";
 import { createCore, type ServerCore } from "../core/core.js";
-import { jsonLogger, type Logger, silentLogger } from "../core/log.js";
+import { type Logger, pinoLogger, silentLogger } from "../core/log.js";
 import { SqliteStore } from "../store/sqlite/store.js";
 import type { Store } from "../store/types.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
@@ -101,7 +101,9 @@ export async function openCore(
   }
   const choice = chooseStore(values, io.env, configStore);
   const store = await withSessionCache(await openStore(choice), config ?? DEFAULT_CONFIG, io.env);
-  const log: Logger = values.quiet ? silentLogger : jsonLogger(io.stderr);
+  const log: Logger = values.quiet
+    ? silentLogger
+    : pinoLogger(io.logDestination?.() ?? { write: (line: string) => io.stderr(line) });
   const core = await createCore({ store, log, ...(config ? { config } : {}), ...(issuer ? { issuer } : {}) });
   return choice.kind === "sqlite"
     ? { core, dbPath: choice.path, label: choice.path }

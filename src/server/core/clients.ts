@@ -47,12 +47,34 @@ function checkBackchannel(opts: ClientOptions): void {
   if (opts.backchannelLogoutUri) checkRedirect(opts.backchannelLogoutUri, "backchannel_logout_uri");
 }
 
+/**
+ * How long a client record read for a secret check is reused. Its secret hash, type and scopes never
+ * change after registration; what can change (back-channel logout settings) is dropped from this
+ * instance's cache at once, and another instance's change is seen within this long.
+ */
+export const CLIENT_CACHE_MS = 5_000;
+const CLIENT_CACHE_LIMIT = 10_000;
+
 /** OAuth clients: registration (the secret shown once, stored hashed) and secret checks. */
 export class ClientService {
+  private readonly cache = new Map<string, { client: ClientRecord; until: number }>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  /** The client record, from this instance's short-lived cache when fresh (absent ones are not kept). */
+  private async cached(clientId: string): Promise<ClientRecord | undefined> {
+    const now = this.clock.now();
+    const hit = this.cache.get(clientId);
+    if (hit && hit.until > now) return hit.client;
+    const client = await this.store.clients.get(clientId);
+    if (this.cache.size >= CLIENT_CACHE_LIMIT) this.cache.clear();
+    if (client) this.cache.set(clientId, { client, until: now + CLIENT_CACHE_MS });
+    else this.cache.delete(clientId);
+    return client;
+  }
 
   async create(
     name: string,
@@ -86,17 +108,20 @@ export class ClientService {
   /** Changes a client's back-channel logout registration; undefined when there is no such client. */
   async update(clientId: string, opts: ClientOptions): Promise<ClientRecord | undefined> {
     checkBackchannel(opts);
-    return this.store.clients.update(clientId, {
+    const updated = await this.store.clients.update(clientId, {
       ...(opts.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: opts.backchannelLogoutUri } : {}),
       ...(opts.backchannelLogoutSessionRequired !== undefined
         ? { backchannelLogoutSessionRequired: opts.backchannelLogoutSessionRequired }
         : {}),
     });
+    // Dropped after the write, so that the next secret check reads the new record.
+    this.cache.delete(clientId);
+    return updated;
   }
 
   /** The confidential client when the secret matches; undefined otherwise. */
   async verify(clientId: string, secret: string): Promise<ClientRecord | undefined> {
-    const client = await this.store.clients.get(clientId);
+    const client = await this.cached(clientId);
     if (client?.type !== "confidential") return undefined;
     return verifySecret(secret, client.secretHash) ? client : undefined;
   }

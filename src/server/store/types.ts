@@ -502,6 +502,11 @@ export interface RevocationStore {
   revokeSubject(subject: string, before: number): Promise<void>;
   /** The instant before which the subject's tokens are revoked, if any. */
   subjectRevokedBefore(subject: string): Promise<number | undefined>;
+  /**
+   * A token's whole revocation check in one store read: any of its keys revoked, or (for a
+   * person's token) its subject's tokens revoked at or after `issuedAt` (epoch ms).
+   */
+  isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean>;
   purgeExpired(now: number): Promise<number>;
 }
 

@@ -846,6 +846,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.revocations.revokeSubject("u", T0);
         await store.revocations.revokeSubject("u", T0 - 5);
         expect(await store.revocations.subjectRevokedBefore("u")).toBe(T0);
+        // The folded check: keys, or the subject revoked at or after the token's issue instant.
+        expect(await store.revocations.isTokenRevoked(["j2"], { subject: "u", issuedAt: T0 + 1 })).toBe(
+          false,
+        );
+        expect(await store.revocations.isTokenRevoked(["j2"], { subject: "u", issuedAt: T0 })).toBe(true);
+        expect(await store.revocations.isTokenRevoked(["j2"], { subject: "other", issuedAt: 0 })).toBe(false);
+        expect(
+          await store.revocations.isTokenRevoked(["j2", "sid:x"], { subject: "other", issuedAt: 0 }),
+        ).toBe(true);
+        expect(await store.revocations.isTokenRevoked(["j2", "sid:x"])).toBe(true);
+        expect(await store.revocations.isTokenRevoked(["j2"])).toBe(false);
         expect(await store.revocations.purgeExpired(T0 + 1)).toBe(1);
         expect(await store.revocations.isRevoked("sid:x")).toBe(true);
         expect(await store.healthy()).toBe(true);

@@ -61,10 +61,10 @@ export function firstValues(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
-export async function formBody(req: Request): Promise<Record<string, string> | null> {
-  const type = req.headers.get("content-type") ?? "";
+export async function formBody(c: Context): Promise<Record<string, string> | null> {
+  const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return null;
-  return firstValues(new URLSearchParams(await req.text()));
+  return firstValues(new URLSearchParams(await c.req.text()));
 }
 
 export type Authenticated = {
@@ -80,7 +80,7 @@ export type Authenticated = {
  * or _post; returns the error response instead when either is wrong.
  */
 export async function authenticatedForm(core: ServerCore, c: Context): Promise<Authenticated | Response> {
-  const form = await formBody(c.req.raw);
+  const form = await formBody(c);
   if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
   const header = c.req.header("authorization") ?? "";
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];

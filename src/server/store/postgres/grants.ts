@@ -137,6 +137,16 @@ export class PgRevocations implements RevocationStore {
     );
   }
 
+  async isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean> {
+    if (subject === undefined) return this.isRevokedAny(keys);
+    const rows = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ANY($1::text[]))
+           OR EXISTS (SELECT 1 FROM revoked_subjects WHERE subject = $2 AND before >= $3) AS revoked`,
+      [keys, subject.subject, subject.issuedAt],
+    );
+    return rows[0]?.revoked === true;
+  }
+
   async revokeSubject(subject: string, before: number): Promise<void> {
     await this.db.query(
       `INSERT INTO revoked_subjects (subject, before) VALUES ($1, $2)

@@ -25,6 +25,11 @@ class MarkedRevocations implements RevocationStore {
     return (await this.sessions.anyRevoked(sids)) || this.sql.isRevokedAny(keys);
   }
 
+  async isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean> {
+    const sids = keys.filter((k) => k.startsWith("sid:")).map((k) => k.slice(4));
+    return (await this.sessions.anyRevoked(sids)) || this.sql.isTokenRevoked(keys, subject);
+  }
+
   revokeSubject(subject: string, before: number): Promise<void> {
     return this.sql.revokeSubject(subject, before);
   }

@@ -136,6 +136,18 @@ export class SqliteRevocations implements RevocationStore {
     );
   }
 
+  async isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean> {
+    if (subject === undefined) return this.isRevokedAny(keys);
+    const marks = keys.map(() => "?").join(", ");
+    const row = this.sql
+      .get(
+        `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti IN (${marks || "NULL"}))
+           OR EXISTS (SELECT 1 FROM revoked_subjects WHERE subject = ? AND before >= ?) AS revoked`,
+      )
+      .get(...keys, subject.subject, subject.issuedAt) as { revoked: number };
+    return row.revoked === 1;
+  }
+
   async revokeSubject(subject: string, before: number): Promise<void> {
     this.sql
       .get(

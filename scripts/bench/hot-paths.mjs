@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Server hot paths under wrk, against a bare node:http server answering a JSON body of the same
+// size (the floor), all in this one run, rounds interleaved:
+//  - GET .../session/sid/{sid} with a bearer token (get-by-id);
+//  - GET /jans-auth/restv1/session_status with the session cookie;
+//  - POST PingAM sessions?_action=validate&refresh=false with a fr:am:sessions:read token;
+//  - POST /jans-auth/restv1/token client_credentials (the client record and signing).
+// The server logs each request (no --quiet) to a file, as in production.
+// Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { root } from "./lib.mjs";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "16" },
+    only: { type: "string" },
+  },
+});
+const dir = mkdtempSync(join(tmpdir(), "opcli-hot-"));
+const bin = join(root, "bin/opcli-server");
+const db = join(dir, "server.db");
+writeFileSync(join(dir, "config.json"), JSON.stringify({ passwordHashCost: 1024 }));
+
+/** Starts a node process that prints {"listening": url} first; resolves its URL. */
+function start(args, stderrFile) {
+  const proc = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", stderrFile ? openSync(stderrFile, "a") : "inherit"],
+  });
+  return new Promise((res) =>
+    proc.stdout.once("data", (d) => res({ url: JSON.parse(String(d).split("\n")[0]).listening, proc })),
+  );
+}
+
+const server = await start(
+  [bin, "--port", "0", "--db", db, "--config", join(dir, "config.json")],
+  join(dir, "server.log"),
+);
+const { url } = server;
+const cli = (args, input) => execFileSync(process.execPath, [bin, ...args, "--db", db], { input }).toString();
+cli(["user", "create", "--username", "bench", "--password-stdin"], "bench-password-123\n");
+const am = JSON.parse(cli(["client", "create", "--name", "am", "--scopes", "fr:am:sessions:read"]));
+const login = await fetch(`${url}/jans-auth/restv1/login`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ username: "bench", password: "bench-password-123" }),
+});
+const { sid } = await login.json();
+const cookie = /session_id=[^;]+/.exec(login.headers.get("set-cookie"))[0];
+const tokenId = cookie.slice("session_id=".length);
+const admin = JSON.parse((await import("node:fs")).readFileSync(join(dir, "admin-client.json"), "utf8"));
+const tokenOf = async (c) => {
+  const r = await fetch(`${url}/jans-auth/restv1/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: c.client_id,
+      client_secret: c.client_secret,
+    }),
+  });
+  return (await r.json()).access_token;
+};
+const adminToken = await tokenOf(admin);
+const amToken = await tokenOf(am);
+const byId = await fetch(`${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`, {
+  headers: { authorization: `Bearer ${adminToken}` },
+});
+const body = await byId.text();
+
+// The floor: node:http answering the same bytes, in its own process like the server.
+const floorFile = join(dir, "floor.mjs");
+writeFileSync(
+  floorFile,
+  `import { createServer } from "node:http";
+const body = ${JSON.stringify(body)};
+const s = createServer((req, res) => { res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }); res.end(body); });
+s.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ listening: "http://127.0.0.1:" + s.address().port })));
+`,
+);
+const floor = await start([floorFile]);
+
+const lua = (name, text) => {
+  const f = join(dir, `${name}.lua`);
+  writeFileSync(f, text);
+  return f;
+};
+const basic = Buffer.from(`${admin.client_id}:${admin.client_secret}`).toString("base64");
+const cases = {
+  floor: { url: `${floor.url}/` },
+  "get-by-id": {
+    url: `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`,
+    headers: [`Authorization: Bearer ${adminToken}`],
+  },
+  session_status: { url: `${url}/jans-auth/restv1/session_status`, headers: [`Cookie: ${cookie}`] },
+  "am validate": {
+    url: `${url}/am/json/realms/root/sessions?_action=validate&refresh=false`,
+    headers: [`Authorization: Bearer ${amToken}`],
+    script: lua(
+      "validate",
+      `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
+    ),
+  },
+  "token client_credentials": {
+    url: `${url}/jans-auth/restv1/token`,
+    headers: [`Authorization: Basic ${basic}`],
+    script: lua(
+      "token",
+      `wrk.method = "POST"\nwrk.body = "grant_type=client_credentials"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`,
+    ),
+  },
+};
+const only = values.only ? new Set(["floor", ...values.only.split(",")]) : undefined;
+
+// Check each case answers 200 once before timing it.
+for (const [name, c] of Object.entries(cases)) {
+  if (only && !only.has(name)) continue;
+  const out = execFileSync("wrk", wrkArgs(c, 1, 1)).toString();
+  if (/Non-2xx/.test(out)) throw new Error(`${name}: non-2xx answers\n${out}`);
+}
+
+function wrkArgs(c, seconds, connections) {
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency"];
+  for (const h of c.headers ?? []) args.push("-H", h);
+  if (c.script) args.push("-s", c.script);
+  return [...args, c.url];
+}
+
+function parseWrk(out) {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const ms = (label) => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : Number.NaN;
+  };
+  if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers during the run\n${out}`);
+  return { rps, p50: ms("50%"), p99: ms("99%") };
+}
+
+const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (let r = 0; r < Number(values.rounds); r++) {
+  for (const [name, c] of Object.entries(cases)) {
+    if (only && !only.has(name)) continue;
+    results[name].push(
+      parseWrk(execFileSync("wrk", wrkArgs(c, values.seconds, values.connections)).toString()),
+    );
+  }
+}
+server.proc.kill("SIGTERM");
+floor.proc.kill("SIGTERM");
+
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const floorRps = med(results.floor.map((x) => x.rps));
+console.log(
+  `wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} interleaved rounds, medians; store: one session (${body.length}-byte answer)\n`,
+);
+console.log(
+  `${"route".padEnd(26)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}  vs floor`,
+);
+for (const [name, rs] of Object.entries(results)) {
+  if (rs.length === 0) continue;
+  const rps = med(rs.map((x) => x.rps));
+  console.log(
+    `${name.padEnd(26)} ${rps.toFixed(0).padStart(9)} ${med(rs.map((x) => x.p50))
+      .toFixed(2)
+      .padStart(8)} ${med(rs.map((x) => x.p99))
+      .toFixed(2)
+      .padStart(8)}  ${(rps / floorRps).toFixed(3)}x`,
+  );
+}
