@@ -348,9 +348,14 @@ export interface components {
             authenticationTime?: string;
             /**
              * Format: date-time
-             * @description When the session expires unless used again (the earlier of its absolute and idle limits).
+             * @description When the session expires unless used again: the earlier of its idle and absolute limits (the one expiry every face and opcli's tables show).
              */
             expirationDate: string;
+            /**
+             * Format: date-time
+             * @description The absolute limit, which no activity extends (omitted when sessions have no absolute lifetime).
+             */
+            absoluteExpirationDate?: string;
             permissionGranted: boolean;
             permissionGrantedMap?: {
                 permissionGranted?: {

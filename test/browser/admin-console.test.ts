@@ -161,9 +161,11 @@ describe("the admin console in Chromium", () => {
       .poll(() => admin.locator("dialog h2").textContent())
       .toContain("Terminate this session of victor?");
     expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe("Terminate 1 session");
-    // Every time in the confirmation is relative, the exact one on hover.
+    // Every time in the confirmation is relative, the exact one on hover: created, last active,
+    // expires (the earlier of idle and absolute) and the absolute limit.
     const times = admin.locator("dialog dd time");
-    expect(await times.count()).toBe(3);
+    expect(await times.count()).toBe(4);
+    await expect.poll(() => admin.locator("dialog dt").allTextContents()).toContain("Absolute limit");
     for (const t of await times.all()) {
       expect(await t.textContent()).toMatch(/ago|^in |just now/);
       expect(await t.getAttribute("title")).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);

@@ -35,7 +35,7 @@ describe("tables on a terminal", () => {
     const table = await run(["--operation-id", "get-sessions", "-o", "table"]);
     const wide = await run(["--operation-id", "get-sessions", "-o", "wide"]);
     const header = (out: string) => out.split("\n")[0]!;
-    for (const h of ["LAST USED", "ACR", "USER AGENT", "USER DN"]) {
+    for (const h of ["LAST USED", "ABSOLUTE LIMIT", "ACR", "USER AGENT", "USER DN"]) {
       expect(header(wide.stdout)).toContain(h);
       expect(header(table.stdout)).not.toContain(h);
     }
@@ -55,5 +55,68 @@ describe("tables on a terminal", () => {
     expect(r.stdout).toContain(s!.dn);
     expect(r.stdout).toContain(s!.userDn);
     expect(r.stdout).not.toContain("…");
+  });
+});
+
+async function adminSessions(x: Harness) {
+  const headers = { authorization: `Bearer ${await x.token()}` };
+  return (await (await x.app.request("/api/admin/sessions", { headers })).json()) as {
+    items: { expiresAt: string; absoluteExpiresAt: string | null }[];
+  };
+}
+
+describe("one expiry meaning everywhere", () => {
+  const limits = { sessionIdLifetime: 86_400, sessionIdUnusedLifetime: 1_800 };
+
+  it("every face's expiry is the earlier of idle and absolute; both limits in -o wide and the describe view", async () => {
+    const x = await harness(limits);
+    try {
+      await addUser(x, "expiry-user");
+      expect((await x.login("expiry-user")).status).toBe(200);
+      x.clock.advance(600_000);
+      const e = testEnv({ OPCLI_HOST: "http://ref.test", OPCLI_ACCESS_TOKEN: await x.token() });
+      const go = (argv: string[], tty = false) =>
+        runInProcess(argv, { env: e, transport: appTransport(x.app), stdoutTTY: tty });
+      const config = JSON.parse((await go(["--operation-id", "get-sessions"])).stdout).entries[0];
+      const admin = await adminSessions(x);
+      const created = Date.parse(config.creationDate);
+      const idle = Date.parse(config.lastUsedAt) + limits.sessionIdUnusedLifetime * 1000;
+      const absolute = created + limits.sessionIdLifetime * 1000;
+      expect(Date.parse(config.expirationDate)).toBe(Math.min(idle, absolute));
+      expect(Date.parse(config.absoluteExpirationDate)).toBe(absolute);
+      expect(Date.parse(admin.items[0]!.expiresAt)).toBe(Date.parse(config.expirationDate));
+      expect(Date.parse(admin.items[0]!.absoluteExpiresAt ?? "")).toBe(absolute);
+      const wide = await go(["--operation-id", "get-sessions", "-o", "wide"], true);
+      expect(wide.stdout).toContain("ABSOLUTE LIMIT");
+      expect(wide.stdout).toContain(config.absoluteExpirationDate);
+      const one = await go(
+        ["--operation-id", "get-session-by-id", "--url-suffix", `sid:${config.sid}`, "-o", "table"],
+        true,
+      );
+      expect(one.stdout).toMatch(/expirationDate/);
+      expect(one.stdout).toMatch(/absoluteExpirationDate/);
+    } finally {
+      await x.close();
+    }
+  });
+
+  it("a session with no absolute lifetime has no absolute limit, and its expiry is the idle one", async () => {
+    const x = await harness({ ...limits, sessionIdLifetime: -1 });
+    try {
+      await addUser(x, "forever-user");
+      expect((await x.login("forever-user")).status).toBe(200);
+      const e = testEnv({ OPCLI_HOST: "http://ref.test", OPCLI_ACCESS_TOKEN: await x.token() });
+      const r = await runInProcess(["--operation-id", "get-sessions"], {
+        env: e,
+        transport: appTransport(x.app),
+      });
+      const s = JSON.parse(r.stdout).entries[0];
+      expect(s.absoluteExpirationDate).toBeUndefined();
+      expect(Date.parse(s.expirationDate)).toBe(Date.parse(s.lastUsedAt) + 1_800_000);
+      const admin = await adminSessions(x);
+      expect(admin.items[0]!.absoluteExpiresAt).toBeNull();
+    } finally {
+      await x.close();
+    }
   });
 });

@@ -53,6 +53,7 @@ describe("admin API: sessions", () => {
     });
     expect(Object.keys(items(all)[0]!).sort()).toEqual(
       [
+        "absoluteExpiresAt",
         "createdAt",
         "expiresAt",
         "id",

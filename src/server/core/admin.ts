@@ -11,7 +11,7 @@ import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import { fail, ok, type Result } from "./errors.js";
 import type { Actor, SessionEvents } from "./events.js";
-import type { SessionService } from "./sessions.js";
+import { FOREVER, type SessionService } from "./sessions.js";
 import type { UserService } from "./users.js";
 
 // The admin console's operations (seed 003), for its API and its pages alike: live sessions with
@@ -45,9 +45,11 @@ export interface AdminSession {
   userAgent: string | null;
   createdAt: number;
   lastActiveAt: number;
-  /** The absolute limit: no activity extends it. */
+  /** When it ends unless used again: the earlier of its idle and absolute limits. */
   expiresAt: number;
-  /** When it ends if unused (the earlier of the idle and absolute limits). */
+  /** The absolute limit, which no activity extends; null when there is none. */
+  absoluteExpiresAt: number | null;
+  /** The same instant as expiresAt (the API's older name). */
   idleExpiresAt: number;
 }
 
@@ -94,7 +96,8 @@ export function adminSession(s: SessionRecord): AdminSession {
     userAgent: s.attributes.user_agent ?? null,
     createdAt: s.createdAt,
     lastActiveAt: s.lastUsedAt,
-    expiresAt: s.absoluteExpiresAt,
+    expiresAt: s.expiresAt,
+    absoluteExpiresAt: s.absoluteExpiresAt >= FOREVER ? null : s.absoluteExpiresAt,
     idleExpiresAt: s.expiresAt,
   };
 }

@@ -4,6 +4,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { AUDIT_TYPES } from "../../core/admin.js";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
+import { FOREVER } from "../../core/sessions.js";
 import { userIdOfDn } from "../../store/query.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { STATUS_OF } from "../errors.js";
@@ -155,6 +156,14 @@ export function adminPageRoutes(core: ServerCore): Hono {
       ["Created", <When key="createdAt" at={v.createdAt} now={now()} />],
       ["Last Active", <When key="lastUsedAt" at={v.lastUsedAt} now={now()} />],
       ["Expires", <When key="expiresAt" at={v.expiresAt} now={now()} />],
+      ...(v.absoluteExpiresAt < FOREVER
+        ? [
+            ["Absolute limit", <When key="absoluteExpiresAt" at={v.absoluteExpiresAt} now={now()} />] as [
+              string,
+              JSX.Element,
+            ],
+          ]
+        : []),
     ];
     return page(
       c,

@@ -20,6 +20,7 @@ export const sessionJson = (s: AdminSession) => ({
   createdAt: iso(s.createdAt),
   lastActiveAt: iso(s.lastActiveAt),
   expiresAt: iso(s.expiresAt),
+  absoluteExpiresAt: iso(s.absoluteExpiresAt),
   idleExpiresAt: iso(s.idleExpiresAt),
 });
 export const userJson = (u: AdminUser) => ({

@@ -91,7 +91,7 @@ const SESSION_COLUMNS: SessionColumn[] = [
     label: "Expires",
     sortKey: "expires",
     nowrap: true,
-    cell: (s, now) => <When at={Math.min(s.expiresAt, s.idleExpiresAt)} now={now} />,
+    cell: (s, now) => <When at={s.expiresAt} now={now} />,
   },
 ];
 

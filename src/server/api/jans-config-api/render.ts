@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { components } from "../../../generated/opcli-api.js";
 import { isoDate } from "../../core/dates.js";
+import { FOREVER } from "../../core/sessions.js";
 import type { SessionPage, SessionRecord } from "../../store/types.js";
 
 type SessionJson = components["schemas"]["Session"];
@@ -31,6 +32,7 @@ export function renderSession(s: SessionRecord, now: number): SessionJson {
     lastUsedAt: isoDate(s.lastUsedAt),
     ...(s.authTime !== null ? { authenticationTime: isoDate(s.authTime) } : {}),
     expirationDate: isoDate(s.expiresAt),
+    ...(s.absoluteExpiresAt < FOREVER ? { absoluteExpirationDate: isoDate(s.absoluteExpiresAt) } : {}),
     permissionGranted: s.permissionGranted,
     permissionGrantedMap: {
       permissionGranted: Object.fromEntries(Object.keys(s.grants).map((c) => [c, true])),
