@@ -1,12 +1,10 @@
-import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ServerCore } from "../../core/core.js";
 import { ADMIN_READ, ADMIN_WRITE, satisfies, scopesOfRoles } from "../../core/oauth/scopes.js";
-import type { AccessClaims } from "../../core/oauth/tokens.js";
-import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
+import type { FaceContext, Signed } from "../kit/env.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
@@ -14,22 +12,13 @@ import { Document, Hidden, Notice } from "./layout.js";
 // The console's own sign-in: the lockout rules, an admin role, and a cookie holding an access
 // token of the console's client.
 
-export interface Signed {
-  claims: AccessClaims;
-  /** The console's own session (listed, audited and terminable like any other). */
-  session: SessionRecord;
-  token: string;
-  name: string;
-  canWrite: boolean;
-}
-
 export type Status = 200 | 400 | 401 | 403 | 404 | 423 | 429;
 
-export function html(c: Context, node: JSX.Element, status: Status = 200) {
+export function html(c: FaceContext, node: JSX.Element, status: Status = 200) {
   return c.html(`<!doctype html>${node}`, status);
 }
 
-export async function signedIn(core: ServerCore, c: Context): Promise<Signed | undefined> {
+export async function signedIn(core: ServerCore, c: FaceContext): Promise<Signed | undefined> {
   const token = getCookie(c, ADMIN_COOKIE);
   if (!token) return undefined;
   const r = await core.tokens.verify(token);
@@ -65,14 +54,14 @@ export const LoginPage = (p: { csrf: string; message?: string; username?: string
   </Document>
 );
 
-export async function form(c: Context): Promise<Record<string, string>> {
+export async function form(c: FaceContext): Promise<Record<string, string>> {
   const body = await c.req.parseBody().catch(() => ({}));
   return Object.fromEntries(
     Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
 }
 
-export async function login(core: ServerCore, c: Context) {
+export async function login(core: ServerCore, c: FaceContext) {
   const f = await form(c);
   if (crossSite(c) || !csrfValid(c, f))
     return html(c, <LoginPage csrf={csrfToken(c)} message="The form expired; please try again." />, 403);

@@ -1,15 +1,15 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { AUDIT_TYPES } from "../../core/admin.js";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
 import { userIdOfDn } from "../../store/query.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { STATUS_OF } from "../errors.js";
-import { remoteAddress } from "../request-info.js";
+import { personActor } from "../kit/actor.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { STATUS_OF } from "../kit/errors.js";
 import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
-import { form, html, LoginPage, login, type Signed, type Status, signedIn } from "./console-session.js";
+import { form, html, LoginPage, login, type Status, signedIn } from "./console-session.js";
 import { ADMIN_CSS, Layout, Notice, type Section, When } from "./layout.js";
 import { backTo, listState, Pager, withNotice } from "./list-controls.js";
 import { noticeText } from "./notices.js";
@@ -29,8 +29,8 @@ import {
 // The admin console's pages at /admin (seed 003): its own sign-in and cookie, CSRF-protected forms,
 // and every action confirmed on a page of its own before it is done.
 
-export function adminPageRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const now = () => core.clock.now();
 
   app.get("/assets/admin.css", (c) => {
@@ -55,11 +55,11 @@ export function adminPageRoutes(core: ServerCore): Hono {
       if (c.req.path !== "/admin/logout" && !signed.canWrite)
         return c.text("read-only administrators cannot change this", 403);
     }
-    c.set("signed" as never, signed as never);
+    c.set("signed", signed);
     await next();
   });
 
-  const page = (c: Context, title: string, section: Section, body: JSX.Element, status: Status = 200) => {
+  const page = (c: FaceContext, title: string, section: Section, body: JSX.Element, status: Status = 200) => {
     const s = signedOf(c);
     return html(
       c,
@@ -69,11 +69,11 @@ export function adminPageRoutes(core: ServerCore): Hono {
       status,
     );
   };
-  const failed = (c: Context, e: CoreError, section: Section) =>
+  const failed = (c: FaceContext, e: CoreError, section: Section) =>
     page(c, "Not done", section, <Notice text={e.message} kind="error" />, STATUS_OF[e.kind] as Status);
-  const query = (c: Context) => (k: string) => c.req.query(k);
+  const query = (c: FaceContext) => (k: string) => c.req.query(k);
   /** The ?user= filter: the name as typed, its user's id, and whether it names nobody (an empty list). */
-  const userFilter = async (c: Context) => {
+  const userFilter = async (c: FaceContext) => {
     const user = (c.req.query("user") ?? "").slice(0, 256);
     const found = user ? await core.users.getByName(user) : undefined;
     const userId = found ? (userIdOfDn(found.dn) ?? undefined) : undefined;
@@ -341,9 +341,7 @@ function dateTimeLocal(raw: string | undefined): string {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) && Number.isFinite(Date.parse(`${v}Z`)) ? v : "";
 }
 
-const signedOf = (c: Context) => c.get("signed" as never) as Signed;
+// Set by the sign-in middleware before any page that reads it.
+const signedOf = (c: FaceContext) => c.get("signed")!;
 
-function pageActor(c: Context) {
-  const s = signedOf(c);
-  return { type: "admin" as const, id: s.name, ip: remoteAddress(c) };
-}
+const pageActor = (c: FaceContext) => personActor(c, "admin", signedOf(c).name);

@@ -1,17 +1,19 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
 import { UserError } from "../../core/users.js";
 import { crossSite } from "../csrf.js";
-import { apiError } from "../errors.js";
+import { personActor } from "../kit/actor.js";
+import { type FaceEnv, face } from "../kit/env.js";
+import { apiError } from "../kit/errors.js";
 import { remoteAddress } from "../request-info.js";
 import { browserSession, fieldsOf } from "./browser.js";
 
 // A signed-in person's own account: their sessions (view, and end any with the password
 // re-entered, ASVS 7.5.2) and their password (the other sessions end, ASVS 7.4.3).
 
-export function accountRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   /** The caller's session and user, after re-checking the password when one is asked for. */
   const caller = async (c: Parameters<typeof browserSession>[0]) => {
@@ -48,7 +50,7 @@ export function accountRoutes(core: ServerCore): Hono {
     const { password, sid, scope } = parsed.fields;
     const check = await core.users.authenticate(me.user.username, password ?? "", remoteAddress(c));
     if (!check.ok) return apiError(c, check.status === 401 ? 403 : check.status, "password check failed");
-    const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+    const actor = personActor(c, "user", me.user.username);
     if (scope === "others") {
       const r = await core.sessions.revokeUser(me.user.dn, actor, me.session.sid);
       return c.json({ ended: r.ok ? r.value.length : 0 });
@@ -72,7 +74,7 @@ export function accountRoutes(core: ServerCore): Hono {
     if (!check.ok)
       return apiError(c, check.status === 401 ? 403 : check.status, "current password check failed");
     try {
-      const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+      const actor = personActor(c, "user", me.user.username);
       const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);
       core.log.info("password changed", {});
       return c.json({ endedSessions: ended });

@@ -1,9 +1,10 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { decideDeviceRequest, pendingDeviceRequest } from "../../core/oauth/device.js";
 import type { DeviceCodeRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { remoteAddress } from "../request-info.js";
 import { fieldsOf } from "./browser.js";
 
@@ -28,10 +29,10 @@ function form(token: string, userCode: string, details: string, message = ""): s
 }
 
 /** The approval page of the device authorization grant (RFC 8628 section 3.3), CSRF-protected. */
-export function deviceRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function deviceRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const show = async (
-    c: Context,
+    c: FaceContext,
     code: string,
     message = "",
     status: 200 | 400 | 401 | 403 | 423 | 429 = 200,

@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { authorizationCodeGrant } from "../../core/oauth/authorization.js";
 import { deviceCodeGrant, startDeviceAuthorization } from "../../core/oauth/device.js";
@@ -12,7 +12,9 @@ import {
 import { KNOWN_SCOPES } from "../../core/oauth/scopes.js";
 import { signedUserinfo, userinfo } from "../../core/oauth/userinfo.js";
 import type { ClientRecord } from "../../store/types.js";
-import { oauthError } from "../errors.js";
+import { bearerOf } from "../kit/bearer.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { oauthError } from "../kit/errors.js";
 import { publicOrigin } from "../public-origin.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
 
@@ -80,8 +82,8 @@ const GRANTS: Record<string, { run: Grant; publicClients: boolean }> = {
 };
 
 /** userinfo's token: the Authorization header, or (RFC 6750 2.2) an access_token form field. */
-async function bearerOf(c: Context): Promise<string | undefined> {
-  const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+async function userinfoToken(c: FaceContext): Promise<string | undefined> {
+  const header = bearerOf(c);
   if (header) return header;
   if (c.req.method !== "POST") return undefined;
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded"))
@@ -91,7 +93,7 @@ async function bearerOf(c: Context): Promise<string | undefined> {
 
 /** The token endpoint (RFC 6749), wherever a face mounts it. */
 export function tokenEndpoint(core: ServerCore) {
-  return async (c: Context) => {
+  return async (c: FaceContext) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
     const { form } = auth;
@@ -118,8 +120,8 @@ export function tokenEndpoint(core: ServerCore) {
   };
 }
 
-export function oauthRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   app.post("/restv1/token", tokenEndpoint(core));
 
@@ -140,8 +142,8 @@ export function oauthRoutes(core: ServerCore): Hono {
     return c.body(null, 200);
   });
 
-  const info = async (c: Context) => {
-    const token = await bearerOf(c);
+  const info = async (c: FaceContext) => {
+    const token = await userinfoToken(c);
     if (!token) {
       c.header("WWW-Authenticate", 'Bearer realm="jans-auth"');
       return oauthError(c, 401, "invalid_token", "a bearer access token is required");

@@ -1,12 +1,12 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
 import type { AuthOutcome } from "../../core/users.js";
 import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { apiError, coreError } from "../errors.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError, coreError } from "../kit/errors.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
 import {
@@ -50,14 +50,14 @@ export type SignIn =
   | { kind: "ok"; session: SessionRecord };
 
 /** The status of a failed sign-in, with Retry-After when waiting helps. */
-export function failedStatus(c: Context, outcome: Failed): 401 | 423 | 429 {
+export function failedStatus(c: FaceContext, outcome: Failed): 401 | 423 | 429 {
   if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
   return outcome.status;
 }
 
 /** Signs a user in with the lockout rules; a new session replaces the browser's old one. */
 export async function signIn(
-  c: Context,
+  c: FaceContext,
   core: ServerCore,
   username: string,
   password: string,
@@ -83,8 +83,8 @@ export async function signIn(
   return { kind: "ok", session: result.value.session };
 }
 
-export function sessionRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   // The API: a JSON (or form) body, answered in JSON.
   app.post("/restv1/login", async (c) => {
