@@ -11,6 +11,7 @@ import type { SessionRecord } from "../../store/types.js";
 import { alert, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError } from "../kit/errors.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { browserSession, clearSessionCookie, issueSessionCookie, sessionStatus } from "./browser.js";
 
@@ -65,7 +66,7 @@ async function toSignIn(
     if (!created.ok) return coreError(c, created.error);
     issueSessionCookie(c, core, created.value.cookie);
   }
-  return c.redirect(`/jans-auth/login?continue=${encodeURIComponent(continueUrl(c))}`, 302);
+  return c.redirect(`${JANS_AUTH}/login?continue=${encodeURIComponent(continueUrl(c))}`, 302);
 }
 
 async function codeFlow(c: FaceContext, core: ServerCore) {

@@ -4,6 +4,7 @@ import { isoDate } from "../../core/dates.js";
 import type { SessionRecord } from "../../store/types.js";
 import { hidden } from "../html.js";
 import type { FaceContext } from "../kit/env.js";
+import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { hasControl } from "../middleware/input-guard.js";
 import { transport } from "../request-info.js";
 import { firstValues } from "./client-auth.js";
@@ -12,7 +13,7 @@ import { firstValues } from "./client-auth.js";
 // session, request fields, the sign-out form.
 
 export const SESSION_COOKIE = "session_id";
-export const COOKIE_PATH = "/jans-auth";
+export const COOKIE_PATH = JANS_AUTH;
 /** The method this server authenticates with, recorded as the session's acr. */
 export const PASSWORD_ACR = "simple_password_auth";
 const MAX_FIELD = 1024;
@@ -84,5 +85,5 @@ export function browserSession(c: FaceContext, core: ServerCore): Promise<Sessio
 
 /** Every page of a signed-in person offers sign-out (ASVS 7.4.4). */
 export function signOutForm(token: string): string {
-  return `<form method="post" action="/jans-auth/restv1/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
+  return `<form method="post" action="${RESTV1}/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
 }

@@ -5,6 +5,7 @@ import type { DeviceCodeRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { remoteAddress } from "../request-info.js";
 import { fieldsOf } from "./browser.js";
 
@@ -19,7 +20,7 @@ async function request(core: ServerCore, rec: DeviceCodeRecord | undefined): Pro
 
 function form(token: string, userCode: string, details: string, message = ""): string {
   return `${alert(message)}${details}
-<form method="post" action="/jans-auth/device">${hidden("csrf_token", token)}
+<form method="post" action="${JANS_AUTH}/device">${hidden("csrf_token", token)}
 <label for="user_code">Code shown on the device</label>
 <input id="user_code" name="user_code" value="${escapeHtml(userCode)}" autocomplete="off" required>
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" required>

@@ -15,12 +15,13 @@ import type { ClientRecord } from "../../store/types.js";
 import { bearerOf } from "../kit/bearer.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { oauthError } from "../kit/errors.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { publicOrigin } from "../public-origin.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
 
 /** The OpenID discovery document, with URLs built on the configured issuer's origin (never Host). */
 export function discovery(core: ServerCore, origin: string) {
-  const base = `${origin}/jans-auth`;
+  const base = `${origin}${JANS_AUTH}`;
   return {
     issuer: core.tokens.issuer,
     authorization_endpoint: `${base}/restv1/authorize`,
@@ -128,7 +129,12 @@ export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
   app.post("/restv1/device_authorization", async (c) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
-    const result = await startDeviceAuthorization(core, auth.client, auth.form, publicOrigin(core));
+    const result = await startDeviceAuthorization(
+      core,
+      auth.client,
+      auth.form,
+      `${publicOrigin(core)}${JANS_AUTH}/device`,
+    );
     if (!result.ok) return oauthError(c, result.status, result.error, result.description);
     c.header("Cache-Control", "no-store");
     return c.json(result.body);

@@ -7,6 +7,7 @@ import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError } from "../kit/errors.js";
+import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
 import {
@@ -21,12 +22,12 @@ import {
 /** Only our own authorize endpoint is a place to continue to after signing in (no open redirect). */
 function safeContinue(raw: string | undefined): string | undefined {
   if (raw === PROTECTED_APP) return raw;
-  return raw?.startsWith("/jans-auth/restv1/authorize?") && !raw.includes("//", 1) ? raw : undefined;
+  return raw?.startsWith(`${RESTV1}/authorize?`) && !raw.includes("//", 1) ? raw : undefined;
 }
 
 /** The relying party a sign-in continues to: the authorize request's redirect URI, when registered. */
 async function relyingPartyOf(core: ServerCore, next: string | undefined): Promise<string | undefined> {
-  if (!next?.startsWith("/jans-auth/restv1/authorize?")) return undefined;
+  if (!next?.startsWith(`${RESTV1}/authorize?`)) return undefined;
   const q = new URL(next, "http://local").searchParams;
   const client = await core.clients.get(q.get("client_id") ?? "");
   const uri = q.get("redirect_uri") ?? "";
@@ -34,10 +35,10 @@ async function relyingPartyOf(core: ServerCore, next: string | undefined): Promi
 }
 
 /** A page an end user signs in to (seed 003's promise: after Terminate, its next request is a 401 and the login page). */
-export const PROTECTED_APP = "/jans-auth/app";
+export const PROTECTED_APP = `${JANS_AUTH}/app`;
 
 function loginForm(token: string, message = "", username = "", next?: string): string {
-  return `${alert(message)}<form method="post" action="/jans-auth/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
+  return `${alert(message)}<form method="post" action="${JANS_AUTH}/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`;

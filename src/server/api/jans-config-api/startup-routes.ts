@@ -14,6 +14,7 @@ import type { ServerCore } from "../../core/core.js";
 import { STARTUP_OPERATION_SCOPES } from "../../core/oauth/scopes.js";
 import { type FaceEnv, face } from "../kit/env.js";
 import { coreError } from "../kit/errors.js";
+import { JANS_AUTH_SERVER } from "../kit/mounts.js";
 import { guard as guardOf } from "./guard.js";
 
 const guard = (core: ServerCore, operationId: string) => guardOf(core, STARTUP_OPERATION_SCOPES, operationId);
@@ -35,7 +36,7 @@ export function startupRoutes(core: ServerCore): Hono<FaceEnv> {
   app.get("/health/service-status", guard(core, "get-service-status"), (c) =>
     c.json(serviceStatus(c.req.query("service"))),
   );
-  app.get("/jans-auth-server/config/persistence", guard(core, "get-properties-persistence"), (c) =>
+  app.get(`${JANS_AUTH_SERVER}/config/persistence`, guard(core, "get-properties-persistence"), (c) =>
     c.json(persistence(core)),
   );
   app.get("/plugin", guard(core, "get-plugins"), (c) => c.json(plugins()));

@@ -4,7 +4,9 @@
 export const JANS_AUTH = "/jans-auth";
 /** Janssen's config API root; the session operations live under CONFIG_API_SESSIONS. */
 export const CONFIG_API = "/jans-config-api/api/v1";
-export const CONFIG_API_SESSIONS = `${CONFIG_API}/jans-auth-server/session`;
+/** The auth server's configuration under the config API. */
+export const JANS_AUTH_SERVER = "/jans-auth-server";
+export const CONFIG_API_SESSIONS = `${CONFIG_API}${JANS_AUTH_SERVER}/session`;
 /** PingAM's root; under it its JSON (CREST) endpoints and its token endpoints. */
 export const AM = "/am";
 export const AM_JSON = `${AM}/json`;
