@@ -5,6 +5,7 @@ import { ADMIN_READ, ADMIN_WRITE, satisfies, scopesOfRoles } from "../../core/oa
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
 import type { FaceContext, Signed } from "../kit/env.js";
+import { refusalStatus } from "../kit/errors.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
@@ -68,14 +69,13 @@ export async function login(core: ServerCore, c: FaceContext) {
   const username = f.username ?? "";
   const outcome = await core.users.authenticate(username, f.password ?? "", remoteAddress(c));
   if (!outcome.ok) {
-    if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
     return html(
       c,
-      <LoginPage csrf={csrfToken(c)} message={outcome.message} username={username} />,
-      outcome.status,
+      <LoginPage csrf={csrfToken(c)} message={outcome.error.message} username={username} />,
+      refusalStatus(c, outcome.error),
     );
   }
-  const scopes = [...scopesOfRoles(outcome.user.roles)];
+  const scopes = [...scopesOfRoles(outcome.value.roles)];
   if (!satisfies(new Set(scopes), ADMIN_READ))
     return html(
       c,
@@ -85,21 +85,21 @@ export async function login(core: ServerCore, c: FaceContext) {
   // A console sign-in is a session like any other: listed, audited, terminable, capped.
   const ip = remoteAddress(c);
   const attributes = {
-    auth_user: outcome.user.username,
+    auth_user: outcome.value.username,
     acr: PASSWORD_ACR,
     client_id: CONSOLE_CLIENT,
     remote_ip: ip,
     user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
   };
-  const actor = { type: "user" as const, id: outcome.user.username, ip };
-  const created = await core.sessions.create("authenticated", outcome.user, attributes, transport(c), actor);
+  const actor = { type: "user" as const, id: outcome.value.username, ip };
+  const created = await core.sessions.create("authenticated", outcome.value, attributes, transport(c), actor);
   if (!created.ok) return html(c, <LoginPage csrf={csrfToken(c)} message={created.error.message} />, 403);
   const { sid } = created.value.session;
   const token = await core.tokens.issue(
     CONSOLE_CLIENT,
     scopes,
     core.config.adminSessionLifetime,
-    outcome.user.dn,
+    outcome.value.dn,
     sid,
   );
   setConsoleCookie(core, c, token);

@@ -1,16 +1,19 @@
 import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
-import { UserError } from "../../core/users.js";
+import { type LoginRefusal, UserError } from "../../core/users.js";
 import { crossSite } from "../csrf.js";
 import { personActor } from "../kit/actor.js";
 import { type FaceEnv, face } from "../kit/env.js";
-import { apiError } from "../kit/errors.js";
+import { apiError, STATUS_OF } from "../kit/errors.js";
 import { remoteAddress } from "../request-info.js";
 import { browserSession, fieldsOf } from "./browser.js";
 
 // A signed-in person's own account: their sessions (view, and end any with the password
 // re-entered, ASVS 7.5.2) and their password (the other sessions end, ASVS 7.4.3).
+
+/** A wrong password re-entered is a refusal of the action (403), not of the caller, who is signed in. */
+const recheckStatus = (e: LoginRefusal) => (e.kind === "unauthorized" ? 403 : STATUS_OF[e.kind]);
 
 export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
   const app = face();
@@ -49,7 +52,7 @@ export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
       return apiError(c, 400, "a JSON body is required");
     const { password, sid, scope } = parsed.fields;
     const check = await core.users.authenticate(me.user.username, password ?? "", remoteAddress(c));
-    if (!check.ok) return apiError(c, check.status === 401 ? 403 : check.status, "password check failed");
+    if (!check.ok) return apiError(c, recheckStatus(check.error), "password check failed");
     const actor = personActor(c, "user", me.user.username);
     if (scope === "others") {
       const r = await core.sessions.revokeUser(me.user.dn, actor, me.session.sid);
@@ -71,8 +74,7 @@ export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
     const { current_password: current, new_password: next } = parsed.fields;
     if (!current || !next) return apiError(c, 400, "current_password and new_password are required");
     const check = await core.users.authenticate(me.user.username, current, remoteAddress(c));
-    if (!check.ok)
-      return apiError(c, check.status === 401 ? 403 : check.status, "current password check failed");
+    if (!check.ok) return apiError(c, recheckStatus(check.error), "current password check failed");
     try {
       const actor = personActor(c, "user", me.user.username);
       const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);

@@ -5,6 +5,7 @@ import type { DeviceCodeRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { refusalStatus } from "../kit/errors.js";
 import { JANS_AUTH } from "../kit/mounts.js";
 import { remoteAddress } from "../request-info.js";
 import { fieldsOf } from "./browser.js";
@@ -57,11 +58,10 @@ export function deviceRoutes(core: ServerCore): Hono<FaceEnv> {
     if (!rec) return show(c, code, "That code is unknown or has expired.", 400);
     const outcome = await core.users.authenticate(body.username ?? "", body.password ?? "", remoteAddress(c));
     if (!outcome.ok) {
-      if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
-      return show(c, code, outcome.message, outcome.status);
+      return show(c, code, outcome.error.message, refusalStatus(c, outcome.error));
     }
     const approve = body.action !== "deny";
-    await decideDeviceRequest(core, rec, outcome.user.dn, approve);
+    await decideDeviceRequest(core, rec, outcome.value.dn, approve);
     core.log.info("device authorization", { approved: approve });
     return htmlPage(c, approve ? "Device approved" : "Request denied", "<p>You can close this page.</p>");
   });

@@ -14,7 +14,7 @@ import { signedUserinfo, userinfo } from "../../core/oauth/userinfo.js";
 import type { ClientRecord } from "../../store/types.js";
 import { bearerOf } from "../kit/bearer.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
-import { oauthError } from "../kit/errors.js";
+import { oauthError, oauthFailure } from "../kit/errors.js";
 import { JANS_AUTH } from "../kit/mounts.js";
 import { publicOrigin } from "../public-origin.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
@@ -109,7 +109,7 @@ export function tokenEndpoint(core: ServerCore) {
     if (auth.method === "none" && !grant.publicClients)
       return oauthError(c, 401, "invalid_client", "a public client cannot use this grant");
     const result = await grant.run(core, auth.client, form, auth.bearerSubject);
-    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
+    if (!result.ok) return oauthFailure(c, result);
     core.log.info("token issued", {
       client: auth.client.clientId,
       grant: form.grant_type,
@@ -135,7 +135,7 @@ export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
       auth.form,
       `${publicOrigin(core)}${JANS_AUTH}/device`,
     );
-    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
+    if (!result.ok) return oauthFailure(c, result);
     c.header("Cache-Control", "no-store");
     return c.json(result.body);
   });
@@ -157,7 +157,7 @@ export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
     const r = await userinfo(core, token);
     if (!r.ok) {
       c.header("WWW-Authenticate", `Bearer realm="jans-auth", error="${r.error}"`);
-      return oauthError(c, r.status, r.error, r.description);
+      return oauthFailure(c, r);
     }
     c.header("Cache-Control", "no-store");
     if (r.client?.userinfoJwt) {

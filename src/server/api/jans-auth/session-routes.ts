@@ -1,12 +1,12 @@
 import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
-import type { AuthOutcome } from "../../core/users.js";
+import type { LoginRefusal } from "../../core/users.js";
 import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
-import { apiError, coreError } from "../kit/errors.js";
+import { apiError, coreError, refusalStatus } from "../kit/errors.js";
 import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
@@ -44,17 +44,10 @@ function loginForm(token: string, message = "", username = "", next?: string): s
 <button type="submit">Sign in</button></form>`;
 }
 
-type Failed = Exclude<AuthOutcome, { ok: true }>;
 export type SignIn =
-  | { kind: "failed"; outcome: Failed }
+  | { kind: "failed"; error: LoginRefusal }
   | { kind: "refused"; error: CoreError }
   | { kind: "ok"; session: SessionRecord };
-
-/** The status of a failed sign-in, with Retry-After when waiting helps. */
-export function failedStatus(c: FaceContext, outcome: Failed): 401 | 423 | 429 {
-  if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
-  return outcome.status;
-}
 
 /** Signs a user in with the lockout rules; a new session replaces the browser's old one. */
 export async function signIn(
@@ -68,16 +61,16 @@ export async function signIn(
   // Every attempt counts as a use of the browser's session.
   if (previous) await core.sessions.touch(previous, { type: "user", ip });
   const outcome = await core.users.authenticate(username, password, ip);
-  if (!outcome.ok) return { kind: "failed", outcome };
+  if (!outcome.ok) return { kind: "failed", error: outcome.error };
   const attributes: Record<string, string> = {
-    auth_user: outcome.user.username,
+    auth_user: outcome.value.username,
     // The server decides: the method actually used, and the client only if one started the flow.
     acr: PASSWORD_ACR,
     remote_ip: ip,
     user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
   };
-  const actor = { type: "user" as const, id: outcome.user.username, ip };
-  const result = await core.sessions.authenticated(previous, outcome.user, attributes, transport(c), actor);
+  const actor = { type: "user" as const, id: outcome.value.username, ip };
+  const result = await core.sessions.authenticated(previous, outcome.value, attributes, transport(c), actor);
   if (!result.ok) return { kind: "refused", error: result.error };
   if (result.value.cookie) issueSessionCookie(c, core, result.value.cookie);
   core.log.info("login", {});
@@ -96,7 +89,7 @@ export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
     const { username, password } = parsed.fields;
     if (!username || !password) return apiError(c, 400, "username and password are required");
     const r = await signIn(c, core, username, password);
-    if (r.kind === "failed") return apiError(c, failedStatus(c, r.outcome), r.outcome.message);
+    if (r.kind === "failed") return coreError(c, r.error);
     if (r.kind === "refused") return coreError(c, r.error);
     return c.json(sessionStatus(r.session));
   });
@@ -122,8 +115,8 @@ export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
       );
     const r = await signIn(c, core, fields.username ?? "", fields.password ?? "");
     if (r.kind === "failed") {
-      const form = loginForm(csrfToken(c), r.outcome.message, fields.username ?? "", next);
-      return htmlPage(c, "Sign in", form, failedStatus(c, r.outcome));
+      const form = loginForm(csrfToken(c), r.error.message, fields.username ?? "", next);
+      return htmlPage(c, "Sign in", form, refusalStatus(c, r.error));
     }
     if (r.kind === "refused")
       return htmlPage(c, "Sign in", loginForm(csrfToken(c), r.error.message, "", next), 403);

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { CoreError, CoreErrorKind } from "../../core/errors.js";
+import type { OAuthErrorCode, OAuthFailure } from "../../core/oauth/grants.js";
+import type { LoginRefusal } from "../../core/users.js";
 
 // The error shapes of the faces, and one way to turn a core error into any of them.
 
@@ -34,6 +36,14 @@ export const STATUS_OF: Readonly<Record<CoreErrorKind, ContentfulStatusCode>> = 
   too_many: 429,
 };
 
+const LOGIN_STATUS = { unauthorized: 401, locked: 423, too_many: 429 } as const;
+
+/** A refused sign-in's status, with Retry-After when waiting helps (for pages that render their own body). */
+export function refusalStatus(c: Context, e: LoginRefusal): 401 | 423 | 429 {
+  if (e.retryAfter !== undefined) c.header("Retry-After", String(e.retryAfter));
+  return LOGIN_STATUS[e.kind];
+}
+
 /** Renders an error with a status and a message in one face's shape. */
 export type ErrorRenderer = (c: Context, status: ContentfulStatusCode, message: string) => Response;
 
@@ -61,3 +71,20 @@ export function oauthError(c: Context, status: ContentfulStatusCode, error: stri
   c.header("Cache-Control", "no-store");
   return c.json({ error, error_description: description }, status);
 }
+
+/** The status of each OAuth error the core answers with (RFC 6749 5.2, RFC 6750 3.1). */
+export const OAUTH_STATUS: Readonly<Record<OAuthErrorCode, 400 | 401 | 403>> = {
+  invalid_grant: 400,
+  invalid_scope: 400,
+  unauthorized_client: 400,
+  expired_token: 400,
+  slow_down: 400,
+  authorization_pending: 400,
+  access_denied: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+};
+
+/** A core OAuth failure in the OAuth shape. */
+export const oauthFailure = (c: Context, f: OAuthFailure) =>
+  oauthError(c, OAUTH_STATUS[f.error], f.error, f.description);
