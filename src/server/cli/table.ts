@@ -1,6 +1,8 @@
 // The one table of opcli-server's commands and flags: the parser's options and every help page
 // are generated from it.
 
+import { EXIT_CODES } from "./exit-codes.js";
+
 export interface ServerFlag {
   name: string;
   type: "string" | "boolean";
@@ -244,9 +246,6 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
     examples: ["opcli-server seed --users 20 --sessions-per-user 5"],
   },
 ];
-
-export const EXIT_CODES =
-  "Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration (store, port, files).";
 
 function flagLine(f: ServerFlag): string {
   const left = `  ${f.short ? `-${f.short}, ` : ""}--${f.name}${f.arg ? ` ${f.arg}` : ""}`;
