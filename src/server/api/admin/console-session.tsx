@@ -6,6 +6,7 @@ import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
 import type { FaceContext, Signed } from "../kit/env.js";
 import { refusalStatus } from "../kit/errors.js";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
@@ -36,7 +37,7 @@ export const LoginPage = (p: { csrf: string; message?: string; username?: string
     <main id="main" class="login">
       <h1>opcli admin</h1>
       <Notice text={p.message} kind="error" />
-      <form method="post" action="/admin/login">
+      <form method="post" action={`${ADMIN_PAGES}/login`}>
         <Hidden name="csrf_token" value={p.csrf} />
         <label for="username">User name</label>
         <input
@@ -104,5 +105,5 @@ export async function login(core: ServerCore, c: FaceContext) {
   );
   setConsoleCookie(core, c, token);
   core.log.info("admin console sign-in", {});
-  return c.redirect("/admin/sessions", 303);
+  return c.redirect(`${ADMIN_PAGES}/sessions`, 303);
 }

@@ -8,6 +8,7 @@ import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { personActor } from "../kit/actor.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { STATUS_OF } from "../kit/errors.js";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
 import { form, html, LoginPage, login, type Status, signedIn } from "./console-session.js";
 import { ADMIN_CSS, Layout, Notice, type Section, When } from "./layout.js";
@@ -38,7 +39,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(ADMIN_CSS);
   });
-  app.get("/", (c) => c.redirect("/admin/sessions", 302));
+  app.get("/", (c) => c.redirect(`${ADMIN_PAGES}/sessions`, 302));
   app.get("/login", (c) => html(c, <LoginPage csrf={csrfToken(c)} />));
   app.post("/login", (c) => login(core, c));
 
@@ -46,13 +47,13 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
   app.use("*", async (c, next) => {
     const signed = await signedIn(core, c);
     if (!signed) {
-      if (c.req.method === "GET") return c.redirect("/admin/login", 303);
+      if (c.req.method === "GET") return c.redirect(`${ADMIN_PAGES}/login`, 303);
       return html(c, <LoginPage csrf={csrfToken(c)} message="Please sign in again." />, 401);
     }
     if (c.req.method === "POST") {
       const f = await form(c);
       if (crossSite(c) || !csrfValid(c, f)) return c.text("cross-site or expired form refused", 403);
-      if (c.req.path !== "/admin/logout" && !signed.canWrite)
+      if (c.req.path !== `${ADMIN_PAGES}/logout` && !signed.canWrite)
         return c.text("read-only administrators cannot change this", 403);
     }
     c.set("signed", signed);
@@ -86,13 +87,13 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
     await core.sessions.end(signed.session, pageActor(c));
     await core.tokens.revoke(signed.token, CONSOLE_CLIENT);
     clearConsoleCookie(c);
-    return c.redirect("/admin/login", 303);
+    return c.redirect(`${ADMIN_PAGES}/login`, 303);
   });
 
   app.get("/sessions", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
     const ip = (c.req.query("ip") ?? "").slice(0, 64);
-    const st = listState("/admin/sessions", query(c), { user, ip }, SESSION_SORTS, "created");
+    const st = listState(`${ADMIN_PAGES}/sessions`, query(c), { user, ip }, SESSION_SORTS, "created");
     const r = nobody
       ? { ok: true as const, value: { total: 0, items: [] } }
       : await core.admin.listSessions({
@@ -121,8 +122,8 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
         <SessionFilters user={user} ip={ip} />
         {userId ? (
           <p>
-            {user}: <a href={`/admin/alarms?user=${encodeURIComponent(user)}`}>alarms</a> ·{" "}
-            <a href={`/admin/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
+            {user}: <a href={`${ADMIN_PAGES}/alarms?user=${encodeURIComponent(user)}`}>alarms</a> ·{" "}
+            <a href={`${ADMIN_PAGES}/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
           </p>
         ) : null}
         <Pager st={st} total={r.value.total} where="top" noun="sessions" />
@@ -142,7 +143,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
     const s = await core.sessions.get(c.req.param("id"));
     if (!s.ok) return failed(c, s.error, "sessions");
     const v = s.value;
-    const back = backTo(c.req.query("back"), "/admin/sessions");
+    const back = backTo(c.req.query("back"), `${ADMIN_PAGES}/sessions`);
     const facts: [string, JSX.Element | string][] = [
       ["User", v.attributes.auth_user ?? ""],
       ["IP Address", v.attributes.remote_ip ?? ""],
@@ -163,7 +164,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
       <Confirm
         question={`Terminate this session of ${v.attributes.auth_user ?? "this user"}?`}
         consequence="It ends now and cannot be undone: the user's next request gets a 401 and the login page, and unsaved work is lost."
-        action={`/admin/sessions/${encodeURIComponent(v.sid)}/terminate`}
+        action={`${ADMIN_PAGES}/sessions/${encodeURIComponent(v.sid)}/terminate`}
         confirm="Terminate 1 session"
         cancel={back}
         back={back}
@@ -176,13 +177,13 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
   app.post("/sessions/:id/terminate", async (c) => {
     const r = await core.admin.terminate(c.req.param("id"), pageActor(c));
     if (!r.ok) return failed(c, r.error, "sessions");
-    const back = backTo((await form(c)).back, "/admin/sessions");
+    const back = backTo((await form(c)).back, `${ADMIN_PAGES}/sessions`);
     return c.redirect(withNotice(back, "terminated", r.value.username ?? "", 1), 303);
   });
 
   app.get("/users", async (c) => {
     const search = (c.req.query("search") ?? "").slice(0, 256);
-    const st = listState("/admin/users", query(c), { search }, [], "");
+    const st = listState(`${ADMIN_PAGES}/users`, query(c), { search }, [], "");
     const r = await core.admin.listUsers({
       limit: st.limit,
       offset: st.offset,
@@ -195,7 +196,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
       "users",
       <>
         <Notice text={noticeText(query(c))} />
-        <form method="get" action="/admin/users" class="filters" aria-label="Find users">
+        <form method="get" action={`${ADMIN_PAGES}/users`} class="filters" aria-label="Find users">
           <div>
             <label for="f-search">User name contains</label>
             <input id="f-search" name="search" value={search} autocomplete="off" />
@@ -214,7 +215,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
       const u = await core.admin.user(c.req.param("id"));
       if (!u.ok) return failed(c, u.error, "users");
       const sessions = (await core.sessions.ofUser(u.value.dn)).length;
-      const back = backTo(c.req.query("back"), "/admin/users");
+      const back = backTo(c.req.query("back"), `${ADMIN_PAGES}/users`);
       return page(
         c,
         question,
@@ -222,7 +223,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
         <Confirm
           question={`${question}: ${u.value.username}?`}
           consequence={consequence}
-          action={`/admin/users/${c.req.param("id")}/${action}`}
+          action={`${ADMIN_PAGES}/users/${c.req.param("id")}/${action}`}
           confirm={`${confirm} (${sessions} session${sessions === 1 ? "" : "s"})`}
           cancel={back}
           back={back}
@@ -248,7 +249,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
             ? await core.admin.setLocked(id, action === "lock", actor)
             : await core.admin.setDisabled(id, action === "disable", actor);
       if (!r.ok) return failed(c, r.error, "users");
-      const back = backTo((await form(c)).back, "/admin/users");
+      const back = backTo((await form(c)).back, `${ADMIN_PAGES}/users`);
       const n =
         "terminated" in r.value && typeof r.value.terminated === "number" ? r.value.terminated : undefined;
       return c.redirect(withNotice(back, action, who.ok ? who.value.username : "", n), 303);
@@ -257,7 +258,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
 
   app.get("/alarms", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
-    const st = listState("/admin/alarms", query(c), { user }, [], "");
+    const st = listState(`${ADMIN_PAGES}/alarms`, query(c), { user }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
       : await core.admin.alarms({ limit: st.limit, offset: st.offset, ...(userId ? { userId } : {}) });
@@ -281,7 +282,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
     const who = open.entries.find((a) => a.id === id)?.username ?? "";
     const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, pageActor(c));
     if (!r.ok) return failed(c, r.error, "alarms");
-    return c.redirect(withNotice("/admin/alarms", "acknowledged", who), 303);
+    return c.redirect(withNotice(`${ADMIN_PAGES}/alarms`, "acknowledged", who), 303);
   });
 
   app.get("/audit", async (c) => {
@@ -289,7 +290,7 @@ export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
     const type = AUDIT_TYPES.find((t) => t === c.req.query("type")) ?? "";
     const from = dateTimeLocal(c.req.query("from"));
     const to = dateTimeLocal(c.req.query("to"));
-    const st = listState("/admin/audit", query(c), { user, type, from, to }, [], "");
+    const st = listState(`${ADMIN_PAGES}/audit`, query(c), { user, type, from, to }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
       : await core.admin.audit({
