@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { adminPageRoutes } from "./api/admin/pages.js";
-import { ADMIN_API_BASE, adminApiRoutes } from "./api/admin/routes.js";
-import { type ApiErrorRenderer, apiError } from "./api/errors.js";
+import { adminApiRoutes } from "./api/admin/routes.js";
 import { healthRoutes } from "./api/health.js";
 import { CSS, STYLESHEET } from "./api/html.js";
 import { accountRoutes } from "./api/jans-auth/account-routes.js";
@@ -11,22 +10,28 @@ import { endSessionRoutes } from "./api/jans-auth/end-session.js";
 import { discovery, oauthRoutes } from "./api/jans-auth/oauth-routes.js";
 import { revocationRoutes } from "./api/jans-auth/revocation-routes.js";
 import { sessionRoutes } from "./api/jans-auth/session-routes.js";
-import {
-  acrsRoutes,
-  CONFIG_API_BASE,
-  CONFIG_API_ROOT,
-  configApiRoutes,
-} from "./api/jans-config-api/routes.js";
+import { acrsRoutes, configApiRoutes } from "./api/jans-config-api/routes.js";
 import { startupRoutes } from "./api/jans-config-api/startup-routes.js";
+import { apiError, crestError, type ErrorRenderer } from "./api/kit/errors.js";
+import {
+  ADMIN_API,
+  ADMIN_PAGES,
+  AM,
+  AM_JSON,
+  AM_OAUTH,
+  CONFIG_API,
+  CONFIG_API_SESSIONS,
+  JANS_AUTH,
+  SSF,
+} from "./api/kit/mounts.js";
 import { bodyGuard, headerEscape } from "./api/middleware/body-guard.js";
 import { inputGuard } from "./api/middleware/input-guard.js";
 import { drainAware, requestBodyLimit } from "./api/middleware/limits.js";
 import { requestLog } from "./api/middleware/request-log.js";
 import { securityHeaders } from "./api/middleware/security-headers.js";
-import { crestError } from "./api/pingam/crest.js";
-import { AM_BASE, amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
+import { amOAuthRoutes, amSessionRoutes } from "./api/pingam/routes.js";
 import { publicOrigin } from "./api/public-origin.js";
-import { SSF_BASE, ssfConfiguration, ssfRoutes } from "./api/ssf/routes.js";
+import { ssfConfiguration, ssfRoutes } from "./api/ssf/routes.js";
 import { type CoreOptions, createCore, type ServerCore } from "./core/core.js";
 import { StoreUnavailable } from "./store/types.js";
 
@@ -47,8 +52,8 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.use(securityHeaders());
   app.use(drainAware(opts.draining ?? (() => false)));
   // Each face answers errors in its own shape, even those raised before its routes.
-  const render: ApiErrorRenderer = (c, status, message) =>
-    c.req.path.startsWith("/am/") ? crestError(c, status, message) : apiError(c, status, message);
+  const render: ErrorRenderer = (c, status, message) =>
+    c.req.path.startsWith(`${AM}/`) ? crestError(c, status, message) : apiError(c, status, message);
   app.use(inputGuard(render));
   app.use(requestBodyLimit(core.config.maxRequestBodyBytes, render));
   app.use(bodyGuard(render));
@@ -66,29 +71,29 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.notFound((c) => render(c, 404, "no such endpoint"));
 
   app.route("/", healthRoutes(core));
-  app.route(CONFIG_API_BASE, configApiRoutes(core));
-  app.route(CONFIG_API_ROOT, acrsRoutes(core));
-  app.route(CONFIG_API_ROOT, startupRoutes(core));
-  app.route("/jans-auth", oauthRoutes(core));
+  app.route(CONFIG_API_SESSIONS, configApiRoutes(core));
+  app.route(CONFIG_API, acrsRoutes(core));
+  app.route(CONFIG_API, startupRoutes(core));
+  app.route(JANS_AUTH, oauthRoutes(core));
   app.get("/.well-known/openid-configuration", (c) => c.json(discovery(core, publicOrigin(core))));
   app.get(STYLESHEET, (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(CSS);
   });
-  app.route("/jans-auth", authorizeRoutes(core));
-  app.route("/jans-auth", sessionRoutes(core));
-  app.route("/jans-auth", endSessionRoutes(core));
-  app.route("/jans-auth", revocationRoutes(core));
-  app.route("/jans-auth", accountRoutes(core));
-  app.route("/jans-auth", deviceRoutes(core));
-  app.route(AM_BASE, amSessionRoutes(core));
-  app.route("/am/oauth2", amOAuthRoutes(core));
-  app.route(ADMIN_API_BASE, adminApiRoutes(core));
-  app.route("/admin", adminPageRoutes(core));
+  app.route(JANS_AUTH, authorizeRoutes(core));
+  app.route(JANS_AUTH, sessionRoutes(core));
+  app.route(JANS_AUTH, endSessionRoutes(core));
+  app.route(JANS_AUTH, revocationRoutes(core));
+  app.route(JANS_AUTH, accountRoutes(core));
+  app.route(JANS_AUTH, deviceRoutes(core));
+  app.route(AM_JSON, amSessionRoutes(core));
+  app.route(AM_OAUTH, amOAuthRoutes(core));
+  app.route(ADMIN_API, adminApiRoutes(core));
+  app.route(ADMIN_PAGES, adminPageRoutes(core));
   const ssf = (c: Context) => c.json(ssfConfiguration(core, new URL(c.req.url).origin));
   app.get("/.well-known/ssf-configuration", ssf);
-  app.get("/.well-known/ssf-configuration/jans-auth", ssf);
-  app.route(SSF_BASE, ssfRoutes(core));
+  app.get(`/.well-known/ssf-configuration${JANS_AUTH}`, ssf);
+  app.route(SSF, ssfRoutes(core));
   return app;
 }

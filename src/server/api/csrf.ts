@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../core/passwords.js";
+import type { FaceContext } from "./kit/env.js";
 import { transport } from "./request-info.js";
 
 // CSRF for HTML forms: a double-submit token (an HttpOnly, SameSite=Strict cookie and the same
@@ -11,14 +11,14 @@ const COOKIE = "csrf_token";
 const PATH = "/";
 
 /** The form's token, issuing the cookie when the browser has none yet. */
-export function csrfToken(c: Context): string {
+export function csrfToken(c: FaceContext): string {
   // One token per response, however many forms the page has.
-  const issued = c.get("csrfIssued" as never) as string | undefined;
+  const issued = c.get("csrfIssued");
   if (issued) return issued;
   const existing = getCookie(c, COOKIE);
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const token = randomToken();
-  c.set("csrfIssued" as never, token as never);
+  c.set("csrfIssued", token);
   setCookie(c, COOKIE, token, {
     path: PATH,
     httpOnly: true,
@@ -29,7 +29,7 @@ export function csrfToken(c: Context): string {
 }
 
 /** The posted form carries the browser's token. */
-export function csrfValid(c: Context, form: Record<string, string>): boolean {
+export function csrfValid(c: FaceContext, form: Record<string, string>): boolean {
   const cookie = getCookie(c, COOKIE) ?? "";
   const field = form.csrf_token ?? "";
   if (cookie.length === 0 || cookie.length !== field.length) return false;
@@ -37,7 +37,7 @@ export function csrfValid(c: Context, form: Record<string, string>): boolean {
 }
 
 /** A browser's cross-site request (Origin or Sec-Fetch-Site says so); tools send neither. */
-export function crossSite(c: Context): boolean {
+export function crossSite(c: FaceContext): boolean {
   // Browsers set Sec-Fetch-Site themselves (no page can forge it): when present, it decides.
   const site = c.req.header("sec-fetch-site");
   if (site) return site !== "same-origin" && site !== "none";

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { JANS_AUTH } from "./kit/mounts.js";
 
 // Server-rendered pages: escaped text, our stylesheet (CSP allows no inline script or style).
 
@@ -8,7 +9,7 @@ export const escapeHtml = (s: string) =>
     (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
   );
 
-export const STYLESHEET = "/jans-auth/assets/style.css";
+export const STYLESHEET = `${JANS_AUTH}/assets/style.css`;
 
 export const CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;font:inherit;box-sizing:border-box}

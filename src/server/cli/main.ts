@@ -1,15 +1,11 @@
 import { parseArgs } from "node:util";
 import { createApp } from "../app.js";
-import { ClientError } from "../core/clients.js";
-import { ConfigError } from "../core/config.js";
 import { SCOPE } from "../core/oauth/scopes.js";
-import { UserError } from "../core/users.js";
-import { StoreUnavailable } from "../store/types.js";
-import { ServerConfigError, ServerUsageError } from "./errors.js";
+import { ServerUsageError } from "./errors.js";
+import { SERVER_EXIT, serverExitFor } from "./exit-codes.js";
 import type { ServerIO } from "./io.js";
 import { openCore, openStore, storeChoice } from "./open-store.js";
 import { seedWithPasswordFile } from "./provision.js";
-import { SeedError } from "./seed.js";
 import { intOption, serveCommand } from "./serve.js";
 import { commandHelp, globalHelp, parseArgsOptions, SERVER_COMMANDS } from "./table.js";
 import { userCommand } from "./users.js";
@@ -35,7 +31,7 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
       ...backchannelOptions(values),
     });
     io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
-    return 0;
+    return SERVER_EXIT.ok;
   } finally {
     await core.store.close();
   }
@@ -64,7 +60,7 @@ async function clientUpdateCommand(values: Record<string, unknown>, io: ServerIO
       backchannel_logout_session_required: c.backchannelLogoutSessionRequired,
     };
     io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
-    return 0;
+    return SERVER_EXIT.ok;
   } finally {
     await core.store.close();
   }
@@ -80,7 +76,7 @@ async function seedCommand(values: Record<string, unknown>, io: ServerIO): Promi
     const opts = { users, sessionsPerUser: perUser, ...(password !== undefined ? { password } : {}) };
     const result = await seedWithPasswordFile(core, app, dbPath, opts);
     io.stdout(`${JSON.stringify({ users, sessions: result.sessions, credentials: result.file })}\n`);
-    return 0;
+    return SERVER_EXIT.ok;
   } finally {
     await core.store.close();
   }
@@ -93,7 +89,7 @@ async function migrateCommand(values: Record<string, unknown>, io: ServerIO): Pr
   const store = await openStore(choice);
   await store.close();
   io.stdout(`${JSON.stringify({ store: choice.kind, migrated: true })}\n`);
-  return 0;
+  return SERVER_EXIT.ok;
 }
 
 const RUN: Record<string, (values: Record<string, unknown>, io: ServerIO) => Promise<number>> = {
@@ -119,7 +115,7 @@ async function dispatch(io: ServerIO): Promise<number> {
   const cmd = SERVER_COMMANDS.find((c) => c.name === name);
   if (values.help) {
     io.stdout(cmd && positionals.length > 0 ? commandHelp(cmd) : globalHelp());
-    return 0;
+    return SERVER_EXIT.ok;
   }
   if (!cmd)
     throw new ServerUsageError(
@@ -131,33 +127,22 @@ async function dispatch(io: ServerIO): Promise<number> {
   return RUN[cmd.name]!(values, io);
 }
 
-/** Runs one invocation of opcli-server; returns the exit code. */
+/** Runs one invocation of opcli-server; returns the exit code (the table in exit-codes.ts). */
 export async function runServerCli(io: ServerIO): Promise<number> {
   try {
     return await dispatch(io);
   } catch (err) {
-    const e = err as Error & { code?: string };
-    if (err instanceof ServerUsageError || e.code?.startsWith("ERR_PARSE_ARGS")) {
+    const e = err as Error;
+    const { code, expected } = serverExitFor(err);
+    if (code === SERVER_EXIT.usage) {
       const hint = e.message.includes("--help") ? "" : " (opcli-server --help)";
       io.stderr(`opcli-server: ${e.message}${hint}\n`);
-      return 2;
-    }
-    if (
-      err instanceof ServerConfigError ||
-      err instanceof StoreUnavailable ||
-      err instanceof ConfigError ||
-      err instanceof UserError ||
-      err instanceof ClientError
-    ) {
+    } else if (expected) {
       io.stderr(`opcli-server: ${e.message}\n`);
-      return 3;
+    } else {
+      io.stderr(`opcli-server: unexpected error: ${e.message}\n`);
+      if (io.env.OPCLI_DEBUG) io.stderr(`${e.stack}\n`);
     }
-    if (err instanceof SeedError) {
-      io.stderr(`opcli-server: ${e.message}\n`);
-      return 1;
-    }
-    io.stderr(`opcli-server: unexpected error: ${e.message}\n`);
-    if (io.env.OPCLI_DEBUG) io.stderr(`${e.stack}\n`);
-    return 1;
+    return code;
   }
 }

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { RESTV1 } from "../api/kit/mounts.js";
 import type { ServerCore } from "../core/core.js";
 
 export interface SeedOptions {
@@ -68,10 +69,10 @@ export async function seedDemo(
       const env = { incoming: { socket: { remoteAddress: seedAddress(u, i) } } };
       // As a browser does: a client starts the session, then the person signs in on it.
       const client = clients[(u + i) % clients.length]!;
-      const started = await app.request(`/jans-auth/restv1/authorize?client_id=${client}`, { headers }, env);
+      const started = await app.request(`${RESTV1}/authorize?client_id=${client}`, { headers }, env);
       const cookie = /session_id=[^;]+/.exec(started.headers.get("set-cookie") ?? "")?.[0];
       return app.request(
-        "/jans-auth/restv1/login",
+        `${RESTV1}/login`,
         {
           method: "POST",
           headers: { ...headers, "content-type": "application/json", ...(cookie ? { cookie } : {}) },

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { JANS_AUTH } from "../api/kit/mounts.js";
 import { createApp } from "../app.js";
 import type { ServerCore } from "../core/core.js";
 import { startSweeper } from "../core/sweeper.js";
@@ -124,7 +125,7 @@ export async function serveCommand(values: Record<string, unknown>, io: ServerIO
   }
   const tlsUrl = tlsServer ? `https://${hostname}:${(tlsServer.address() as AddressInfo).port}` : undefined;
   const bound = tlsOnly ? tlsUrl! : `http://${hostname}:${new URL(plainUrl!).port}`;
-  const issuer = (values.issuer as string | undefined) ?? `${bound}/jans-auth`;
+  const issuer = (values.issuer as string | undefined) ?? `${bound}${JANS_AUTH}`;
   let opened: Awaited<ReturnType<typeof openCore>>;
   try {
     opened = await openCore(values, io, issuer);

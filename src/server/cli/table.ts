@@ -1,6 +1,9 @@
 // The one table of opcli-server's commands and flags: the parser's options and every help page
 // are generated from it.
 
+import { JANS_AUTH } from "../api/kit/mounts.js";
+import { EXIT_CODES } from "./exit-codes.js";
+
 export interface ServerFlag {
   name: string;
   type: "string" | "boolean";
@@ -58,7 +61,13 @@ export const SERVER_FLAGS: readonly ServerFlag[] = [
     desc: "keep trying to reach PostgreSQL at start-up this long",
   },
   { name: "config", type: "string", arg: "FILE", desc: "JSON file of lifetimes and limits (and store)" },
-  { name: "issuer", type: "string", arg: "URL", default: "http://HOST:PORT/jans-auth", desc: "token issuer" },
+  {
+    name: "issuer",
+    type: "string",
+    arg: "URL",
+    default: `http://HOST:PORT${JANS_AUTH}`,
+    desc: "token issuer",
+  },
   { name: "quiet", type: "boolean", desc: "no JSON log lines on stderr" },
   { name: "tls-port", type: "string", arg: "N", desc: "also serve HTTPS on this port" },
   { name: "tls-cert", type: "string", arg: "PEM", desc: "server certificate for --tls-port" },
@@ -244,9 +253,6 @@ export const SERVER_COMMANDS: readonly ServerCommand[] = [
     examples: ["opcli-server seed --users 20 --sessions-per-user 5"],
   },
 ];
-
-export const EXIT_CODES =
-  "Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 configuration (store, port, files).";
 
 function flagLine(f: ServerFlag): string {
   const left = `  ${f.short ? `-${f.short}, ` : ""}--${f.name}${f.arg ? ` ${f.arg}` : ""}`;

@@ -2,6 +2,7 @@ import { realmPath } from "../core/realms.js";
 import { UserError } from "../core/users.js";
 import { userIdOfDn } from "../store/query.js";
 import { ServerUsageError } from "./errors.js";
+import { SERVER_EXIT } from "./exit-codes.js";
 import type { ServerIO } from "./io.js";
 import { openCore } from "./open-store.js";
 
@@ -34,26 +35,26 @@ export async function userCommand(
       });
       const id = userIdOfDn(user.dn);
       io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username, id, realm: user.realm })}\n`);
-      return 0;
+      return SERVER_EXIT.ok;
     }
     if (sub === "unlock") {
       await core.users.unlock(username);
       io.stdout(`${JSON.stringify({ username, unlocked: true })}\n`);
-      return 0;
+      return SERVER_EXIT.ok;
     }
     const user = await core.users.getByName(username);
     if (!user) throw new UserError(`no user "${username}"`);
     if (sub === "passwd") {
       const ended = await core.users.setPassword(user.dn, password, OPERATOR);
       io.stdout(`${JSON.stringify({ username, endedSessions: ended })}\n`);
-      return 0;
+      return SERVER_EXIT.ok;
     }
     const before = await core.sessions.ofUser(user.dn);
     await core.users.setDisabled(user.dn, sub === "disable", OPERATOR);
     io.stdout(
       `${JSON.stringify({ username, disabled: sub === "disable", endedSessions: sub === "disable" ? before.length : 0 })}\n`,
     );
-    return 0;
+    return SERVER_EXIT.ok;
   } finally {
     await core.store.close();
   }

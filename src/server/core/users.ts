@@ -3,6 +3,7 @@ import { dnOfUserId } from "../store/query.js";
 import type { LockoutPolicy, Store, UserAttribute, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
+import type { CoreError } from "./errors.js";
 import type { Actor, SessionEvents } from "./events.js";
 import type { Logger } from "./log.js";
 import { canonicalRole, KNOWN_ROLES } from "./oauth/scopes.js";
@@ -22,10 +23,15 @@ const PENDING_TTL_MS = 30_000;
 
 export const WRONG_CREDENTIALS = "wrong user name or password";
 
-export type AuthOutcome =
-  | { ok: true; user: UserRecord }
-  | { ok: false; status: 401; message: string }
-  | { ok: false; status: 423 | 429; message: string; retryAfterSeconds: number };
+/** Why a sign-in was refused: a wrong name or password, a locked name, too many attempts (with retryAfter). */
+export type LoginRefusal = CoreError & { kind: "unauthorized" | "locked" | "too_many" };
+
+export type AuthOutcome = { ok: true; value: UserRecord } | { ok: false; error: LoginRefusal };
+
+const refused = (kind: LoginRefusal["kind"], message: string, retryAfter?: number): AuthOutcome => ({
+  ok: false,
+  error: { kind, message, ...(retryAfter !== undefined ? { retryAfter } : {}) },
+});
 
 /** Users: creation with scrypt hashes, password checks under the lockout rules, disabling. */
 export class UserService {
@@ -112,23 +118,12 @@ export class UserService {
   async authenticate(username: string, password: string, address = "unknown"): Promise<AuthOutcome> {
     const now = this.clock.now();
     const limited = this.perAddress.take(address, now);
-    if (!limited.ok)
-      return {
-        ok: false,
-        status: 429,
-        message: "too many login attempts",
-        retryAfterSeconds: limited.retryAfter,
-      };
+    if (!limited.ok) return refused("too_many", "too many login attempts", limited.retryAfter);
     const reserved = await this.store.loginAttempts.reserve(username, now, this.policy(now));
     if (!reserved.ok) {
       // Not evaluated: as many attempts as the threshold are already being checked for this name.
       if (reserved.reason === "busy")
-        return {
-          ok: false,
-          status: 429,
-          message: "too many sign-ins at once for this user",
-          retryAfterSeconds: 1,
-        };
+        return refused("too_many", "too many sign-ins at once for this user", 1);
       return this.lockedOutcome(reserved.lockedUntil, now);
     }
     const user = await this.store.users.getByName(username);
@@ -138,7 +133,7 @@ export class UserService {
     const success = (await verifyPassword(password, hash)) && usable;
     const after = this.clock.now();
     const settled = await this.store.loginAttempts.settle(username, success, after, this.policy(after));
-    if (success && settled === "ok") return { ok: true, user };
+    if (success && settled === "ok") return { ok: true, value: user };
     if (!success) {
       // The audit: who tried, from where (the user's own name as the actor; it may not exist).
       const who = { userDn: user?.dn ?? null, username };
@@ -154,16 +149,12 @@ export class UserService {
       const state = await this.store.loginAttempts.state(username, after);
       return this.lockedOutcome(state.lockedUntil, after);
     }
-    return { ok: false, status: 401, message: WRONG_CREDENTIALS };
+    return refused("unauthorized", WRONG_CREDENTIALS);
   }
 
   private lockedOutcome(lockedUntil: number, now: number): AuthOutcome {
-    return {
-      ok: false,
-      status: 423,
-      message: "too many failed logins; try again later",
-      retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - now) / 1000)),
-    };
+    const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
+    return refused("locked", "too many failed logins; try again later", seconds);
   }
 
   /** Lifts a lock (admin). */

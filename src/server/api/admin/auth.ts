@@ -1,11 +1,14 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
 import type { ServerCore } from "../../core/core.js";
-import type { Actor } from "../../core/events.js";
 import { type ScopeRequirement, satisfies } from "../../core/oauth/scopes.js";
 import type { AccessClaims } from "../../core/oauth/tokens.js";
 import type { SessionRecord } from "../../store/types.js";
 import { crossSite } from "../csrf.js";
+import { bearerOf } from "../kit/bearer.js";
+import type { FaceEnv } from "../kit/env.js";
+import type { ErrorRenderer } from "../kit/errors.js";
 import { remoteAddress, transport } from "../request-info.js";
 
 // Who may use the admin console: a bearer token with admin scopes (as the config API), or an
@@ -15,16 +18,14 @@ import { remoteAddress, transport } from "../request-info.js";
 export const ADMIN_COOKIE = "opcli_admin";
 export const CONSOLE_CLIENT = "opcli-admin-console";
 
-export type AdminAuthError = (c: Context, status: 401 | 403, message: string) => Response;
-
-export interface AdminCaller {
+interface AdminCaller {
   claims: AccessClaims;
   /** Signed in through the page (a cookie), not a bearer token: state changes need a CSRF proof. */
   viaCookie: boolean;
 }
 
 async function callerOf(core: ServerCore, c: Context): Promise<AdminCaller | "invalid" | undefined> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const bearer = bearerOf(c);
   const token = bearer ?? getCookie(c, ADMIN_COOKIE);
   if (!token) return undefined;
   const r = await core.tokens.verify(token);
@@ -53,17 +54,12 @@ export async function consoleSession(
   });
 }
 
-export function adminCaller(c: Context): AdminCaller {
-  return c.get("adminCaller" as never) as AdminCaller;
-}
-
-/** Requires an admin caller holding the requirement; renders failures in the caller's shape. */
-export function adminAuth(
-  core: ServerCore,
-  requirement: ScopeRequirement,
-  render: AdminAuthError,
-): MiddlewareHandler {
-  return async (c, next) => {
+/**
+ * Requires an admin caller holding the requirement, leaving the token's claims in `claims`;
+ * renders failures in the caller's shape.
+ */
+export function adminAuth(core: ServerCore, requirement: ScopeRequirement, render: ErrorRenderer) {
+  return createMiddleware<FaceEnv>(async (c, next) => {
     const caller = await callerOf(core, c);
     if (caller === undefined || caller === "invalid") {
       c.header("WWW-Authenticate", `Bearer realm="opcli-admin"${caller ? ', error="invalid_token"' : ""}`);
@@ -80,18 +76,9 @@ export function adminAuth(
     // A cookie-borne change must come from our own pages.
     if (caller.viaCookie && c.req.method !== "GET" && c.req.method !== "HEAD" && crossSite(c))
       return render(c, 403, "cross-site request refused");
-    c.set("adminCaller" as never, caller as never);
+    c.set("claims", caller.claims);
     await next();
-  };
-}
-
-/** The admin behind a request, for the audit. */
-export async function adminActor(core: ServerCore, c: Context): Promise<Actor> {
-  const { claims } = adminCaller(c);
-  const ip = remoteAddress(c);
-  if (claims.subject === claims.clientId) return { type: "client", id: claims.clientId, ip };
-  const user = await core.users.getByDn(claims.subject);
-  return { type: "admin", id: user?.username ?? claims.subject, ip };
+  });
 }
 
 export function setConsoleCookie(core: ServerCore, c: Context, token: string): void {

@@ -1,12 +1,12 @@
-import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ServerCore } from "../../core/core.js";
 import { ADMIN_READ, ADMIN_WRITE, satisfies, scopesOfRoles } from "../../core/oauth/scopes.js";
-import type { AccessClaims } from "../../core/oauth/tokens.js";
-import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
+import type { FaceContext, Signed } from "../kit/env.js";
+import { refusalStatus } from "../kit/errors.js";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
@@ -14,22 +14,13 @@ import { Document, Hidden, Notice } from "./layout.js";
 // The console's own sign-in: the lockout rules, an admin role, and a cookie holding an access
 // token of the console's client.
 
-export interface Signed {
-  claims: AccessClaims;
-  /** The console's own session (listed, audited and terminable like any other). */
-  session: SessionRecord;
-  token: string;
-  name: string;
-  canWrite: boolean;
-}
-
 export type Status = 200 | 400 | 401 | 403 | 404 | 423 | 429;
 
-export function html(c: Context, node: JSX.Element, status: Status = 200) {
+export function html(c: FaceContext, node: JSX.Element, status: Status = 200) {
   return c.html(`<!doctype html>${node}`, status);
 }
 
-export async function signedIn(core: ServerCore, c: Context): Promise<Signed | undefined> {
+export async function signedIn(core: ServerCore, c: FaceContext): Promise<Signed | undefined> {
   const token = getCookie(c, ADMIN_COOKIE);
   if (!token) return undefined;
   const r = await core.tokens.verify(token);
@@ -46,7 +37,7 @@ export const LoginPage = (p: { csrf: string; message?: string; username?: string
     <main id="main" class="login">
       <h1>opcli admin</h1>
       <Notice text={p.message} kind="error" />
-      <form method="post" action="/admin/login">
+      <form method="post" action={`${ADMIN_PAGES}/login`}>
         <Hidden name="csrf_token" value={p.csrf} />
         <label for="username">User name</label>
         <input
@@ -65,28 +56,27 @@ export const LoginPage = (p: { csrf: string; message?: string; username?: string
   </Document>
 );
 
-export async function form(c: Context): Promise<Record<string, string>> {
+export async function form(c: FaceContext): Promise<Record<string, string>> {
   const body = await c.req.parseBody().catch(() => ({}));
   return Object.fromEntries(
     Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
 }
 
-export async function login(core: ServerCore, c: Context) {
+export async function login(core: ServerCore, c: FaceContext) {
   const f = await form(c);
   if (crossSite(c) || !csrfValid(c, f))
     return html(c, <LoginPage csrf={csrfToken(c)} message="The form expired; please try again." />, 403);
   const username = f.username ?? "";
   const outcome = await core.users.authenticate(username, f.password ?? "", remoteAddress(c));
   if (!outcome.ok) {
-    if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
     return html(
       c,
-      <LoginPage csrf={csrfToken(c)} message={outcome.message} username={username} />,
-      outcome.status,
+      <LoginPage csrf={csrfToken(c)} message={outcome.error.message} username={username} />,
+      refusalStatus(c, outcome.error),
     );
   }
-  const scopes = [...scopesOfRoles(outcome.user.roles)];
+  const scopes = [...scopesOfRoles(outcome.value.roles)];
   if (!satisfies(new Set(scopes), ADMIN_READ))
     return html(
       c,
@@ -96,24 +86,24 @@ export async function login(core: ServerCore, c: Context) {
   // A console sign-in is a session like any other: listed, audited, terminable, capped.
   const ip = remoteAddress(c);
   const attributes = {
-    auth_user: outcome.user.username,
+    auth_user: outcome.value.username,
     acr: PASSWORD_ACR,
     client_id: CONSOLE_CLIENT,
     remote_ip: ip,
     user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
   };
-  const actor = { type: "user" as const, id: outcome.user.username, ip };
-  const created = await core.sessions.create("authenticated", outcome.user, attributes, transport(c), actor);
+  const actor = { type: "user" as const, id: outcome.value.username, ip };
+  const created = await core.sessions.create("authenticated", outcome.value, attributes, transport(c), actor);
   if (!created.ok) return html(c, <LoginPage csrf={csrfToken(c)} message={created.error.message} />, 403);
   const { sid } = created.value.session;
   const token = await core.tokens.issue(
     CONSOLE_CLIENT,
     scopes,
     core.config.adminSessionLifetime,
-    outcome.user.dn,
+    outcome.value.dn,
     sid,
   );
   setConsoleCookie(core, c, token);
   core.log.info("admin console sign-in", {});
-  return c.redirect("/admin/sessions", 303);
+  return c.redirect(`${ADMIN_PAGES}/sessions`, 303);
 }

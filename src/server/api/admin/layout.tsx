@@ -1,9 +1,10 @@
 import type { Child, FC } from "hono/jsx";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 
 // The admin console's page frame and small pieces: server-rendered, no script (the CSP allows
 // none), styles from one stylesheet; usable by keyboard and at 375 px wide.
 
-export const ADMIN_CSS_PATH = "/admin/assets/admin.css";
+export const ADMIN_CSS_PATH = `${ADMIN_PAGES}/assets/admin.css`;
 
 export const ADMIN_CSS = `*{box-sizing:border-box}
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}
@@ -51,10 +52,10 @@ details.menu summary::-webkit-details-marker{display:none}details.menu summary:f
 export type Section = "sessions" | "users" | "alarms" | "audit";
 
 const NAV: [Section, string, string][] = [
-  ["sessions", "Sessions", "/admin/sessions"],
-  ["users", "Users", "/admin/users"],
-  ["alarms", "Alarms", "/admin/alarms"],
-  ["audit", "Auth Audit", "/admin/audit"],
+  ["sessions", "Sessions", `${ADMIN_PAGES}/sessions`],
+  ["users", "Users", `${ADMIN_PAGES}/users`],
+  ["alarms", "Alarms", `${ADMIN_PAGES}/alarms`],
+  ["audit", "Auth Audit", `${ADMIN_PAGES}/audit`],
 ];
 
 export const Hidden: FC<{ name: string; value: string }> = ({ name, value }) => (
@@ -97,7 +98,7 @@ export const Layout: FC<{
           ))}
         </ul>
       </nav>
-      <form method="post" action="/admin/logout">
+      <form method="post" action={`${ADMIN_PAGES}/logout`}>
         <Hidden name="csrf_token" value={p.csrf} />
         <button type="submit">Sign out {p.admin}</button>
       </form>

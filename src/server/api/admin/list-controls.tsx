@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 
 // A list's state kept in its URL (filters, sort, order, page size, offset), and the controls that
 // change one part of it: sortable column headers, the page-size form, the pager (shown above and
@@ -127,9 +128,12 @@ export const Pager: FC<{ st: ListState; total: number; where: "top" | "bottom"; 
   );
 };
 
+// The console's list pages, with any query but no fragment or backslash.
+const LIST_PAGE = new RegExp(`^${ADMIN_PAGES}/(sessions|users|alarms|audit)(\\?[^#\\\\]*)?$`);
+
 /** A path of the console to go back to after an action (never another site). */
 export function backTo(raw: string | undefined, fallback: string): string {
-  if (!raw || !/^\/admin\/(sessions|users|alarms|audit)(\?[^#\\]*)?$/.test(raw)) return fallback;
+  if (!raw || !LIST_PAGE.test(raw)) return fallback;
   const u = new URL(raw, "http://x");
   for (const k of ["notice", "who", "n"]) u.searchParams.delete(k);
   const qs = u.searchParams.toString();

@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { AUDIT_TYPES } from "../../core/admin.js";
 import type { ServerCore } from "../../core/core.js";
@@ -7,10 +6,12 @@ import type { CoreError } from "../../core/errors.js";
 import { FOREVER } from "../../core/sessions.js";
 import { userIdOfDn } from "../../store/query.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { STATUS_OF } from "../errors.js";
-import { remoteAddress } from "../request-info.js";
+import { personActor } from "../kit/actor.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { STATUS_OF } from "../kit/errors.js";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 import { CONSOLE_CLIENT, clearConsoleCookie } from "./auth.js";
-import { form, html, LoginPage, login, type Signed, type Status, signedIn } from "./console-session.js";
+import { form, html, LoginPage, login, type Status, signedIn } from "./console-session.js";
 import { ADMIN_CSS, Layout, Notice, type Section, When } from "./layout.js";
 import { backTo, listState, Pager, withNotice } from "./list-controls.js";
 import { noticeText } from "./notices.js";
@@ -30,8 +31,8 @@ import {
 // The admin console's pages at /admin (seed 003): its own sign-in and cookie, CSRF-protected forms,
 // and every action confirmed on a page of its own before it is done.
 
-export function adminPageRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function adminPageRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const now = () => core.clock.now();
 
   app.get("/assets/admin.css", (c) => {
@@ -39,7 +40,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(ADMIN_CSS);
   });
-  app.get("/", (c) => c.redirect("/admin/sessions", 302));
+  app.get("/", (c) => c.redirect(`${ADMIN_PAGES}/sessions`, 302));
   app.get("/login", (c) => html(c, <LoginPage csrf={csrfToken(c)} />));
   app.post("/login", (c) => login(core, c));
 
@@ -47,20 +48,20 @@ export function adminPageRoutes(core: ServerCore): Hono {
   app.use("*", async (c, next) => {
     const signed = await signedIn(core, c);
     if (!signed) {
-      if (c.req.method === "GET") return c.redirect("/admin/login", 303);
+      if (c.req.method === "GET") return c.redirect(`${ADMIN_PAGES}/login`, 303);
       return html(c, <LoginPage csrf={csrfToken(c)} message="Please sign in again." />, 401);
     }
     if (c.req.method === "POST") {
       const f = await form(c);
       if (crossSite(c) || !csrfValid(c, f)) return c.text("cross-site or expired form refused", 403);
-      if (c.req.path !== "/admin/logout" && !signed.canWrite)
+      if (c.req.path !== `${ADMIN_PAGES}/logout` && !signed.canWrite)
         return c.text("read-only administrators cannot change this", 403);
     }
-    c.set("signed" as never, signed as never);
+    c.set("signed", signed);
     await next();
   });
 
-  const page = (c: Context, title: string, section: Section, body: JSX.Element, status: Status = 200) => {
+  const page = (c: FaceContext, title: string, section: Section, body: JSX.Element, status: Status = 200) => {
     const s = signedOf(c);
     return html(
       c,
@@ -70,11 +71,11 @@ export function adminPageRoutes(core: ServerCore): Hono {
       status,
     );
   };
-  const failed = (c: Context, e: CoreError, section: Section) =>
+  const failed = (c: FaceContext, e: CoreError, section: Section) =>
     page(c, "Not done", section, <Notice text={e.message} kind="error" />, STATUS_OF[e.kind] as Status);
-  const query = (c: Context) => (k: string) => c.req.query(k);
+  const query = (c: FaceContext) => (k: string) => c.req.query(k);
   /** The ?user= filter: the name as typed, its user's id, and whether it names nobody (an empty list). */
-  const userFilter = async (c: Context) => {
+  const userFilter = async (c: FaceContext) => {
     const user = (c.req.query("user") ?? "").slice(0, 256);
     const found = user ? await core.users.getByName(user) : undefined;
     const userId = found ? (userIdOfDn(found.dn) ?? undefined) : undefined;
@@ -87,13 +88,13 @@ export function adminPageRoutes(core: ServerCore): Hono {
     await core.sessions.end(signed.session, pageActor(c));
     await core.tokens.revoke(signed.token, CONSOLE_CLIENT);
     clearConsoleCookie(c);
-    return c.redirect("/admin/login", 303);
+    return c.redirect(`${ADMIN_PAGES}/login`, 303);
   });
 
   app.get("/sessions", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
     const ip = (c.req.query("ip") ?? "").slice(0, 64);
-    const st = listState("/admin/sessions", query(c), { user, ip }, SESSION_SORTS, "created");
+    const st = listState(`${ADMIN_PAGES}/sessions`, query(c), { user, ip }, SESSION_SORTS, "created");
     const r = nobody
       ? { ok: true as const, value: { total: 0, items: [] } }
       : await core.admin.listSessions({
@@ -122,8 +123,8 @@ export function adminPageRoutes(core: ServerCore): Hono {
         <SessionFilters user={user} ip={ip} />
         {userId ? (
           <p>
-            {user}: <a href={`/admin/alarms?user=${encodeURIComponent(user)}`}>alarms</a> ·{" "}
-            <a href={`/admin/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
+            {user}: <a href={`${ADMIN_PAGES}/alarms?user=${encodeURIComponent(user)}`}>alarms</a> ·{" "}
+            <a href={`${ADMIN_PAGES}/audit?user=${encodeURIComponent(user)}`}>sign-in audit</a>
           </p>
         ) : null}
         <Pager st={st} total={r.value.total} where="top" noun="sessions" />
@@ -143,7 +144,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     const s = await core.sessions.get(c.req.param("id"));
     if (!s.ok) return failed(c, s.error, "sessions");
     const v = s.value;
-    const back = backTo(c.req.query("back"), "/admin/sessions");
+    const back = backTo(c.req.query("back"), `${ADMIN_PAGES}/sessions`);
     const facts: [string, JSX.Element | string][] = [
       ["User", v.attributes.auth_user ?? ""],
       ["IP Address", v.attributes.remote_ip ?? ""],
@@ -172,7 +173,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       <Confirm
         question={`Terminate this session of ${v.attributes.auth_user ?? "this user"}?`}
         consequence="It ends now and cannot be undone: the user's next request gets a 401 and the login page, and unsaved work is lost."
-        action={`/admin/sessions/${encodeURIComponent(v.sid)}/terminate`}
+        action={`${ADMIN_PAGES}/sessions/${encodeURIComponent(v.sid)}/terminate`}
         confirm="Terminate 1 session"
         cancel={back}
         back={back}
@@ -185,13 +186,13 @@ export function adminPageRoutes(core: ServerCore): Hono {
   app.post("/sessions/:id/terminate", async (c) => {
     const r = await core.admin.terminate(c.req.param("id"), pageActor(c));
     if (!r.ok) return failed(c, r.error, "sessions");
-    const back = backTo((await form(c)).back, "/admin/sessions");
+    const back = backTo((await form(c)).back, `${ADMIN_PAGES}/sessions`);
     return c.redirect(withNotice(back, "terminated", r.value.username ?? "", 1), 303);
   });
 
   app.get("/users", async (c) => {
     const search = (c.req.query("search") ?? "").slice(0, 256);
-    const st = listState("/admin/users", query(c), { search }, [], "");
+    const st = listState(`${ADMIN_PAGES}/users`, query(c), { search }, [], "");
     const r = await core.admin.listUsers({
       limit: st.limit,
       offset: st.offset,
@@ -204,7 +205,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       "users",
       <>
         <Notice text={noticeText(query(c))} />
-        <form method="get" action="/admin/users" class="filters" aria-label="Find users">
+        <form method="get" action={`${ADMIN_PAGES}/users`} class="filters" aria-label="Find users">
           <div>
             <label for="f-search">User name contains</label>
             <input id="f-search" name="search" value={search} autocomplete="off" />
@@ -223,7 +224,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
       const u = await core.admin.user(c.req.param("id"));
       if (!u.ok) return failed(c, u.error, "users");
       const sessions = (await core.sessions.ofUser(u.value.dn)).length;
-      const back = backTo(c.req.query("back"), "/admin/users");
+      const back = backTo(c.req.query("back"), `${ADMIN_PAGES}/users`);
       return page(
         c,
         question,
@@ -231,7 +232,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
         <Confirm
           question={`${question}: ${u.value.username}?`}
           consequence={consequence}
-          action={`/admin/users/${c.req.param("id")}/${action}`}
+          action={`${ADMIN_PAGES}/users/${c.req.param("id")}/${action}`}
           confirm={`${confirm} (${sessions} session${sessions === 1 ? "" : "s"})`}
           cancel={back}
           back={back}
@@ -257,7 +258,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
             ? await core.admin.setLocked(id, action === "lock", actor)
             : await core.admin.setDisabled(id, action === "disable", actor);
       if (!r.ok) return failed(c, r.error, "users");
-      const back = backTo((await form(c)).back, "/admin/users");
+      const back = backTo((await form(c)).back, `${ADMIN_PAGES}/users`);
       const n =
         "terminated" in r.value && typeof r.value.terminated === "number" ? r.value.terminated : undefined;
       return c.redirect(withNotice(back, action, who.ok ? who.value.username : "", n), 303);
@@ -266,7 +267,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
 
   app.get("/alarms", async (c) => {
     const { user, userId, nobody } = await userFilter(c);
-    const st = listState("/admin/alarms", query(c), { user }, [], "");
+    const st = listState(`${ADMIN_PAGES}/alarms`, query(c), { user }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
       : await core.admin.alarms({ limit: st.limit, offset: st.offset, ...(userId ? { userId } : {}) });
@@ -290,7 +291,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     const who = open.entries.find((a) => a.id === id)?.username ?? "";
     const r = await core.admin.acknowledge(Number.isSafeInteger(id) ? id : -1, pageActor(c));
     if (!r.ok) return failed(c, r.error, "alarms");
-    return c.redirect(withNotice("/admin/alarms", "acknowledged", who), 303);
+    return c.redirect(withNotice(`${ADMIN_PAGES}/alarms`, "acknowledged", who), 303);
   });
 
   app.get("/audit", async (c) => {
@@ -298,7 +299,7 @@ export function adminPageRoutes(core: ServerCore): Hono {
     const type = AUDIT_TYPES.find((t) => t === c.req.query("type")) ?? "";
     const from = dateTimeLocal(c.req.query("from"));
     const to = dateTimeLocal(c.req.query("to"));
-    const st = listState("/admin/audit", query(c), { user, type, from, to }, [], "");
+    const st = listState(`${ADMIN_PAGES}/audit`, query(c), { user, type, from, to }, [], "");
     const r = nobody
       ? { total: 0, entries: [] }
       : await core.admin.audit({
@@ -350,9 +351,7 @@ function dateTimeLocal(raw: string | undefined): string {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) && Number.isFinite(Date.parse(`${v}Z`)) ? v : "";
 }
 
-const signedOf = (c: Context) => c.get("signed" as never) as Signed;
+// Set by the sign-in middleware before any page that reads it.
+const signedOf = (c: FaceContext) => c.get("signed")!;
 
-function pageActor(c: Context) {
-  const s = signedOf(c);
-  return { type: "admin" as const, id: s.name, ip: remoteAddress(c) };
-}
+const pageActor = (c: FaceContext) => personActor(c, "admin", signedOf(c).name);

@@ -1,17 +1,17 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { type AdminSession, type AdminUser, AUDIT_TYPES } from "../../core/admin.js";
 import { ClientError } from "../../core/clients.js";
 import type { ServerCore } from "../../core/core.js";
-import type { CoreError } from "../../core/errors.js";
 import { ADMIN_READ, ADMIN_WRITE } from "../../core/oauth/scopes.js";
 import { userIdOfDn } from "../../store/query.js";
 import type { AlarmRecord, ClientRecord, SessionEvent, SessionEventType } from "../../store/types.js";
-import { apiError, coreError } from "../errors.js";
-import { adminActor, adminAuth } from "./auth.js";
+import { actorOf } from "../kit/actor.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError, coreError } from "../kit/errors.js";
+import { isPaging, pagingOf } from "../kit/paging.js";
+import { adminAuth } from "./auth.js";
 
 // The admin console's JSON API (spec/admin.yaml): thin routes over core.admin.
-
-export const ADMIN_API_BASE = "/api/admin";
 
 const iso = (ms: number | null) => (ms === null || ms === 0 ? null : new Date(ms).toISOString());
 
@@ -51,34 +51,16 @@ export const eventJson = (e: SessionEvent) => ({
   detail: e.detail,
 });
 
-/** limit and offset: integers in range, or a 400 naming the parameter. */
-export function pagingOf(c: Context, max: number): { limit: number; offset: number } | CoreError {
-  const read = (name: string, fallback: number, lo: number, hi: number): number | CoreError => {
-    const raw = c.req.query(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d{1,9}$/.test(raw) || Number(raw) < lo || Number(raw) > hi)
-      return { kind: "invalid", message: `${name} must be an integer from ${lo} to ${hi}`, param: name };
-    return Number(raw);
-  };
-  const limit = read("limit", 50, 1, max);
-  if (typeof limit !== "number") return limit;
-  const offset = read("offset", 0, 0, 1_000_000_000);
-  if (typeof offset !== "number") return offset;
-  return { limit, offset };
-}
-
-const isError = (v: unknown): v is CoreError => typeof v === "object" && v !== null && "kind" in v;
-
-export function adminApiRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function adminApiRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const read = adminAuth(core, ADMIN_READ, apiError);
   const write = adminAuth(core, ADMIN_WRITE, apiError);
   const { admin } = core;
-  const paged = (c: Context) => pagingOf(c, admin.maxLimit);
+  const paged = (c: FaceContext) => pagingOf(c, admin.maxLimit);
 
   app.get("/sessions", read, async (c) => {
     const p = paged(c);
-    if (isError(p)) return coreError(c, p);
+    if (!isPaging(p)) return coreError(c, p);
     const order = c.req.query("order");
     if (order !== undefined && order !== "asc" && order !== "desc")
       return apiError(c, 400, "order is asc or desc");
@@ -94,20 +76,20 @@ export function adminApiRoutes(core: ServerCore): Hono {
   });
 
   app.delete("/sessions/:id", write, async (c) => {
-    const r = await admin.terminate(c.req.param("id"), await adminActor(core, c));
+    const r = await admin.terminate(c.req.param("id"), await actorOf(core, c));
     return r.ok ? c.body(null, 204) : coreError(c, r.error);
   });
 
   app.delete("/sessions", write, async (c) => {
     const userId = c.req.query("userId");
     if (!userId) return apiError(c, 400, "userId is required: whose sessions to terminate");
-    const r = await admin.logoutAll(userId, await adminActor(core, c));
+    const r = await admin.logoutAll(userId, await actorOf(core, c));
     return r.ok ? c.json(r.value) : coreError(c, r.error);
   });
 
   app.get("/users", read, async (c) => {
     const p = paged(c);
-    if (isError(p)) return coreError(c, p);
+    if (!isPaging(p)) return coreError(c, p);
     const search = c.req.query("search");
     const r = await admin.listUsers({ ...p, ...(search ? { search } : {}) });
     return c.json({ total: r.total, ...p, items: r.items.map(userJson) });
@@ -145,14 +127,14 @@ export function adminApiRoutes(core: ServerCore): Hono {
   });
 
   app.post("/users/:id/logout-all", write, async (c) => {
-    const r = await admin.logoutAll(c.req.param("id"), await adminActor(core, c));
+    const r = await admin.logoutAll(c.req.param("id"), await actorOf(core, c));
     return r.ok ? c.json(r.value) : coreError(c, r.error);
   });
 
   for (const action of ["lock", "unlock", "disable", "enable"] as const) {
     app.post(`/users/:id/${action}`, write, async (c) => {
       const id = c.req.param("id");
-      const actor = await adminActor(core, c);
+      const actor = await actorOf(core, c);
       const r =
         action === "lock" || action === "unlock"
           ? await admin.setLocked(id, action === "lock", actor)
@@ -165,7 +147,7 @@ export function adminApiRoutes(core: ServerCore): Hono {
 
   app.get("/alarms", read, async (c) => {
     const p = paged(c);
-    if (isError(p)) return coreError(c, p);
+    if (!isPaging(p)) return coreError(c, p);
     const open = c.req.query("open");
     if (open !== undefined && open !== "true" && open !== "false")
       return apiError(c, 400, "open is true or false");
@@ -181,14 +163,14 @@ export function adminApiRoutes(core: ServerCore): Hono {
   app.post("/alarms/:id/acknowledge", write, async (c) => {
     const id = c.req.param("id");
     if (!/^\d{1,15}$/.test(id)) return apiError(c, 404, "no open alarm with that id");
-    const actor = await adminActor(core, c);
+    const actor = await actorOf(core, c);
     const r = await admin.acknowledge(Number(id), actor);
     return r.ok ? c.json(r.value) : coreError(c, r.error);
   });
 
   app.get("/audit", read, async (c) => {
     const p = paged(c);
-    if (isError(p)) return coreError(c, p);
+    if (!isPaging(p)) return coreError(c, p);
     const type = c.req.query("type");
     if (type !== undefined && !AUDIT_TYPES.includes(type as SessionEventType))
       return apiError(c, 400, `type is one of ${AUDIT_TYPES.join(", ")}`);

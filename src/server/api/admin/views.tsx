@@ -2,6 +2,7 @@ import type { Child, FC } from "hono/jsx";
 import type { AdminSession, AdminUser } from "../../core/admin.js";
 import { userIdOfDn } from "../../store/query.js";
 import type { AlarmRecord, SessionEvent } from "../../store/types.js";
+import { ADMIN_PAGES } from "../kit/mounts.js";
 import { Hidden, When } from "./layout.js";
 import { hrefOf, type ListState, SortHeader } from "./list-controls.js";
 import { shortAgent } from "./user-agent.js";
@@ -15,10 +16,10 @@ export const AlarmBanner: FC<{ alarms: AlarmRecord[] }> = ({ alarms }) =>
       <ul>
         {alarms.map((a) => (
           <li key={a.id}>
-            <a href={`/admin/sessions?user=${encodeURIComponent(a.username ?? "")}`}>{a.username}</a> has
-            sessions or sign-ins from {a.detail.count} addresses ({a.detail.addresses}) —{" "}
-            <a href={`/admin/alarms?user=${encodeURIComponent(a.username ?? "")}`}>alarm</a>,{" "}
-            <a href={`/admin/audit?user=${encodeURIComponent(a.username ?? "")}`}>sign-in audit</a>
+            <a href={`${ADMIN_PAGES}/sessions?user=${encodeURIComponent(a.username ?? "")}`}>{a.username}</a>{" "}
+            has sessions or sign-ins from {a.detail.count} addresses ({a.detail.addresses}) —{" "}
+            <a href={`${ADMIN_PAGES}/alarms?user=${encodeURIComponent(a.username ?? "")}`}>alarm</a>,{" "}
+            <a href={`${ADMIN_PAGES}/audit?user=${encodeURIComponent(a.username ?? "")}`}>sign-in audit</a>
           </li>
         ))}
       </ul>
@@ -26,7 +27,7 @@ export const AlarmBanner: FC<{ alarms: AlarmRecord[] }> = ({ alarms }) =>
   );
 
 export const SessionFilters: FC<{ user: string; ip: string }> = ({ user, ip }) => (
-  <form method="get" action="/admin/sessions" class="filters" aria-label="Filter sessions">
+  <form method="get" action={`${ADMIN_PAGES}/sessions`} class="filters" aria-label="Filter sessions">
     <div>
       <label for="f-user">User</label>
       <input id="f-user" name="user" value={user} autocomplete="off" />
@@ -36,7 +37,7 @@ export const SessionFilters: FC<{ user: string; ip: string }> = ({ user, ip }) =
       <input id="f-ip" name="ip" value={ip} autocomplete="off" inputmode="decimal" />
     </div>
     <button type="submit">Filter</button>
-    {user || ip ? <a href="/admin/sessions">Clear filters</a> : null}
+    {user || ip ? <a href={`${ADMIN_PAGES}/sessions`}>Clear filters</a> : null}
   </form>
 );
 
@@ -66,7 +67,9 @@ const SESSION_COLUMNS: SessionColumn[] = [
     label: "User",
     sortKey: "user",
     nowrap: true,
-    cell: (s) => <a href={`/admin/sessions?user=${encodeURIComponent(s.username ?? "")}`}>{s.username}</a>,
+    cell: (s) => (
+      <a href={`${ADMIN_PAGES}/sessions?user=${encodeURIComponent(s.username ?? "")}`}>{s.username}</a>
+    ),
   },
   { label: "IP Address", nowrap: true, cell: (s) => s.ipAddress ?? "" },
   {
@@ -142,20 +145,20 @@ export const SessionTable: FC<{
                     <li>
                       <a
                         class="danger-text"
-                        href={`/admin/sessions/${encodeURIComponent(s.id)}/terminate?back=${back}`}
+                        href={`${ADMIN_PAGES}/sessions/${encodeURIComponent(s.id)}/terminate?back=${back}`}
                       >
                         Terminate
                       </a>
                     </li>
                     {s.userId ? (
                       <li>
-                        <a href={`/admin/users/${s.userId}/logout-all?back=${back}`}>
+                        <a href={`${ADMIN_PAGES}/users/${s.userId}/logout-all?back=${back}`}>
                           Logout all devices of {s.username}
                         </a>
                       </li>
                     ) : null}
                     <li>
-                      <a href={`/admin/audit?user=${encodeURIComponent(s.username ?? "")}`}>
+                      <a href={`${ADMIN_PAGES}/audit?user=${encodeURIComponent(s.username ?? "")}`}>
                         Sign-in audit of {s.username}
                       </a>
                     </li>
@@ -257,7 +260,7 @@ export const UserTable: FC<{
           {p.items.map((u) => (
             <tr key={u.username} data-user={u.username}>
               <td class="nowrap" data-label="User">
-                <a href={`/admin/sessions?user=${encodeURIComponent(u.username)}`}>{u.username}</a>
+                <a href={`${ADMIN_PAGES}/sessions?user=${encodeURIComponent(u.username)}`}>{u.username}</a>
               </td>
               <td class="nowrap no-phone" data-label="Email">
                 {u.email ?? ""}
@@ -272,7 +275,7 @@ export const UserTable: FC<{
                   <RowMenu label={`Actions for ${u.username}`}>
                     {u.sessions > 0 ? (
                       <li>
-                        <a class="danger-text" href={`/admin/users/${u.id}/logout-all${q}`}>
+                        <a class="danger-text" href={`${ADMIN_PAGES}/users/${u.id}/logout-all${q}`}>
                           Logout all devices of {u.username}
                         </a>
                       </li>
@@ -280,7 +283,7 @@ export const UserTable: FC<{
                     <li>
                       {u.lockedUntil > p.now ? (
                         <PostButton
-                          action={`/admin/users/${u.id}/unlock`}
+                          action={`${ADMIN_PAGES}/users/${u.id}/unlock`}
                           label={`Unlock ${u.username}`}
                           csrf={p.csrf}
                           aria={`Unlock ${u.username}`}
@@ -288,7 +291,7 @@ export const UserTable: FC<{
                         />
                       ) : (
                         <PostButton
-                          action={`/admin/users/${u.id}/lock`}
+                          action={`${ADMIN_PAGES}/users/${u.id}/lock`}
                           label={`Lock ${u.username}`}
                           csrf={p.csrf}
                           aria={`Lock ${u.username}`}
@@ -299,14 +302,14 @@ export const UserTable: FC<{
                     <li>
                       {u.disabled ? (
                         <PostButton
-                          action={`/admin/users/${u.id}/enable`}
+                          action={`${ADMIN_PAGES}/users/${u.id}/enable`}
                           label={`Enable ${u.username}`}
                           csrf={p.csrf}
                           aria={`Enable ${u.username}`}
                           back={back}
                         />
                       ) : (
-                        <a class="danger-text" href={`/admin/users/${u.id}/disable${q}`}>
+                        <a class="danger-text" href={`${ADMIN_PAGES}/users/${u.id}/disable${q}`}>
                           Disable {u.username}
                         </a>
                       )}
@@ -341,7 +344,9 @@ export const AlarmTable: FC<{ items: AlarmRecord[]; now: number; canWrite: boole
           {p.items.map((a) => (
             <tr key={a.id} data-alarm={String(a.id)}>
               <td class="nowrap" data-label="User">
-                <a href={`/admin/sessions?user=${encodeURIComponent(a.username ?? "")}`}>{a.username}</a>
+                <a href={`${ADMIN_PAGES}/sessions?user=${encodeURIComponent(a.username ?? "")}`}>
+                  {a.username}
+                </a>
               </td>
               <td data-label="Alarm">IP spread ({a.detail.count} addresses)</td>
               <td data-label="Addresses">{a.detail.addresses}</td>
@@ -353,7 +358,7 @@ export const AlarmTable: FC<{ items: AlarmRecord[]; now: number; canWrite: boole
                   `Acknowledged by ${a.acknowledgedBy}`
                 ) : p.canWrite ? (
                   <PostButton
-                    action={`/admin/alarms/${a.id}/acknowledge`}
+                    action={`${ADMIN_PAGES}/alarms/${a.id}/acknowledge`}
                     label="Acknowledge"
                     csrf={p.csrf}
                     aria={`Acknowledge the alarm for ${a.username}`}
@@ -418,7 +423,7 @@ export const AuditTable: FC<{ items: SessionEvent[]; now: number }> = (p) =>
 
 /** The audit's filter form: user, event type and a time range (datetime-local, UTC). */
 export const AuditFilters: FC<{ user: string; type: string; from: string; to: string }> = (p) => (
-  <form method="get" action="/admin/audit" class="filters" aria-label="Filter the audit">
+  <form method="get" action={`${ADMIN_PAGES}/audit`} class="filters" aria-label="Filter the audit">
     <div>
       <label for="a-user">User</label>
       <input id="a-user" name="user" value={p.user} autocomplete="off" />
@@ -443,6 +448,6 @@ export const AuditFilters: FC<{ user: string; type: string; from: string; to: st
       <input id="a-to" name="to" type="datetime-local" value={p.to} />
     </div>
     <button type="submit">Filter</button>
-    {p.user || p.type || p.from || p.to ? <a href="/admin/audit">Clear filters</a> : null}
+    {p.user || p.type || p.from || p.to ? <a href={`${ADMIN_PAGES}/audit`}>Clear filters</a> : null}
   </form>
 );

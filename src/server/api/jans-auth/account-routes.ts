@@ -1,17 +1,22 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
-import { UserError } from "../../core/users.js";
+import { type LoginRefusal, UserError } from "../../core/users.js";
 import { crossSite } from "../csrf.js";
-import { apiError } from "../errors.js";
+import { personActor } from "../kit/actor.js";
+import { type FaceEnv, face } from "../kit/env.js";
+import { apiError, STATUS_OF } from "../kit/errors.js";
 import { remoteAddress } from "../request-info.js";
 import { browserSession, fieldsOf } from "./browser.js";
 
 // A signed-in person's own account: their sessions (view, and end any with the password
 // re-entered, ASVS 7.5.2) and their password (the other sessions end, ASVS 7.4.3).
 
-export function accountRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+/** A wrong password re-entered is a refusal of the action (403), not of the caller, who is signed in. */
+const recheckStatus = (e: LoginRefusal) => (e.kind === "unauthorized" ? 403 : STATUS_OF[e.kind]);
+
+export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   /** The caller's session and user, after re-checking the password when one is asked for. */
   const caller = async (c: Parameters<typeof browserSession>[0]) => {
@@ -47,8 +52,8 @@ export function accountRoutes(core: ServerCore): Hono {
       return apiError(c, 400, "a JSON body is required");
     const { password, sid, scope } = parsed.fields;
     const check = await core.users.authenticate(me.user.username, password ?? "", remoteAddress(c));
-    if (!check.ok) return apiError(c, check.status === 401 ? 403 : check.status, "password check failed");
-    const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+    if (!check.ok) return apiError(c, recheckStatus(check.error), "password check failed");
+    const actor = personActor(c, "user", me.user.username);
     if (scope === "others") {
       const r = await core.sessions.revokeUser(me.user.dn, actor, me.session.sid);
       return c.json({ ended: r.ok ? r.value.length : 0 });
@@ -69,10 +74,9 @@ export function accountRoutes(core: ServerCore): Hono {
     const { current_password: current, new_password: next } = parsed.fields;
     if (!current || !next) return apiError(c, 400, "current_password and new_password are required");
     const check = await core.users.authenticate(me.user.username, current, remoteAddress(c));
-    if (!check.ok)
-      return apiError(c, check.status === 401 ? 403 : check.status, "current password check failed");
+    if (!check.ok) return apiError(c, recheckStatus(check.error), "current password check failed");
     try {
-      const actor = { type: "user" as const, id: me.user.username, ip: remoteAddress(c) };
+      const actor = personActor(c, "user", me.user.username);
       const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);
       core.log.info("password changed", {});
       return c.json({ endedSessions: ended });

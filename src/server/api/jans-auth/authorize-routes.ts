@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import {
   type AuthorizationRequest,
@@ -8,8 +8,10 @@ import {
   redirectWith,
 } from "../../core/oauth/authorization.js";
 import type { SessionRecord } from "../../store/types.js";
-import { apiError, coreError } from "../errors.js";
 import { alert, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError, coreError } from "../kit/errors.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { browserSession, clearSessionCookie, issueSessionCookie, sessionStatus } from "./browser.js";
 
@@ -17,14 +19,14 @@ import { browserSession, clearSessionCookie, issueSessionCookie, sessionStatus }
 // the older API call that starts an unauthenticated session and answers its status in JSON.
 
 /** The browser's session: its cookie, or (when sessionIdRequestParameterEnabled) a session_id parameter. */
-async function sessionFor(c: Context, core: ServerCore): Promise<SessionRecord | undefined> {
+async function sessionFor(c: FaceContext, core: ServerCore): Promise<SessionRecord | undefined> {
   const fromCookie = await browserSession(c, core);
   if (fromCookie || !core.config.sessionIdRequestParameterEnabled) return fromCookie;
   return core.sessions.byCookie(c.req.query("session_id"), transport(c));
 }
 
 /** The authorize URL to come back to after signing in; a forced re-login (prompt=login) becomes max_age=0. */
-function continueUrl(c: Context): string {
+function continueUrl(c: FaceContext): string {
   const url = new URL(c.req.url);
   const prompts = (url.searchParams.get("prompt") ?? "").split(" ").filter(Boolean);
   if (prompts.includes("login")) {
@@ -42,7 +44,7 @@ function continueUrl(c: Context): string {
  * session until the new sign-in replaces it (ending it and its tokens): never two at once.
  */
 async function toSignIn(
-  c: Context,
+  c: FaceContext,
   core: ServerCore,
   req: AuthorizationRequest,
   existing: SessionRecord | undefined,
@@ -64,10 +66,10 @@ async function toSignIn(
     if (!created.ok) return coreError(c, created.error);
     issueSessionCookie(c, core, created.value.cookie);
   }
-  return c.redirect(`/jans-auth/login?continue=${encodeURIComponent(continueUrl(c))}`, 302);
+  return c.redirect(`${JANS_AUTH}/login?continue=${encodeURIComponent(continueUrl(c))}`, 302);
 }
 
-async function codeFlow(c: Context, core: ServerCore) {
+async function codeFlow(c: FaceContext, core: ServerCore) {
   const params = new URL(c.req.url).searchParams;
   const repeated = [...new Set(params.keys())].filter((k) => params.getAll(k).length > 1);
   const parsed = await parseAuthorizationRequest(core, c.req.query(), repeated);
@@ -113,7 +115,7 @@ async function codeFlow(c: Context, core: ServerCore) {
 }
 
 /** The older API form: an unauthenticated session for a registered client, its status in JSON. */
-async function startSession(c: Context, core: ServerCore) {
+async function startSession(c: FaceContext, core: ServerCore) {
   const clientId = c.req.query("client_id") ?? "";
   if (clientId === "") return apiError(c, 400, "client_id is required");
   if (clientId.length > core.config.maxAttributeLength || !(await core.clients.exists(clientId)))
@@ -135,8 +137,8 @@ async function startSession(c: Context, core: ServerCore) {
   return c.json(sessionStatus(created.value.session));
 }
 
-export function authorizeRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function authorizeRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   app.get("/restv1/authorize", (c) =>
     c.req.query("response_type") !== undefined ? codeFlow(c, core) : startSession(c, core),
   );

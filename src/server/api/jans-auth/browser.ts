@@ -1,9 +1,10 @@
-import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
 import type { SessionRecord } from "../../store/types.js";
 import { hidden } from "../html.js";
+import type { FaceContext } from "../kit/env.js";
+import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { hasControl } from "../middleware/input-guard.js";
 import { transport } from "../request-info.js";
 import { firstValues } from "./client-auth.js";
@@ -12,7 +13,7 @@ import { firstValues } from "./client-auth.js";
 // session, request fields, the sign-out form.
 
 export const SESSION_COOKIE = "session_id";
-export const COOKIE_PATH = "/jans-auth";
+export const COOKIE_PATH = JANS_AUTH;
 /** The method this server authenticates with, recorded as the session's acr. */
 export const PASSWORD_ACR = "simple_password_auth";
 const MAX_FIELD = 1024;
@@ -31,7 +32,7 @@ export function sessionStatus(s: SessionRecord | undefined) {
 export type Fields = { kind: "json" | "form"; fields: Record<string, string> };
 
 /** A JSON object or a form of strings only, each short and free of control characters. */
-export async function fieldsOf(c: Context): Promise<Fields | string> {
+export async function fieldsOf(c: FaceContext): Promise<Fields | string> {
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   let kind: Fields["kind"];
   let raw: Record<string, unknown>;
@@ -62,7 +63,7 @@ export async function fieldsOf(c: Context): Promise<Fields | string> {
 }
 
 /** The session_id cookie: HttpOnly, SameSite=Lax, Secure over TLS, Max-Age per sessionIdCookieLifetime. */
-export function issueSessionCookie(c: Context, core: ServerCore, cookie: string): void {
+export function issueSessionCookie(c: FaceContext, core: ServerCore, cookie: string): void {
   const maxAge = core.sessions.cookieMaxAge();
   setCookie(c, SESSION_COOKIE, cookie, {
     path: COOKIE_PATH,
@@ -73,16 +74,16 @@ export function issueSessionCookie(c: Context, core: ServerCore, cookie: string)
   });
 }
 
-export function clearSessionCookie(c: Context): void {
+export function clearSessionCookie(c: FaceContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, secure: transport(c).secure });
 }
 
 /** The browser's live session, if its cookie names one (not counted as a use). */
-export function browserSession(c: Context, core: ServerCore): Promise<SessionRecord | undefined> {
+export function browserSession(c: FaceContext, core: ServerCore): Promise<SessionRecord | undefined> {
   return core.sessions.byCookie(getCookie(c, SESSION_COOKIE), transport(c));
 }
 
 /** Every page of a signed-in person offers sign-out (ASVS 7.4.4). */
 export function signOutForm(token: string): string {
-  return `<form method="post" action="/jans-auth/restv1/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
+  return `<form method="post" action="${RESTV1}/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
 }

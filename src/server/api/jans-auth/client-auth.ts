@@ -1,7 +1,8 @@
-import type { Context } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { ClientRecord } from "../../store/types.js";
-import { oauthError } from "../errors.js";
+import { bearerToken } from "../kit/bearer.js";
+import type { FaceContext } from "../kit/env.js";
+import { oauthError } from "../kit/errors.js";
 
 export type ClientAuth =
   | {
@@ -61,7 +62,7 @@ export function firstValues(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
-export async function formBody(c: Context): Promise<Record<string, string> | null> {
+export async function formBody(c: FaceContext): Promise<Record<string, string> | null> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return null;
   return firstValues(new URLSearchParams(await c.req.text()));
@@ -79,11 +80,11 @@ export type Authenticated = {
  * The prologue of every client-authenticated OAuth endpoint: a form body and client_secret_basic
  * or _post; returns the error response instead when either is wrong.
  */
-export async function authenticatedForm(core: ServerCore, c: Context): Promise<Authenticated | Response> {
+export async function authenticatedForm(core: ServerCore, c: FaceContext): Promise<Authenticated | Response> {
   const form = await formBody(c);
   if (!form) return oauthError(c, 400, "invalid_request", "body must be application/x-www-form-urlencoded");
   const header = c.req.header("authorization") ?? "";
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const bearer = bearerToken(header);
   if (bearer && form.grant_type === "client_credentials" && form.ujwt) {
     // Janssen's CLI authenticates this one request with the access token its client got for the person.
     const verified = await core.tokens.verify(bearer);

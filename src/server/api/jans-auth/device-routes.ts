@@ -1,9 +1,12 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { decideDeviceRequest, pendingDeviceRequest } from "../../core/oauth/device.js";
 import type { DeviceCodeRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { refusalStatus } from "../kit/errors.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { remoteAddress } from "../request-info.js";
 import { fieldsOf } from "./browser.js";
 
@@ -18,7 +21,7 @@ async function request(core: ServerCore, rec: DeviceCodeRecord | undefined): Pro
 
 function form(token: string, userCode: string, details: string, message = ""): string {
   return `${alert(message)}${details}
-<form method="post" action="/jans-auth/device">${hidden("csrf_token", token)}
+<form method="post" action="${JANS_AUTH}/device">${hidden("csrf_token", token)}
 <label for="user_code">Code shown on the device</label>
 <input id="user_code" name="user_code" value="${escapeHtml(userCode)}" autocomplete="off" required>
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" required>
@@ -28,10 +31,10 @@ function form(token: string, userCode: string, details: string, message = ""): s
 }
 
 /** The approval page of the device authorization grant (RFC 8628 section 3.3), CSRF-protected. */
-export function deviceRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function deviceRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const show = async (
-    c: Context,
+    c: FaceContext,
     code: string,
     message = "",
     status: 200 | 400 | 401 | 403 | 423 | 429 = 200,
@@ -55,11 +58,10 @@ export function deviceRoutes(core: ServerCore): Hono {
     if (!rec) return show(c, code, "That code is unknown or has expired.", 400);
     const outcome = await core.users.authenticate(body.username ?? "", body.password ?? "", remoteAddress(c));
     if (!outcome.ok) {
-      if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
-      return show(c, code, outcome.message, outcome.status);
+      return show(c, code, outcome.error.message, refusalStatus(c, outcome.error));
     }
     const approve = body.action !== "deny";
-    await decideDeviceRequest(core, rec, outcome.user.dn, approve);
+    await decideDeviceRequest(core, rec, outcome.value.dn, approve);
     core.log.info("device authorization", { approved: approve });
     return htmlPage(c, approve ? "Device approved" : "Request denied", "<p>You can close this page.</p>");
   });

@@ -1,10 +1,11 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { redirectWith } from "../../core/oauth/authorization.js";
 import type { ClientRecord, SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { apiError } from "../errors.js";
 import { alert, hidden, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError } from "../kit/errors.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress } from "../request-info.js";
 import { browserSession, clearSessionCookie, fieldsOf, signOutForm } from "./browser.js";
@@ -48,14 +49,14 @@ async function parse(core: ServerCore, p: Record<string, string | undefined>): P
   };
 }
 
-function done(c: Context, req: LogoutRequest) {
+function done(c: FaceContext, req: LogoutRequest) {
   if (req.redirect) return c.redirect(redirectWith(req.redirect, { state: req.state }), 302);
   return htmlPage(c, "Signed out", "<p>You are signed out.</p>");
 }
 
 /** Ends a session the person asked to end; the browser's cookie goes if it was that session. */
 async function endIt(
-  c: Context,
+  c: FaceContext,
   core: ServerCore,
   target: SessionRecord | undefined,
   browser: SessionRecord | undefined,
@@ -70,7 +71,7 @@ async function endIt(
   return ended;
 }
 
-function confirmPage(c: Context, req: LogoutRequest) {
+function confirmPage(c: FaceContext, req: LogoutRequest) {
   const keep = [
     req.redirect ? hidden("post_logout_redirect_uri", req.redirect) : "",
     req.state ? hidden("state", req.state) : "",
@@ -81,8 +82,8 @@ function confirmPage(c: Context, req: LogoutRequest) {
   return htmlPage(c, "Sign out", `<p>Sign out of this browser's session?</p>${form}`);
 }
 
-export function endSessionRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function endSessionRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   app.get("/restv1/end_session", async (c) => {
     const parsed = await parse(core, c.req.query());

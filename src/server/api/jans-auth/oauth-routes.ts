@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { authorizationCodeGrant } from "../../core/oauth/authorization.js";
 import { deviceCodeGrant, startDeviceAuthorization } from "../../core/oauth/device.js";
@@ -12,13 +12,16 @@ import {
 import { KNOWN_SCOPES } from "../../core/oauth/scopes.js";
 import { signedUserinfo, userinfo } from "../../core/oauth/userinfo.js";
 import type { ClientRecord } from "../../store/types.js";
-import { oauthError } from "../errors.js";
+import { bearerOf } from "../kit/bearer.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { oauthError, oauthFailure } from "../kit/errors.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { publicOrigin } from "../public-origin.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
 
 /** The OpenID discovery document, with URLs built on the configured issuer's origin (never Host). */
 export function discovery(core: ServerCore, origin: string) {
-  const base = `${origin}/jans-auth`;
+  const base = `${origin}${JANS_AUTH}`;
   return {
     issuer: core.tokens.issuer,
     authorization_endpoint: `${base}/restv1/authorize`,
@@ -80,8 +83,8 @@ const GRANTS: Record<string, { run: Grant; publicClients: boolean }> = {
 };
 
 /** userinfo's token: the Authorization header, or (RFC 6750 2.2) an access_token form field. */
-async function bearerOf(c: Context): Promise<string | undefined> {
-  const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+async function userinfoToken(c: FaceContext): Promise<string | undefined> {
+  const header = bearerOf(c);
   if (header) return header;
   if (c.req.method !== "POST") return undefined;
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded"))
@@ -91,7 +94,7 @@ async function bearerOf(c: Context): Promise<string | undefined> {
 
 /** The token endpoint (RFC 6749), wherever a face mounts it. */
 export function tokenEndpoint(core: ServerCore) {
-  return async (c: Context) => {
+  return async (c: FaceContext) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
     const { form } = auth;
@@ -106,7 +109,7 @@ export function tokenEndpoint(core: ServerCore) {
     if (auth.method === "none" && !grant.publicClients)
       return oauthError(c, 401, "invalid_client", "a public client cannot use this grant");
     const result = await grant.run(core, auth.client, form, auth.bearerSubject);
-    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
+    if (!result.ok) return oauthFailure(c, result);
     core.log.info("token issued", {
       client: auth.client.clientId,
       grant: form.grant_type,
@@ -118,16 +121,21 @@ export function tokenEndpoint(core: ServerCore) {
   };
 }
 
-export function oauthRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   app.post("/restv1/token", tokenEndpoint(core));
 
   app.post("/restv1/device_authorization", async (c) => {
     const auth = await authenticatedForm(core, c);
     if (auth instanceof Response) return auth;
-    const result = await startDeviceAuthorization(core, auth.client, auth.form, publicOrigin(core));
-    if (!result.ok) return oauthError(c, result.status, result.error, result.description);
+    const result = await startDeviceAuthorization(
+      core,
+      auth.client,
+      auth.form,
+      `${publicOrigin(core)}${JANS_AUTH}/device`,
+    );
+    if (!result.ok) return oauthFailure(c, result);
     c.header("Cache-Control", "no-store");
     return c.json(result.body);
   });
@@ -140,8 +148,8 @@ export function oauthRoutes(core: ServerCore): Hono {
     return c.body(null, 200);
   });
 
-  const info = async (c: Context) => {
-    const token = await bearerOf(c);
+  const info = async (c: FaceContext) => {
+    const token = await userinfoToken(c);
     if (!token) {
       c.header("WWW-Authenticate", 'Bearer realm="jans-auth"');
       return oauthError(c, 401, "invalid_token", "a bearer access token is required");
@@ -149,7 +157,7 @@ export function oauthRoutes(core: ServerCore): Hono {
     const r = await userinfo(core, token);
     if (!r.ok) {
       c.header("WWW-Authenticate", `Bearer realm="jans-auth", error="${r.error}"`);
-      return oauthError(c, r.status, r.error, r.description);
+      return oauthFailure(c, r);
     }
     c.header("Cache-Control", "no-store");
     if (r.client?.userinfoJwt) {

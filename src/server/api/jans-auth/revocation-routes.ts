@@ -1,8 +1,10 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { GLOBAL_TOKEN_REVOCATION, SCOPE } from "../../core/oauth/scopes.js";
-import type { ClientRecord, UserAttribute } from "../../store/types.js";
-import { oauthError } from "../errors.js";
+import type { UserAttribute } from "../../store/types.js";
+import { clientActor } from "../kit/actor.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { oauthError } from "../kit/errors.js";
 import { authenticateClient, authenticatedForm } from "./client-auth.js";
 
 // Ending someone else's sessions, as Janssen does: the Session Revocation Endpoint
@@ -12,16 +14,12 @@ import { authenticateClient, authenticatedForm } from "./client-auth.js";
 /** The user attributes a client may name (Janssen's user criteria; `email` as an alias of mail). */
 const ATTRIBUTES: Record<string, UserAttribute> = { uid: "uid", mail: "mail", email: "mail", inum: "inum" };
 
-function actorOf(client: ClientRecord) {
-  return { type: "client" as const, id: client.clientId };
-}
-
-function refuse(c: Context, scope: string) {
+function refuse(c: FaceContext, scope: string) {
   return oauthError(c, 401, "invalid_request", `the client needs the ${scope} scope`);
 }
 
-export function revocationRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function revocationRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   app.post("/restv1/revoke_session", async (c) => {
     const auth = await authenticatedForm(core, c);
@@ -37,7 +35,7 @@ export function revocationRoutes(core: ServerCore): Hono {
         "user_criterion_key (uid, mail or inum) and user_criterion_value are required",
       );
     const user = await core.users.findBy(attribute, value);
-    if (user) await core.sessions.revokeUser(user.dn, actorOf(auth.client));
+    if (user) await core.sessions.revokeUser(user.dn, clientActor(auth.client.clientId));
     return c.body(null, 200);
   });
 
@@ -67,7 +65,7 @@ export function revocationRoutes(core: ServerCore): Hono {
         'expected {"sub_id": {"format": "uid"|"mail"|"inum", "id": "..."}}',
       );
     const user = await core.users.findBy(attribute, sub.id);
-    if (user) await core.users.endEverything(user.dn, actorOf(auth.client));
+    if (user) await core.users.endEverything(user.dn, clientActor(auth.client.clientId));
     return c.body(null, 204);
   });
 

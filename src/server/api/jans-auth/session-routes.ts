@@ -1,12 +1,13 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { CoreError } from "../../core/errors.js";
-import type { AuthOutcome } from "../../core/users.js";
+import type { LoginRefusal } from "../../core/users.js";
 import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { apiError, coreError } from "../errors.js";
 import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError, coreError, refusalStatus } from "../kit/errors.js";
+import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
 import {
@@ -21,12 +22,12 @@ import {
 /** Only our own authorize endpoint is a place to continue to after signing in (no open redirect). */
 function safeContinue(raw: string | undefined): string | undefined {
   if (raw === PROTECTED_APP) return raw;
-  return raw?.startsWith("/jans-auth/restv1/authorize?") && !raw.includes("//", 1) ? raw : undefined;
+  return raw?.startsWith(`${RESTV1}/authorize?`) && !raw.includes("//", 1) ? raw : undefined;
 }
 
 /** The relying party a sign-in continues to: the authorize request's redirect URI, when registered. */
 async function relyingPartyOf(core: ServerCore, next: string | undefined): Promise<string | undefined> {
-  if (!next?.startsWith("/jans-auth/restv1/authorize?")) return undefined;
+  if (!next?.startsWith(`${RESTV1}/authorize?`)) return undefined;
   const q = new URL(next, "http://local").searchParams;
   const client = await core.clients.get(q.get("client_id") ?? "");
   const uri = q.get("redirect_uri") ?? "";
@@ -34,30 +35,23 @@ async function relyingPartyOf(core: ServerCore, next: string | undefined): Promi
 }
 
 /** A page an end user signs in to (seed 003's promise: after Terminate, its next request is a 401 and the login page). */
-export const PROTECTED_APP = "/jans-auth/app";
+export const PROTECTED_APP = `${JANS_AUTH}/app`;
 
 function loginForm(token: string, message = "", username = "", next?: string): string {
-  return `${alert(message)}<form method="post" action="/jans-auth/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
+  return `${alert(message)}<form method="post" action="${JANS_AUTH}/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`;
 }
 
-type Failed = Exclude<AuthOutcome, { ok: true }>;
 export type SignIn =
-  | { kind: "failed"; outcome: Failed }
+  | { kind: "failed"; error: LoginRefusal }
   | { kind: "refused"; error: CoreError }
   | { kind: "ok"; session: SessionRecord };
 
-/** The status of a failed sign-in, with Retry-After when waiting helps. */
-export function failedStatus(c: Context, outcome: Failed): 401 | 423 | 429 {
-  if (outcome.status !== 401) c.header("Retry-After", String(outcome.retryAfterSeconds));
-  return outcome.status;
-}
-
 /** Signs a user in with the lockout rules; a new session replaces the browser's old one. */
 export async function signIn(
-  c: Context,
+  c: FaceContext,
   core: ServerCore,
   username: string,
   password: string,
@@ -67,24 +61,24 @@ export async function signIn(
   // Every attempt counts as a use of the browser's session.
   if (previous) await core.sessions.touch(previous, { type: "user", ip });
   const outcome = await core.users.authenticate(username, password, ip);
-  if (!outcome.ok) return { kind: "failed", outcome };
+  if (!outcome.ok) return { kind: "failed", error: outcome.error };
   const attributes: Record<string, string> = {
-    auth_user: outcome.user.username,
+    auth_user: outcome.value.username,
     // The server decides: the method actually used, and the client only if one started the flow.
     acr: PASSWORD_ACR,
     remote_ip: ip,
     user_agent: (c.req.header("user-agent") ?? "").slice(0, core.config.maxAttributeLength),
   };
-  const actor = { type: "user" as const, id: outcome.user.username, ip };
-  const result = await core.sessions.authenticated(previous, outcome.user, attributes, transport(c), actor);
+  const actor = { type: "user" as const, id: outcome.value.username, ip };
+  const result = await core.sessions.authenticated(previous, outcome.value, attributes, transport(c), actor);
   if (!result.ok) return { kind: "refused", error: result.error };
   if (result.value.cookie) issueSessionCookie(c, core, result.value.cookie);
   core.log.info("login", {});
   return { kind: "ok", session: result.value.session };
 }
 
-export function sessionRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
 
   // The API: a JSON (or form) body, answered in JSON.
   app.post("/restv1/login", async (c) => {
@@ -95,7 +89,7 @@ export function sessionRoutes(core: ServerCore): Hono {
     const { username, password } = parsed.fields;
     if (!username || !password) return apiError(c, 400, "username and password are required");
     const r = await signIn(c, core, username, password);
-    if (r.kind === "failed") return apiError(c, failedStatus(c, r.outcome), r.outcome.message);
+    if (r.kind === "failed") return coreError(c, r.error);
     if (r.kind === "refused") return coreError(c, r.error);
     return c.json(sessionStatus(r.session));
   });
@@ -121,8 +115,8 @@ export function sessionRoutes(core: ServerCore): Hono {
       );
     const r = await signIn(c, core, fields.username ?? "", fields.password ?? "");
     if (r.kind === "failed") {
-      const form = loginForm(csrfToken(c), r.outcome.message, fields.username ?? "", next);
-      return htmlPage(c, "Sign in", form, failedStatus(c, r.outcome));
+      const form = loginForm(csrfToken(c), r.error.message, fields.username ?? "", next);
+      return htmlPage(c, "Sign in", form, refusalStatus(c, r.error));
     }
     if (r.kind === "refused")
       return htmlPage(c, "Sign in", loginForm(csrfToken(c), r.error.message, "", next), 403);

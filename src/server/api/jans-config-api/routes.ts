@@ -1,28 +1,19 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { OPERATION_SCOPES } from "../../core/oauth/scopes.js";
 import { DEFAULT_PAGE_SIZE } from "../../core/session-search.js";
-import { actorOf } from "../actor.js";
-import { apiError, coreError } from "../errors.js";
 import { PASSWORD_ACR } from "../jans-auth/browser.js";
-import { bearerAuth } from "../middleware/bearer.js";
+import { actorOf } from "../kit/actor.js";
+import { type FaceEnv, face } from "../kit/env.js";
+import { coreError } from "../kit/errors.js";
+import { guard as guardOf } from "./guard.js";
 import { renderPage, renderSession } from "./render.js";
 
-export const CONFIG_API_ROOT = "/jans-config-api/api/v1";
-export const CONFIG_API_BASE = `${CONFIG_API_ROOT}/jans-auth-server/session`;
-
-function guard(core: ServerCore, operationId: string) {
-  return bearerAuth(core, {
-    realm: "jans-config-api",
-    requirement: OPERATION_SCOPES[operationId]!,
-    what: operationId,
-    render: apiError,
-  });
-}
+const guard = (core: ServerCore, operationId: string) => guardOf(core, OPERATION_SCOPES, operationId);
 
 /** The Janssen config-api session operations: HTTP in, core calls, config-api errors out. */
-export function configApiRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function configApiRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const { sessions } = core;
   const now = () => core.clock.now();
 
@@ -67,8 +58,8 @@ export function configApiRoutes(core: ServerCore): Hono {
 }
 
 /** Janssen's default-authentication-method read, which Janssen's CLI calls to check its token. */
-export function acrsRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function acrsRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   app.get("/acrs", guard(core, "get-acrs"), (c) => c.json({ defaultAcr: PASSWORD_ACR }));
   return app;
 }

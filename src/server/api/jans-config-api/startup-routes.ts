@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import {
   appVersion,
   attributes,
@@ -12,24 +12,19 @@ import {
 } from "../../core/config-api-status.js";
 import type { ServerCore } from "../../core/core.js";
 import { STARTUP_OPERATION_SCOPES } from "../../core/oauth/scopes.js";
-import { apiError, coreError } from "../errors.js";
-import { bearerAuth } from "../middleware/bearer.js";
+import { type FaceEnv, face } from "../kit/env.js";
+import { coreError } from "../kit/errors.js";
+import { JANS_AUTH_SERVER } from "../kit/mounts.js";
+import { guard as guardOf } from "./guard.js";
 
-function guard(core: ServerCore, operationId: string) {
-  return bearerAuth(core, {
-    realm: "jans-config-api",
-    requirement: STARTUP_OPERATION_SCOPES[operationId]!,
-    what: operationId,
-    render: apiError,
-  });
-}
+const guard = (core: ServerCore, operationId: string) => guardOf(core, STARTUP_OPERATION_SCOPES, operationId);
 
 /**
  * The config-api operations Janssen's CLI and TUI call before and after signing in (health,
  * persistence, plugins, attributes): thin routes over core/config-api-status.ts.
  */
-export function startupRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function startupRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   // The health operations declare no security in Janssen's document, as here.
   app.get("/health", async (c) => c.json(await healthChecks(core)));
   app.get("/health/live", (c) => c.json(liveness()));
@@ -41,7 +36,7 @@ export function startupRoutes(core: ServerCore): Hono {
   app.get("/health/service-status", guard(core, "get-service-status"), (c) =>
     c.json(serviceStatus(c.req.query("service"))),
   );
-  app.get("/jans-auth-server/config/persistence", guard(core, "get-properties-persistence"), (c) =>
+  app.get(`${JANS_AUTH_SERVER}/config/persistence`, guard(core, "get-properties-persistence"), (c) =>
     c.json(persistence(core)),
   );
   app.get("/plugin", guard(core, "get-plugins"), (c) => c.json(plugins()));

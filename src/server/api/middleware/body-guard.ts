@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { ApiErrorRenderer } from "../errors.js";
+import type { ErrorRenderer } from "../kit/errors.js";
 import { unsafeText } from "./input-guard.js";
 
 // Bodies and credentials as the routes will read them, checked before any route does: a form's
@@ -59,7 +59,7 @@ export function unsafeBasic(authorization: string): boolean {
 }
 
 /** Refuses unsafe characters in a request's body or Basic credentials with a 400 naming the field. */
-export function bodyGuard(render: ApiErrorRenderer): MiddlewareHandler {
+export function bodyGuard(render: ErrorRenderer): MiddlewareHandler {
   return async (c, next) => {
     if (unsafeBasic(c.req.header("authorization") ?? ""))
       return render(c, 400, "the Basic credentials contain a control character");

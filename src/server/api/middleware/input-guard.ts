@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { ApiErrorRenderer } from "../errors.js";
+import type { ErrorRenderer } from "../kit/errors.js";
 import { rawPath } from "../request-info.js";
 
 // Characters no input may carry into a store: C0 controls and DEL, C1 controls (U+0080-U+009F),
@@ -42,7 +42,7 @@ function prototypeName(name: string, value: string): boolean {
  * the parameter: no parser or store below ever sees one. A sort or notice parameter naming a
  * prototype property (`constructor`, `__proto__`) is refused too.
  */
-export function inputGuard(render: ApiErrorRenderer): MiddlewareHandler {
+export function inputGuard(render: ErrorRenderer): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
     const segments = rawPath(c).split("/").map(decoded);

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ApiErrorRenderer } from "../errors.js";
+import type { ErrorRenderer } from "../kit/errors.js";
 
 /** Request bodies above the limit are refused with 413 before they are read in full. */
-export function requestBodyLimit(maxBytes: number, render: ApiErrorRenderer): MiddlewareHandler {
+export function requestBodyLimit(maxBytes: number, render: ErrorRenderer): MiddlewareHandler {
   const tooLarge = (c: Context) => render(c, 413, `request body above ${maxBytes} bytes`);
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   // Checked before hono's bodyLimit, which asks for the body: the node adapter then builds a WHATWG

@@ -1,14 +1,15 @@
-import type { Context } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { Actor } from "../../core/events.js";
 import { AM_SESSIONS_WRITE, satisfies } from "../../core/oauth/scopes.js";
-import { crestCoreError, crestError, reply } from "./crest.js";
+import type { FaceContext } from "../kit/env.js";
+import { crestCoreError, crestError } from "../kit/errors.js";
+import { reply } from "./crest.js";
 import { refreshed, sessionInfo, validation } from "./render.js";
 
 // The actions of PingAM's sessions endpoint, each with the scope it needs and its handler.
 
 export interface ActionContext {
-  c: Context;
+  c: FaceContext;
   core: ServerCore;
   realm: string;
   body: Record<string, unknown>;

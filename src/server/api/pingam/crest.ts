@@ -1,21 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { CoreError } from "../../core/errors.js";
-import { reasonOf, STATUS_OF } from "../errors.js";
+import { crestError } from "../kit/errors.js";
 
-// CREST (ForgeRock Common REST) conventions: its error body and API versioning.
-
-const CREST_REASONS: Record<number, string> = { 405: "Method Not Allowed", 406: "Not Acceptable" };
-
-/** CREST's error body: {"code": 403, "reason": "Forbidden", "message": "..."}. */
-export function crestError(c: Context, status: ContentfulStatusCode, message: string) {
-  return c.json({ code: status, reason: CREST_REASONS[status] ?? reasonOf(status), message }, status);
-}
-
-export function crestCoreError(c: Context, e: CoreError) {
-  if (e.retryAfter !== undefined) c.header("Retry-After", String(e.retryAfter));
-  return crestError(c, STATUS_OF[e.kind], e.message);
-}
+// CREST (ForgeRock Common REST) conventions: API versioning and replies (its error body is the kit's).
 
 /** The versions of the sessions resource we serve (the seed uses 3.1, 4.0 and 5.1). */
 export const RESOURCE_VERSIONS = ["3.1", "4.0", "5.1"] as const;

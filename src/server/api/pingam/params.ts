@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AmQueryInput } from "../../core/am/service.js";
+import { intParam } from "../kit/paging.js";
 
 // Reading a CREST request: the JSON body of an action, the `_` parameters of a query.
 
@@ -31,12 +32,6 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
-function integer(name: string, raw: string | undefined, min: number): number | undefined | string {
-  if (raw === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min) return `${name} must be an integer of at least ${min}`;
-  return Number(raw);
-}
-
 export interface QueryParams {
   input: AmQueryInput;
   fields: string[] | undefined;
@@ -57,9 +52,9 @@ export function queryParams(c: Context): QueryParams | string {
   if (queryId !== undefined && queryId !== "all") return `_queryId "${queryId}" is not supported (all)`;
   const filter = one._queryFilter ?? (queryId === "all" ? "true" : undefined);
   if (filter === undefined) return '_queryFilter is required (for example: username eq "<uuid>")';
-  const pageSize = integer("_pageSize", one._pageSize, 1);
+  const pageSize = intParam("_pageSize", one._pageSize, { min: 1 });
   if (typeof pageSize === "string") return pageSize;
-  const offset = integer("_pagedResultsOffset", one._pagedResultsOffset, 0);
+  const offset = intParam("_pagedResultsOffset", one._pagedResultsOffset, { min: 0 });
   if (typeof offset === "string") return offset;
   const policy = one._totalPagedResultsPolicy ?? "NONE";
   if (!POLICIES.includes(policy)) return `_totalPagedResultsPolicy must be one of ${POLICIES.join(", ")}`;

@@ -1,27 +1,28 @@
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { AM_OPERATION_SCOPES, AM_SESSIONS_READ, satisfies } from "../../core/oauth/scopes.js";
 import { realmPath } from "../../core/realms.js";
-import { actorOf } from "../actor.js";
 import { tokenEndpoint } from "../jans-auth/oauth-routes.js";
-import { bearerAuth, claimsOf } from "../middleware/bearer.js";
+import { actorOf } from "../kit/actor.js";
+import { bearerAuth, claimsOf } from "../kit/bearer.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { crestError } from "../kit/errors.js";
 import { ACTIONS, type ActionContext, actionNamed } from "./actions.js";
-import { apiVersion, crestError, reply } from "./crest.js";
+import { apiVersion, reply } from "./crest.js";
 import { queryParams, readJsonObject } from "./params.js";
 import { queryResult } from "./render.js";
 
-/** Where the PingAM face lives: `/am/json/realms/root[/realms/<name>]/sessions`. */
-export const AM_BASE = "/am/json";
+// The PingAM face lives at AM_JSON (`/am/json/realms/root[/realms/<name>]/sessions`) and AM_OAUTH.
 const SESSION_PATHS = ["/realms/root/sessions", "/realms/root/realms/:realm/sessions"];
 const POST_PARAMS = new Set(["_action", "_prettyPrint"]);
 
 /** The request's realm, if it is one we serve. */
-function realmOf(c: Context, core: ServerCore): string | undefined {
+function realmOf(c: FaceContext, core: ServerCore): string | undefined {
   const realm = realmPath(c.req.param("realm"));
   return Object.hasOwn(core.config.realms, realm) ? realm : undefined;
 }
 
-async function runAction(c: Context, core: ServerCore, realm: string): Promise<Response> {
+async function runAction(c: FaceContext, core: ServerCore, realm: string): Promise<Response> {
   const url = new URL(c.req.url);
   for (const key of new Set(url.searchParams.keys())) {
     if (url.searchParams.getAll(key).length > 1)
@@ -54,7 +55,7 @@ async function runAction(c: Context, core: ServerCore, realm: string): Promise<R
   return action.run(ctx);
 }
 
-async function runQuery(c: Context, core: ServerCore, realm: string): Promise<Response> {
+async function runQuery(c: FaceContext, core: ServerCore, realm: string): Promise<Response> {
   const q = queryParams(c);
   if (typeof q === "string") return crestError(c, 400, q);
   const page = await core.am.query(realm, q.input);
@@ -63,8 +64,8 @@ async function runQuery(c: Context, core: ServerCore, realm: string): Promise<Re
 }
 
 /** PingAM's token endpoints (`/am/oauth2[/realms/root[/realms/<name>]]/access_token`): ours, under its paths. */
-export function amOAuthRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function amOAuthRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   for (const path of [
     "/access_token",
     "/realms/root/access_token",
@@ -75,8 +76,8 @@ export function amOAuthRoutes(core: ServerCore): Hono {
 }
 
 /** PingAM's /json/sessions: actions by POST `?_action=`, queries by GET `?_queryFilter=`. */
-export function amSessionRoutes(core: ServerCore): Hono {
-  const app = new Hono();
+export function amSessionRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
   const guard = bearerAuth(core, {
     realm: "am",
     requirement: AM_SESSIONS_READ,

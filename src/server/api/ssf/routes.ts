@@ -1,24 +1,24 @@
-import { type Context, Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import type { Result } from "../../core/errors.js";
 import { SSF_STREAM_SCOPE } from "../../core/oauth/scopes.js";
 import { POLL, PUSH, type StreamInput, streamJson } from "../../core/signals/streams.js";
 import type { StreamRecord } from "../../store/types.js";
-import { apiError, coreError } from "../errors.js";
-import { bearerAuth, claimsOf } from "../middleware/bearer.js";
+import { bearerAuth, claimsOf } from "../kit/bearer.js";
+import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
+import { apiError, coreError } from "../kit/errors.js";
+import { RESTV1, SSF } from "../kit/mounts.js";
 
 // The Shared Signals Framework 1.0 transmitter (spec/ssf.yaml): its configuration document, the
 // stream management API (each receiver sees only its own streams) and RFC 8936 polling.
 
-export const SSF_BASE = "/ssf";
-
 /** The transmitter's configuration (SSF 1.0 section 7.1), with URLs from the address the caller used. */
 export function ssfConfiguration(core: ServerCore, origin: string) {
-  const base = `${origin}${SSF_BASE}`;
+  const base = `${origin}${SSF}`;
   return {
     spec_version: "1_0",
     issuer: core.tokens.issuer,
-    jwks_uri: `${origin}/jans-auth/restv1/jwks`,
+    jwks_uri: `${origin}${RESTV1}/jwks`,
     delivery_methods_supported: [PUSH, POLL],
     configuration_endpoint: `${base}/streams`,
     status_endpoint: `${base}/status`,
@@ -31,7 +31,7 @@ export function ssfConfiguration(core: ServerCore, origin: string) {
 }
 
 /** The calling receiver: the client its access token was issued to. */
-const receiver = (c: Context) => claimsOf(c)!.clientId;
+const receiver = (c: FaceContext) => claimsOf(c)!.clientId;
 
 async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
   try {
@@ -44,9 +44,9 @@ async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined
   }
 }
 
-export function ssfRoutes(core: ServerCore): Hono {
-  const app = new Hono();
-  const pollBase = (c: Context) => `${new URL(c.req.url).origin}${SSF_BASE}/poll`;
+export function ssfRoutes(core: ServerCore): Hono<FaceEnv> {
+  const app = face();
+  const pollBase = (c: Context) => `${new URL(c.req.url).origin}${SSF}/poll`;
   const shown = (c: Context, s: StreamRecord) => streamJson(s, core.tokens.issuer, pollBase(c));
   const answer = (c: Context, r: Result<StreamRecord>, status: 200 | 201 = 200) =>
     r.ok ? c.json(shown(c, r.value), status) : coreError(c, r.error);
@@ -64,7 +64,7 @@ export function ssfRoutes(core: ServerCore): Hono {
 
   /** Runs with the JSON body, or answers 400 without one. */
   const withBody =
-    (run: (c: Context, body: Record<string, unknown>) => Promise<Response>) => async (c: Context) => {
+    (run: (c: FaceContext, body: Record<string, unknown>) => Promise<Response>) => async (c: FaceContext) => {
       const body = await jsonBody(c);
       return body ? run(c, body) : apiError(c, 400, "a JSON object body is required");
     };

@@ -17,7 +17,8 @@ export async function startDeviceAuthorization(
   deps: ServerCore,
   client: ClientRecord,
   form: Record<string, string>,
-  origin: string,
+  /** Where the person enters the user code (the face that serves the page knows it). */
+  verification: string,
 ): Promise<GrantResult> {
   const scopes = grantableScopes(client, form.scope);
   if (scopes.length === 0) return fail("invalid_scope", "none of the requested scopes is allowed");
@@ -35,7 +36,6 @@ export async function startDeviceAuthorization(
     userDn: null,
     lastPollAt: 0,
   });
-  const verification = `${origin}/jans-auth/device`;
   return {
     ok: true,
     body: {

@@ -5,13 +5,27 @@ import { KNOWN_SCOPES, OIDC_SCOPES, scopesOfRoles } from "./scopes.js";
 
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-export type GrantResult =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; status: 400 | 401; error: string; description: string };
+/**
+ * The OAuth error codes the core answers with (RFC 6749 5.2, RFC 8628 3.5, RFC 6750 3.1): the
+ * protocol's own vocabulary, no HTTP; the face that speaks OAuth gives each its status.
+ */
+export type OAuthErrorCode =
+  | "invalid_grant"
+  | "invalid_scope"
+  | "unauthorized_client"
+  | "expired_token"
+  | "slow_down"
+  | "authorization_pending"
+  | "access_denied"
+  | "invalid_token"
+  | "insufficient_scope";
 
-export const fail = (error: string, description: string, status: 400 | 401 = 400): GrantResult => ({
+export type OAuthFailure = { ok: false; error: OAuthErrorCode; description: string };
+
+export type GrantResult = { ok: true; body: Record<string, unknown> } | OAuthFailure;
+
+export const fail = (error: OAuthErrorCode, description: string): OAuthFailure => ({
   ok: false,
-  status,
   error,
   description,
 });

@@ -1,6 +1,6 @@
 import type { ClientRecord } from "../../store/types.js";
 import type { ServerCore } from "../core.js";
-import { subjectOf } from "./grants.js";
+import { fail, type OAuthFailure, subjectOf } from "./grants.js";
 import { roleNamesOf } from "./scopes.js";
 import type { AccessClaims } from "./tokens.js";
 
@@ -12,7 +12,7 @@ export type UserinfoResult =
       /** The access token it answered. */
       token: AccessClaims;
     }
-  | { ok: false; status: 401 | 403; error: string; description: string };
+  | OAuthFailure;
 
 /**
  * The claims about the person an access token was issued for (OpenID Connect Core 5.3): it must
@@ -20,29 +20,11 @@ export type UserinfoResult =
  */
 export async function userinfo(core: ServerCore, token: string): Promise<UserinfoResult> {
   const verified = await core.tokens.verify(token);
-  if (!verified.ok)
-    return {
-      ok: false,
-      status: 401,
-      error: "invalid_token",
-      description: `access token is ${verified.reason}`,
-    };
+  if (!verified.ok) return fail("invalid_token", `access token is ${verified.reason}`);
   const { claims } = verified;
-  if (!claims.scopes.has("openid"))
-    return {
-      ok: false,
-      status: 403,
-      error: "insufficient_scope",
-      description: "userinfo needs the openid scope",
-    };
+  if (!claims.scopes.has("openid")) return fail("insufficient_scope", "userinfo needs the openid scope");
   const user = await core.users.getByDn(claims.subject);
-  if (!user || user.disabled)
-    return {
-      ok: false,
-      status: 401,
-      error: "invalid_token",
-      description: "the token is not a current user's",
-    };
+  if (!user || user.disabled) return fail("invalid_token", "the token is not a current user's");
   const inum = subjectOf(user.dn);
   const out: Record<string, unknown> & { sub: string } = {
     sub: inum,
