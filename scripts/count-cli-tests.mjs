@@ -25,10 +25,11 @@ function parse(file) {
   return ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
 }
 
+/** it, it.each(table), test.concurrent: the name the call chain starts from. */
 const calleeName = (expr) =>
   ts.isIdentifier(expr)
     ? expr.text
-    : ts.isPropertyAccessExpression(expr)
+    : ts.isPropertyAccessExpression(expr) || ts.isCallExpression(expr)
       ? calleeName(expr.expression)
       : undefined;
 
