@@ -5,7 +5,7 @@ import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { loginOverHttp, ROOT, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // opcli drives the admin console's API from its document (spec/admin.yaml), by operation ID:
-// spawned binaries against a spawned server.
+// opcli in process against a spawned server.
 
 const SPEC = join(ROOT, "spec/admin.yaml");
 const PASSWORD = "admin-api-e2e-password";

@@ -7,7 +7,7 @@ import { isolatedEnv, OPCLI_BIN, runOpcliInProcess, runOpcliInPty } from "../hel
 import { adminToken, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // The CLI as admins and scripts expect it (issue 17): honest --all, safe deletes, one quoting rule,
-// a user addressed by name. Spawned opcli against a spawned reference server of 250 sessions.
+// a user addressed by name. opcli in process (on a terminal: spawned) against a spawned reference server of 250 sessions.
 
 let s: RunningServer;
 let env: Record<string, string>;

@@ -6,7 +6,7 @@ import { loginOverHttp, ROOT, type RunningServer, SERVER_BIN, startServer } from
 
 // opcli drives the PingAM face from its own OpenAPI document (spec/pingam-sessions.yaml): one
 // operation per action, the `_action` fixed by the path key, `_queryFilter` checked before sending,
-// `--all` paging on `_pagedResultsCookie`. Spawned binaries against a spawned server.
+// `--all` paging on `_pagedResultsCookie`. opcli in process against a spawned server.
 
 const SPEC = join(ROOT, "spec/pingam-sessions.yaml");
 const PASSWORD = "pingam-e2e-password";
