@@ -4,13 +4,17 @@
 // in-process share. Static: an it()/test() block counts once (it.each as one), and a block is a
 // CLI test when its body reaches one of those calls, directly or through helpers of its file or
 // of test/helpers. A block that reaches both counts as spawned.
-// Usage: node scripts/count-cli-tests.mjs [--files] [dir]
+// Usage: node scripts/count-cli-tests.mjs [--files] [--min PERCENT] [dir]; with --min, exits 1
+// when the in-process share is below it (CI keeps it above half).
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import ts from "typescript";
 
-const root = process.argv.find((a, i) => i > 1 && !a.startsWith("--")) ?? "test";
-const listFiles = process.argv.includes("--files");
+const argv = process.argv.slice(2);
+const minAt = argv.indexOf("--min");
+const min = minAt >= 0 ? Number(argv[minAt + 1]) : undefined;
+const root = argv.find((a, i) => !a.startsWith("--") && (minAt < 0 || i !== minAt + 1)) ?? "test";
+const listFiles = argv.includes("--files");
 
 /** Calls that run opcli directly; `inProcess` is decided per call by its options. */
 const DIRECT = { runInProcess: "in", runOpcliInPty: "spawned", OPCLI_BIN: "spawned" };
@@ -142,3 +146,7 @@ if (listFiles)
     );
 const share = inProc + spawned ? (100 * inProc) / (inProc + spawned) : 0;
 console.log(`CLI tests: ${inProc} in process, ${spawned} spawned, in-process share ${share.toFixed(1)}%`);
+if (min !== undefined && !(share > min)) {
+  console.log(`the in-process share is not above ${min}%: run CLI behaviour tests with runOpcliInProcess`);
+  process.exit(1);
+}
