@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { loginOverHttp, ROOT, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // opcli drives the admin console's API from its document (spec/admin.yaml), by operation ID:
-// spawned binaries against a spawned server.
+// opcli in process against a spawned server.
 
 const SPEC = join(ROOT, "spec/admin.yaml");
 const PASSWORD = "admin-api-e2e-password";
@@ -14,7 +14,7 @@ let env: Record<string, string>;
 const ids: Record<string, string> = {};
 
 const admin = (...args: string[]) =>
-  runOpcli(["--spec", SPEC, "--host", `${s.url}/api/admin`, ...args], { env });
+  runOpcliInProcess(["--spec", SPEC, "--host", `${s.url}/api/admin`, ...args], { env });
 const json = (out: string) => JSON.parse(out) as { total: number; items: Record<string, unknown>[] };
 
 beforeAll(async () => {

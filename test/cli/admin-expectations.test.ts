@@ -3,11 +3,11 @@ import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, OPCLI_BIN, runOpcli, runOpcliInPty } from "../helpers/run-opcli.js";
+import { isolatedEnv, OPCLI_BIN, runOpcliInProcess, runOpcliInPty } from "../helpers/run-opcli.js";
 import { adminToken, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // The CLI as admins and scripts expect it (issue 17): honest --all, safe deletes, one quoting rule,
-// a user addressed by name. Spawned opcli against a spawned reference server of 250 sessions.
+// a user addressed by name. opcli in process (on a terminal: spawned) against a spawned reference server of 250 sessions.
 
 let s: RunningServer;
 let env: Record<string, string>;
@@ -23,7 +23,7 @@ const live = async (sid: string) =>
 const userSessions = async (dn: string) =>
   json(
     (
-      await runOpcli(
+      await runOpcliInProcess(
         ["--operation-id", "search-session", "--endpoint-args", `fieldValuePair:userDn="${dn}",limit:50`],
         { env },
       )
@@ -58,13 +58,15 @@ afterAll(() => s?.stop());
 
 describe("--all never returns a silent subset", () => {
   it("get-sessions (one page of 50 of 250) exits 8 naming the operation that pages", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions", "--all", "-o", "ndjson"], { env });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions", "--all", "-o", "ndjson"], { env });
     expect(r.code).toBe(8);
     expect(r.stdout.trim().split("\n")).toHaveLength(50);
     expect(r.stderr).toBe(
       "opcli: get-sessions returned 50 of 250 items and cannot page; search-session pages (--all)\n",
     );
-    const all = await runOpcli(["--operation-id", "search-session", "--all", "-o", "ndjson"], { env });
+    const all = await runOpcliInProcess(["--operation-id", "search-session", "--all", "-o", "ndjson"], {
+      env,
+    });
     expect(all.code).toBe(0);
     expect(all.stdout.trim().split("\n")).toHaveLength(250);
   });
@@ -72,9 +74,11 @@ describe("--all never returns a silent subset", () => {
 
 describe("deletes and revokes", () => {
   it("say what they did, repeat with --ignore-not-found, and --dry-run changes nothing", async () => {
-    const [first] = json((await runOpcli(["--operation-id", "get-sessions"], { env })).stdout).entries;
+    const [first] = json(
+      (await runOpcliInProcess(["--operation-id", "get-sessions"], { env })).stdout,
+    ).entries;
     const sid = first!.sid;
-    const dry = await runOpcli(
+    const dry = await runOpcliInProcess(
       ["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`, "--dry-run"],
       { env },
     );
@@ -85,14 +89,19 @@ describe("deletes and revokes", () => {
       wouldAffect: 1,
     });
     expect(await live(sid)).toBe(true);
-    const del = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    const del = await runOpcliInProcess(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], {
+      env,
+    });
     expect(del.code).toBe(0);
     expect(del.stderr).toBe(`opcli: delete-session sid=${sid}: done\n`);
     expect(await live(sid)).toBe(false);
-    const again = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    const again = await runOpcliInProcess(
+      ["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`],
+      { env },
+    );
     expect(again.code).toBe(5);
     expect(again.stderr).toBe("opcli: HTTP 404: no live session with that sid\n");
-    const ok = await runOpcli(
+    const ok = await runOpcliInProcess(
       ["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`, "--ignore-not-found"],
       { env },
     );
@@ -101,12 +110,14 @@ describe("deletes and revokes", () => {
   });
 
   it("a user-wide revoke takes the quoted DN, counts first, and asks only on a terminal", async () => {
-    const entries = json((await runOpcli(["--operation-id", "get-sessions"], { env })).stdout).entries;
+    const entries = json(
+      (await runOpcliInProcess(["--operation-id", "get-sessions"], { env })).stdout,
+    ).entries;
     const dn = entries.find((e) => e.userDn !== entries[0]!.userDn)!.userDn;
     const before = (await userSessions(dn)).length;
     expect(before).toBeGreaterThan(1);
     const args = ["--operation-id", "revoke-user-session", "--url-suffix", `userDn:"${dn}"`];
-    const dry = await runOpcli([...args, "--dry-run"], { env });
+    const dry = await runOpcliInProcess([...args, "--dry-run"], { env });
     expect(JSON.parse(dry.stdout).wouldAffect).toBe(before);
     // On a terminal it asks; "n" sends nothing.
     const no = await runOpcliInPty(args, { env, answer: { when: "[y/N]", type: "n\r" } });
@@ -114,14 +125,16 @@ describe("deletes and revokes", () => {
     expect(no.code).toBe(2);
     expect(await userSessions(dn)).toHaveLength(before);
     // In a script it never asks.
-    const r = await runOpcli(args, { env });
+    const r = await runOpcliInProcess(args, { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`opcli: revoke-user-session userDn=${dn}: done, ${before} affected\n`);
     expect(await userSessions(dn)).toHaveLength(0);
   });
 
   it("--yes skips the question on a terminal", async () => {
-    const entries = json((await runOpcli(["--operation-id", "get-sessions"], { env })).stdout).entries;
+    const entries = json(
+      (await runOpcliInProcess(["--operation-id", "get-sessions"], { env })).stdout,
+    ).entries;
     const dn = entries.at(-1)!.userDn;
     const r = await runOpcliInPty(
       ["--operation-id", "revoke-user-session", "--url-suffix", `userDn:"${dn}"`, "--yes"],
@@ -133,7 +146,9 @@ describe("deletes and revokes", () => {
   });
 
   it("a user named by name: the documented recipe (search, --query, then revoke) works as written", async () => {
-    const entries = json((await runOpcli(["--operation-id", "get-sessions"], { env })).stdout).entries;
+    const entries = json(
+      (await runOpcliInProcess(["--operation-id", "get-sessions"], { env })).stdout,
+    ).entries;
     const dn = entries[0]!.userDn;
     const name = ((await userSessions(dn))[0] as unknown as { sessionAttributes: { auth_user: string } })
       .sessionAttributes.auth_user;

@@ -5,7 +5,7 @@ import { complete, trimForBash } from "../../src/cli/completion.js";
 import { COMMAND_ARGS, COMMANDS } from "../../src/cli/table.js";
 import { FORMATS } from "../../src/output/formats.js";
 import type { ApiModel } from "../../src/spec/model.js";
-import { isolatedEnv, OPCLI_BIN, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, OPCLI_BIN, runOpcli, runOpcliInProcess } from "../helpers/run-opcli.js";
 
 const model = {
   tags: [{ name: "Auth - Session Management", description: "" }],
@@ -93,12 +93,12 @@ describe("completion scripts", () => {
   });
 
   it.each(["zsh", "fish"])("%s: the script is printed and names the __complete helper", async (shell) => {
-    const r = await runOpcli(["completion", shell]);
+    const r = await runOpcliInProcess(["completion", shell]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`opcli __complete ${shell}`);
   });
 
   it("an unknown shell is a usage error", async () => {
-    expect((await runOpcli(["completion", "tcsh"])).code).toBe(2);
+    expect((await runOpcliInProcess(["completion", "tcsh"])).code).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
-import { capturedOutputs, isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { capturedOutputs, isolatedEnv, runOpcli, runOpcliInProcess } from "../helpers/run-opcli.js";
 import {
   adminToken,
   loginOverHttp,
@@ -58,7 +58,7 @@ const json = (text: string) =>
 
 describe("session operations against the reference server", () => {
   it("get-sessions prints compact JSON on a pipe, nothing on stderr", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions"], { env });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions"], { env });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
@@ -66,7 +66,7 @@ describe("session operations against the reference server", () => {
   });
 
   it("search-session with the Janssen fieldValuePair example", async () => {
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       [
         "--operation-id",
         "search-session",
@@ -82,18 +82,26 @@ describe("session operations against the reference server", () => {
   });
 
   it("get-session-by-id", async () => {
-    const r = await runOpcli(["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sids.bob![0]}`], {
-      env,
-    });
+    const r = await runOpcliInProcess(
+      ["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sids.bob![0]}`],
+      {
+        env,
+      },
+    );
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toMatchObject({ sid: sids.bob![0], userDn: dns.bob });
   });
 
   it("delete-session says what it did on 204 (stdout empty), then exits 5 on the 404", async () => {
     const sid = sids.carol![0]!;
-    const ok = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    const ok = await runOpcliInProcess(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], {
+      env,
+    });
     expect(ok).toMatchObject({ code: 0, stdout: "", stderr: `opcli: delete-session sid=${sid}: done\n` });
-    const again = await runOpcli(["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`], { env });
+    const again = await runOpcliInProcess(
+      ["--operation-id", "delete-session", "--url-suffix", `sid:${sid}`],
+      { env },
+    );
     expect(again.code).toBe(5);
     expect(again.stdout).toBe("");
     // One line: the summary says what the body says.
@@ -102,11 +110,14 @@ describe("session operations against the reference server", () => {
 
   it("revoke-user-session takes a DN with escaped commas whole", async () => {
     const escaped = dns.bob!.replace(/,/g, "\\,");
-    const r = await runOpcli(["--operation-id", "revoke-user-session", "--url-suffix", `userDn:${escaped}`], {
-      env,
-    });
+    const r = await runOpcliInProcess(
+      ["--operation-id", "revoke-user-session", "--url-suffix", `userDn:${escaped}`],
+      {
+        env,
+      },
+    );
     expect(r.code).toBe(0);
-    const left = await runOpcli(
+    const left = await runOpcliInProcess(
       ["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=bob"],
       { env },
     );
@@ -114,7 +125,7 @@ describe("session operations against the reference server", () => {
   });
 
   it("renders a paged result as a table", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions", "--output", "table"], { env });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions", "--output", "table"], { env });
     expect(r.code).toBe(0);
     // On a pipe: tab-separated, the document's session columns, the footer on stderr.
     expect(r.stdout.split("\n")[0]).toBe("SID\tUSER\tCLIENT\tIP\tSTATE\tCREATED\tEXPIRES");
@@ -125,10 +136,10 @@ describe("session operations against the reference server", () => {
 
 describe("documentation commands", () => {
   it("--info lists tags with counts; --info TAG takes both spellings", async () => {
-    const tags = await runOpcli(["--info"], { env });
+    const tags = await runOpcliInProcess(["--info"], { env });
     expect(tags.stdout).toMatch(/AuthSessionManagement\s+5\s+Auth - Session Management/);
-    const a = await runOpcli(["--info", "AuthSessionManagement"], { env });
-    const b = await runOpcli(["--info", "Auth - Session Management"], { env });
+    const a = await runOpcliInProcess(["--info", "AuthSessionManagement"], { env });
+    const b = await runOpcliInProcess(["--info", "Auth - Session Management"], { env });
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain("Operation ID: search-session");
     expect(a.stdout).toMatch(/fieldValuePair: .* \[string\]/);
@@ -136,19 +147,19 @@ describe("documentation commands", () => {
   });
 
   it("--schema prints properties with types and required flags, and a sample", async () => {
-    const r = await runOpcli(["--schema", "Session"], { env });
+    const r = await runOpcliInProcess(["--schema", "Session"], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Session: object\n/);
     expect(r.stdout).toMatch(/sid +string \(required\)/);
     expect(r.stdout).toMatch(/state +string one of unauthenticated\|authenticated \(required\)/);
-    const body = await runOpcli(["--schema", "--operation-id", "post-login"], { env });
+    const body = await runOpcliInProcess(["--schema", "--operation-id", "post-login"], { env });
     expect(body.stdout).toMatch(/^LoginRequest: LoginRequest/);
-    const sample = await runOpcli(["--schema-sample", "--operation-id", "post-login"], { env });
+    const sample = await runOpcliInProcess(["--schema-sample", "--operation-id", "post-login"], { env });
     expect(JSON.parse(sample.stdout)).toEqual({ username: "string", password: "string" });
   });
 
   it("--help shows the exit code table", async () => {
-    const r = await runOpcli(["--help"], { env });
+    const r = await runOpcliInProcess(["--help"], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Exit codes:\n {2}0 {4}success/);
     expect(r.stdout).toContain("130  interrupted");
@@ -187,42 +198,50 @@ describe("exit codes", () => {
       /HTTP 400: limit 999 is above the maximum of 200/,
     ],
   ])("%j exits %i", async (args, code, message) => {
-    const r = await runOpcli(args, { env });
+    const r = await runOpcliInProcess(args, { env });
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("4 when the client secret is wrong or the token is refused", async () => {
-    const bad = await runOpcli(["--operation-id", "get-sessions"], {
+    const bad = await runOpcliInProcess(["--operation-id", "get-sessions"], {
       // A fresh cache: a cached token would (rightly) still be used whatever the secret.
       env: { ...env, HOME: isolatedEnv().HOME!, OPCLI_CLIENT_SECRET: "wrong" },
     });
     expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/answered 401 invalid_client/);
-    const refused = await runOpcli(["--operation-id", "get-sessions", "--access-token", "not-a-token"], {
-      env,
-    });
+    const refused = await runOpcliInProcess(
+      ["--operation-id", "get-sessions", "--access-token", "not-a-token"],
+      {
+        env,
+      },
+    );
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/HTTP 401: access token is invalid/);
   });
 
   it("4 without credentials, with a hint", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions"], { env: isolatedEnv({ OPCLI_HOST: s.url }) });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions"], {
+      env: isolatedEnv({ OPCLI_HOST: s.url }),
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/no client credentials: pass --client-id and --client-secret/);
   });
 
   it("6 on a 5xx, 7 on a refused connection", async () => {
     echo.respond = () => ({ status: 503, body: '{"message":"down for maintenance"}' });
-    const five = await runOpcli(["--operation-id", "get-sessions", "--host", echo.url], {
+    const five = await runOpcliInProcess(["--operation-id", "get-sessions", "--host", echo.url], {
       env: { ...env, OPCLI_ACCESS_TOKEN: "t" },
     });
     expect(five.code).toBe(6);
     expect(five.stderr).toMatch(/opcli: HTTP 503: down for maintenance/);
-    const seven = await runOpcli(["--operation-id", "get-sessions", "--host", "http://127.0.0.1:9"], {
-      env: { ...env, OPCLI_ACCESS_TOKEN: "t" },
-    });
+    const seven = await runOpcliInProcess(
+      ["--operation-id", "get-sessions", "--host", "http://127.0.0.1:9"],
+      {
+        env: { ...env, OPCLI_ACCESS_TOKEN: "t" },
+      },
+    );
     expect(seven.code).toBe(7);
     expect(seven.stderr).toBe("opcli: connect ECONNREFUSED 127.0.0.1:9: nothing listens there\n");
   });
@@ -253,7 +272,7 @@ describe("request encoding, seen by the server", () => {
       status: 200,
       body: '{"start":0,"totalEntriesCount":0,"entriesCount":0,"entries":[]}',
     });
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       [
         "--operation-id",
         "search-session",
@@ -277,7 +296,7 @@ describe("request encoding, seen by the server", () => {
   it("sends a DN path parameter as one encoded segment and never as a query parameter", async () => {
     echo.requests.length = 0;
     echo.respond = () => ({ status: 204 });
-    await runOpcli(
+    await runOpcliInProcess(
       [
         "--operation-id",
         "revoke-user-session",
@@ -301,7 +320,7 @@ describe("request encoding, seen by the server", () => {
   it("sends a path parameter of dots encoded, never resolved to another path", async () => {
     echo.requests.length = 0;
     echo.respond = () => ({ status: 200, body: "{}" });
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       [
         "--operation-id",
         "get-session-by-id",
@@ -319,7 +338,7 @@ describe("request encoding, seen by the server", () => {
   });
 
   it("--debug shows the exchange on stderr with credentials redacted", async () => {
-    const r = await runOpcli(["--operation-id", "get-sessions", "--debug"], {
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions", "--debug"], {
       env: { ...env, OPCLI_TOKEN_STORE: "none" },
     });
     expect(r.code).toBe(0);
@@ -335,7 +354,9 @@ describe("the real Janssen document, unchanged", () => {
   const jansEnv = () => ({ ...env, OPCLI_HOST: `${s.url}/jans-config-api` });
 
   it("--info AuthSessionManagement lists its five session operations with parameters", async () => {
-    const r = await runOpcli(["--spec", JANS, "--info", "AuthSessionManagement"], { env: jansEnv() });
+    const r = await runOpcliInProcess(["--spec", JANS, "--info", "AuthSessionManagement"], {
+      env: jansEnv(),
+    });
     expect(r.code).toBe(0);
     const ids = [...r.stdout.matchAll(/^Operation ID: (.+)$/gm)].map((m) => m[1]).sort();
     expect(ids).toEqual([
@@ -355,7 +376,8 @@ describe("the real Janssen document, unchanged", () => {
       OPCLI_CLIENT_ID: s.admin.client_id,
       OPCLI_CLIENT_SECRET: s.admin.client_secret,
     });
-    const run = () => runOpcli(["--spec", JANS, "--operation-id", "get-sessions", "-v"], { env: fresh });
+    const run = () =>
+      runOpcliInProcess(["--spec", JANS, "--operation-id", "get-sessions", "-v"], { env: fresh });
     const requestLines = (stderr: string) => stderr.split("\n").filter((l) => / -> \d{3} \(/.test(l));
     const first = await run();
     expect(first.code).toBe(0);
@@ -372,7 +394,7 @@ describe("the real Janssen document, unchanged", () => {
   });
 
   it("runs each operation against the reference server (token URL found by discovery)", async () => {
-    const run = (args: string[]) => runOpcli(["--spec", JANS, ...args], { env: jansEnv() });
+    const run = (args: string[]) => runOpcliInProcess(["--spec", JANS, ...args], { env: jansEnv() });
     const all = await run(["--operation-id", "get-sessions"]);
     expect(all.code).toBe(0);
     expect(json(all.stdout).totalEntriesCount).toBe(4);
@@ -424,17 +446,17 @@ describe("request bodies and the config file", () => {
       [`@${file}`, ""],
       ["-", body],
     ] as const) {
-      const r = await runOpcli(["--operation-id", "post-login", "--data", data], { env, input });
+      const r = await runOpcliInProcess(["--operation-id", "post-login", "--data", data], { env, input });
       expect(r.stderr).toBe("");
       expect(JSON.parse(r.stdout)).toMatchObject({ state: "authenticated", auth_user: "carol" });
     }
-    const bad = await runOpcli(["--operation-id", "post-login", "--data", "{nope"], { env });
+    const bad = await runOpcliInProcess(["--operation-id", "post-login", "--data", "{nope"], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^opcli: --data is not valid JSON/);
-    const missing = await runOpcli(["--operation-id", "post-login"], { env });
+    const missing = await runOpcliInProcess(["--operation-id", "post-login"], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/post-login needs a request body/);
-    const wrongPassword = await runOpcli(
+    const wrongPassword = await runOpcliInProcess(
       ["--operation-id", "post-login", "--data", '{"username":"carol","password":"nope-nope-nope"}'],
       { env },
     );
@@ -451,11 +473,11 @@ describe("request bodies and the config file", () => {
       JSON.stringify({ host: s.url, clientId: s.admin.client_id, clientSecret: s.admin.client_secret }),
       { mode: 0o600 },
     );
-    const ok = await runOpcli(["--operation-id", "get-sessions"], { env: home });
+    const ok = await runOpcliInProcess(["--operation-id", "get-sessions"], { env: home });
     expect(ok.code).toBe(0);
     expect(json(ok.stdout).totalEntriesCount).toBeGreaterThan(0);
     chmodSync(file, 0o644);
-    const refused = await runOpcli(["--operation-id", "get-sessions"], { env: home });
+    const refused = await runOpcliInProcess(["--operation-id", "get-sessions"], { env: home });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/holds a client secret but is readable by others; run chmod 600/);
   });
@@ -464,7 +486,7 @@ describe("request bodies and the config file", () => {
 describe("embedded default", () => {
   it("with no host, runs against the embedded server over a local store seeded through real logins", async () => {
     const fresh = isolatedEnv();
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       ["--operation-id", "search-session", "--endpoint-args", "fieldValuePair:auth_user=demo-user-001"],
       {
         env: fresh,
@@ -480,11 +502,11 @@ describe("embedded default", () => {
       state: "authenticated",
       sessionAttributes: { acr: "simple_password_auth" },
     });
-    const again = await runOpcli(["--operation-id", "get-sessions"], { env: fresh });
+    const again = await runOpcliInProcess(["--operation-id", "get-sessions"], { env: fresh });
     expect(json(again.stdout).totalEntriesCount).toBe(10);
     // Announced once per store: later calls, and usage errors, say nothing of it.
     expect(again.stderr).toBe("");
-    const usage = await runOpcli(["--operation-id", "get-sesions"], { env: fresh });
+    const usage = await runOpcliInProcess(["--operation-id", "get-sesions"], { env: fresh });
     expect(usage.code).toBe(2);
     expect(usage.stderr).not.toContain("embedded");
   });
@@ -492,14 +514,15 @@ describe("embedded default", () => {
   it("an explicit profile without a host is a configuration error, never the demo store", async () => {
     const fresh = isolatedEnv();
     expect(
-      (await runOpcli(["config", "set", "--profile", "prod", "clientId", "ci"], { env: fresh })).code,
+      (await runOpcliInProcess(["config", "set", "--profile", "prod", "clientId", "ci"], { env: fresh }))
+        .code,
     ).toBe(0);
     const ways: { args: string[]; env: Record<string, string> }[] = [
       { args: ["--profile", "prod"], env: {} },
       { args: [], env: { OPCLI_PROFILE: "prod" } },
     ];
     for (const how of ways) {
-      const r = await runOpcli(["--operation-id", "get-sessions", ...how.args], {
+      const r = await runOpcliInProcess(["--operation-id", "get-sessions", ...how.args], {
         env: { ...fresh, ...how.env },
       });
       expect(r.code).toBe(3);

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // Failures that are configuration exit 3 with one clear line; a silent server times out (exit 7).
@@ -27,7 +27,7 @@ const oneLine = (stderr: string) => stderr.trim().split("\n");
 describe("opcli", () => {
   it("--timeout 1 --retries 0 against a socket that never answers exits 7 within 3 s", async () => {
     const started = performance.now();
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       ["--operation-id", "get-sessions", "--host", silentUrl, "--timeout", "1", "--retries", "0"],
       { env: isolatedEnv({ OPCLI_ACCESS_TOKEN: "t" }) },
     );
@@ -44,7 +44,9 @@ describe("opcli", () => {
       OPCLI_CLIENT_ID: "c",
       OPCLI_CLIENT_SECRET: "s",
     });
-    const r = await runOpcli(["--output-access-token", "--token-url", `${silentUrl}/token`], { env });
+    const r = await runOpcliInProcess(["--output-access-token", "--token-url", `${silentUrl}/token`], {
+      env,
+    });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toEqual([
       "opcli: token store is keychain, but there is no D-Bus session for the Secret Service; use file or none",
@@ -56,12 +58,12 @@ describe("opcli", () => {
     const dir = join(env.HOME!, ".config", "opcli");
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "config.json"), "{ not json");
-    const bad = await runOpcli(["--operation-id", "get-sessions", "--host", silentUrl], { env });
+    const bad = await runOpcliInProcess(["--operation-id", "get-sessions", "--host", silentUrl], { env });
     expect(bad.code).toBe(3);
     expect(oneLine(bad.stderr)).toHaveLength(1);
     expect(bad.stderr).toMatch(/^opcli: .*config\.json is not valid JSON/);
     writeFileSync(join(dir, "config.json"), JSON.stringify({ tokenStore: "disk" }));
-    const store = await runOpcli(["--operation-id", "get-sessions", "--host", silentUrl], {
+    const store = await runOpcliInProcess(["--operation-id", "get-sessions", "--host", silentUrl], {
       env: { ...env, OPCLI_ACCESS_TOKEN: "" },
     });
     expect(store.code).toBe(3);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { type RunningServer, startServer } from "../helpers/spawn-server.js";
 
 // Config values checked where they are set and read, clear one-line messages, and -o json for the
@@ -29,7 +29,7 @@ describe("config", () => {
     [["host", "http://a b"], 'host must be a URL or a host name, not "http://a b"'],
   ])("config set %j is refused: %s", async (kv, message) => {
     const env = isolatedEnv();
-    const r = await runOpcli(["config", "set", ...kv], { env });
+    const r = await runOpcliInProcess(["config", "set", ...kv], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`opcli: ${message}`);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -37,11 +37,13 @@ describe("config", () => {
 
   it("config unset removes a setting; unsetting what is not set says so", async () => {
     const env = isolatedEnv();
-    await runOpcli(["config", "set", "--profile", "p", "tokenUrl", "https://a.example/token"], { env });
-    const un = await runOpcli(["config", "unset", "--profile", "p", "tokenUrl"], { env });
+    await runOpcliInProcess(["config", "set", "--profile", "p", "tokenUrl", "https://a.example/token"], {
+      env,
+    });
+    const un = await runOpcliInProcess(["config", "unset", "--profile", "p", "tokenUrl"], { env });
     expect(un.code).toBe(0);
-    expect(JSON.parse((await runOpcli(["config", "list"], { env })).stdout).profiles.p).toEqual({});
-    const again = await runOpcli(["config", "unset", "--profile", "p", "tokenUrl"], { env });
+    expect(JSON.parse((await runOpcliInProcess(["config", "list"], { env })).stdout).profiles.p).toEqual({});
+    const again = await runOpcliInProcess(["config", "unset", "--profile", "p", "tokenUrl"], { env });
     expect(again.code).toBe(2);
     expect(again.stderr).toBe('opcli: tokenUrl is not set in profile "p"\n');
   });
@@ -52,7 +54,7 @@ describe("config", () => {
     ['{"profiles": [1, 2]}', '"profiles" must be an object of named profiles'],
     ["[]", "must hold a JSON object"],
   ])("a malformed config file %s is exit 3 naming the key", async (cfg, message) => {
-    const r = await runOpcli(["--operation-id", "get-sessions"], { env: withConfig(cfg) });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions"], { env: withConfig(cfg) });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -70,16 +72,19 @@ describe("messages", () => {
     ],
     [["--operation-id", "get-sesions"], 'opcli: unknown operation "get-sesions"; did you mean get-sessions?'],
   ])("%j: %s, and nothing else", async (args, line) => {
-    const r = await runOpcli(args, { env: isolatedEnv() });
+    const r = await runOpcliInProcess(args, { env: isolatedEnv() });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`${line}\n`);
   });
 
   it("TLS against a plain-HTTP port says so in a sentence", async () => {
     const port = new URL(s.url).port;
-    const r = await runOpcli(["--operation-id", "get-sessions", "--host", `https://127.0.0.1:${port}`], {
-      env: isolatedEnv({ OPCLI_ACCESS_TOKEN: "t" }),
-    });
+    const r = await runOpcliInProcess(
+      ["--operation-id", "get-sessions", "--host", `https://127.0.0.1:${port}`],
+      {
+        env: isolatedEnv({ OPCLI_ACCESS_TOKEN: "t" }),
+      },
+    );
     expect(r.code).toBe(7);
     expect(r.stderr).toBe(
       `opcli: 127.0.0.1:${port} did not answer TLS: is it plain HTTP? (try http://127.0.0.1:${port})\n`,
@@ -87,7 +92,7 @@ describe("messages", () => {
   });
 
   it("--help lists every OPCLI_ variable under ENVIRONMENT", async () => {
-    const r = await runOpcli(["--help"], { env: isolatedEnv() });
+    const r = await runOpcliInProcess(["--help"], { env: isolatedEnv() });
     const env = r.stdout.slice(r.stdout.indexOf("Environment:"));
     for (const v of [
       "OPCLI_HOST",
@@ -112,21 +117,23 @@ describe("-o json for the describing commands", () => {
       OPCLI_CLIENT_ID: s.admin.client_id,
       OPCLI_CLIENT_SECRET: s.admin.client_secret,
     });
-    const tags = JSON.parse((await runOpcli(["--info", "-o", "json"], { env })).stdout);
+    const tags = JSON.parse((await runOpcliInProcess(["--info", "-o", "json"], { env })).stdout);
     expect(tags.tags).toContainEqual({
       name: "Auth - Session Management",
       squashed: "AuthSessionManagement",
       operations: 5,
     });
     const ops = JSON.parse(
-      (await runOpcli(["--info", "AuthSessionManagement", "-o", "json"], { env })).stdout,
+      (await runOpcliInProcess(["--info", "AuthSessionManagement", "-o", "json"], { env })).stdout,
     );
     expect(ops.map((o: { operationId: string }) => o.operationId)).toContain("search-session");
-    const schema = JSON.parse((await runOpcli(["--schema", "Session", "-o", "json"], { env })).stdout);
+    const schema = JSON.parse(
+      (await runOpcliInProcess(["--schema", "Session", "-o", "json"], { env })).stdout,
+    );
     expect(schema.name).toBe("Session");
     expect(schema.schema.properties.sid).toEqual({ type: "string" });
-    await runOpcli(["auth", "login"], { env });
-    const status = await runOpcli(["auth", "status", "-o", "json"], { env });
+    await runOpcliInProcess(["auth", "login"], { env });
+    const status = await runOpcliInProcess(["auth", "status", "-o", "json"], { env });
     expect(status.code).toBe(0);
     const st = JSON.parse(status.stdout);
     expect(st).toMatchObject({ host: s.url, client: s.admin.client_id, token: "cached" });
@@ -141,20 +148,23 @@ describe("-o json for the describing commands", () => {
       OPCLI_CLIENT_SECRET: s.admin.client_secret,
     });
     const input = '{"operationId":"get-acrs"}\n{"operationId":"get-sessions"}\n';
-    const json = await runOpcli(["--batch", "-", "-o", "json"], { env, input });
+    const json = await runOpcliInProcess(["--batch", "-", "-o", "json"], { env, input });
     expect(json.code).toBe(0);
     const rows = JSON.parse(json.stdout) as { index: number; ok: boolean }[];
     expect(rows.map((r) => r.index).sort()).toEqual([0, 1]);
-    const csv = await runOpcli(["--batch", "-", "-o", "csv", "--columns", "index,operationId,status"], {
-      env,
-      input,
-    });
+    const csv = await runOpcliInProcess(
+      ["--batch", "-", "-o", "csv", "--columns", "index,operationId,status"],
+      {
+        env,
+        input,
+      },
+    );
     expect(csv.stdout.split("\n")[0]).toBe("index,operationId,status");
     expect(csv.stdout).toMatch(/\n\d,get-(acrs|sessions),200\n/);
   });
 
   it("auth status exits 1 when nothing usable is configured", async () => {
-    const r = await runOpcli(["auth", "status", "--host", s.url], { env: isolatedEnv() });
+    const r = await runOpcliInProcess(["auth", "status", "--host", s.url], { env: isolatedEnv() });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       "opcli: no client or token configured (opcli auth login, or --client-id/--access-token)\n",

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcli, runOpcliInProcess } from "../helpers/run-opcli.js";
 
 // --all against an API that pages each way, with a small document written here.
 const ITEMS = Array.from({ length: 23 }, (_, i) => ({ id: i }));
@@ -64,7 +64,7 @@ describe("--all paging strategies", () => {
     ["byPage", "page"],
   ])("%s pages by %s and returns every item once", async (id) => {
     echo.requests.length = 0;
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       ["--spec", spec, "--host", echo.url, "--operation-id", id, "--all", "--page-size", "5", "-o", "ndjson"],
       { env },
     );
@@ -93,9 +93,9 @@ describe("--all paging strategies", () => {
       "-o",
       "ndjson",
     ];
-    const first = await runOpcli([...base, "--max-items", "7"], { env });
+    const first = await runOpcliInProcess([...base, "--max-items", "7"], { env });
     const token = /--resume (\S+)/.exec(first.stderr)![1]!;
-    const rest = await runOpcli([...base, "--resume", token], { env });
+    const rest = await runOpcliInProcess([...base, "--resume", token], { env });
     const ids = [...first.stdout.trim().split("\n"), ...rest.stdout.trim().split("\n")].map(
       (l) => (JSON.parse(l) as { id: number }).id,
     );
@@ -106,7 +106,7 @@ describe("--all paging strategies", () => {
     const token = Buffer.from(JSON.stringify({ op: "other", strategy: "offset", at: 3 })).toString(
       "base64url",
     );
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       ["--spec", spec, "--host", echo.url, "--operation-id", "byOffset", "--all", "--resume", token],
       { env },
     );

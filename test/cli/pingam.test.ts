@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { loginOverHttp, ROOT, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // opcli drives the PingAM face from its own OpenAPI document (spec/pingam-sessions.yaml): one
 // operation per action, the `_action` fixed by the path key, `_queryFilter` checked before sending,
-// `--all` paging on `_pagedResultsCookie`. Spawned binaries against a spawned server.
+// `--all` paging on `_pagedResultsCookie`. opcli in process against a spawned server.
 
 const SPEC = join(ROOT, "spec/pingam-sessions.yaml");
 const PASSWORD = "pingam-e2e-password";
@@ -16,7 +16,10 @@ let userId: string;
 const tokens: string[] = [];
 
 const am = (args: string[], input?: string) =>
-  runOpcli(["--spec", SPEC, "--host", `${s.url}/am/json`, ...args], { env, ...(input ? { input } : {}) });
+  runOpcliInProcess(["--spec", SPEC, "--host", `${s.url}/am/json`, ...args], {
+    env,
+    ...(input ? { input } : {}),
+  });
 const alpha = (id: string, ...args: string[]) =>
   am(["--operation-id", id, "--url-suffix", "realm:alpha", ...args]);
 /** The same, with `input` on stdin (`--data -`). */

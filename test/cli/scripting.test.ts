@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { load as yamlLoad } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
-import { isolatedEnv, OPCLI_BIN, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, OPCLI_BIN, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { seededServerDir } from "../helpers/seed-store.js";
 import { type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const all = (format: string, extra: string[] = []) =>
-  runOpcli(["--operation-id", "search-session", "--all", "-o", format, ...extra], { env });
+  runOpcliInProcess(["--operation-id", "search-session", "--all", "-o", format, ...extra], { env });
 
 /** One RFC 4180 CSV line (no embedded newlines in this data). */
 function csvRow(line: string): string[] {
@@ -117,7 +117,7 @@ describe("retries", () => {
       ++n <= 2
         ? { status: 503, headers: { "retry-after": "0" }, body: "{}" }
         : { status: 200, body: '{"ok":true}' };
-    const r = await runOpcli(
+    const r = await runOpcliInProcess(
       ["--operation-id", "get-sessions", "--host", echo.url, "--access-token", "t", "-v"],
       { env },
     );
@@ -131,14 +131,14 @@ describe("retries", () => {
   it("gives up after --retries, and never retries a POST", async () => {
     echo.requests.length = 0;
     echo.respond = () => ({ status: 503, body: '{"message":"busy"}' });
-    const get = await runOpcli(
+    const get = await runOpcliInProcess(
       ["--operation-id", "get-sessions", "--host", echo.url, "--access-token", "t", "--retries", "1"],
       { env },
     );
     expect(get.code).toBe(6);
     expect(echo.requests).toHaveLength(2);
     echo.requests.length = 0;
-    const post = await runOpcli(
+    const post = await runOpcliInProcess(
       ["--operation-id", "post-login", "--host", echo.url, "--data", '{"username":"a","password":"b"}'],
       { env },
     );
@@ -155,7 +155,7 @@ describe("--batch", () => {
       file,
       `${victims.map((sid, i) => (i % 2 ? JSON.stringify({ operationId: "delete-session", urlSuffix: { sid } }) : JSON.stringify({ operationId: "delete-session", urlSuffix: `sid:${sid}` }))).join("\n")}\n`,
     );
-    const r = await runOpcli(["--batch", file, "--concurrency", "8"], { env });
+    const r = await runOpcliInProcess(["--batch", file, "--concurrency", "8"], { env });
     expect(r.code).toBe(0);
     const results = r.stdout
       .trim()
@@ -178,7 +178,7 @@ describe("--batch", () => {
       "--operation-id get-sessions",
       JSON.stringify({ operationId: "no-such-op" }),
     ];
-    const r = await runOpcli(["--batch", "-"], { env, input: `${lines.join("\n")}\n` });
+    const r = await runOpcliInProcess(["--batch", "-"], { env, input: `${lines.join("\n")}\n` });
     const results = r.stdout
       .trim()
       .split("\n")
@@ -210,7 +210,7 @@ describe("--curl", () => {
       "--endpoint-args",
       "fieldValuePair:auth_user=seed-user-7\\,expirationDate>2024-10-12 00:00:00,limit:5",
     ];
-    const cmd = await runOpcli([...args, "--curl"], { env });
+    const cmd = await runOpcliInProcess([...args, "--curl"], { env });
     expect(cmd.stdout).toContain(
       "fieldValuePair=auth_user%3Dseed-user-7%2CexpirationDate%3E2024-10-12%2000%3A00%3A00",
     );
@@ -218,7 +218,7 @@ describe("--curl", () => {
       '"Authorization: Bearer $(opcli --output-access-token --operation-id search-session)"',
     );
     const [body, code] = runCurl(cmd.stdout).split("\n");
-    const direct = await runOpcli(args, { env });
+    const direct = await runOpcliInProcess(args, { env });
     expect(code).toBe("200");
     // ttl counts down in whole seconds on a real clock: the two answers may be a second apart.
     const timeless = (text: string) =>
@@ -233,11 +233,11 @@ describe("--curl", () => {
       "--url-suffix",
       `userDn:${dn.replace(/,/g, "\\,")}`,
     ];
-    const cmd = await runOpcli([...del(seeded.dns[1]!), "--curl"], { env });
+    const cmd = await runOpcliInProcess([...del(seeded.dns[1]!), "--curl"], { env });
     expect(cmd.stdout).toContain("/session/user/inum%3Dseed-1%2Cou%3Dpeople%2Co%3Djans");
     expect(runCurl(cmd.stdout)).toBe("\n204");
-    expect((await runOpcli(del(seeded.dns[1]!), { env })).code).toBe(5);
-    expect((await runOpcli(del(seeded.dns[2]!), { env })).code).toBe(0);
+    expect((await runOpcliInProcess(del(seeded.dns[1]!), { env })).code).toBe(5);
+    expect((await runOpcliInProcess(del(seeded.dns[2]!), { env })).code).toBe(0);
 
     execFileSync(
       process.execPath,
@@ -251,19 +251,19 @@ describe("--curl", () => {
       '{"username":"curly","password":"curly-password-1"}',
     ];
     // Passwords are [redacted] in --curl unless asked for: this command is meant to run.
-    const pc = await runOpcli([...post, "--curl", "--show-secrets"], { env });
+    const pc = await runOpcliInProcess([...post, "--curl", "--show-secrets"], { env });
     expect(pc.stdout).toContain('--data-binary \'{"username":"curly","password":"curly-password-1"}\'');
     const [body, code] = runCurl(pc.stdout).split("\n");
     expect(code).toBe("200");
-    const direct = JSON.parse((await runOpcli(post, { env })).stdout) as Record<string, unknown>;
+    const direct = JSON.parse((await runOpcliInProcess(post, { env })).stdout) as Record<string, unknown>;
     expect(Object.keys(JSON.parse(body!)).sort()).toEqual(Object.keys(direct).sort());
     expect(direct).toMatchObject({ state: "authenticated", auth_user: "curly" });
   });
 
   it("--show-token puts the real token in; the default never does", async () => {
-    const plain = await runOpcli(["--operation-id", "get-sessions", "--curl"], { env });
+    const plain = await runOpcliInProcess(["--operation-id", "get-sessions", "--curl"], { env });
     expect(plain.stdout).not.toMatch(/eyJ/);
-    const shown = await runOpcli(["--operation-id", "get-sessions", "--curl", "--show-token"], {
+    const shown = await runOpcliInProcess(["--operation-id", "get-sessions", "--curl", "--show-token"], {
       env,
       printsToken: true,
     });

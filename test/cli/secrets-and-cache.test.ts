@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCOPE } from "../../src/server/core/oauth/scopes.js";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcli, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { type RunningServer, startServer } from "../helpers/spawn-server.js";
 
 // Secrets off argv (@file, -, a warning for a literal), config errors that never echo the file,
@@ -22,18 +22,21 @@ describe("secrets on the command line", () => {
     const env = base();
     const file = join(env.HOME!, "secret");
     writeFileSync(file, `${s.admin.client_secret}\n`, { mode: 0o600 });
-    const viaFile = await runOpcli(["--operation-id", "get-sessions", "--client-secret", `@${file}`], {
-      env,
-    });
+    const viaFile = await runOpcliInProcess(
+      ["--operation-id", "get-sessions", "--client-secret", `@${file}`],
+      {
+        env,
+      },
+    );
     expect(viaFile.code).toBe(0);
     expect(viaFile.stderr).toBe("");
-    const viaStdin = await runOpcli(["auth", "login", "--client-secret", "-"], {
+    const viaStdin = await runOpcliInProcess(["auth", "login", "--client-secret", "-"], {
       env: base(),
       input: `${s.admin.client_secret}\n`,
     });
     expect(viaStdin.code).toBe(0);
     expect(viaStdin.stderr).not.toContain("warning");
-    const literal = await runOpcli(["auth", "login", "--client-secret", s.admin.client_secret], {
+    const literal = await runOpcliInProcess(["auth", "login", "--client-secret", s.admin.client_secret], {
       env: base(),
     });
     expect(literal.code).toBe(0);
@@ -57,7 +60,10 @@ describe("secrets on the command line", () => {
 
   it("config set clientSecret - reads standard input, never storing a dash", async () => {
     const env = base();
-    const set = await runOpcli(["config", "set", "clientSecret", "-"], { env, input: "from-stdin-secret\n" });
+    const set = await runOpcliInProcess(["config", "set", "clientSecret", "-"], {
+      env,
+      input: "from-stdin-secret\n",
+    });
     expect(set.code).toBe(0);
     const cfg = JSON.parse(readFileSync(join(env.HOME!, ".config/opcli/config.json"), "utf8"));
     expect(cfg.clientSecret).toBe("from-stdin-secret");
@@ -69,7 +75,7 @@ describe("secrets on the command line", () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "config.json"), '{\n  "clientSecret": "top-secret-value" oops\n}\n');
     chmodSync(join(dir, "config.json"), 0o600);
-    const r = await runOpcli(["--operation-id", "get-sessions"], { env });
+    const r = await runOpcliInProcess(["--operation-id", "get-sessions"], { env });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/config\.json is not valid JSON \(syntax error at line 2, column 38\)\n$/);
     expect(r.stderr).not.toContain("top-secret");
@@ -82,7 +88,7 @@ describe("the file token cache", () => {
       const env: Record<string, string> = { ...base(), OPCLI_CLIENT_SECRET: s.admin.client_secret };
       mkdirSync(join(env.HOME!, ".cache/opcli"), { recursive: true });
       writeFileSync(cacheFile(env), junk, { mode: 0o600 });
-      const r = await runOpcli(["--operation-id", "get-sessions"], { env });
+      const r = await runOpcliInProcess(["--operation-id", "get-sessions"], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(
         /warning: the token cache .*tokens\.json was unreadable; moved it to .*tokens\.json\.corrupt-\d+/,
@@ -90,7 +96,7 @@ describe("the file token cache", () => {
       expect(
         readdirSync(join(env.HOME!, ".cache/opcli")).some((f) => f.startsWith("tokens.json.corrupt-")),
       ).toBe(true);
-      const again = await runOpcli(["--operation-id", "get-sessions"], { env });
+      const again = await runOpcliInProcess(["--operation-id", "get-sessions"], { env });
       expect(again.stderr).toBe("");
     }
   });
@@ -124,7 +130,9 @@ describe("files and streams", () => {
       ["XDG_CACHE_HOME", "/proc"],
     ] as const) {
       const started = Date.now();
-      const r = await runOpcli(["--operation-id", "get-sessions"], { env: { ...isolatedEnv(), [k]: v } });
+      const r = await runOpcliInProcess(["--operation-id", "get-sessions"], {
+        env: { ...isolatedEnv(), [k]: v },
+      });
       expect(r.code, r.stderr).toBe(3);
       expect(r.stderr.trim().split("\n").at(-1)).toMatch(/cannot create directory \/proc/);
       expect(Date.now() - started).toBeLessThan(10_000);

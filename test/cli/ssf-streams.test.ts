@@ -1,17 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { ROOT, type RunningServer, SERVER_BIN, startServer } from "../helpers/spawn-server.js";
 
 // opcli manages Shared Signals streams from spec/ssf.yaml alone, by operation ID (no SSF code in
-// the CLI): spawned binaries against a spawned server.
+// the CLI): opcli in process against a spawned server.
 
 const SPEC = join(ROOT, "spec/ssf.yaml");
 let s: RunningServer;
 let env: Record<string, string>;
 
-const ssf = (...args: string[]) => runOpcli(["--spec", SPEC, "--host", `${s.url}/ssf`, ...args], { env });
+const ssf = (...args: string[]) =>
+  runOpcliInProcess(["--spec", SPEC, "--host", `${s.url}/ssf`, ...args], { env });
 
 beforeAll(async () => {
   s = await startServer({ passwordHashCost: 1024 });

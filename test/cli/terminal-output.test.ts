@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, OPCLI_BIN, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, OPCLI_BIN, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { type RunningServer, startServer } from "../helpers/spawn-server.js";
 import { openTerminal } from "../helpers/tmux.js";
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
     OPCLI_CLIENT_ID: s.admin.client_id,
     OPCLI_CLIENT_SECRET: s.admin.client_secret,
   });
-  await runOpcli(["--operation-id", "post-login", "--data", "{}"], { env });
+  await runOpcliInProcess(["--operation-id", "post-login", "--data", "{}"], { env });
   const { execFileSync } = await import("node:child_process");
   const { SERVER_BIN } = await import("../helpers/spawn-server.js");
   execFileSync(
@@ -65,7 +65,7 @@ describe("-o table on a terminal", () => {
   );
 
   it("-o wide shows full values; a single object is a KEY/VALUE view", async () => {
-    const list = await runOpcli(["--operation-id", "get-sessions"], { env });
+    const list = await runOpcliInProcess(["--operation-id", "get-sessions"], { env });
     const sid = (JSON.parse(list.stdout) as { entries: { sid: string }[] }).entries[0]!.sid;
     const { text } = await onScreen(
       opcli(["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sid}`, "-o", "table"]),
@@ -78,12 +78,15 @@ describe("-o table on a terminal", () => {
   });
 
   it("--columns rejects unknown names, listing valid ones; NAME=path names a column", async () => {
-    const bad = await runOpcli(["--operation-id", "get-sessions", "-o", "table", "--columns", "nosuch"], {
-      env,
-    });
+    const bad = await runOpcliInProcess(
+      ["--operation-id", "get-sessions", "-o", "table", "--columns", "nosuch"],
+      {
+        env,
+      },
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--columns: get-sessions's items have no "nosuch"; valid: dn, id, sid/);
-    const named = await runOpcli(
+    const named = await runOpcliInProcess(
       ["--operation-id", "get-sessions", "-o", "table", "--columns", "WHO=sessionAttributes.auth_user,sid"],
       { env },
     );
@@ -115,11 +118,13 @@ describe("colour: one decision for JSON and tables", () => {
   });
 
   it("FORCE_COLOR=1 colours JSON even into a pipe", async () => {
-    const forced = await runOpcli(["--operation-id", "get-sessions"], {
+    const forced = await runOpcliInProcess(["--operation-id", "get-sessions"], {
       env: { ...env, NO_COLOR: "", FORCE_COLOR: "1" },
     });
     expect(forced.stdout).toContain("\u001b[");
-    const plain = await runOpcli(["--operation-id", "get-sessions"], { env: { ...env, NO_COLOR: "" } });
+    const plain = await runOpcliInProcess(["--operation-id", "get-sessions"], {
+      env: { ...env, NO_COLOR: "" },
+    });
     expect(plain.stdout).not.toContain("\u001b[");
   });
 });

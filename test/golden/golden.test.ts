@@ -8,7 +8,7 @@ import { loadModel, parseDocument } from "../../src/spec/load.js";
 import type { ApiModel, OperationModel, ParamModel, ParamSchema } from "../../src/spec/model.js";
 import { sampleOf } from "../../src/spec/schema-view.js";
 import { type EchoServer, type Recorded, startEcho } from "../helpers/echo-server.js";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { ROOT } from "../helpers/spawn-server.js";
 
 // Golden tests over the shared corpus: for each document, the operation list, and the exact
@@ -177,7 +177,7 @@ describe.each(docs)("%s", (doc) => {
       const args = UPDATE ? argsFor(model, op) : expected[i]!.args;
       echo.requests.length = 0;
       const basic = placementFor(model, op)?.form === "basic";
-      const r = await runOpcli(["--spec", file, "--host", echo.url, ...args], {
+      const r = await runOpcliInProcess(["--spec", file, "--host", echo.url, ...args], {
         env: basic ? basicEnv : env,
       });
       // Warnings, and the one-line result of a delete, are all a run may say.

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EchoServer, startEcho } from "../helpers/echo-server.js";
-import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
+import { isolatedEnv, runOpcliInProcess } from "../helpers/run-opcli.js";
 import { ROOT } from "../helpers/spawn-server.js";
 
 // One small document per OpenAPI rule (test/golden/rules/NN-rule/), with the requests opcli must
@@ -44,7 +44,7 @@ describe.each(rules)("%s", (rule) => {
     "case %i: %s",
     async (_i, _name, c) => {
       echo.requests.length = 0;
-      const r = await runOpcli(["--spec", join(dir, doc), "--host", echo.url, ...c.args], {
+      const r = await runOpcliInProcess(["--spec", join(dir, doc), "--host", echo.url, ...c.args], {
         env: isolatedEnv(c.env ?? {}),
       });
       expect(r.code, r.stderr).toBe(c.exit ?? 0);

@@ -22,6 +22,8 @@ export interface InProcessOptions {
   stdoutTTY?: boolean;
   stderrTTY?: boolean;
   transport?: LiteFetch;
+  /** Called with each write to stderr, as it happens. */
+  onStderr?: (chunk: string) => void;
 }
 
 export function testEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -44,6 +46,7 @@ export async function runInProcess(argv: string[], opts: InProcessOptions = {}):
     stderr: {
       write: (s) => {
         stderr += s;
+        opts.onStderr?.(s);
       },
       isTTY: opts.stderrTTY ?? false,
     },

@@ -24,18 +24,42 @@ export function isolatedEnv(extra: Record<string, string> = {}): Record<string, 
   return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", OPCLI_TOKEN_STORE: "file", ...extra };
 }
 
-/** Runs bin/opcli as a process; never throws on a non-zero exit. */
-export function runOpcli(
-  args: string[],
-  opts: {
-    env?: Record<string, string>;
-    input?: string;
-    onSpawn?: (pid: number) => void;
-    onStderr?: (chunk: string) => void;
-    /** stdout is a token by request: kept out of the leak scan. */
-    printsToken?: boolean;
-  } = {},
-): Promise<RunResult> {
+export interface RunOptions {
+  env?: Record<string, string>;
+  input?: string;
+  onSpawn?: (pid: number) => void;
+  onStderr?: (chunk: string) => void;
+  /** stdout is a token by request: kept out of the leak scan. */
+  printsToken?: boolean;
+  /**
+   * runCli in this process through the injected IO (test/helpers/cli-io.ts), as the binary would
+   * run it with pipes for stdin, stdout and stderr; for tests that need no process of their own.
+   */
+  inProcess?: boolean;
+}
+
+function record(opts: RunOptions, stdout: string, stderr: string): void {
+  if (opts.printsToken) tokenOutputs.push(stdout);
+  else capturedOutputs.push(stdout);
+  capturedOutputs.push(stderr);
+}
+
+async function runInThisProcess(args: string[], opts: RunOptions): Promise<RunResult> {
+  if (opts.onSpawn) throw new Error("runOpcli: onSpawn needs a process (drop inProcess)");
+  // Loaded on first use: the spawned tests do not load the CLI into the test worker.
+  const { runInProcess } = await import("./cli-io.js");
+  const r = await runInProcess(args, {
+    env: opts.env ?? isolatedEnv(),
+    stdin: opts.input ?? "",
+    ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
+  });
+  record(opts, r.stdout, r.stderr);
+  return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs bin/opcli as a process (or in this one, with inProcess); never throws on a non-zero exit. */
+export function runOpcli(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (opts.inProcess) return runInThisProcess(args, opts);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [OPCLI_BIN, ...args], {
       env: opts.env ?? isolatedEnv(),
@@ -57,9 +81,7 @@ export function runOpcli(
     if (opts.onSpawn && child.pid) opts.onSpawn(child.pid);
     child.stdin.end(opts.input ?? "");
     child.on("close", (code, signal) => {
-      if (opts.printsToken) tokenOutputs.push(stdout);
-      else capturedOutputs.push(stdout);
-      capturedOutputs.push(stderr);
+      record(opts, stdout, stderr);
       resolve({ code, signal, stdout, stderr });
     });
   });
@@ -103,4 +125,9 @@ export function runOpcliInPty(
       resolve({ code, signal, stdout, stderr: "" });
     });
   });
+}
+
+/** runOpcli in this process: the default for CLI behaviour tests (the binary has its own smoke tests). */
+export function runOpcliInProcess(args: string[], opts: Omit<RunOptions, "inProcess" | "onSpawn"> = {}) {
+  return runOpcli(args, { ...opts, inProcess: true });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDateInterval } from "../../src/server/core/dates.js";
+import { parseDateInterval } from "../../../src/server/core/dates.js";
 
 const t = (s: string) => Date.parse(s);
 

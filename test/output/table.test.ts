@@ -1,44 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { colourEnabled } from "../../src/output/colour.js";
-import { printJson } from "../../src/output/json.js";
 import { fitWidths, relativeTime, renderTable } from "../../src/output/table.js";
-
-function sink(isTTY: boolean) {
-  let text = "";
-  const write = (s: string) => {
-    text += s;
-  };
-  const out: { isTTY: boolean; write: (s: string) => void; columns?: number } = { isTTY, write };
-  return { out, text: () => text };
-}
-
-describe("printJson", () => {
-  const value = { a: 1, b: "x", c: [true, null] };
-  it("is compact when piped", async () => {
-    const s = sink(false);
-    await printJson(value, s.out, {});
-    expect(s.text()).toBe('{"a":1,"b":"x","c":[true,null]}\n');
-  });
-  it("is pretty and plain on a terminal with NO_COLOR", async () => {
-    const s = sink(true);
-    await printJson(value, s.out, { NO_COLOR: "1" });
-    expect(s.text()).toBe(`${JSON.stringify(value, null, 2)}\n`);
-  });
-  it("is coloured on a terminal when colour is forced, and strips back to the same JSON", async () => {
-    const s = sink(true);
-    const prev = process.env.FORCE_COLOR;
-    process.env.FORCE_COLOR = "1";
-    try {
-      await printJson(value, s.out, {});
-    } finally {
-      if (prev === undefined) delete process.env.FORCE_COLOR;
-      else process.env.FORCE_COLOR = prev;
-    }
-    expect(s.text()).toContain("\u001b[");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
-    expect(JSON.parse(s.text().replace(/\u001b\[\d+m/g, ""))).toEqual(value);
-  });
-});
+import { sink } from "../helpers/out-sink.js";
 
 const OPTS = { wide: false, colour: false, now: Date.UTC(2026, 0, 1, 12) };
 
@@ -142,23 +104,5 @@ describe("relativeTime", () => {
     [now, "now"],
   ])("%i", (t, expected) => {
     expect(relativeTime(t, now)).toBe(expected);
-  });
-});
-
-describe("colourEnabled: one decision for JSON and tables", () => {
-  it.each([
-    [{}, true, true],
-    [{}, false, false],
-    [{ NO_COLOR: "1" }, true, false],
-    [{ NO_COLOR: "1", FORCE_COLOR: "1" }, true, false],
-    [{ NO_COLOR: "" }, true, true],
-    [{ FORCE_COLOR: "1" }, false, true],
-    [{ FORCE_COLOR: "0" }, true, false],
-    [{ CLICOLOR_FORCE: "1" }, false, true],
-    [{ CLICOLOR: "0" }, true, false],
-    [{ CLICOLOR: "0", CLICOLOR_FORCE: "1" }, true, true],
-    [{ TERM: "dumb" }, true, false],
-  ])("%j on a tty=%s: %s", (env, tty, expected) => {
-    expect(colourEnabled(env as Record<string, string>, tty)).toBe(expected);
   });
 });
