@@ -34,20 +34,20 @@ describe("UserService", () => {
     await users.create("alice", PASSWORD);
     expect(await users.authenticate("alice", PASSWORD)).toMatchObject({
       ok: true,
-      user: { username: "alice" },
+      value: { username: "alice" },
     });
     const wrong = await users.authenticate("alice", "not-the-password");
-    expect(wrong).toMatchObject({ ok: false, message: WRONG_CREDENTIALS });
+    expect(wrong).toMatchObject({ ok: false, error: { kind: "unauthorized", message: WRONG_CREDENTIALS } });
     // An unknown name answers as a wrong password does.
     expect(await users.authenticate("nobody", PASSWORD)).toMatchObject({
       ok: false,
-      message: WRONG_CREDENTIALS,
+      error: { kind: "unauthorized", message: WRONG_CREDENTIALS },
     });
 
     for (let i = 0; i < 3; i++) await users.authenticate("alice", "not-the-password");
     const locked = await users.authenticate("alice", PASSWORD);
     expect(locked.ok).toBe(false);
-    expect(locked).not.toMatchObject({ message: WRONG_CREDENTIALS });
+    expect(locked).toMatchObject({ ok: false, error: { kind: "locked" } });
     expect(await users.lockedUntil("alice")).toBeGreaterThan(t.clock.now());
     t.clock.advance(61_000);
     expect((await users.authenticate("alice", PASSWORD)).ok).toBe(true);
