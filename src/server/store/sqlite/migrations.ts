@@ -242,4 +242,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
   `,
+  `
+  -- Parity with PostgreSQL (the schema-parity test compares them): the session indexes it gained in
+  -- 2911aed (remote_ip's was added to an applied migration, so files migrated before lack it), the
+  -- creation sort with its tie-breaker, and no lockout columns on users (login_attempts holds them).
+  CREATE INDEX IF NOT EXISTS sessions_remote_ip ON sessions (remote_ip, created_at);
+  CREATE INDEX sessions_last_used ON sessions (last_used_at, sid);
+  CREATE INDEX sessions_auth_time ON sessions (auth_time);
+  CREATE INDEX sessions_acr ON sessions (acr, created_at);
+  CREATE INDEX users_username_lower ON users (lower(username));
+  DROP INDEX sessions_created;
+  CREATE INDEX sessions_created ON sessions (created_at, sid);
+  ALTER TABLE users DROP COLUMN failed_logins;
+  ALTER TABLE users DROP COLUMN locked_until;
+  `,
 ];
