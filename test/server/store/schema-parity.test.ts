@@ -40,7 +40,7 @@ function pgKind(dataType: string): Kind {
 }
 
 /** An index's table and column list, from its CREATE INDEX text in either dialect. */
-export function indexKey(table: string, definition: string): string {
+function indexKey(table: string, definition: string): string {
   const afterOn = definition.slice(definition.search(/\sON\s/i) + 4);
   const open = afterOn.indexOf("(");
   let depth = 0;
