@@ -1,3 +1,5 @@
+import { alarmsTable, backchannel, replayDetection, SQLITE_TYPES } from "../sql/schema.js";
+
 // Ordered, append-only schema migrations; PRAGMA user_version records how many have run.
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `
@@ -181,67 +183,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_realm ON sessions (realm, last_used_at, sid);
   ALTER TABLE users ADD COLUMN realm TEXT NOT NULL DEFAULT '/';
   `,
-  `
-  -- The admin console: alarms about users, raised once while open.
-  CREATE TABLE alarms (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    username TEXT,
-    raised_at INTEGER NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}',
-    acknowledged_at INTEGER,
-    acknowledged_by TEXT
-  );
-  CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
-  CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  `${alarmsTable(SQLITE_TYPES)}
   -- The admin console filters sessions by address.
   CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
   `,
-  `
-  -- Replay detection (RFC 9700 4.14.2, RFC 6749 4.1.2): used refresh tokens and codes are kept
-  -- (marked) until they expire, and refresh tokens carry the grant family they descend from.
-  ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT;
-  UPDATE refresh_tokens SET family_id = token_hash;
-  ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER;
-  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
-  ALTER TABLE authorization_codes ADD COLUMN used_at INTEGER;
-  CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
-  `,
-  `
-  -- OpenID Back-Channel Logout and Shared Signals: where clients take logout tokens, the streams
-  -- receivers configure, and the outbox of deliveries (written in the transaction that ends a session).
-  ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
-  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
-  CREATE TABLE outbox (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    target TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT,
-    payload TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    next_attempt_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL DEFAULT 'pending',
-    outcome TEXT
-  );
-  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending' AND kind <> 'ssf-poll';
-  CREATE INDEX outbox_sid ON outbox (sid);
-  CREATE INDEX outbox_target ON outbox (target, state, created_at);
-  CREATE INDEX outbox_created ON outbox (created_at);
-  CREATE TABLE ssf_streams (
-    id TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    config TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    subjects TEXT NOT NULL DEFAULT '[]',
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
-  `,
+  replayDetection(SQLITE_TYPES),
+  backchannel(SQLITE_TYPES),
   `
   -- Parity with PostgreSQL (the schema-parity test compares them): the session indexes it gained in
   -- 2911aed (remote_ip's was added to an applied migration, so files migrated before lack it), the
