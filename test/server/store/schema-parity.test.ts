@@ -103,8 +103,8 @@ async function pgSchema(): Promise<Schema> {
   const store = await openTestPgStore();
   try {
     const schema = store.db.schema;
-    const cols = await store.db.query(
-      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name <> 'schema_migrations'",
+    const cols = await store.db.all(
+      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name <> 'schema_migrations'",
       [schema],
     );
     const columns = new Map<string, Map<string, Kind>>();
@@ -114,12 +114,12 @@ async function pgSchema(): Promise<Schema> {
       columns.get(table)?.set(String(c.column_name), pgKind(String(c.data_type)));
     }
     // Primary keys left out, as on SQLite (a rowid table's key is no index of its own there).
-    const idx = await store.db.query(
+    const idx = await store.db.all(
       `SELECT i.tablename, i.indexdef, x.indisunique AS uniq FROM pg_indexes i
          JOIN pg_namespace n ON n.nspname = i.schemaname
          JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid
          JOIN pg_index x ON x.indexrelid = c.oid
-       WHERE i.schemaname = $1 AND i.tablename <> 'schema_migrations' AND NOT x.indisprimary`,
+       WHERE i.schemaname = ? AND i.tablename <> 'schema_migrations' AND NOT x.indisprimary`,
       [schema],
     );
     const indexes = new Set(

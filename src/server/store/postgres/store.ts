@@ -1,8 +1,6 @@
 import { SqlRepositories } from "../sql/store.js";
 import type { Store } from "../types.js";
 import { PgDb, type PgOptions } from "./db.js";
-import { PG_DIALECT } from "./dialect.js";
-import { PgExecutor } from "./executor.js";
 import { migratePg } from "./migrate.js";
 import { pgSessionParts } from "./session-parts.js";
 
@@ -19,11 +17,8 @@ export interface PgStoreOptions extends PgOptions {
 export class PgStore extends SqlRepositories implements Store {
   readonly kind = "postgresql";
 
-  private constructor(
-    readonly db: PgDb,
-    x = new PgExecutor(PG_DIALECT, db),
-  ) {
-    super(x, pgSessionParts(x));
+  private constructor(readonly db: PgDb) {
+    super(db, pgSessionParts(db));
   }
 
   /** Connects (retrying while the database starts), migrates under an advisory lock, and opens. */
@@ -42,7 +37,7 @@ export class PgStore extends SqlRepositories implements Store {
 
   async healthy(): Promise<boolean> {
     try {
-      return (await this.db.query("SELECT 1 AS ok"))[0]?.ok === 1;
+      return (await this.db.get("SELECT 1 AS ok"))?.ok === 1;
     } catch {
       return false;
     }
@@ -66,7 +61,7 @@ async function waitForDatabase(
   const deadline = Date.now() + retryMs;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
     try {
-      await db.query("SELECT 1");
+      await db.all("SELECT 1");
       return;
     } catch (err) {
       if (Date.now() + wait > deadline) throw err;
