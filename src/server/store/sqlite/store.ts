@@ -41,10 +41,15 @@ function pragma(sql: StatementCache, text: string): unknown {
 function migrate(db: SqlDatabase, sql: StatementCache): void {
   const current = pragma(sql, "user_version") as number;
   for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
-    db.transaction(() => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
       db.exec(SQLITE_MIGRATIONS[v]!);
       db.exec(`PRAGMA user_version = ${v + 1}`);
-    })();
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
   }
 }
 
