@@ -1,4 +1,11 @@
-import { alarmsTable, backchannel, PG_TYPES, replayDetection } from "../sql/schema.js";
+import {
+  alarmsTable,
+  backchannel,
+  codesTable,
+  eventsTable,
+  PG_TYPES,
+  replayDetection,
+} from "../sql/schema.js";
 
 // Ordered, append-only schema migrations; schema_migrations records which have run. Text
 // columns compare byte-wise (COLLATE "C"), as SQLite's do, so sorting and ranges agree.
@@ -122,37 +129,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
   CREATE INDEX refresh_tokens_sid ON refresh_tokens (sid) WHERE sid IS NOT NULL;
 
-  CREATE TABLE authorization_codes (
-    code_hash TEXT COLLATE "C" PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    redirect_uri TEXT NOT NULL,
-    sid TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    scopes TEXT NOT NULL,
-    nonce TEXT,
-    code_challenge TEXT,
-    auth_time BIGINT NOT NULL,
-    acr TEXT NOT NULL,
-    expires_at BIGINT NOT NULL
-  );
-  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+  ${codesTable(PG_TYPES)}
 
-  CREATE TABLE session_events (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at BIGINT NOT NULL,
-    type TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT COLLATE "C",
-    username TEXT,
-    client_id TEXT,
-    actor_type TEXT NOT NULL,
-    actor TEXT,
-    remote_ip TEXT,
-    detail TEXT NOT NULL DEFAULT '{}'
-  );
-  CREATE INDEX session_events_at ON session_events (at);
-  CREATE INDEX session_events_user ON session_events (user_dn, at);
-  CREATE INDEX session_events_type ON session_events (type, at);
+  ${eventsTable(PG_TYPES)}
   `,
   `${alarmsTable(PG_TYPES)}
   CREATE INDEX users_username_lower ON users (lower(username));

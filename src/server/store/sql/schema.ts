@@ -29,6 +29,40 @@ export const PG_TYPES: ColumnTypes = {
   id: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
 };
 
+/** Authorization codes, stored hashed. */
+export const codesTable = (t: ColumnTypes) => `CREATE TABLE authorization_codes (
+    code_hash ${t.key} PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    user_dn TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    nonce TEXT,
+    code_challenge TEXT,
+    auth_time ${t.time} NOT NULL,
+    acr TEXT NOT NULL,
+    expires_at ${t.time} NOT NULL
+  );
+  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);`;
+
+/** The audit of session events. */
+export const eventsTable = (t: ColumnTypes) => `CREATE TABLE session_events (
+    id ${t.id},
+    at ${t.time} NOT NULL,
+    type TEXT NOT NULL,
+    sid TEXT,
+    user_dn ${t.key},
+    username TEXT,
+    client_id TEXT,
+    actor_type TEXT NOT NULL,
+    actor TEXT,
+    remote_ip TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX session_events_at ON session_events (at);
+  CREATE INDEX session_events_user ON session_events (user_dn, at);
+  CREATE INDEX session_events_type ON session_events (type, at);`;
+
 /** The admin console: alarms about users, raised once while open. */
 export const alarmsTable = (t: ColumnTypes) => `
   CREATE TABLE alarms (

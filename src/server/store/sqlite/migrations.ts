@@ -1,4 +1,11 @@
-import { alarmsTable, backchannel, replayDetection, SQLITE_TYPES } from "../sql/schema.js";
+import {
+  alarmsTable,
+  backchannel,
+  codesTable,
+  eventsTable,
+  replayDetection,
+  SQLITE_TYPES,
+} from "../sql/schema.js";
 
 // Ordered, append-only schema migrations; PRAGMA user_version records how many have run.
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -135,39 +142,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN record_id TEXT;
   ALTER TABLE sessions ADD COLUMN grants TEXT NOT NULL DEFAULT '{}';
   UPDATE sessions SET record_id = lower(hex(randomblob(16))) WHERE record_id IS NULL;
-  CREATE TABLE authorization_codes (
-    code_hash TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    redirect_uri TEXT NOT NULL,
-    sid TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    scopes TEXT NOT NULL,
-    nonce TEXT,
-    code_challenge TEXT,
-    auth_time INTEGER NOT NULL,
-    acr TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+  ${codesTable(SQLITE_TYPES)}
   ALTER TABLE refresh_tokens ADD COLUMN sid TEXT;
   ALTER TABLE refresh_tokens ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX refresh_tokens_sid ON refresh_tokens (sid) WHERE sid IS NOT NULL;
-  CREATE TABLE session_events (
-    id INTEGER PRIMARY KEY,
-    at INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT,
-    username TEXT,
-    client_id TEXT,
-    actor_type TEXT NOT NULL,
-    actor TEXT,
-    remote_ip TEXT,
-    detail TEXT NOT NULL DEFAULT '{}'
-  );
-  CREATE INDEX session_events_at ON session_events (at);
-  CREATE INDEX session_events_user ON session_events (user_dn, at);
-  CREATE INDEX session_events_type ON session_events (type, at);
+  ${eventsTable(SQLITE_TYPES)}
   `,
   `
   -- The PingAM face: an admin handle per session (never its token), the user's id and realm, and
