@@ -335,3 +335,8 @@ export const eventInsert = (e: Omit<SessionEvent, "id">) =>
     remote_ip: e.remoteIp,
     detail: JSON.stringify(e.detail),
   });
+
+/** What a pattern search looks in: the same text SQLite's trigram table indexes (PostgreSQL's search_text column, Redis's match), lower-cased. */
+export function searchText(userDn: string | null, sid: string, attributes: Record<string, string>): string {
+  return `${userDn ?? ""} ${sid} ${Object.values(attributes).join(" ")}`.toLowerCase();
+}

@@ -38,8 +38,3 @@ export const PG_DIALECT: StoreDialect = {
   // Rows another instance is claiming or sweeping right now are skipped, not waited for.
   skipLocked: " FOR UPDATE SKIP LOCKED",
 };
-
-/** What a pattern search looks in: the same text SQLite's trigram table indexes, lower-cased. */
-export function searchText(userDn: string | null, sid: string, attributes: Record<string, string>): string {
-  return `${userDn ?? ""} ${sid} ${Object.values(attributes).join(" ")}`.toLowerCase();
-}

@@ -1,8 +1,7 @@
-import { sessionToRow } from "../rows.js";
+import { searchText, sessionToRow } from "../rows.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { type SessionParts, WRITE_COLUMNS } from "../sql/sessions.js";
 import type { SessionRecord } from "../types.js";
-import { searchText } from "./dialect.js";
 import { pgSearch } from "./session-search.js";
 
 /** Each written column's array type, for unnest. */
