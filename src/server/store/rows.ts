@@ -19,6 +19,15 @@ import type {
 
 /** A flag column as read back. */
 export const flag = (v: unknown): boolean => v === true || Number(v) === 1;
+/** A nullable text column. */
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** A space-separated list column (scopes, roles). */
+const words = (v: unknown): string[] =>
+  String(v ?? "")
+    .split(" ")
+    .filter(Boolean);
+/** A JSON text column. */
+const json = <T>(v: unknown, empty = "{}"): T => JSON.parse(String(v ?? empty)) as T;
 
 export interface SessionRow {
   sid: string;
@@ -101,10 +110,8 @@ export function userFromRow(r: Record<string, unknown>): UserRecord {
     passwordHash: String(r.password_hash),
     disabled: flag(r.disabled),
     passwordChangedAt: Number(r.password_changed_at),
-    roles: String(r.roles ?? "")
-      .split(" ")
-      .filter(Boolean),
-    email: r.email === null || r.email === undefined ? null : String(r.email),
+    roles: words(r.roles),
+    email: text(r.email),
     realm: String(r.realm ?? "/"),
   };
 }
@@ -113,17 +120,14 @@ export function clientFromRow(r: Record<string, unknown>): ClientRecord {
   return {
     clientId: String(r.client_id),
     secretHash: String(r.secret_hash),
-    scopes: String(r.scopes).split(" ").filter(Boolean),
+    scopes: words(r.scopes),
     name: String(r.name),
     createdAt: Number(r.created_at),
     type: r.type === "public" ? "public" : "confidential",
-    redirectUris: JSON.parse(String(r.redirect_uris ?? "[]")) as string[],
-    postLogoutRedirectUris: JSON.parse(String(r.post_logout_redirect_uris ?? "[]")) as string[],
+    redirectUris: json<string[]>(r.redirect_uris, "[]"),
+    postLogoutRedirectUris: json<string[]>(r.post_logout_redirect_uris, "[]"),
     userinfoJwt: flag(r.userinfo_jwt),
-    backchannelLogoutUri:
-      r.backchannel_logout_uri === null || r.backchannel_logout_uri === undefined
-        ? null
-        : String(r.backchannel_logout_uri),
+    backchannelLogoutUri: text(r.backchannel_logout_uri),
     backchannelLogoutSessionRequired: flag(r.backchannel_logout_session_required),
   };
 }
@@ -133,11 +137,11 @@ export function deviceFromRow(r: Record<string, unknown>): DeviceCodeRecord {
     deviceCodeHash: String(r.device_code_hash),
     userCode: String(r.user_code),
     clientId: String(r.client_id),
-    scopes: String(r.scopes).split(" ").filter(Boolean),
+    scopes: words(r.scopes),
     expiresAt: Number(r.expires_at),
     intervalSeconds: Number(r.interval_s),
     status: r.status as DeviceCodeRecord["status"],
-    userDn: r.user_dn === null ? null : String(r.user_dn),
+    userDn: text(r.user_dn),
     lastPollAt: Number(r.last_poll_at),
   };
 }
@@ -152,16 +156,15 @@ export function keyFromRow(r: Record<string, unknown>): SigningKeyRecord {
 }
 
 export function codeFromRow(r: Record<string, unknown>): AuthorizationCodeRecord {
-  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {
     codeHash: String(r.code_hash),
     clientId: String(r.client_id),
     redirectUri: String(r.redirect_uri),
     sid: String(r.sid),
     userDn: String(r.user_dn),
-    scopes: String(r.scopes).split(" ").filter(Boolean),
-    nonce: opt(r.nonce),
-    codeChallenge: opt(r.code_challenge),
+    scopes: words(r.scopes),
+    nonce: text(r.nonce),
+    codeChallenge: text(r.code_challenge),
     authTime: Number(r.auth_time),
     acr: String(r.acr),
     expiresAt: Number(r.expires_at),
@@ -169,19 +172,18 @@ export function codeFromRow(r: Record<string, unknown>): AuthorizationCodeRecord
 }
 
 export function eventFromRow(r: Record<string, unknown>): SessionEvent {
-  const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {
     id: Number(r.id),
     at: Number(r.at),
     type: String(r.type) as SessionEventType,
-    sid: opt(r.sid),
-    userDn: opt(r.user_dn),
-    username: opt(r.username),
-    clientId: opt(r.client_id),
+    sid: text(r.sid),
+    userDn: text(r.user_dn),
+    username: text(r.username),
+    clientId: text(r.client_id),
     actorType: String(r.actor_type) as SessionEvent["actorType"],
-    actor: opt(r.actor),
-    remoteIp: opt(r.remote_ip),
-    detail: JSON.parse(String(r.detail)) as Record<string, string>,
+    actor: text(r.actor),
+    remoteIp: text(r.remote_ip),
+    detail: json<Record<string, string>>(r.detail),
   };
 }
 
@@ -190,9 +192,9 @@ export function refreshFromRow(r: Record<string, unknown>): RefreshTokenRecord {
     tokenHash: String(r.token_hash),
     clientId: String(r.client_id),
     subject: String(r.subject),
-    scopes: String(r.scopes).split(" ").filter(Boolean),
+    scopes: words(r.scopes),
     expiresAt: Number(r.expires_at),
-    sid: r.sid === null ? null : String(r.sid),
+    sid: text(r.sid),
     offline: flag(r.offline),
     family: String(r.family_id),
   };
@@ -203,13 +205,12 @@ export function alarmFromRow(r: Record<string, unknown>): AlarmRecord {
     id: Number(r.id),
     kind: String(r.kind) as AlarmRecord["kind"],
     userDn: String(r.user_dn),
-    username: r.username === null || r.username === undefined ? null : String(r.username),
+    username: text(r.username),
     raisedAt: Number(r.raised_at),
-    detail: JSON.parse(String(r.detail)) as Record<string, string>,
+    detail: json<Record<string, string>>(r.detail),
     acknowledgedAt:
       r.acknowledged_at === null || r.acknowledged_at === undefined ? null : Number(r.acknowledged_at),
-    acknowledgedBy:
-      r.acknowledged_by === null || r.acknowledged_by === undefined ? null : String(r.acknowledged_by),
+    acknowledgedBy: text(r.acknowledged_by),
   };
 }
 
@@ -334,3 +335,8 @@ export const eventInsert = (e: Omit<SessionEvent, "id">) =>
     remote_ip: e.remoteIp,
     detail: JSON.stringify(e.detail),
   });
+
+/** What a pattern search looks in: the same text SQLite's trigram table indexes (PostgreSQL's search_text column, Redis's match), lower-cased. */
+export function searchText(userDn: string | null, sid: string, attributes: Record<string, string>): string {
+  return `${userDn ?? ""} ${sid} ${Object.values(attributes).join(" ")}`.toLowerCase();
+}

@@ -1,6 +1,6 @@
-import { searchText } from "./postgres/dialect.js";
 import type { ExprField, Filter, SessionExpr, SortField } from "./query.js";
 import { userIdOfDn } from "./query.js";
+import { searchText } from "./rows.js";
 import type { SessionQuery, SessionRecord } from "./types.js";
 
 // The session search of session-sql.ts evaluated over records in memory, for a backend without

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { SqliteDriverName } from "../../../src/server/store/sqlite/driver.js";
 import { chooseDriver, openDatabase, SqliteDriverMissing } from "../../../src/server/store/sqlite/driver.js";
 
 describe("chooseDriver", () => {
@@ -32,55 +31,13 @@ describe("openDatabase", () => {
     db.exec("CREATE TABLE t (a INTEGER, b TEXT)");
     const ins = db.prepare("INSERT INTO t (a, b) VALUES (:a, :b)");
     expect(ins.reader).toBe(false);
-    db.transaction(() => {
-      ins.run({ a: 1, b: "x", extra: "ignored" });
-      ins.run({ a: 2, b: "y" });
-    })();
-    expect(() =>
-      db
-        .transaction(() => {
-          ins.run({ a: 3, b: "z" });
-          throw new Error("rolled back");
-        })
-        .immediate(),
-    ).toThrow("rolled back");
+    ins.run({ a: 1, b: "x", extra: "ignored" });
+    ins.run({ a: 2, b: "y" });
     const count = db.prepare("SELECT count(*) FROM t");
     expect(count.reader).toBe(true);
     expect(count.pluck().get()).toBe(2);
     expect(db.prepare("SELECT a FROM t WHERE b > ? ORDER BY a").pluck().all("a")).toEqual([1, 2]);
     db.close();
     expect(db.open).toBe(false);
-  });
-});
-
-/** The drivers that open on this Node (node:sqlite from 22.16; better-sqlite3 when built for it). */
-function usable(): SqliteDriverName[] {
-  return (["node:sqlite", "better-sqlite3"] as const).filter((d) => {
-    try {
-      openDatabase(":memory:", d).db.close();
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-describe.each(usable())("transactions on %s", (driver) => {
-  it("a nested transaction is a savepoint: its failure undoes only its own writes", () => {
-    const { db } = openDatabase(":memory:", driver);
-    db.exec("CREATE TABLE t (a INTEGER)");
-    const ins = db.prepare("INSERT INTO t (a) VALUES (?)");
-    db.transaction(() => {
-      ins.run(1);
-      expect(() =>
-        db.transaction(() => {
-          ins.run(2);
-          throw new Error("inner");
-        })(),
-      ).toThrow("inner");
-      ins.run(3);
-    }).immediate();
-    expect(db.prepare("SELECT a FROM t ORDER BY a").pluck().all()).toEqual([1, 3]);
-    db.close();
   });
 });

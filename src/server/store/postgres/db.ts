@@ -1,5 +1,7 @@
 import pg from "pg";
+import type { Row, SqlExecutor, TxExecutor } from "../sql/executor.js";
 import { StoreUnavailable } from "../types.js";
+import { PG_DIALECT } from "./dialect.js";
 
 // One pool per store: every query goes through `query` or `tx`, which turn a lost or refused
 // connection into StoreUnavailable (503) and retry serialisation failures and deadlocks.
@@ -64,20 +66,40 @@ const types = {
   },
 };
 
-export type Row = Record<string, unknown>;
-export type Queryable = { query(sql: string, params?: unknown[]): Promise<pg.QueryResult<Row>> };
-
 /** Renumbers `?` placeholders as $1, $2, ... (our SQL text never holds a literal question mark). */
-export function numbered(sql: string): string {
+function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-export class PgDb {
+/** Statements on one transaction's connection. */
+class InTx implements TxExecutor {
+  readonly dialect = PG_DIALECT;
+  constructor(
+    private readonly c: pg.PoolClient,
+    private readonly named: (sql: string, params: readonly unknown[]) => pg.QueryConfig,
+  ) {}
+  async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.c.query<Row>(this.named(sql, params))).rows;
+  }
+  async get(sql: string, params?: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.all(sql, params))[0];
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.c.query(this.named(sql, params))).rowCount ?? 0;
+  }
+  async lock(key: string): Promise<void> {
+    await this.c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+  }
+}
+
+/** The PostgreSQL executor: statements on the pool, transactions on one connection each. */
+export class PgDb implements SqlExecutor {
+  readonly dialect = PG_DIALECT;
   readonly pool: pg.Pool;
   readonly schema: string;
   // The statement shapes are few (SQL is parameterised), so the names stay bounded.
-  private readonly names = new Map<string, string>();
+  private readonly names = new Map<string, { name: string; text: string }>();
 
   constructor(opts: PgOptions) {
     this.schema = opts.schema ?? "public";
@@ -95,17 +117,17 @@ export class PgDb {
     this.pool.on("error", () => {});
   }
 
-  /** A name per SQL text: each connection parses and plans a statement once, then only binds it. */
-  private named(text: string, values: unknown[]): pg.QueryConfig {
-    let name = this.names.get(text);
-    if (!name) {
-      name = `opcli_${this.names.size}`;
-      this.names.set(text, name);
+  /** A name per SQL text, its placeholders numbered: each connection parses and plans a statement once, then only binds it. */
+  private readonly named = (sql: string, values: readonly unknown[]): pg.QueryConfig => {
+    let known = this.names.get(sql);
+    if (!known) {
+      known = { name: `opcli_${this.names.size}`, text: numbered(sql) };
+      this.names.set(sql, known);
     }
-    return { name, text, values };
-  }
+    return { ...known, values: [...values] };
+  };
 
-  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+  async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
       return (await this.pool.query<Row>(this.named(sql, params))).rows;
     } catch (err) {
@@ -113,13 +135,11 @@ export class PgDb {
     }
   }
 
-  /** The `n` of a one-row count. */
-  async count(sql: string, params: unknown[] = []): Promise<number> {
-    return Number((await this.query(sql, params))[0]?.n ?? 0);
+  async get(sql: string, params?: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.all(sql, params))[0];
   }
 
-  /** Rows a write changed (its RETURNING 1 rows, or rowCount). */
-  async run(sql: string, params: unknown[] = []): Promise<number> {
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     try {
       return (await this.pool.query(this.named(sql, params))).rowCount ?? 0;
     } catch (err) {
@@ -128,7 +148,7 @@ export class PgDb {
   }
 
   /** Runs fn in one transaction, again (up to 5 times) on a serialisation failure or deadlock. */
-  async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (x: TxExecutor) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -139,7 +159,7 @@ export class PgDb {
       let broken: Error | undefined;
       try {
         await client.query("BEGIN");
-        const out = await fn({ query: (sql, params = []) => client.query<Row>(this.named(sql, params)) });
+        const out = await fn(new InTx(client, this.named));
         await client.query("COMMIT");
         return out;
       } catch (err) {

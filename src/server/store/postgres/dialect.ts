@@ -1,4 +1,4 @@
-import type { SqlDialect } from "../session-sql.js";
+import type { StoreDialect } from "../sql/executor.js";
 
 /** LIKE's wildcards and escape character taken literally. */
 export function likeEscape(s: string): string {
@@ -6,7 +6,7 @@ export function likeEscape(s: string): string {
 }
 
 /** PostgreSQL: attributes through the JSON text, the pattern on a trigram (pg_trgm GIN) index. */
-export const PG_DIALECT: SqlDialect = {
+export const PG_DIALECT: StoreDialect = {
   attribute(field, params) {
     params.push(field);
     return "(attrs::jsonb ->> ?)";
@@ -26,9 +26,15 @@ export const PG_DIALECT: SqlDialect = {
     return "search_text LIKE ?";
   },
   falseLiteral: "false",
+  anyOf(col, values, params) {
+    params.push(values);
+    return `${col} = ANY(?::text[])`;
+  },
+  greatest: "greatest",
+  jsonMerge: (col) => `(${col}::jsonb || ?::jsonb)::text`,
+  jsonSetKey: (col) => `jsonb_set(${col}::jsonb, ARRAY[?::text], to_jsonb(?::text))::text`,
+  distinctArray: (col) => `array_agg(DISTINCT ${col})`,
+  forUpdate: " FOR UPDATE",
+  // Rows another instance is claiming or sweeping right now are skipped, not waited for.
+  skipLocked: " FOR UPDATE SKIP LOCKED",
 };
-
-/** What a pattern search looks in: the same text SQLite's trigram table indexes, lower-cased. */
-export function searchText(userDn: string | null, sid: string, attributes: Record<string, string>): string {
-  return `${userDn ?? ""} ${sid} ${Object.values(attributes).join(" ")}`.toLowerCase();
-}

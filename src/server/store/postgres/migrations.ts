@@ -1,3 +1,12 @@
+import {
+  alarmsTable,
+  backchannel,
+  codesTable,
+  eventsTable,
+  PG_TYPES,
+  replayDetection,
+} from "../sql/schema.js";
+
 // Ordered, append-only schema migrations; schema_migrations records which have run. Text
 // columns compare byte-wise (COLLATE "C"), as SQLite's do, so sorting and ranges agree.
 
@@ -120,52 +129,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
   CREATE INDEX refresh_tokens_sid ON refresh_tokens (sid) WHERE sid IS NOT NULL;
 
-  CREATE TABLE authorization_codes (
-    code_hash TEXT COLLATE "C" PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    redirect_uri TEXT NOT NULL,
-    sid TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    scopes TEXT NOT NULL,
-    nonce TEXT,
-    code_challenge TEXT,
-    auth_time BIGINT NOT NULL,
-    acr TEXT NOT NULL,
-    expires_at BIGINT NOT NULL
-  );
-  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+  ${codesTable(PG_TYPES)}
 
-  CREATE TABLE session_events (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at BIGINT NOT NULL,
-    type TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT COLLATE "C",
-    username TEXT,
-    client_id TEXT,
-    actor_type TEXT NOT NULL,
-    actor TEXT,
-    remote_ip TEXT,
-    detail TEXT NOT NULL DEFAULT '{}'
-  );
-  CREATE INDEX session_events_at ON session_events (at);
-  CREATE INDEX session_events_user ON session_events (user_dn, at);
-  CREATE INDEX session_events_type ON session_events (type, at);
+  ${eventsTable(PG_TYPES)}
   `,
-  `
-  -- The admin console: alarms about users, raised once while open.
-  CREATE TABLE alarms (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind TEXT NOT NULL,
-    user_dn TEXT COLLATE "C" NOT NULL,
-    username TEXT,
-    raised_at BIGINT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}',
-    acknowledged_at BIGINT,
-    acknowledged_by TEXT
-  );
-  CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
-  CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  `${alarmsTable(PG_TYPES)}
   CREATE INDEX users_username_lower ON users (lower(username));
   -- Every searchable field has an index: the admin console filters by address, others by these.
   CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
@@ -173,48 +141,6 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_auth_time ON sessions (auth_time);
   CREATE INDEX sessions_acr ON sessions (acr, created_at);
   `,
-  `
-  -- Replay detection (RFC 9700 4.14.2, RFC 6749 4.1.2): used refresh tokens and codes are kept
-  -- (marked) until they expire, and refresh tokens carry the grant family they descend from.
-  ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT COLLATE "C";
-  UPDATE refresh_tokens SET family_id = token_hash;
-  ALTER TABLE refresh_tokens ADD COLUMN used_at BIGINT;
-  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
-  ALTER TABLE authorization_codes ADD COLUMN used_at BIGINT;
-  CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
-  `,
-  `
-  -- OpenID Back-Channel Logout and Shared Signals: where clients take logout tokens, the streams
-  -- receivers configure, and the outbox of deliveries (written in the transaction that ends a session).
-  ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
-  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required BOOLEAN NOT NULL DEFAULT false;
-  CREATE TABLE outbox (
-    id TEXT COLLATE "C" PRIMARY KEY,
-    kind TEXT NOT NULL,
-    target TEXT COLLATE "C" NOT NULL,
-    sid TEXT COLLATE "C",
-    user_dn TEXT COLLATE "C",
-    payload TEXT NOT NULL,
-    created_at BIGINT NOT NULL,
-    next_attempt_at BIGINT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL DEFAULT 'pending',
-    outcome TEXT
-  );
-  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending' AND kind <> 'ssf-poll';
-  CREATE INDEX outbox_sid ON outbox (sid);
-  CREATE INDEX outbox_target ON outbox (target, state, created_at);
-  CREATE INDEX outbox_created ON outbox (created_at);
-  CREATE TABLE ssf_streams (
-    id TEXT COLLATE "C" PRIMARY KEY,
-    client_id TEXT COLLATE "C" NOT NULL,
-    config TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    subjects TEXT NOT NULL DEFAULT '[]',
-    created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
-  );
-  CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
-  `,
+  replayDetection(PG_TYPES),
+  backchannel(PG_TYPES),
 ];

@@ -1,14 +1,8 @@
+import { SqlRepositories } from "../sql/store.js";
 import type { Store } from "../types.js";
-import { PgClients, PgKeys, PgUsers } from "./accounts.js";
-import { PgAlarms } from "./alarms.js";
-import { PgAuthorizationCodes } from "./codes.js";
 import { PgDb, type PgOptions } from "./db.js";
-import { PgEvents } from "./events.js";
-import { PgDeviceCodes, PgRefreshTokens, PgRevocations } from "./grants.js";
-import { PgLoginAttempts } from "./login-attempts.js";
 import { migratePg } from "./migrate.js";
-import { PgOutbox, PgStreams } from "./outbox.js";
-import { PgSessions } from "./sessions.js";
+import { pgSessionParts } from "./session-parts.js";
 
 export interface PgStoreOptions extends PgOptions {
   /** Keep trying to reach the database at start-up for this long, ms (0: one try). */
@@ -20,36 +14,11 @@ export interface PgStoreOptions extends PgOptions {
 }
 
 /** Several instances on one database: every rule is decided inside PostgreSQL, nothing cached per instance. */
-export class PgStore implements Store {
+export class PgStore extends SqlRepositories implements Store {
   readonly kind = "postgresql";
-  readonly sessions: PgSessions;
-  readonly users: PgUsers;
-  readonly loginAttempts: PgLoginAttempts;
-  readonly clients: PgClients;
-  readonly keys: PgKeys;
-  readonly deviceCodes: PgDeviceCodes;
-  readonly refreshTokens: PgRefreshTokens;
-  readonly authorizationCodes: PgAuthorizationCodes;
-  readonly events: PgEvents;
-  readonly revocations: PgRevocations;
-  readonly alarms: PgAlarms;
-  readonly outbox: PgOutbox;
-  readonly streams: PgStreams;
 
   private constructor(readonly db: PgDb) {
-    this.sessions = new PgSessions(db);
-    this.users = new PgUsers(db);
-    this.loginAttempts = new PgLoginAttempts(db);
-    this.clients = new PgClients(db);
-    this.keys = new PgKeys(db);
-    this.deviceCodes = new PgDeviceCodes(db);
-    this.refreshTokens = new PgRefreshTokens(db);
-    this.authorizationCodes = new PgAuthorizationCodes(db);
-    this.events = new PgEvents(db);
-    this.revocations = new PgRevocations(db);
-    this.alarms = new PgAlarms(db);
-    this.outbox = new PgOutbox(db);
-    this.streams = new PgStreams(db);
+    super(db, pgSessionParts(db));
   }
 
   /** Connects (retrying while the database starts), migrates under an advisory lock, and opens. */
@@ -68,7 +37,7 @@ export class PgStore implements Store {
 
   async healthy(): Promise<boolean> {
     try {
-      return (await this.db.query("SELECT 1 AS ok"))[0]?.ok === 1;
+      return (await this.db.get("SELECT 1 AS ok"))?.ok === 1;
     } catch {
       return false;
     }
@@ -92,7 +61,7 @@ async function waitForDatabase(
   const deadline = Date.now() + retryMs;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
     try {
-      await db.query("SELECT 1");
+      await db.all("SELECT 1");
       return;
     } catch (err) {
       if (Date.now() + wait > deadline) throw err;

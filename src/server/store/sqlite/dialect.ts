@@ -1,4 +1,4 @@
-import type { SqlDialect } from "../session-sql.js";
+import type { StoreDialect } from "../sql/executor.js";
 
 /** Escapes a pattern as one FTS5 phrase, which the trigram tokenizer matches as a substring. */
 function ftsPhrase(pattern: string): string {
@@ -6,7 +6,7 @@ function ftsPhrase(pattern: string): string {
 }
 
 /** SQLite: attributes through json_extract, booleans as 0/1, the pattern on an FTS5 trigram table. */
-export const SQLITE_DIALECT: SqlDialect = {
+export const SQLITE_DIALECT: StoreDialect = {
   attribute(field, params) {
     params.push(`$."${field}"`);
     return "json_extract(attrs, ?)";
@@ -31,4 +31,15 @@ export const SQLITE_DIALECT: SqlDialect = {
         coalesce((SELECT group_concat(value, ' ') FROM json_each(attrs)), '')), lower(?)) > 0`;
   },
   falseLiteral: "0",
+  anyOf(col, values, params) {
+    params.push(...values);
+    return `${col} IN (${values.length > 0 ? values.map(() => "?").join(", ") : "NULL"})`;
+  },
+  greatest: "max",
+  jsonMerge: (col) => `json_patch(${col}, ?)`,
+  jsonSetKey: (col) => `json_set(${col}, '$.' || json_quote(?), ?)`,
+  distinctArray: (col) => `json_group_array(DISTINCT ${col})`,
+  // BEGIN IMMEDIATE already holds the one write lock; no other writer can take the rows.
+  forUpdate: "",
+  skipLocked: "",
 };

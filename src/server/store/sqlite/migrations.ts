@@ -1,3 +1,12 @@
+import {
+  alarmsTable,
+  backchannel,
+  codesTable,
+  eventsTable,
+  replayDetection,
+  SQLITE_TYPES,
+} from "../sql/schema.js";
+
 // Ordered, append-only schema migrations; PRAGMA user_version records how many have run.
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `
@@ -133,39 +142,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN record_id TEXT;
   ALTER TABLE sessions ADD COLUMN grants TEXT NOT NULL DEFAULT '{}';
   UPDATE sessions SET record_id = lower(hex(randomblob(16))) WHERE record_id IS NULL;
-  CREATE TABLE authorization_codes (
-    code_hash TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    redirect_uri TEXT NOT NULL,
-    sid TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    scopes TEXT NOT NULL,
-    nonce TEXT,
-    code_challenge TEXT,
-    auth_time INTEGER NOT NULL,
-    acr TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+  ${codesTable(SQLITE_TYPES)}
   ALTER TABLE refresh_tokens ADD COLUMN sid TEXT;
   ALTER TABLE refresh_tokens ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX refresh_tokens_sid ON refresh_tokens (sid) WHERE sid IS NOT NULL;
-  CREATE TABLE session_events (
-    id INTEGER PRIMARY KEY,
-    at INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT,
-    username TEXT,
-    client_id TEXT,
-    actor_type TEXT NOT NULL,
-    actor TEXT,
-    remote_ip TEXT,
-    detail TEXT NOT NULL DEFAULT '{}'
-  );
-  CREATE INDEX session_events_at ON session_events (at);
-  CREATE INDEX session_events_user ON session_events (user_dn, at);
-  CREATE INDEX session_events_type ON session_events (type, at);
+  ${eventsTable(SQLITE_TYPES)}
   `,
   `
   -- The PingAM face: an admin handle per session (never its token), the user's id and realm, and
@@ -181,65 +162,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_realm ON sessions (realm, last_used_at, sid);
   ALTER TABLE users ADD COLUMN realm TEXT NOT NULL DEFAULT '/';
   `,
-  `
-  -- The admin console: alarms about users, raised once while open.
-  CREATE TABLE alarms (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    user_dn TEXT NOT NULL,
-    username TEXT,
-    raised_at INTEGER NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}',
-    acknowledged_at INTEGER,
-    acknowledged_by TEXT
-  );
-  CREATE UNIQUE INDEX alarms_open ON alarms (kind, user_dn) WHERE acknowledged_at IS NULL;
-  CREATE INDEX alarms_user ON alarms (user_dn, raised_at);
+  `${alarmsTable(SQLITE_TYPES)}
   -- The admin console filters sessions by address.
   CREATE INDEX sessions_remote_ip ON sessions (remote_ip, created_at);
   `,
+  replayDetection(SQLITE_TYPES),
+  backchannel(SQLITE_TYPES),
   `
-  -- Replay detection (RFC 9700 4.14.2, RFC 6749 4.1.2): used refresh tokens and codes are kept
-  -- (marked) until they expire, and refresh tokens carry the grant family they descend from.
-  ALTER TABLE refresh_tokens ADD COLUMN family_id TEXT;
-  UPDATE refresh_tokens SET family_id = token_hash;
-  ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER;
-  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
-  ALTER TABLE authorization_codes ADD COLUMN used_at INTEGER;
-  CREATE INDEX device_codes_user ON device_codes (user_dn) WHERE user_dn IS NOT NULL;
-  `,
-  `
-  -- OpenID Back-Channel Logout and Shared Signals: where clients take logout tokens, the streams
-  -- receivers configure, and the outbox of deliveries (written in the transaction that ends a session).
-  ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
-  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
-  CREATE TABLE outbox (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    target TEXT NOT NULL,
-    sid TEXT,
-    user_dn TEXT,
-    payload TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    next_attempt_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL DEFAULT 'pending',
-    outcome TEXT
-  );
-  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending' AND kind <> 'ssf-poll';
-  CREATE INDEX outbox_sid ON outbox (sid);
-  CREATE INDEX outbox_target ON outbox (target, state, created_at);
-  CREATE INDEX outbox_created ON outbox (created_at);
-  CREATE TABLE ssf_streams (
-    id TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    config TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    subjects TEXT NOT NULL DEFAULT '[]',
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE INDEX ssf_streams_client ON ssf_streams (client_id);
+  -- Parity with PostgreSQL (the schema-parity test compares them): the session indexes it gained in
+  -- 2911aed (remote_ip's was added to an applied migration, so files migrated before lack it), the
+  -- creation sort with its tie-breaker, and no lockout columns on users (login_attempts holds them).
+  CREATE INDEX IF NOT EXISTS sessions_remote_ip ON sessions (remote_ip, created_at);
+  CREATE INDEX sessions_last_used ON sessions (last_used_at, sid);
+  CREATE INDEX sessions_auth_time ON sessions (auth_time);
+  CREATE INDEX sessions_acr ON sessions (acr, created_at);
+  CREATE INDEX users_username_lower ON users (lower(username));
+  DROP INDEX sessions_created;
+  CREATE INDEX sessions_created ON sessions (created_at, sid);
+  ALTER TABLE users DROP COLUMN failed_logins;
+  ALTER TABLE users DROP COLUMN locked_until;
   `,
 ];

@@ -1,5 +1,5 @@
 import { lazyRequire } from "../../../platform/lazy-require.js";
-import type { SqlDatabase, SqlRunResult, SqlStatement, SqlTransaction } from "./sql-database.js";
+import type { SqlDatabase, SqlRunResult, SqlStatement } from "./sql-database.js";
 
 // The part of node:sqlite used here (@types/node 20 does not describe it).
 interface StatementSync {
@@ -81,7 +81,6 @@ class NodeStatement implements SqlStatement {
 }
 
 class NodeDatabase implements SqlDatabase {
-  private savepoints = 0;
   constructor(private readonly db: DatabaseSync) {}
   get open(): boolean {
     return this.db.isOpen;
@@ -94,37 +93,6 @@ class NodeDatabase implements SqlDatabase {
   }
   close(): void {
     this.db.close();
-  }
-  /** As better-sqlite3's: commits on return, rolls back on throw; nested calls are savepoints. */
-  transaction<T>(fn: () => T): SqlTransaction<T> {
-    const run = (mode: string): T => {
-      if (this.db.isTransaction) return this.nested(fn);
-      this.db.exec(`BEGIN ${mode}`);
-      try {
-        const result = fn();
-        this.db.exec("COMMIT");
-        return result;
-      } catch (err) {
-        if (this.db.isTransaction) this.db.exec("ROLLBACK");
-        throw err;
-      }
-    };
-    return Object.assign(() => run("DEFERRED"), { immediate: () => run("IMMEDIATE") });
-  }
-  private nested<T>(fn: () => T): T {
-    const name = `sp${++this.savepoints}`;
-    this.db.exec(`SAVEPOINT ${name}`);
-    try {
-      const result = fn();
-      this.db.exec(`RELEASE ${name}`);
-      return result;
-    } catch (err) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
-      throw err;
-    } finally {
-      this.savepoints--;
-    }
   }
 }
 

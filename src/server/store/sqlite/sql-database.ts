@@ -14,16 +14,9 @@ export interface SqlStatement {
   pluck(): SqlStatement;
 }
 
-export interface SqlTransaction<T> {
-  (): T;
-  /** BEGIN IMMEDIATE: the write lock first, so decisions hold across processes. */
-  immediate(): T;
-}
-
 export interface SqlDatabase {
   readonly open: boolean;
   prepare(sql: string): SqlStatement;
   exec(sql: string): void;
-  transaction<T>(fn: () => T): SqlTransaction<T>;
   close(): void;
 }

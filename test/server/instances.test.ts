@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { pollApprovedCodes } from "../helpers/device-codes.js";
 import { createTestDatabase, pgQuery } from "../helpers/postgres.js";
 import { redisServers, stopOwnRedis } from "../helpers/redis.js";
 import {
@@ -15,9 +16,8 @@ import {
   startServer,
 } from "../helpers/spawn-server.js";
 
-// Several server processes on one PostgreSQL database with their sessions in one Redis
-// (cacheProviderType REDIS, sessionIdPersistInCache): the cap, the lockout and a deletion hold
-// across them as they do on PostgreSQL alone (postgres-instances.test.ts, whose cases these are).
+// Several server processes on one PostgreSQL database, then the same with their sessions in one
+// Redis (cacheProviderType REDIS, sessionIdPersistInCache): every rule holds across them.
 
 const PASSWORD = "cluster-password-long";
 const SESSIONS = "/jans-config-api/api/v1/jans-auth-server/session";
@@ -27,24 +27,43 @@ afterAll(async () => {
   await stopOwnRedis();
 });
 
+interface Setup {
+  name: string;
+  /** Server configuration and environment beyond the database. */
+  extra(): Promise<{ config: Record<string, unknown>; env: Record<string, string> }>;
+  /** Where the live sessions are: in the database, or in Redis and not in the database. */
+  sessionsInDatabase: boolean;
+}
+
+const SETUPS: Setup[] = [
+  { name: "PostgreSQL", extra: async () => ({ config: {}, env: {} }), sessionsInDatabase: true },
+  {
+    name: "PostgreSQL + Redis",
+    extra: async () => ({
+      config: {
+        cacheProviderType: "REDIS",
+        sessionIdPersistInCache: true,
+        redisConfiguration: { servers: await redisServers() },
+      },
+      // One key prefix per cluster: the clusters of this file share the suite's Redis.
+      env: { OPCLI_REDIS_KEY_PREFIX: `c${randomBytes(4).toString("hex")}` },
+    }),
+    sessionsInDatabase: false,
+  },
+];
+
 /** N instances on a fresh database; users created through the CLI against the same URL. */
-async function cluster(n: number, config: Record<string, unknown> = {}, users: string[] = []) {
+async function cluster(setup: Setup, n: number, config: Record<string, unknown> = {}, users: string[] = []) {
   const url = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), "opcli-pgsrv-"));
+  const extra = await setup.extra();
   const cfg = {
     passwordHashCost: 1024,
     loginAttemptsPerAddressPerMinute: 100_000,
-    cacheProviderType: "REDIS",
-    sessionIdPersistInCache: true,
-    redisConfiguration: { servers: await redisServers() },
+    ...extra.config,
     ...config,
   };
-  // One key prefix per cluster: the clusters of this file share the suite's Redis.
-  const env = {
-    ...process.env,
-    XDG_DATA_HOME: dir,
-    OPCLI_REDIS_KEY_PREFIX: `c${randomBytes(4).toString("hex")}`,
-  };
+  const env = { ...process.env, XDG_DATA_HOME: dir, ...extra.env };
   const servers: RunningServer[] = [];
   for (let i = 0; i < n; i++) {
     const s = await startServer(
@@ -102,9 +121,9 @@ async function found(s: RunningServer, pair: string): Promise<number> {
   return ((await res.json()) as { totalEntriesCount: number }).totalEntriesCount;
 }
 
-describe("three instances on PostgreSQL + Redis", () => {
+describe.each(SETUPS)("three instances on $name", (setup) => {
   it("200 parallel logins of one user spread over the instances: exactly the cap", async () => {
-    const { url, servers } = await cluster(3, { lockoutThreshold: 1000 }, ["alice"]);
+    const { url, servers } = await cluster(setup, 3, { lockoutThreshold: 1000 }, ["alice"]);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => loginOverHttp(servers[i % 3]!, "alice", PASSWORD)),
     );
@@ -112,14 +131,13 @@ describe("three instances on PostgreSQL + Redis", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(190);
     for (const s of servers) expect(await found(s, "auth_user=alice")).toBe(10);
-    // In Redis, not in the database.
-    const rows = await pgQuery(url, "SELECT count(*)::int AS n FROM sessions");
-    expect(rows[0]!.n).toBe(0);
+    const rows = await pgQuery(url, "SELECT count(*)::int AS n FROM sessions WHERE auth_user = 'alice'");
+    expect(rows[0]!.n).toBe(setup.sessionsInDatabase ? 10 : 0);
   });
 
   it("50 parallel wrong passwords over the instances: at most the threshold evaluated, then locked everywhere, the right password refused", async () => {
     const threshold = 10;
-    const { url, servers } = await cluster(3, { lockoutThreshold: threshold }, ["bob"]);
+    const { url, servers } = await cluster(setup, 3, { lockoutThreshold: threshold }, ["bob"]);
     const checks = async () =>
       sum(await Promise.all(servers.map(async (s) => (await serverStats(s)).passwordChecks)));
     const before = await checks();
@@ -141,9 +159,23 @@ describe("three instances on PostgreSQL + Redis", () => {
   });
 });
 
-describe("two instances on PostgreSQL + Redis", () => {
+describe.each(SETUPS)("two instances on $name", (setup) => {
+  // Device codes live in the database in both setups: once is enough.
+  it.skipIf(!setup.sessionsInDatabase)(
+    "20 device codes polled in parallel through both: one token each",
+    async () => {
+      const { servers } = await cluster(setup, 2, {}, ["dora"]);
+      const [a, b] = servers as [RunningServer, RunningServer];
+      const { statuses, approvals } = await pollApprovedCodes(a, b, { username: "dora", password: PASSWORD });
+      expect(approvals).toEqual(Array(20).fill(200));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+      expect(statuses.filter((s) => s === 400)).toHaveLength(60);
+      expect((await serverStats(a)).deviceGrants + (await serverStats(b)).deviceGrants).toBe(20);
+    },
+  );
+
   it("a session deleted through A: its cookie, access token and refresh token are refused by B on the next request", async () => {
-    const { url, dir, servers } = await cluster(2, {}, ["erin"]);
+    const { url, dir, servers } = await cluster(setup, 2, {}, ["erin"]);
     const [a, b] = servers as [RunningServer, RunningServer];
     const rp = JSON.parse(
       execFileSync(

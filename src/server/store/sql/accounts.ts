@@ -1,0 +1,144 @@
+import {
+  clientFromRow,
+  clientInsert,
+  clientSets,
+  insertSql,
+  keyFromRow,
+  userFromRow,
+  userInsert,
+} from "../rows.js";
+import type {
+  ClientChanges,
+  ClientRecord,
+  ClientStore,
+  KeyStore,
+  SigningKeyRecord,
+  UserAttribute,
+  UserRecord,
+  UserStore,
+} from "../types.js";
+import { mapped, type Row, type SqlExecutor } from "./executor.js";
+
+// Users, OAuth clients and signing keys.
+
+const count = async (x: SqlExecutor, sql: string, params?: unknown[]) =>
+  Number((await x.get(sql, params))?.n ?? 0);
+
+const USER_WHERE: Record<UserAttribute, string> = {
+  uid: "username = ?",
+  mail: "email = ?",
+  dn: "dn = ?",
+  inum: "dn = 'inum=' || ? || ',ou=people,o=jans'",
+};
+
+export class SqlUsers implements UserStore {
+  constructor(private readonly x: SqlExecutor) {}
+
+  async getByName(username: string): Promise<UserRecord | undefined> {
+    return this.findBy("uid", username);
+  }
+
+  async getByDn(dn: string): Promise<UserRecord | undefined> {
+    return this.findBy("dn", dn);
+  }
+
+  async insert(u: UserRecord): Promise<void> {
+    const ins = userInsert(u);
+    await this.x.run(insertSql(ins), ins.values);
+  }
+
+  async findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined> {
+    const r = await this.x.get(`SELECT * FROM users WHERE ${USER_WHERE[attribute]}`, [value]);
+    return r && userFromRow(r);
+  }
+
+  async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
+    return (await this.x.run("UPDATE users SET disabled = ? WHERE dn = ?", [disabled ? 1 : 0, dn])) > 0;
+  }
+
+  async setPassword(dn: string, passwordHash: string, changedAt: number): Promise<boolean> {
+    const sql = "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE dn = ?";
+    return (await this.x.run(sql, [passwordHash, changedAt, dn])) > 0;
+  }
+
+  async list(q: { offset: number; limit: number; search?: string }) {
+    const params: unknown[] = [];
+    const where = q.search
+      ? `WHERE ${this.x.dialect.contains("lower(username)", params, q.search.toLowerCase())}`
+      : "";
+    const total = await count(this.x, `SELECT count(*) AS n FROM users ${where}`, params);
+    const rows = await this.x.all(`SELECT * FROM users ${where} ORDER BY username LIMIT ? OFFSET ?`, [
+      ...params,
+      q.limit,
+      q.offset,
+    ]);
+    return { total, entries: rows.map(userFromRow) };
+  }
+
+  count(): Promise<number> {
+    return count(this.x, "SELECT count(*) AS n FROM users");
+  }
+}
+
+export class SqlClients implements ClientStore {
+  constructor(private readonly x: SqlExecutor) {}
+
+  async get(clientId: string): Promise<ClientRecord | undefined> {
+    return mapped(
+      this.x.get("SELECT * FROM clients WHERE client_id = ?", [clientId]),
+      (r) => r && clientFromRow(r),
+    );
+  }
+
+  async insert(c: ClientRecord): Promise<void> {
+    const ins = clientInsert(c);
+    await this.x.run(insertSql(ins), ins.values);
+  }
+
+  async update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
+    const sets = clientSets(changes);
+    if (sets.length === 0) return this.get(clientId);
+    const r = await this.x.get(
+      `UPDATE clients SET ${sets.map(([c]) => `${c} = ?`).join(", ")} WHERE client_id = ? RETURNING *`,
+      [...sets.map(([, v]) => v), clientId],
+    );
+    return r && clientFromRow(r);
+  }
+
+  async withBackchannel(): Promise<ClientRecord[]> {
+    return (await this.x.all("SELECT * FROM clients WHERE backchannel_logout_uri IS NOT NULL")).map(
+      clientFromRow,
+    );
+  }
+
+  count(): Promise<number> {
+    return count(this.x, "SELECT count(*) AS n FROM clients");
+  }
+}
+
+const keyOf = (r: Row | undefined) => r && keyFromRow(r);
+
+export class SqlKeys implements KeyStore {
+  constructor(private readonly x: SqlExecutor) {}
+
+  async current(): Promise<SigningKeyRecord | undefined> {
+    return mapped(this.x.get("SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT 1"), keyOf);
+  }
+
+  async get(kid: string): Promise<SigningKeyRecord | undefined> {
+    return mapped(this.x.get("SELECT * FROM signing_keys WHERE kid = ?", [kid]), keyOf);
+  }
+
+  async all(): Promise<SigningKeyRecord[]> {
+    return (await this.x.all("SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC")).map(
+      keyFromRow,
+    );
+  }
+
+  async insert(k: SigningKeyRecord): Promise<void> {
+    await this.x.run(
+      "INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?)",
+      [k.kid, k.privateJwk, k.publicJwk, k.createdAt],
+    );
+  }
+}
