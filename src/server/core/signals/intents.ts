@@ -100,23 +100,36 @@ export interface FanoutPayload {
   at: number;
   /** The clients any ended session gave an id_token to, once (sessions name them by index). */
   clients: string[];
-  sessions: { sid: string; userDn: string | null; g: number[] }[];
+  /** Each ended session; its userDn only when it is not the row's (an ending is mostly one user's). */
+  sessions: { sid: string; userDn?: string | null; g: number[] }[];
 }
+
+/** Whether a grant's scopes include openid (only such a grant gave the client an id_token). */
+const hasOpenid = (scopes: string) => scopes === "openid" || ` ${scopes} `.includes(" openid ");
 
 /**
  * An ending's deliveries as one small row, written in its transaction: the dispatcher expands it
  * into one row per RP and stream (ids derived from this row's, so expanding twice writes each once).
  * Only openid grants can owe a logout token; each client id is written once however many sessions.
+ * Plain loops: this runs inside the ending's transaction, once, rarely warm.
  */
 export function fanout(ended: readonly Ended[], cause: EndCause, actor: Actor, now: number): OutboxRecord {
   const index = new Map<string, number>();
-  const sessions = ended.map((s) => ({
-    sid: s.sid,
-    userDn: s.userDn,
-    g: Object.entries(s.grants)
-      .filter(([, scopes]) => scopes.split(" ").includes("openid"))
-      .map(([c]) => index.get(c) ?? index.set(c, index.size).size - 1),
-  }));
+  const userDn = ended[0]?.userDn ?? null;
+  const sessions: FanoutPayload["sessions"] = [];
+  for (const s of ended) {
+    const g: number[] = [];
+    for (const c in s.grants) {
+      if (!hasOpenid(s.grants[c] ?? "")) continue;
+      let i = index.get(c);
+      if (i === undefined) {
+        i = index.size;
+        index.set(c, i);
+      }
+      g.push(i);
+    }
+    sessions.push(s.userDn === userDn ? { sid: s.sid, g } : { sid: s.sid, userDn: s.userDn, g });
+  }
   const payload: FanoutPayload = {
     cause,
     actor: { type: actor.type, id: actor.id ?? null },
@@ -124,7 +137,7 @@ export function fanout(ended: readonly Ended[], cause: EndCause, actor: Actor, n
     clients: [...index.keys()],
     sessions,
   };
-  return row("fanout", "", { sid: null, userDn: ended[0]?.userDn ?? null }, { ...payload }, now);
+  return row("fanout", "", { sid: null, userDn }, { ...payload }, now);
 }
 
 /** The deliveries a fanout row stands for, as the relying parties are now. */
@@ -133,7 +146,8 @@ export function expandFanout(r: Relying, o: OutboxRecord): OutboxRecord[] {
   const idOf = derivedId(o.id);
   return p.sessions.flatMap((s) => {
     const grants = Object.fromEntries((s.g ?? []).map((i) => [p.clients?.[i] ?? "", "openid"]));
-    return endingIntents(r, { sid: s.sid, userDn: s.userDn, grants }, p.cause, p.actor, p.at, idOf);
+    const userDn = s.userDn === undefined ? o.userDn : s.userDn;
+    return endingIntents(r, { sid: s.sid, userDn, grants }, p.cause, p.actor, p.at, idOf);
   });
 }
 
