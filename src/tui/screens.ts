@@ -1,4 +1,4 @@
-import { itemsOf } from "../output/items.js";
+import { pageItems, reportedTotal } from "../client/paging-hint.js";
 import type { OperationModel } from "../spec/model.js";
 import { at, earlier, exact, type Raw, relative, str } from "./fields.js";
 import { parseFilter } from "./filter.js";
@@ -6,8 +6,8 @@ import { OPERATIONS, searchParams } from "./sessions.js";
 
 // The screens the loaded document offers, as data: which operation lists them, their columns
 // (with the Shift+letter that sorts each), what the describe view shows first, and the changing
-// operations. Sessions come from Janssen's document (search-session) or the admin document
-// (list-sessions); users, alarms and audit from the admin document only.
+// operations. Sessions come from a searching document (search-session, config-api style) or the
+// admin document (list-sessions); users, alarms and audit from the admin document only.
 
 export interface Item {
   id: string;
@@ -79,20 +79,19 @@ const text = (path: string, header: string, more: Partial<Column> = {}): Column 
   ...more,
 });
 
-function pageOf(data: unknown, idOf: (r: Raw) => string): { items: Item[]; total: number } {
+function pageOf(
+  data: unknown,
+  idOf: (r: Raw) => string,
+  op?: OperationModel,
+): { items: Item[]; total: number } {
   const d = (data ?? {}) as Raw;
-  const entries = (itemsOf(data) ?? []) as Raw[];
-  const total =
-    typeof d.totalEntriesCount === "number"
-      ? d.totalEntriesCount
-      : typeof d.total === "number"
-        ? d.total
-        : entries.length;
+  const entries = (pageItems(op, data) ?? []) as Raw[];
+  const total = reportedTotal(op, data) ?? (typeof d.total === "number" ? d.total : entries.length);
   return { items: entries.map((raw) => ({ id: idOf(raw), raw })), total };
 }
 
-/** Janssen's session (search-session): attributes under sessionAttributes. */
-function janssenSessions(search: OperationModel): Screen {
+/** Sessions found by search-session: attributes under sessionAttributes. */
+function searchedSessions(search: OperationModel): Screen {
   const attr = (k: string) => `sessionAttributes.${k}`;
   const columns: Column[] = [
     text(attr("auth_user"), "USER", { identifier: true, letter: "U", serverSort: "auth_user" }),
@@ -120,7 +119,7 @@ function janssenSessions(search: OperationModel): Screen {
       form.pageSize = String(q.limit);
       return { op: "search-session", params: searchParams(form, search, q.start) };
     },
-    page: (data) => pageOf(data, (r) => str(r.sid ?? at(r, attr("sid")) ?? r.id)),
+    page: (data) => pageOf(data, (r) => str(r.sid ?? at(r, attr("sid")) ?? r.id), search),
     summary: (r, now) => [
       ["User", str(at(r, attr("auth_user")))],
       ["Address", str(at(r, attr("remote_ip")))],
@@ -254,7 +253,7 @@ export function screensFor(ops: readonly OperationModel[]): Screen[] {
   const search = has(ops, "search-session");
   const sessions =
     search && has(ops, "delete-session") && has(ops, "revoke-user-session")
-      ? janssenSessions(search)
+      ? searchedSessions(search)
       : has(ops, "list-sessions") && has(ops, "terminate-session") && has(ops, "terminate-user-sessions")
         ? adminSessions()
         : undefined;
@@ -267,7 +266,7 @@ export function screensFor(ops: readonly OperationModel[]): Screen[] {
   ];
 }
 
-/** Which of the Sessions screen's operations (Janssen's) the document lacks; none when it has a screen. */
+/** Which of the Sessions screen's (search-session's) operations the document lacks; none when it has a screen. */
 export function missingOperations(ops: readonly OperationModel[]): string[] {
   if (screensFor(ops).length) return [];
   return Object.values(OPERATIONS).filter((id) => !ops.some((o) => o.id === id));
