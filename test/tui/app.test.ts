@@ -15,8 +15,23 @@ const op = (id: string, params: string[] = []) =>
     id,
     params.map((n) => queryParam(n)),
   );
+// The search as Janssen's document declares it, with the hints its shipped overlay adds.
+const search = op("search-session", [
+  "limit",
+  "startIndex",
+  "pattern",
+  "fieldValuePair",
+  "sortBy",
+  "sortOrder",
+]);
 const JANS = [
-  op("search-session", ["limit", "startIndex", "pattern", "fieldValuePair", "sortBy", "sortOrder"]),
+  {
+    ...search,
+    params: search.params.map((p) =>
+      p.name === "fieldValuePair" ? { ...p, filter: "field-value-pairs" as const } : p,
+    ),
+    paging: { total: "totalEntriesCount", items: "entries", count: "entriesCount", start: "start" },
+  },
   op("delete-session"),
   op("revoke-user-session"),
 ];
