@@ -53,12 +53,9 @@ async function tuiCommand(args: ParsedArgs, io: CliIO): Promise<Code> {
     );
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client) => {
-    const { missingOperations } = await import("../tui/screens.js");
-    const missing = missingOperations(client.model.operations);
-    if (missing.length)
-      throw new UsageError(
-        `opcli tui needs the operations ${missing.join(", ")}, which this document does not have (opcli --info lists its operations)`,
-      );
+    const { whyNoScreen } = await import("../tui/screens.js");
+    const why = whyNoScreen(client.model.operations);
+    if (why) throw new UsageError(why);
     const { runTui } = await import("../tui/main.js");
     await runTui(client, io, { readonly: args.bool("readonly") === true });
     return undefined;

@@ -1,5 +1,5 @@
 import { SpecError } from "./errors.js";
-import { filterOf, operationPaging, pagingOf } from "./hints.js";
+import { filterOf, operationPaging, pagingOf, screenOf } from "./hints.js";
 import {
   type ApiModel,
   type BodyModel,
@@ -365,6 +365,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
         ...affectedOf(op["x-opcli-affected"]),
         ...operationPaging(docPaging, op),
+        ...screenOf(op["x-opcli-screen"], `${method.toUpperCase()} ${path}`, warn),
       });
     }
   }

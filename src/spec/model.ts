@@ -106,6 +106,18 @@ export interface OperationModel {
   affected?: { operationId: string; params: Record<string, string> };
   /** Where this operation's pages keep their total, items and cursor (`x-opcli-paging`). */
   paging?: PagingModel;
+  /** The TUI screen this operation serves, and how (`x-opcli-screen`). */
+  screen?: ScreenModel;
+}
+
+/**
+ * A TUI screen's operation (`x-opcli-screen: {name, role, layout}`): the screen's list (whose
+ * `layout` names how its items read), the removal of one item, or the revocation of a user's.
+ */
+export interface ScreenModel {
+  name: string;
+  role: "list" | "remove" | "revoke";
+  layout?: string;
 }
 
 export interface SecuritySchemeModel {

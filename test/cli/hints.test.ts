@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModel } from "../../src/spec/load.js";
+import { whyNoScreen } from "../../src/tui/screens.js";
 import { appTransport, runInProcess, testEnv } from "../helpers/cli-io.js";
 import { addUser, type Harness, harness } from "../helpers/server-harness.js";
 import { ROOT } from "../helpers/spawn-server.js";
@@ -84,5 +86,22 @@ describe("hints from overlays", () => {
     const missing = await run(search(renamed, "--overlay", "/nonexistent/hints.yaml"));
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/^opcli: .*cannot read overlay \/nonexistent\/hints\.yaml: ENOENT\n$/);
+  });
+});
+
+describe("the TUI's screens come from x-opcli-screen", () => {
+  it("Janssen's document has its sessions screen through the overlay; a renamed copy says what it lacks", async () => {
+    const opts = { toolVersion: "test" };
+    const jans = await loadModel(readFileSync(JANS, "utf8"), JANS, opts);
+    expect(whyNoScreen(jans.operations)).toBeUndefined();
+    const copy = await loadModel(readFileSync(renamed, "utf8"), renamed, opts);
+    expect(whyNoScreen(copy.operations)).toMatch(
+      /^opcli tui needs a sessions screen: operations marked x-opcli-screen/,
+    );
+    const hinted = await loadModel(readFileSync(renamed, "utf8"), renamed, { ...opts, overlays: [OVERLAY] });
+    expect(whyNoScreen(hinted.operations)).toBeUndefined();
+    expect(whyNoScreen(copy.operations.filter((o) => o.id !== "delete-session"))).toBe(
+      "opcli tui needs the operations delete-session, which this document does not have (opcli --info lists its operations)",
+    );
   });
 });

@@ -122,6 +122,15 @@ describe("overlays in loadModel", () => {
     const filtered = model.operations.filter((o) => o.params.some((p) => p.filter));
     expect(filtered.length).toBeGreaterThan(5);
     expect(filtered.every((o) => o.params.some((p) => p.name === "fieldValuePair"))).toBe(true);
+    const screens = model.operations.filter((o) => o.screen).map((o) => [o.id, o.screen]);
+    expect(screens).toEqual(
+      expect.arrayContaining([
+        ["search-session", { name: "sessions", role: "list", layout: "session-attributes" }],
+        ["delete-session", { name: "sessions", role: "remove" }],
+        ["revoke-user-session", { name: "sessions", role: "revoke" }],
+      ]),
+    );
+    expect(screens).toHaveLength(3);
 
     const dir = tempFiles({ "w.yaml": DOC });
     const other = await loadModel(DOC, join(dir, "w.yaml"), opts);
@@ -163,6 +172,26 @@ describe("overlays in loadModel", () => {
     const model = await loadModel(text, "/w.yaml", { ...opts, onWarning: (w) => warnings.push(w) });
     expect(model.operations[0]?.params.find((p) => p.name === "q")?.filter).toBeUndefined();
     expect(warnings.join("\n")).toMatch(/parameter q: x-opcli-filter must be one of field-value-pairs/);
+  });
+
+  it("an x-opcli-screen without a name or with an unknown role is a warning", async () => {
+    const text = DOC.replace(
+      "operationId: list-widgets",
+      "operationId: list-widgets\n      x-opcli-screen: { name: widgets, role: sort }",
+    );
+    const warnings: string[] = [];
+    const model = await loadModel(text, "/w.yaml", { ...opts, onWarning: (w) => warnings.push(w) });
+    expect(model.operations[0]?.screen).toBeUndefined();
+    expect(warnings.join("\n")).toMatch(/GET \/widgets: x-opcli-screen needs a name and a role/);
+    const listed = await loadModel(
+      DOC.replace(
+        "operationId: list-widgets",
+        "operationId: list-widgets\n      x-opcli-screen: { name: widgets }",
+      ),
+      "/w.yaml",
+      opts,
+    );
+    expect(listed.operations[0]?.screen).toEqual({ name: "widgets", role: "list" });
   });
 
   it("an unreadable --overlay is a SpecError naming it", async () => {
