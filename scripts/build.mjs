@@ -47,6 +47,7 @@ const LAZY = [
   "chalk",
   "@napi-rs/keyring",
   "randexp",
+  "jsonpath-rfc9535",
 ];
 /** The embedded default imports the server as the ESM library built above, not a second copy. */
 const serverAsLibrary = {

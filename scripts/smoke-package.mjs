@@ -6,7 +6,7 @@
 // tarball. Prints one line per check and exits 1 if any fails; stops what it starts and removes
 // its directory (OPCLI_SMOKE_KEEP=1 keeps it).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -112,6 +112,34 @@ function cliChecks(version) {
   check(`opcli --version prints ${version}`, v.code === 0 && v.stdout.trim() === version, v.out);
   const info = sh(opcli, ["--info"], { env: isolated() });
   check("opcli --info on the bundled document", info.code === 0 && /operations/.test(info.stdout), info.out);
+  // The shipped overlay (spec/overlays/) reaches a document titled as Janssen's from the install:
+  // its x-opcli-filter refuses a malformed fieldValuePair before anything is sent (exit 2).
+  const doc = join(work, "config-api.yaml");
+  writeFileSync(
+    doc,
+    `openapi: 3.0.1
+info: { title: Jans Config API, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /search:
+    get:
+      operationId: search-session
+      parameters: [{ name: fieldValuePair, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok } }
+`,
+  );
+  const hinted = sh(
+    opcli,
+    ["--spec", doc, "--operation-id", "search-session", "--endpoint-args", "fieldValuePair:a"],
+    {
+      env: isolated({ OPCLI_ACCESS_TOKEN: "t" }),
+    },
+  );
+  check(
+    "the shipped overlay applies from the installed package (exit 2 before sending)",
+    hinted.code === 2 && /fieldValuePair: /.test(hinted.out),
+    hinted.out,
+  );
   const emb = sh(opcli, ["--operation-id", "get-sessions"], { env: isolated() });
   if (hasNodeSqlite(process.version))
     check(

@@ -31,7 +31,7 @@ export function helpText(version: string): string {
   const groups = [...new Set(FLAGS.map((f) => f.group))];
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const lines = [
-    `opcli ${version}: run any operation of an OpenAPI document, Janssen config-cli style.`,
+    `opcli ${version}: run any operation of an OpenAPI document, config-cli style.`,
     "",
     "Usage:",
     "  opcli --info [TAG]",
@@ -121,7 +121,7 @@ function exampleLine(op: OperationModel): string {
   const pairs = (ps: ParamModel[]) => formatArgPairs(ps.map((p) => ({ key: p.name, value: value(p) })));
   const path = op.params.filter((p) => p.in === "path");
   const rest = op.params.filter(
-    (p) => p.in !== "path" && (p.required || p.name === "fieldValuePair" || p.example !== undefined),
+    (p) => p.in !== "path" && (p.required || p.filter !== undefined || p.example !== undefined),
   );
   const parts = [`opcli --operation-id ${op.id}`];
   if (path.length) parts.push(`--url-suffix "${pairs(path)}"`);

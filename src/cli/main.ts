@@ -27,7 +27,7 @@ async function loadModel(args: ParsedArgs, io: CliIO) {
     },
     io,
   );
-  return loadSpec(spec, clientIO(io));
+  return loadSpec(spec, clientIO(io), args.list("overlay"));
 }
 
 /** The words after a command group: a known subcommand (or argument), checked. */
@@ -53,12 +53,9 @@ async function tuiCommand(args: ParsedArgs, io: CliIO): Promise<Code> {
     );
   const { withClient } = await import("./commands/context.js");
   return withClient(args, io, async (client) => {
-    const { missingOperations } = await import("../tui/screens.js");
-    const missing = missingOperations(client.model.operations);
-    if (missing.length)
-      throw new UsageError(
-        `opcli tui needs the operations ${missing.join(", ")}, which this document does not have (opcli --info lists its operations)`,
-      );
+    const { whyNoScreen } = await import("../tui/screens.js");
+    const why = whyNoScreen(client.model.operations);
+    if (why) throw new UsageError(why);
     const { runTui } = await import("../tui/main.js");
     await runTui(client, io, { readonly: args.bool("readonly") === true });
     return undefined;
@@ -108,6 +105,7 @@ async function operationNamed(args: ParsedArgs, io: CliIO, words: string[]): Pro
         ...clientIO(io),
         notice: () => {},
       },
+      args.list("overlay"),
     );
     const ids = model.operations.map((o) => o.id);
     return ids.includes(word) ? word : closest(word, ids, 1)[0];
@@ -141,7 +139,7 @@ async function promptLine(question: string, hidden = false): Promise<string> {
   }
 }
 
-/** The Janssen-style modes: --info, --schema, --output-access-token, --batch, --operation-id. */
+/** The config-cli modes: --info, --schema, --output-access-token, --batch, --operation-id. */
 async function mode(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (args.has("info") || args.has("schema") || args.bool("schema-sample")) {
     const { model } = await loadModel(args, io);
@@ -220,7 +218,7 @@ async function dispatch(args: ParsedArgs, io: CliIO): Promise<Code> {
   if (command === undefined) return mode(args, io);
   if (!TOP_COMMANDS.includes(command)) {
     const near = closest(command, TOP_COMMANDS, 1);
-    // An operation ID given as a command (opcli get-sessions) is what Janssen users type.
+    // An operation ID given as a command (opcli get-sessions) is what config-cli users type.
     const op = near.length ? undefined : await operationNamed(args, io, args.positionals);
     throw new UsageError(
       `unknown command "${command}"${near.length ? ` (did you mean ${near[0]}?)` : op ? ` (did you mean --operation-id ${op}?)` : ""} (opcli --help)`,

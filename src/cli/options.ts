@@ -19,6 +19,8 @@ export function clientOptions(args: ParsedArgs): ClientOptions {
   str("cacert", "caFile");
   str("cert", "certFile");
   str("key", "keyFile");
+  const overlays = args.list("overlay");
+  if (overlays.length) opts.overlays = overlays;
   const scopes = args.str("scopes");
   if (scopes) opts.scopes = scopes.split(/[\s,]+/).filter(Boolean);
   if (args.bool("insecure")) opts.insecure = true;

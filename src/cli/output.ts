@@ -1,11 +1,11 @@
 import type { LiteResponse } from "../http/lite.js";
-import { itemsOf } from "../output/items.js";
+import { itemsOf, pick } from "../output/items.js";
 import { printJson } from "../output/json.js";
 import { createWriter, type Format, type ItemWriter } from "../output/writers.js";
 import { AnswerError, UsageError } from "../platform/errors.js";
 import { lazyRequire } from "../platform/lazy-require.js";
 import { escapeControls } from "../platform/terminal-text.js";
-import type { ApiModel, OperationModel } from "../spec/model.js";
+import type { ApiModel, OperationModel, PagingModel } from "../spec/model.js";
 import type { CliIO } from "./io.js";
 import type { ParsedArgs } from "./parse.js";
 
@@ -15,6 +15,8 @@ export interface OutputPlan {
   columns?: string[];
   /** The columns came from --columns (else from the document, for lists). */
   explicitColumns?: boolean;
+  /** Where a page keeps its total (for the footer), as the document says. */
+  paging?: PagingModel;
 }
 
 /**
@@ -36,7 +38,7 @@ export function legacyLiterals(expr: string): string {
 /** --output, --query (JMESPath) and --columns, checked before anything is sent. */
 export async function outputPlan(args: ParsedArgs, model: ApiModel, op: OperationModel): Promise<OutputPlan> {
   const format = (args.str("output") ?? "json") as Format;
-  const plan: OutputPlan = { format };
+  const plan: OutputPlan = { format, ...(op.paging ? { paging: op.paging } : {}) };
   const expr = args.str("query");
   if (expr) {
     type Jmes = typeof import("@jmespath-community/jmespath");
@@ -128,11 +130,14 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
   for (const item of items ?? [value]) writer.item(item);
   await writer.end();
   // The footer is for the person: on stderr, so that stdout stays rows alone.
-  if (tabular && value && typeof value === "object" && "totalEntriesCount" in value) {
-    const v = value as { totalEntriesCount: unknown; entriesCount?: unknown; start?: unknown };
-    const shown = Number(v.entriesCount ?? items?.length ?? 1);
+  const total = plan.paging?.total;
+  if (tabular && total && value && typeof value === "object" && pick(value, total) !== undefined) {
+    const of = pick(value, total);
+    const count = plan.paging?.count ? pick(value, plan.paging.count) : undefined;
+    const start = plan.paging?.start ? pick(value, plan.paging.start) : undefined;
+    const shown = Number(count ?? items?.length ?? 1);
     io.stderr.write(
-      `opcli: ${shown} of ${v.totalEntriesCount} (from ${v.start ?? 0})${Number(v.totalEntriesCount) > shown ? "; --all for every one" : ""}\n`,
+      `opcli: ${shown} of ${of} (from ${start ?? 0})${Number(of) > shown ? "; --all for every one" : ""}\n`,
     );
   }
 }

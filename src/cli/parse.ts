@@ -7,7 +7,7 @@ import { FLAGS, type FlagSpec } from "./table.js";
 export class ParsedArgs {
   constructor(
     readonly positionals: string[],
-    private readonly values: Record<string, string | boolean | number>,
+    private readonly values: Record<string, string | boolean | number | string[]>,
   ) {}
 
   has(name: string): boolean {
@@ -16,6 +16,11 @@ export class ParsedArgs {
   str(name: string): string | undefined {
     const v = this.values[name];
     return v === undefined ? undefined : String(v);
+  }
+  /** Every value of a repeatable flag, in the order given. */
+  list(name: string): string[] {
+    const v = this.values[name];
+    return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
   }
   bool(name: string): boolean {
     return this.values[name] === true;
@@ -98,11 +103,15 @@ export function parseArgv(argv: string[]): ParsedArgs {
     },
   });
   if (parsed.error) throw new UsageError(parsed.error.message);
-  const values: Record<string, string | boolean | number> = {};
+  const values: Record<string, string | boolean | number | string[]> = {};
   for (const [key, value] of Object.entries(parsed.argv)) {
     if (key === "_" || key === "$0") continue;
     const spec = FLAGS.find((f) => f.name === key);
     if (!spec) throw unknownFlag(key);
+    if (spec.repeatable) {
+      values[key] = [value].flat().map(String);
+      continue;
+    }
     if (Array.isArray(value)) throw new UsageError(`--${key} was given more than once`);
     if (value === false) continue;
     values[key] = checkValue(spec, value as string | boolean);

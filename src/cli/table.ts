@@ -21,6 +21,8 @@ export interface FlagSpec {
   values?: readonly string[];
   /** The environment variable that stands in for the flag. */
   env?: string;
+  /** A string flag that may be given more than once (each value kept, in order). */
+  repeatable?: true;
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -94,6 +96,14 @@ export const FLAGS: readonly FlagSpec[] = [
     desc: "OpenAPI document to use",
     default: "the bundled one",
     env: "OPCLI_SPEC",
+  },
+  {
+    name: "overlay",
+    type: "string",
+    arg: "FILE",
+    group: "Connection",
+    desc: "an OpenAPI Overlay (1.0) to apply to --spec's document, e.g. to add x-opcli hints; repeatable",
+    repeatable: true,
   },
   {
     name: "host",
@@ -386,6 +396,7 @@ export const ENVIRONMENT: readonly [string, string][] = [
 
 const CONNECTION = [
   "spec",
+  "overlay",
   "host",
   "profile",
   "cacert",
@@ -462,7 +473,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "KEY VALUE",
     flags: ["profile"],
     examples: [
-      "opcli config set host https://jans.example.com --profile prod",
+      "opcli config set host https://idp.example.com --profile prod",
       "opcli config set clientSecret - --profile prod   # from stdin, or a hidden prompt",
     ],
   },
@@ -488,7 +499,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       "opcli tui",
       "opcli tui --profile prod --readonly",
-      "opcli tui --spec jans-config-api.yaml --host https://jans.example.com/jans-config-api",
+      "opcli tui --spec config-api.yaml --host https://idp.example.com/config-api",
     ],
   },
   {

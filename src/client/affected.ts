@@ -1,13 +1,13 @@
 import type { BoundArgs } from "../http/args.js";
-import { itemsOf } from "../output/items.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
+import { pageItems, reportedTotal } from "./paging-hint.js";
 
 // Destructive operations, and how to read what one would change before it runs: the document's
 // `x-opcli-affected`, else a GET on the same path (delete-session and get-session-by-id).
 
 const ENDING = /(^|[-_])(delete|remove|revoke|logout|terminate|end|destroy|purge|invalidate)([-_]|$)/i;
 
-/** DELETE, or a POST whose operation ID names an ending (PingAM's logout-by-handle). */
+/** DELETE, or a POST whose operation ID names an ending (a logout-by-handle action). */
 export function isDestructive(op: OperationModel): boolean {
   return op.method === "DELETE" || (op.method === "POST" && ENDING.test(op.id));
 }
@@ -54,13 +54,17 @@ export interface Affected {
 }
 
 /** What a read answered, as affected things (404: nothing). */
-export function affectedFrom(status: number, data: unknown, single: boolean): Affected | undefined {
+export function affectedFrom(
+  status: number,
+  data: unknown,
+  single: boolean,
+  read?: Pick<OperationModel, "paging">,
+): Affected | undefined {
   if (status === 404) return { count: 0, items: [] };
   if (status < 200 || status >= 300) return undefined;
   if (single) return { count: 1, items: [data] };
-  const items = itemsOf(data) ?? [];
-  const total = (data as { totalEntriesCount?: unknown; resultCount?: unknown } | null)?.totalEntriesCount;
-  return { count: typeof total === "number" ? total : items.length, items };
+  const items = pageItems(read, data) ?? [];
+  return { count: reportedTotal(read, data) ?? items.length, items };
 }
 
 /** A count an answer itself reports: `{result: {h: true, ...}}`, `{deleted: 3}` and the like. */

@@ -1,9 +1,9 @@
 import { UsageError } from "../platform/errors.js";
 
-// Janssen's `--endpoint-args "k:v,k2:v2"` and `--url-suffix "name:value"` syntax, with its bugs
+// config-cli's `--endpoint-args "k:v,k2:v2"` and `--url-suffix "name:value"` syntax, with its bugs
 // fixed, one rule for every flag: `\,` is a literal comma, `\"` a quote and `\\` a backslash;
-// double quotes protect commas and colons (`userDn:"inum=1,ou=people,o=jans"`; a value quoted
-// whole loses its quotes, one quoted in part, as fieldValuePair's `userDn="..."`, keeps them);
+// double quotes protect commas and colons (`userDn:"inum=1,ou=people,o=example"`; a value quoted
+// whole loses its quotes, one quoted in part, as a filter's `userDn="..."`, keeps them);
 // each item splits at its first colon outside quotes; a key may repeat (array items).
 
 export interface ArgPair {

@@ -1,7 +1,6 @@
 import type { ArgValue, BoundArgs } from "../http/args.js";
 import { UsageError } from "../platform/errors.js";
-import { parseQueryFilter } from "../shared/crest-filter.js";
-import { parseFieldValuePairs } from "../shared/field-value-pair.js";
+import { FILTER_CHECKS } from "../shared/filter-grammars.js";
 import type { OperationModel, ParamModel, ParamSchema } from "../spec/model.js";
 import type { ArgPair } from "./arg-pairs.js";
 
@@ -63,21 +62,10 @@ function coerce(p: ParamModel, schema: ParamSchema, raw: string): string | numbe
   return value;
 }
 
-function checkFieldValuePair(p: ParamModel, raw: string): void {
-  const r = parseFieldValuePairs(raw);
-  if (!r.ok) {
-    throw new UsageError(`${p.name}: ${r.error.message} (at offset ${r.error.offset} of "${raw}")`);
-  }
-}
-
-/** A CREST filter is checked before sending, so a typo is a usage error naming its place. */
-function checkQueryFilter(p: ParamModel, raw: string): void {
-  const r = parseQueryFilter(raw);
-  if (!r.ok) {
-    throw new UsageError(
-      `${p.name}: ${r.error.message} (at offset ${r.error.position} of ${JSON.stringify(raw)})`,
-    );
-  }
+/** A parameter the document marks as a filter language is checked before sending (a usage error naming its place). */
+function checkFilter(p: ParamModel, raw: string): void {
+  const mistake = p.filter ? FILTER_CHECKS[p.filter]?.(raw) : undefined;
+  if (mistake) throw new UsageError(`${p.name}: ${mistake}`);
 }
 
 function typesOf(schema: ParamSchema): string[] {
@@ -117,8 +105,7 @@ function valueFor(p: ParamModel, raws: string[]): ArgValue {
     throw new UsageError(
       `${p.name}: a ${p.in} value cannot hold line breaks, NUL or characters beyond Latin-1`,
     );
-  if (p.name === "fieldValuePair") checkFieldValuePair(p, raw);
-  if (p.name === "_queryFilter") checkQueryFilter(p, raw);
+  checkFilter(p, raw);
   return coerce(p, p.schema, raw);
 }
 

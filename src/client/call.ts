@@ -10,9 +10,9 @@ import type { DataInput } from "./request-body.js";
 
 /** Arguments of one call, as a person or a script gives them. */
 export interface CallInput {
-  /** Janssen `--endpoint-args` pairs (query, header, cookie, or path). */
+  /** config-cli's `--endpoint-args` pairs (query, header, cookie, or path). */
   endpointArgs?: ArgPair[];
-  /** Janssen `--url-suffix` pairs (path parameters). */
+  /** config-cli's `--url-suffix` pairs (path parameters). */
   urlSuffix?: ArgPair[];
   /** Parameters by name, any location: scalars, arrays (repeated items) or objects. */
   params?: Record<string, unknown>;

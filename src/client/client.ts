@@ -96,7 +96,8 @@ export class Client {
     const read = affectedRead(this.model, prepared.op, prepared.call.args);
     if (!read) return undefined;
     const result = await this.call(read.operationId, { params: read.params }, readBytes);
-    return affectedFrom(result.status, result.ok ? result.data : undefined, read.single);
+    const readOp = this.model.operations.find((o) => o.id === read.operationId);
+    return affectedFrom(result.status, result.ok ? result.data : undefined, read.single, readOp);
   }
 
   /** Every page of a prepared call. */
@@ -149,7 +150,7 @@ function pagingAlternatives(model: ApiModel, op: OperationModel): string[] {
 /** Loads the document, connects (or opens the embedded server) and sets up authentication. */
 export async function openClient(options: ClientOptions, io: ClientIO): Promise<Client> {
   const settings = resolveSettings(options, io);
-  const { model, bundled } = await loadSpec(settings.spec, io);
+  const { model, bundled } = await loadSpec(settings.spec, io, options.overlays);
   // A mistyped operation is a usage error before any store is opened or host reached.
   if (options.operationId) findOperation(model, options.operationId);
   const connection = await connect(model, bundled, settings, options, io);

@@ -86,7 +86,7 @@ export async function connect(
       `profile "${settings.profile.profileName}" has no host: opcli config set --profile ${settings.profile.profileName} host URL (or --host)`,
     );
   if (!host && bundled) {
-    const embedded = await openEmbedded(io.env);
+    const embedded = await openEmbedded(io.env, model.issuerPath);
     // Said once per store, when it is made; later calls use it quietly.
     if (embedded.created)
       io.notice(

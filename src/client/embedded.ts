@@ -18,9 +18,13 @@ export interface Embedded {
 
 /**
  * The reference server in this process over the user's local store: provisions the admin client
- * and, on a store's first use, demo users logged in through the real login endpoint.
+ * and, on a store's first use, demo users logged in through the real login endpoint. Its issuer
+ * sits at the path the bundled document names (`x-opcli-issuer-path`).
  */
-export async function openEmbedded(env: Record<string, string | undefined>): Promise<Embedded> {
+export async function openEmbedded(
+  env: Record<string, string | undefined>,
+  issuerPath = "",
+): Promise<Embedded> {
   const server = await import("../server/index.js");
   const dbPath = server.embeddedDbPath(env);
   let store: InstanceType<typeof server.SqliteStore>;
@@ -33,7 +37,7 @@ export async function openEmbedded(env: Record<string, string | undefined>): Pro
     // The server's own error names the path; here it is the CLI's configuration that fails.
     throw new ConfigError(`embedded server: ${(err as Error).message}`);
   }
-  const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}/jans-auth` });
+  const core = await server.createCore({ store, issuer: `${EMBEDDED_ORIGIN}${issuerPath}` });
   const app = server.createApp(core);
   await server.provisionAdminClient(core, dbPath);
   const created = (await core.users.count()) === 0;

@@ -2,7 +2,7 @@ import { UsageError } from "../platform/errors.js";
 import { closest } from "../platform/suggest.js";
 import type { ApiModel, OperationModel } from "../spec/model.js";
 
-/** Janssen squashes tags into CLI names: "Auth - Session Management" -> AuthSessionManagement. */
+/** config-cli squashes tags into CLI names: "Auth - Session Management" -> AuthSessionManagement. */
 export function squashTag(tag: string): string {
   return tag.replace(/[^A-Za-z0-9]+/g, "");
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { ConfigError } from "../platform/errors.js";
+import { ConfigError, UsageError } from "../platform/errors.js";
 import { xdgCacheHome } from "../platform/paths.js";
 import { OPCLI_VERSION } from "../platform/version.js";
 import type { ApiModel } from "../spec/model.js";
@@ -53,11 +53,21 @@ export interface LoadedModel {
   bundled: boolean;
 }
 
-/** The operation model of a document (through the compiled-model cache), or the bundled one. */
-export async function loadSpec(spec: string | undefined, io: ClientIO): Promise<LoadedModel> {
+/**
+ * The operation model of a document (through the compiled-model cache), or the bundled one;
+ * overlays (files) are applied to the document first, after the shipped ones that match it.
+ */
+export async function loadSpec(
+  spec: string | undefined,
+  io: ClientIO,
+  overlays: readonly string[] = [],
+): Promise<LoadedModel> {
+  if (!spec && overlays.length)
+    throw new UsageError("--overlay applies to a document given with --spec (or OPCLI_SPEC)");
   if (!spec) return { model: bundledModel(io), bundled: true };
   const opts = {
     toolVersion: OPCLI_VERSION,
+    ...(overlays.length ? { overlays: [...overlays] } : {}),
     ...(io.env.OPCLI_NO_CACHE ? {} : { cacheDir: modelCacheDir(io.env) }),
     onWarning: (w: string) => io.notice(`warning: ${w}`),
   };

@@ -11,6 +11,8 @@ export interface ClientOptions {
   operationId?: string;
   /** OpenAPI document, path or URL; the bundled one when unset. */
   spec?: string;
+  /** Overlay files applied to that document, in order (`x-opcli-*` hints for any API). */
+  overlays?: string[];
   host?: string;
   /** A profile chosen explicitly (a flag). */
   profile?: string;

@@ -2,10 +2,12 @@ import type { LiteHeaders } from "../http/lite.js";
 import { UsageError } from "../platform/errors.js";
 import type { OperationModel, ParamModel } from "../spec/model.js";
 import type { BoundArgs } from "./bind-args.js";
+import { hintedCursor, reportedTotal } from "./paging-hint.js";
 
 // --all: follows pages until the end. The strategy comes from the operation's parameters
-// (startIndex/limit as Janssen's paged results, limit/offset, page/per-page, cursor tokens),
-// else from Link rel=next headers (or a next-page link in the body), or from --paginate.
+// (startIndex/limit, limit/offset, page/per-page, cursor tokens),
+// else from Link rel=next headers (or a next-page link in the body), or from --paginate. Where a
+// page's total and cursor live is the document's to say (`x-opcli-paging`).
 
 import { STRATEGIES, type Strategy } from "./strategies.js";
 
@@ -23,7 +25,7 @@ export interface PageResult {
   origin: string;
 }
 
-/** A query parameter by any of these names, case and CREST's leading underscore aside (_pageSize). */
+/** A query parameter by any of these names, case and a leading underscore aside (_pageSize). */
 const find = (op: OperationModel, names: string[]) =>
   op.params.find((p) => p.in === "query" && names.includes(p.name.toLowerCase().replace(/^_+/, "")));
 
@@ -37,8 +39,6 @@ const CURSOR_PARAMS = [
   "starting_after",
   "marker",
   "continuation",
-  // CREST (ForgeRock, PingAM): _pagedResultsCookie in, pagedResultsCookie out.
-  "pagedresultscookie",
 ];
 const CURSOR_FIELDS = [
   "next_cursor",
@@ -49,7 +49,6 @@ const CURSOR_FIELDS = [
   "nextToken",
   "cursor",
   "continuation",
-  "pagedResultsCookie",
 ];
 const SIZE_PARAMS = [
   "limit",
@@ -77,7 +76,10 @@ function paramsOf(op: OperationModel): Params {
   const size = find(op, SIZE_PARAMS);
   const offset = find(op, ["offset", "first", "skip"]);
   const page = find(op, ["page", "pagenumber", "page_number"]);
-  const cursor = find(op, CURSOR_PARAMS);
+  const hinted = op.paging?.cursorParam;
+  const cursor =
+    (hinted ? op.params.find((x) => x.in === "query" && x.name === hinted) : undefined) ??
+    find(op, CURSOR_PARAMS);
   if (start) out.start = start;
   if (size) out.size = size;
   if (offset) out.offset = offset;
@@ -155,7 +157,7 @@ export function makePager(op: OperationModel, strategy: Strategy, pageSize: numb
       next: (req: PageRequest, page: PageResult, items: unknown[]) => {
         if (items.length === 0) return undefined;
         const at = Number(req.args.query[param.name]);
-        const total = (page.body as { totalEntriesCount?: unknown } | null)?.totalEntriesCount;
+        const total = reportedTotal(op, page.body);
         const limit = size ? Number(req.args.query[size.name]) : undefined;
         const nextAt = at + advance(items.length);
         if (typeof total === "number" && strategy !== "page" && nextAt >= total) return undefined;
@@ -195,7 +197,11 @@ export function makePager(op: OperationModel, strategy: Strategy, pageSize: numb
               : sized(args),
         }),
         next: (req, page, items) => {
-          const next = bodyField(page.body, CURSOR_FIELDS) ?? page.headers.get("x-next-cursor") ?? undefined;
+          const next =
+            hintedCursor(op, page.body) ??
+            bodyField(page.body, CURSOR_FIELDS) ??
+            page.headers.get("x-next-cursor") ??
+            undefined;
           return next && items.length > 0
             ? { args: withQuery(req.args, { [cursor.name]: next }) }
             : undefined;

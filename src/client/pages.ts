@@ -1,7 +1,6 @@
 import type { IssuedToken } from "../auth/authenticator.js";
 import type { LiteHeaders } from "../http/lite.js";
 import type { OperationCall } from "../http/send.js";
-import { itemsOf } from "../output/items.js";
 import { IncompleteError, UsageError } from "../platform/errors.js";
 import type { OperationModel } from "../spec/model.js";
 import { sendWithAuth, statusError, toResult } from "./call.js";
@@ -14,6 +13,7 @@ import {
   STRATEGIES,
   type Strategy,
 } from "./pager.js";
+import { pageItems, reportedTotal } from "./paging-hint.js";
 
 export interface PageOptions {
   /** Force a strategy instead of detecting it from the operation. */
@@ -102,8 +102,8 @@ export async function* pages(ctx: PagingContext, opts: PageOptions = {}): AsyncG
     const result = await toResult(sent.exchange);
     if (!result.ok) throw await statusError(result);
     const body = result.data ?? null;
-    const items = itemsOf(body) ?? [];
-    const reported = (body as { totalEntriesCount?: unknown } | null)?.totalEntriesCount;
+    const items = pageItems(op, body) ?? [];
+    const reported = reportedTotal(op, body);
     if (typeof reported === "number") total = reported;
     const room = max === undefined ? items.length : Math.max(0, max - count);
     const taken = items.slice(0, room);

@@ -1,4 +1,4 @@
-/** The items of a response: an array, or the array inside a paged result (Janssen's entries and the usual names). */
+/** The items of a response: an array, or the array inside a paged result (entries and the other usual names). */
 export const ITEM_KEYS = ["entries", "items", "data", "results", "result", "records", "values"] as const;
 
 export function itemsOf(value: unknown): unknown[] | undefined {

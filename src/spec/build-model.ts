@@ -1,4 +1,5 @@
 import { SpecError } from "./errors.js";
+import { filterOf, operationPaging, pagingOf, screenOf } from "./hints.js";
 import {
   type ApiModel,
   type BodyModel,
@@ -71,7 +72,7 @@ function exampleOf(ctx: RefContext, p: Doc, base: string): { example?: string | 
   return {};
 }
 
-function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null {
+function toParam(ctx: RefContext, raw: unknown, base: string, warn: (m: string) => void): ParamModel | null {
   const { node, base: b } = deref(ctx, raw, base);
   const p = node as Doc;
   const location = str(p.in) as ParamLocation;
@@ -88,6 +89,7 @@ function toParam(ctx: RefContext, raw: unknown, base: string): ParamModel | null
     schema: paramSchema(ctx, p.schema, b),
     ...(typeof p["x-opcli-hint"] === "string" ? { hint: p["x-opcli-hint"] } : {}),
     ...exampleOf(ctx, p, b),
+    ...filterOf(p["x-opcli-filter"], `parameter ${str(p.name)}`, warn),
   };
 }
 
@@ -145,7 +147,7 @@ function mergeParams(
     if (!Array.isArray(list)) continue;
     for (const raw of list) {
       try {
-        const p = toParam(ctx, raw, base);
+        const p = toParam(ctx, raw, base, warn);
         if (p) byKey.set(`${p.in}:${p.name}`, p);
       } catch (err) {
         // One broken parameter should not hide the whole document.
@@ -305,6 +307,7 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
   // Derived names leave out the path prefix all paths share, so they stay short.
   const prefix = commonPrefix(Object.keys((doc.paths ?? {}) as Doc).map((k) => splitPathKey(k).path));
   const warn = (m: string) => notes.add(m);
+  const docPaging = pagingOf(doc["x-opcli-paging"]);
   for (const [pathKey, rawItem] of Object.entries((doc.paths ?? {}) as Record<string, unknown>)) {
     const { path, fixed: keyFixed, label } = splitPathKey(pathKey);
     let resolved: { node: unknown; base: string };
@@ -361,6 +364,8 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
         security: toSecurity(op.security) ?? globalSecurity,
         servers: serverUrls(op.servers) ?? serverUrls(item.servers) ?? docServers,
         ...affectedOf(op["x-opcli-affected"]),
+        ...operationPaging(docPaging, op),
+        ...screenOf(op["x-opcli-screen"], `${method.toUpperCase()} ${path}`, warn),
       });
     }
   }
@@ -384,5 +389,6 @@ export function buildModel(ctx: RefContext, root: string, source: string): ApiMo
     securitySchemes: schemes,
     schemas: (components.schemas ?? {}) as Record<string, unknown>,
     warnings: [...warnings, ...notes],
+    ...(typeof doc["x-opcli-issuer-path"] === "string" ? { issuerPath: doc["x-opcli-issuer-path"] } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { lazyRequire } from "../platform/lazy-require.js";
 import { buildModel, SpecError } from "./build-model.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
@@ -11,6 +11,7 @@ import {
   recordStat,
   writeCache,
 } from "./model-cache.js";
+import { type OverlayFile, readOverlayFiles, watchedFiles } from "./overlay-files.js";
 import type { Doc, RefContext } from "./refs.js";
 import { isSwagger2, swagger2ToOpenApi3 } from "./swagger2.js";
 
@@ -50,10 +51,18 @@ export async function parseDocument(text: string, location: string): Promise<Doc
 /** Loads a document's text into the model, through the compiled-model cache when possible. */
 export async function loadModel(text: string, location: string, opts: LoadOptions): Promise<ApiModel> {
   const sha256 = await hasher();
-  const key = `${sha256(text)}-${MODEL_FORMAT}-${opts.toolVersion}`;
+  const userOverlays = opts.overlays ?? [];
+  const overlays = readOverlayFiles(userOverlays);
+  // The overlays (shipped and given) are part of the key: another set compiles another model.
+  const overlayKey = sha256(overlays.map((o) => `${o.user ? "u" : "s"}\0${o.text}`).join("\0")).slice(0, 16);
+  const key = `${sha256(text)}-${overlayKey}-${MODEL_FORMAT}-${opts.toolVersion}`;
   const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${key}.json`) : undefined;
   const isFile = !/^[a-z]+:\/\//i.test(location);
-  if (cacheFile && isFile) recordStat(opts.cacheDir!, location, key);
+  if (cacheFile && isFile)
+    recordStat(opts.cacheDir!, location, key, {
+      user: userOverlays.map((p) => resolve(p)),
+      watched: watchedFiles(userOverlays),
+    });
   if (cacheFile) {
     const hit = readCache(cacheFile, sha256);
     if (hit) {
@@ -62,6 +71,7 @@ export async function loadModel(text: string, location: string, opts: LoadOption
     }
   }
   const parsed = await parseDocument(text, location);
+  const applied = await applyOverlays(parsed, location, overlays);
   const root = isSwagger2(parsed) ? swagger2ToOpenApi3(parsed) : parsed;
   const deps: CacheEntry["deps"] = [];
   const pending = new Map<string, Doc>([[location, root]]);
@@ -90,9 +100,24 @@ export async function loadModel(text: string, location: string, opts: LoadOption
     if (err instanceof SpecError) throw err;
     throw new SpecError(`cannot load ${location}: ${(err as Error).message}`);
   }
+  if (applied.length) model.overlays = applied;
   if (cacheFile) writeCache(cacheFile, { key, deps, model });
   for (const w of model.warnings) opts.onWarning?.(w);
   return model;
+}
+
+/** Applies the shipped overlays written for this document, then the user's; their titles. */
+async function applyOverlays(doc: Doc, location: string, files: OverlayFile[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const { applyOverlay, overlayMatches, toOverlay } = await import("./overlay.js");
+  const applied: string[] = [];
+  for (const file of files) {
+    const overlay = toOverlay(await parseDocument(file.text, file.path), file.path);
+    if (!file.user && !overlayMatches(overlay, doc, location)) continue;
+    applyOverlay(doc, overlay);
+    applied.push(overlay.title);
+  }
+  return applied;
 }
 
 let yamlLoad: YamlLoad | undefined;

@@ -1,7 +1,8 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ensureDir } from "../platform/fs.js";
 import { type ApiModel, MODEL_FORMAT } from "./model.js";
+import { unchanged, type Watched } from "./overlay-files.js";
 
 // The compiled-model cache. Only this module (fs, no parser) is loaded on a warm start; a
 // model's component schemas sit in a file of their own, read only when something needs them.
@@ -13,6 +14,8 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Part of the cache key, so a new opcli never reads an old model. */
   toolVersion: string;
+  /** Overlay files to apply (`--overlay`), in order, after any shipped one that matches. */
+  overlays?: string[];
 }
 
 export interface CacheEntry {
@@ -74,7 +77,14 @@ interface StatEntry {
   mtimeMs: number;
   size: number;
   key: string;
+  /** The --overlay files the model was compiled with (absolute paths, in order). */
+  userOverlays?: string[];
+  /** Overlay files (and the shipped folder) that must be unchanged for the model to hold. */
+  watched?: Watched[];
 }
+
+const sameList = (a: readonly string[] = [], b: readonly string[] = []) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 const statFile = (cacheDir: string, path: string) =>
   join(cacheDir, `stat-${path.replace(/[^A-Za-z0-9.-]/g, "_").slice(-180)}.json`);
@@ -91,7 +101,12 @@ export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | und
     if (
       entry.mtimeMs !== st.mtimeMs ||
       entry.size !== st.size ||
-      !entry.key.endsWith(`-${MODEL_FORMAT}-${opts.toolVersion}`)
+      !entry.key.endsWith(`-${MODEL_FORMAT}-${opts.toolVersion}`) ||
+      !sameList(
+        entry.userOverlays,
+        (opts.overlays ?? []).map((p) => resolve(p)),
+      ) ||
+      !unchanged(entry.watched ?? [])
     ) {
       return undefined;
     }
@@ -104,14 +119,19 @@ export function loadModelByStat(path: string, opts: LoadOptions): ApiModel | und
   }
 }
 
-export function recordStat(cacheDir: string, path: string, key: string): void {
+export function recordStat(
+  cacheDir: string,
+  path: string,
+  key: string,
+  overlays: { user: string[]; watched: Watched[] },
+): void {
   try {
     const st = statSync(path);
     ensureDir(cacheDir);
-    writeAtomic(
-      statFile(cacheDir, path),
-      JSON.stringify({ mtimeMs: st.mtimeMs, size: st.size, key } satisfies StatEntry),
-    );
+    const entry: StatEntry = { mtimeMs: st.mtimeMs, size: st.size, key };
+    if (overlays.user.length) entry.userOverlays = overlays.user;
+    if (overlays.watched.length) entry.watched = overlays.watched;
+    writeAtomic(statFile(cacheDir, path), JSON.stringify(entry));
   } catch {
     // Only a shortcut: without it the next start hashes the document.
   }

@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 6;
+export const MODEL_FORMAT = 7;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -33,6 +33,26 @@ export interface ParamModel {
   hint?: string;
   /** A scalar example value the document gives (the parameter's, else its schema's). */
   example?: string | number | boolean;
+  /** The filter language this parameter takes (`x-opcli-filter`), checked before sending. */
+  filter?: FilterGrammar;
+}
+
+/** Filter grammars opcli can check (`x-opcli-filter` on a parameter). */
+export const FILTER_GRAMMARS = ["field-value-pairs", "crest-query-filter"] as const;
+export type FilterGrammar = (typeof FILTER_GRAMMARS)[number];
+
+/**
+ * Where a page of results keeps its parts (`x-opcli-paging`), each a dot path into the body:
+ * the total the server reports, the items, how many this page holds, the first item's index,
+ * and the next page's cursor (with the query parameter that takes it back).
+ */
+export interface PagingModel {
+  total?: string;
+  items?: string;
+  count?: string;
+  start?: string;
+  cursorField?: string;
+  cursorParam?: string;
 }
 
 /** An Encoding Object: how one property of a form or multipart body is serialised. */
@@ -84,6 +104,20 @@ export interface OperationModel {
    * arguments, `{name}` standing for this call's parameter of that name.
    */
   affected?: { operationId: string; params: Record<string, string> };
+  /** Where this operation's pages keep their total, items and cursor (`x-opcli-paging`). */
+  paging?: PagingModel;
+  /** The TUI screen this operation serves, and how (`x-opcli-screen`). */
+  screen?: ScreenModel;
+}
+
+/**
+ * A TUI screen's operation (`x-opcli-screen: {name, role, layout}`): the screen's list (whose
+ * `layout` names how its items read), the removal of one item, or the revocation of a user's.
+ */
+export interface ScreenModel {
+  name: string;
+  role: "list" | "remove" | "revoke";
+  layout?: string;
 }
 
 export interface SecuritySchemeModel {
@@ -111,6 +145,10 @@ export interface ApiModel {
   schemas: Record<string, unknown>;
   /** Notes for the user: duplicate ids renamed, and so on. */
   warnings: string[];
+  /** Where the server's OpenID issuer lives under its origin (`x-opcli-issuer-path`). */
+  issuerPath?: string;
+  /** Overlays applied to the document before it was read (their titles). */
+  overlays?: string[];
 }
 
 /** The path as a person reads it: template plus any fixed query (`/sessions?_action=logout`). */

@@ -28,7 +28,7 @@ export async function runTui(
   io: TuiIO,
   opts: TuiOptions = { readonly: false },
 ): Promise<void> {
-  // The CLI has checked that the document has a sessions screen (missingOperations).
+  // The CLI has checked that the document has a sessions screen (whyNoScreen).
   const api: TuiApi = {
     operations: client.model.operations,
     host: client.connection.embedded ? "embedded reference server" : client.connection.origin(),

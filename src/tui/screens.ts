@@ -1,4 +1,4 @@
-import { itemsOf } from "../output/items.js";
+import { pageItems, reportedTotal } from "../client/paging-hint.js";
 import type { OperationModel } from "../spec/model.js";
 import { at, earlier, exact, type Raw, relative, str } from "./fields.js";
 import { parseFilter } from "./filter.js";
@@ -6,8 +6,10 @@ import { OPERATIONS, searchParams } from "./sessions.js";
 
 // The screens the loaded document offers, as data: which operation lists them, their columns
 // (with the Shift+letter that sorts each), what the describe view shows first, and the changing
-// operations. Sessions come from Janssen's document (search-session) or the admin document
-// (list-sessions); users, alarms and audit from the admin document only.
+// operations. The document says which operations serve which screen (`x-opcli-screen`); the
+// sessions list's layout is `session-attributes` (a search whose items keep their attributes under
+// sessionAttributes, config-api style) or `flat` (the admin document's); users, alarms and audit
+// lists are flat.
 
 export interface Item {
   id: string;
@@ -61,7 +63,9 @@ export interface Screen {
   revoke?: Change & { count?(item: Item): { op: string; params: Record<string, string> } };
 }
 
-const has = (ops: readonly OperationModel[], id: string) => ops.find((o) => o.id === id);
+/** The operation that serves a screen in a role, as the document says (`x-opcli-screen`). */
+const serving = (ops: readonly OperationModel[], name: string, role: string) =>
+  ops.find((o) => o.screen?.name === name && o.screen.role === role);
 const ms = (v: unknown) => {
   const t = typeof v === "number" ? v : new Date(str(v)).getTime();
   return Number.isFinite(t) ? t : 0;
@@ -79,20 +83,19 @@ const text = (path: string, header: string, more: Partial<Column> = {}): Column 
   ...more,
 });
 
-function pageOf(data: unknown, idOf: (r: Raw) => string): { items: Item[]; total: number } {
+function pageOf(
+  data: unknown,
+  idOf: (r: Raw) => string,
+  op?: OperationModel,
+): { items: Item[]; total: number } {
   const d = (data ?? {}) as Raw;
-  const entries = (itemsOf(data) ?? []) as Raw[];
-  const total =
-    typeof d.totalEntriesCount === "number"
-      ? d.totalEntriesCount
-      : typeof d.total === "number"
-        ? d.total
-        : entries.length;
+  const entries = (pageItems(op, data) ?? []) as Raw[];
+  const total = reportedTotal(op, data) ?? (typeof d.total === "number" ? d.total : entries.length);
   return { items: entries.map((raw) => ({ id: idOf(raw), raw })), total };
 }
 
-/** Janssen's session (search-session): attributes under sessionAttributes. */
-function janssenSessions(search: OperationModel): Screen {
+/** Sessions found by a search: attributes under sessionAttributes. */
+function searchedSessions(search: OperationModel, removeOp: string, revokeOp: string): Screen {
   const attr = (k: string) => `sessionAttributes.${k}`;
   const columns: Column[] = [
     text(attr("auth_user"), "USER", { identifier: true, letter: "U", serverSort: "auth_user" }),
@@ -118,9 +121,9 @@ function janssenSessions(search: OperationModel): Screen {
         form.sortOrder = q.sort?.descending ? "descending" : "ascending";
       }
       form.pageSize = String(q.limit);
-      return { op: "search-session", params: searchParams(form, search, q.start) };
+      return { op: search.id, params: searchParams(form, search, q.start) };
     },
-    page: (data) => pageOf(data, (r) => str(r.sid ?? at(r, attr("sid")) ?? r.id)),
+    page: (data) => pageOf(data, (r) => str(r.sid ?? at(r, attr("sid")) ?? r.id), search),
     summary: (r, now) => [
       ["User", str(at(r, attr("auth_user")))],
       ["Address", str(at(r, attr("remote_ip")))],
@@ -135,12 +138,12 @@ function janssenSessions(search: OperationModel): Screen {
       ["User DN", str(r.userDn)],
     ],
     who: (i) => str(at(i.raw, attr("auth_user"))) || str(i.raw.userDn) || "no user",
-    remove: { op: "delete-session", params: (i) => ({ sid: i.id }) },
+    remove: { op: removeOp, params: (i) => ({ sid: i.id }) },
     revoke: {
-      op: "revoke-user-session",
+      op: revokeOp,
       params: (i) => ({ userDn: str(i.raw.userDn) }),
       count: (i) => ({
-        op: "search-session",
+        op: search.id,
         params: searchParams(
           { ...parseFilter(""), user: str(at(i.raw, attr("auth_user"))), pageSize: "1" },
           search,
@@ -159,7 +162,7 @@ const adminList = (op: string, sorts?: Record<number, string>) => (q: ListQuery)
   return { op, params };
 };
 
-function adminSessions(): Screen {
+function adminSessions(listOp: string, removeOp: string, revokeOp: string): Screen {
   const columns: Column[] = [
     text("username", "USER", { identifier: true, letter: "U", serverSort: "user" }),
     text("ipAddress", "ADDRESS", { identifier: true, letter: "A" }),
@@ -182,7 +185,7 @@ function adminSessions(): Screen {
     noun: ["session", "sessions"],
     columns,
     serverFilter: false,
-    list: adminList("list-sessions", sorts),
+    list: adminList(listOp, sorts),
     page: (data) => pageOf(data, (r) => str(r.id)),
     summary: (r, now) => [
       ["User", str(r.username)],
@@ -198,11 +201,11 @@ function adminSessions(): Screen {
       ["User ID", str(r.userId)],
     ],
     who: (i) => str(i.raw.username) || str(i.raw.userId) || "no user",
-    remove: { op: "terminate-session", params: (i) => ({ id: i.id }) },
+    remove: { op: removeOp, params: (i) => ({ id: i.id }) },
     revoke: {
-      op: "terminate-user-sessions",
+      op: revokeOp,
       params: (i) => ({ userId: str(i.raw.userId) }),
-      count: (i) => ({ op: "list-sessions", params: { userId: str(i.raw.userId), limit: "1" } }),
+      count: (i) => ({ op: listOp, params: { userId: str(i.raw.userId), limit: "1" } }),
     },
   };
 }
@@ -220,8 +223,8 @@ function readOnlyScreen(name: string, noun: [string, string], op: string, column
   };
 }
 
-const adminUsers = () =>
-  readOnlyScreen("users", ["user", "users"], "list-users", [
+const adminUsers = (op: string) =>
+  readOnlyScreen("users", ["user", "users"], op, [
     text("username", "USER", { identifier: true, letter: "U" }),
     text("sessions", "SESSIONS", { letter: "N", sortValue: (r) => Number(r.sessions ?? 0) }),
     time("lastLoginAt", "LAST LOGIN", "L"),
@@ -231,8 +234,8 @@ const adminUsers = () =>
     text("id", "ID", { identifier: true }),
   ]);
 
-const adminAlarms = () =>
-  readOnlyScreen("alarms", ["alarm", "alarms"], "list-alarms", [
+const adminAlarms = (op: string) =>
+  readOnlyScreen("alarms", ["alarm", "alarms"], op, [
     text("id", "ID", { identifier: true }),
     text("username", "USER", { identifier: true, letter: "U" }),
     { header: "ADDRESSES", value: (r) => (Array.isArray(r.addresses) ? r.addresses.join(" ") : "") },
@@ -241,8 +244,8 @@ const adminAlarms = () =>
     text("acknowledgedBy", "BY", { identifier: true }),
   ]);
 
-const adminAudit = () =>
-  readOnlyScreen("audit", ["event", "events"], "list-audit-events", [
+const adminAudit = (op: string) =>
+  readOnlyScreen("audit", ["event", "events"], op, [
     time("at", "AT", "R"),
     text("type", "TYPE", { letter: "T" }),
     text("username", "USER", { identifier: true, letter: "U" }),
@@ -251,26 +254,40 @@ const adminAudit = () =>
     text("sessionId", "SESSION", { identifier: true }),
   ]);
 
+/** The sessions screen the document's `x-opcli-screen` hints describe, if it has one. */
+function sessionsScreen(ops: readonly OperationModel[]): Screen | undefined {
+  const list = serving(ops, "sessions", "list");
+  const remove = serving(ops, "sessions", "remove");
+  const revoke = serving(ops, "sessions", "revoke");
+  if (!list || !remove || !revoke) return undefined;
+  if (list.screen?.layout === "session-attributes") return searchedSessions(list, remove.id, revoke.id);
+  if (list.screen?.layout === "flat") return adminSessions(list.id, remove.id, revoke.id);
+  return undefined;
+}
+
 /** The screens of a document, sessions first; empty when it has no session screen. */
 export function screensFor(ops: readonly OperationModel[]): Screen[] {
-  const search = has(ops, "search-session");
-  const sessions =
-    search && has(ops, "delete-session") && has(ops, "revoke-user-session")
-      ? janssenSessions(search)
-      : has(ops, "list-sessions") && has(ops, "terminate-session") && has(ops, "terminate-user-sessions")
-        ? adminSessions()
-        : undefined;
+  const sessions = sessionsScreen(ops);
   if (!sessions) return [];
+  const lists: [string, (op: string) => Screen][] = [
+    ["users", adminUsers],
+    ["alarms", adminAlarms],
+    ["audit", adminAudit],
+  ];
   return [
     sessions,
-    ...(has(ops, "list-users") ? [adminUsers()] : []),
-    ...(has(ops, "list-alarms") ? [adminAlarms()] : []),
-    ...(has(ops, "list-audit-events") ? [adminAudit()] : []),
+    ...lists.flatMap(([name, make]) => {
+      const op = serving(ops, name, "list");
+      return op ? [make(op.id)] : [];
+    }),
   ];
 }
 
-/** Which of the Sessions screen's operations (Janssen's) the document lacks; none when it has a screen. */
-export function missingOperations(ops: readonly OperationModel[]): string[] {
-  if (screensFor(ops).length) return [];
-  return Object.values(OPERATIONS).filter((id) => !ops.some((o) => o.id === id));
+/** Why the document offers no screen (the usual operations it lacks, or the hints); none when it has one. */
+export function whyNoScreen(ops: readonly OperationModel[]): string | undefined {
+  if (screensFor(ops).length) return undefined;
+  const missing = Object.values(OPERATIONS).filter((id) => !ops.some((o) => o.id === id));
+  if (missing.length)
+    return `opcli tui needs the operations ${missing.join(", ")}, which this document does not have (opcli --info lists its operations)`;
+  return 'opcli tui needs a sessions screen: operations marked x-opcli-screen (a list, a remove and a revoke), which this document has none of (README, "Hints in the document"; --overlay adds them)';
 }

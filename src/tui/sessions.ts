@@ -1,6 +1,7 @@
 import type { OperationModel } from "../spec/model.js";
 
-// Janssen's session search as a form (what the `/` filter line fills in) and its arguments.
+// The session search as a form (what the `/` filter line fills in) and its arguments: the pairs
+// go to the parameter the document marks as taking field-value pairs (`x-opcli-filter`).
 
 export const OPERATIONS = {
   search: "search-session",
@@ -43,7 +44,7 @@ function rangePair(field: string, raw: string): string | undefined {
   return `${field}${m[1] ?? "="}${m[2]}`;
 }
 
-/** A value with a comma or quote is double-quoted, as fieldValuePair's grammar allows. */
+/** A value with a comma or quote is double-quoted, as the field-value pairs grammar allows. */
 const quoted = (v: string) => (/[,"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v);
 
 /** The search form as search-session's arguments (only those the operation declares). */
@@ -62,7 +63,8 @@ export function searchParams(form: SearchForm, op: OperationModel, start: number
     if (v !== "" && has(name)) out[name] = v;
   };
   set("pattern", form.pattern.trim());
-  set("fieldValuePair", pairs.join(","));
+  const filter = op.params.find((p) => p.filter === "field-value-pairs");
+  if (filter) set(filter.name, pairs.join(","));
   set("sortBy", form.sortBy.trim());
   set("sortOrder", form.sortOrder.trim());
   set("limit", String(pageSize(form)));

@@ -31,7 +31,8 @@ const op: OperationModel = {
     param({ name: "limit", in: "query", schema: { type: "integer", minimum: 1 } }),
     param({ name: "sortOrder", in: "query", schema: { type: "string", enum: ["ascending", "descending"] } }),
     param({ name: "flag", in: "query", schema: { type: "boolean" } }),
-    param({ name: "fieldValuePair", in: "query" }),
+    // The document's hint (x-opcli-filter) makes it a filter language, checked before sending.
+    param({ name: "fieldValuePair", in: "query", filter: "field-value-pairs" }),
     param({ name: "tags", in: "query", schema: { type: "array", items: { type: "string" } } }),
   ],
 };

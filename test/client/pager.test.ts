@@ -30,7 +30,12 @@ describe("pager", () => {
   });
 
   it("start-index: advances by the items seen and stops at the total", () => {
-    const p = makePager(op("startIndex", "limit"), "start-index", 2);
+    // Where the total lives is the document's to say (x-opcli-paging).
+    const p = makePager(
+      { ...op("startIndex", "limit"), paging: { total: "totalEntriesCount" } },
+      "start-index",
+      2,
+    );
     const first = p.first(args);
     expect(first.args.query).toEqual({ startIndex: 0, limit: 2 });
     const second = p.next(first, page({ totalEntriesCount: 3 }), [1, 2])!;

@@ -1,6 +1,7 @@
 import { render } from "ink-testing-library";
 import { createElement as h } from "react";
 import { describe, expect, it } from "vitest";
+import type { OperationModel } from "../../src/spec/model.js";
 import { App, type CallOutcome, type TuiApi } from "../../src/tui/app.js";
 import { isControl } from "../../src/tui/input.js";
 import { getOperation, queryParam } from "../helpers/models.js";
@@ -15,18 +16,38 @@ const op = (id: string, params: string[] = []) =>
     id,
     params.map((n) => queryParam(n)),
   );
+// The operations as the documents declare them, with their hints (Janssen's from its shipped
+// overlay): the filter language, where a page keeps its parts, the screen each serves.
+const serves = (o: OperationModel, name: string, role: "list" | "remove" | "revoke", layout?: string) => ({
+  ...o,
+  screen: { name, role, ...(layout ? { layout } : {}) },
+});
+const search = op("search-session", [
+  "limit",
+  "startIndex",
+  "pattern",
+  "fieldValuePair",
+  "sortBy",
+  "sortOrder",
+]);
 const JANS = [
-  op("search-session", ["limit", "startIndex", "pattern", "fieldValuePair", "sortBy", "sortOrder"]),
-  op("delete-session"),
-  op("revoke-user-session"),
+  {
+    ...serves(search, "sessions", "list", "session-attributes"),
+    params: search.params.map((p) =>
+      p.name === "fieldValuePair" ? { ...p, filter: "field-value-pairs" as const } : p,
+    ),
+    paging: { total: "totalEntriesCount", items: "entries", count: "entriesCount", start: "start" },
+  },
+  serves(op("delete-session"), "sessions", "remove"),
+  serves(op("revoke-user-session"), "sessions", "revoke"),
 ];
 const ADMIN = [
-  op("list-sessions", ["limit", "offset", "userId", "sort", "order"]),
-  op("terminate-session"),
-  op("terminate-user-sessions"),
-  op("list-users", ["limit", "offset"]),
-  op("list-alarms", ["limit", "offset"]),
-  op("list-audit-events", ["limit", "offset"]),
+  serves(op("list-sessions", ["limit", "offset", "userId", "sort", "order"]), "sessions", "list", "flat"),
+  serves(op("terminate-session"), "sessions", "remove"),
+  serves(op("terminate-user-sessions"), "sessions", "revoke"),
+  serves(op("list-users", ["limit", "offset"]), "users", "list"),
+  serves(op("list-alarms", ["limit", "offset"]), "alarms", "list"),
+  serves(op("list-audit-events", ["limit", "offset"]), "audit", "list"),
 ];
 
 function session(i: number, user: string, minutesAgo = 5) {

@@ -30,7 +30,7 @@ export async function withClient<T>(
 
 const pairsOf = (raw: string | undefined, flag: string): ArgPair[] => parseArgPairs(raw ?? "", flag);
 
-/** The call the flags describe: Janssen pairs, the body, its media type and validation. */
+/** The call the flags describe: config-cli pairs, the body, its media type and validation. */
 export async function callInput(args: ParsedArgs, io: CliIO): Promise<CallInput> {
   const data = args.str("data");
   const contentType = args.str("content-type");

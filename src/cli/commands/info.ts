@@ -1,7 +1,7 @@
 import { findTag, squashTag } from "../../client/lookup.js";
 import { type ApiModel, displayPath, type OperationModel, type ParamModel } from "../../spec/model.js";
 
-// --info: tags with their operation counts, or one tag's operations, Janssen style.
+// --info: tags with their operation counts, or one tag's operations, config-cli style.
 
 export const UNTAGGED = "(untagged)";
 
