@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { isatty } from "node:tty";
 import { specSetting } from "../client/config-file.js";
 import { findOperation } from "../client/lookup.js";
 import { loadSpec } from "../client/model-source.js";
 import { redactBody } from "../http/redact.js";
 import { UsageError } from "../platform/errors.js";
+import { isTerminal, writeAllSync } from "../platform/std-streams.js";
 import { closest } from "../platform/suggest.js";
 import { escapeControls } from "../platform/terminal-text.js";
 import { OPCLI_VERSION } from "../platform/version.js";
@@ -265,14 +265,34 @@ export async function runCli(io: CliIO): Promise<number> {
   }
 }
 
-export function processIO(): CliIO {
-  // A closed pipe (opcli ... | head) ends output quietly, as other CLI tools do.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+/** Standard output: node's tty stream on a terminal, else synchronous writes (no stream modules). */
+function stdoutOf(tty: boolean, writeErr: (s: string) => void): CliIO["stdout"] {
+  const failed = (err: NodeJS.ErrnoException) => {
+    // A closed pipe (opcli ... | head) ends output quietly, as other CLI tools do.
     if (err.code === "EPIPE") process.exit(0);
     // Any other failure to write the answer (a full disk) must not look like success.
-    process.stderr.write(`opcli: cannot write to standard output: ${err.code ?? err.message}\n`);
+    writeErr(`opcli: cannot write to standard output: ${err.code ?? err.message}\n`);
     process.exit(EXIT.unexpected);
-  });
+  };
+  if (!tty)
+    return { write: (s) => writeAllSync(1, s, failed), isTTY: false, drained: () => Promise.resolve() };
+  process.stdout.on("error", failed);
+  return {
+    write: (s) => void process.stdout.write(s),
+    isTTY: true,
+    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+    drained: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((r) => process.stdout.once("drain", () => r()))
+        : Promise.resolve(),
+  };
+}
+
+export function processIO(): CliIO {
+  const errTTY = isTerminal(2);
+  const writeErr = errTTY
+    ? (s: string) => void process.stderr.write(s)
+    : (s: string) => writeAllSync(2, s, () => {});
   let interrupt: (() => void) | undefined;
   process.on("SIGINT", () => {
     if (interrupt) {
@@ -282,7 +302,7 @@ export function processIO(): CliIO {
       h();
       return;
     }
-    process.stderr.write("opcli: interrupted\n");
+    writeErr("opcli: interrupted\n");
     process.exit(130);
   });
   return {
@@ -291,18 +311,10 @@ export function processIO(): CliIO {
     },
     argv: process.argv.slice(2),
     env: process.env,
-    stdout: {
-      write: (s) => void process.stdout.write(s),
-      isTTY: process.stdout.isTTY === true,
-      ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
-      drained: () =>
-        process.stdout.writableNeedDrain
-          ? new Promise<void>((r) => process.stdout.once("drain", () => r()))
-          : Promise.resolve(),
-    },
-    stderr: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
-    // isatty(0), not process.stdin.isTTY: touching process.stdin builds a stream (ms of start-up).
-    stdinIsTTY: isatty(0),
+    stdout: stdoutOf(isTerminal(1), writeErr),
+    stderr: { write: writeErr, isTTY: errTTY },
+    // Not process.stdin.isTTY: touching process.stdin builds a stream (ms of start-up).
+    stdinIsTTY: isTerminal(0),
     prompt: (question) => promptLine(question),
     promptSecret: (question) => promptLine(question, true),
     readStdin: async () => {
