@@ -366,8 +366,14 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
     }
   };
 
+  // ink subscribes a new handler only in an effect after the render: a key typed just after a
+  // render would reach the previous render's closures (the table's lines, not the describe view's).
+  const latest = useRef(onInput);
+  latest.current = onInput;
+  useInput((input, key) => latest.current(input, key));
+
   // Keys that arrive in one read outside a text line ("/alice", "jjj") are handled one by one.
-  useInput((input, key) => {
+  function onInput(input: string, key: Key) {
     if (promptNow.current || input.length < 2 || key.ctrl || key.meta) return handle(input, key);
     for (const ch of input)
       handle(ch, {
@@ -377,7 +383,7 @@ export function App({ api, now, colour, readonly = false, refreshMs = 5000 }: Ap
         tab: ch === "\t",
         escape: ch === "\x1b",
       });
-  });
+  }
 
   function handle(input: string, key: Key) {
     const confirm = confirmNow.current;
