@@ -96,6 +96,9 @@ describe.each(TEXT_BAD)("%s", (_name, escaped) => {
   it("in a query value or a path segment is a 400", async () => {
     expect((await h.api(`/search?pattern=a${pct(escaped)}`)).status).toBe(400);
     expect((await h.api(`/sid/a${pct(escaped)}`)).status).toBe(400);
+    // A stray % beside it: the router still decodes the rest, so the guard must too.
+    expect((await h.api(`/sid/%${pct(escaped)}`)).status).toBe(400);
+    expect((await h.api(`/sid/${pct(escaped)}%zz`)).status).toBe(400);
   });
 });
 

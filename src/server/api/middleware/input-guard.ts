@@ -15,12 +15,15 @@ const BODY_CONTROL =
 // In a u-mode pattern, a surrogate pair is one code point: \p{Cs} matches only a lone half.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** A path segment as the router decodes it: each well-formed run of escapes, a stray % left as it is. */
 function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return segment.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** Whether s holds a control, bidi control or lone surrogate (line breaks too, unless allowed). */
