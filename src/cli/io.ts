@@ -1,6 +1,7 @@
 import type { ClientIO } from "../client/options.js";
 import type { LiteFetch } from "../http/lite.js";
 import type { OutStream } from "../output/stream.js";
+import { escapeControls } from "../platform/terminal-text.js";
 
 export type { OutStream };
 
@@ -43,7 +44,8 @@ export function clientIO(io: CliIO, noInput = false): ClientIO {
     readFile: io.readFile,
     readBytes: io.readBytes,
     now: io.now,
-    notice: (line) => io.stderr.write(`opcli: ${line}\n`),
+    // Notices quote documents and servers (path keys, ids): shown escaped, as all their text is.
+    notice: (line) => io.stderr.write(`opcli: ${escapeControls(line, true)}\n`),
     trace: (text) => io.stderr.write(text),
     interactive: canPrompt(io, noInput),
     ...(io.transport ? { transport: io.transport } : {}),

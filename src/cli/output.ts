@@ -137,7 +137,8 @@ export async function printResponse(res: LiteResponse, plan: OutputPlan, io: Cli
     const start = plan.paging?.start ? pick(value, plan.paging.start) : undefined;
     const shown = Number(count ?? items?.length ?? 1);
     io.stderr.write(
-      `opcli: ${shown} of ${of} (from ${start ?? 0})${Number(of) > shown ? "; --all for every one" : ""}\n`,
+      // Numbers from the answer, escaped as every other server text: a hostile total is no escape sequence.
+      `${escapeControls(`opcli: ${shown} of ${String(of)} (from ${String(start ?? 0)})${Number(of) > shown ? "; --all for every one" : ""}`)}\n`,
     );
   }
 }

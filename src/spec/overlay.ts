@@ -72,18 +72,27 @@ export function overlayMatches(overlay: Overlay, doc: Doc, location: string): bo
   return name(overlay.extends) === name(location);
 }
 
+/** An own property, never the prototype: an overlay's `__proto__` key is data, not a setter. */
+function setOwn(obj: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+const own = (obj: Record<string | number, unknown>, key: string | number) =>
+  Object.hasOwn(obj, key) ? obj[key] : undefined;
+
 /** Objects merge key by key (recursively); an array gets the update appended; anything else is replaced. */
 function merge(target: unknown, update: unknown): unknown {
   if (Array.isArray(target)) return [...target, ...[structuredClone(update)].flat(1)];
   if (!isObject(target) || !isObject(update)) return structuredClone(update);
   for (const [k, v] of Object.entries(update))
-    target[k] = k in target ? merge(target[k], v) : structuredClone(v);
+    setOwn(target, k, Object.hasOwn(target, k) ? merge(target[k], v) : structuredClone(v));
   return target;
 }
 
 function parentOf(doc: Doc, path: (string | number)[]): unknown {
   let node: unknown = doc;
-  for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
+  for (const key of path.slice(0, -1))
+    node = node && typeof node === "object" ? own(node as Record<string | number, unknown>, key) : undefined;
   return node;
 }
 
@@ -103,7 +112,7 @@ export function applyOverlay(doc: Doc, overlay: Overlay): void {
         const parent = parentOf(doc, path) as Record<string | number, unknown> | unknown[];
         const key = path.at(-1)!;
         if (Array.isArray(parent)) parent.splice(Number(key), 1);
-        else if (parent && typeof parent === "object") delete parent[key];
+        else if (parent && typeof parent === "object" && Object.hasOwn(parent, key)) delete parent[key];
       }
       continue;
     }
@@ -114,7 +123,7 @@ export function applyOverlay(doc: Doc, overlay: Overlay): void {
       }
       const parent = parentOf(doc, path) as Record<string | number, unknown>;
       const key = path.at(-1)!;
-      parent[key] = merge(parent[key], action.update);
+      setOwn(parent, key, merge(own(parent, key), action.update));
     }
   }
 }

@@ -56,6 +56,11 @@ describe("terminal safety", () => {
       ["--operation-id", "get-sessions", "-o", "raw", "--query", "entries[0].state"],
       hostile(200, page),
     ],
+    [
+      "paged footer",
+      ["--operation-id", "get-sessions", "-o", "table"],
+      hostile(200, JSON.stringify({ start: EVIL, totalEntriesCount: EVIL, entriesCount: 1, entries: [] })),
+    ],
     ["yaml", ["--operation-id", "get-sessions", "-o", "yaml"], hostile(200, page)],
     ["json", ["--operation-id", "get-sessions", "-o", "json"], hostile(200, page)],
     ["ndjson", ["--operation-id", "get-sessions", "-o", "ndjson"], hostile(200, page)],

@@ -162,6 +162,8 @@ describe("prototype names and dot segments", () => {
       expect(await statusOf(`/am/json/realms/root/realms/beta/sessions${q}`)).toBe(200);
       for (const dots of ["%2e%2e", "%2E%2E", ".%2e", "%2e.", "..", "%2e"])
         expect(await statusOf(`/am/json/realms/root/realms/alpha/${dots}/beta/sessions${q}`)).toBe(400);
+      // A backslash is a slash to the URL parser: the dots between two of them are a segment too.
+      expect(await statusOf(`/am/json/realms/root/realms/alpha\\%2e%2e\\beta/sessions${q}`)).toBe(400);
     } finally {
       await new Promise((r) => server.close(r));
     }

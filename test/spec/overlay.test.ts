@@ -91,6 +91,27 @@ describe("applyOverlay", () => {
     expect(() => applyOverlay({}, overlay)).toThrow(/overlay bad.yaml: target \$\[\?/);
   });
 
+  it.each(["$", "$.info", "$.paths"])(
+    "a __proto__ key in an update at %s stays data: nothing reaches Object.prototype",
+    (target) => {
+      const overlay = toOverlay(
+        JSON.parse(
+          `{"overlay":"1.0.0","info":{"title":"t"},"actions":[{"target":"${target}","update":{"__proto__":{"ca":"evil","polluted":true},"info":{"__proto__":{"polluted":true}}}}]}`,
+        ),
+        "hostile.json",
+      );
+      const doc = JSON.parse('{"info":{"title":"x"},"paths":{}}') as Record<string, unknown>;
+      applyOverlay(doc, overlay);
+      const probe = {} as Record<string, unknown>;
+      expect([probe.ca, probe.polluted]).toEqual([undefined, undefined]);
+      expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(doc.info)).toBe(Object.prototype);
+      // The key is kept as an own property, as the overlay wrote it.
+      const node = (target === "$" ? doc : doc[target.slice(2)]) as Record<string, unknown>;
+      expect(Object.hasOwn(node, "__proto__")).toBe(true);
+    },
+  );
+
   it.each([
     [{ match: { title: "Widgets" } }, true],
     [{ match: { title: "Widgets", version: "2" } }, true],
