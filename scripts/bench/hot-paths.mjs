@@ -12,7 +12,7 @@ import { mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { root } from "./lib.mjs";
+import { medianOf, root, wrk } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -117,43 +117,20 @@ const cases = {
 };
 const only = values.only ? new Set(["floor", ...values.only.split(",")]) : undefined;
 
-// Check each case answers 200 once before timing it.
-for (const [name, c] of Object.entries(cases)) {
-  if (only && !only.has(name)) continue;
-  const out = execFileSync("wrk", wrkArgs(c, 1, 1)).toString();
-  if (/Non-2xx/.test(out)) throw new Error(`${name}: non-2xx answers\n${out}`);
-}
-
-function wrkArgs(c, seconds, connections) {
-  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency"];
-  for (const h of c.headers ?? []) args.push("-H", h);
-  if (c.script) args.push("-s", c.script);
-  return [...args, c.url];
-}
-
-function parseWrk(out) {
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
-  const ms = (label) => {
-    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : Number.NaN;
-  };
-  if (/Non-2xx/.test(out)) throw new Error(`non-2xx answers during the run\n${out}`);
-  return { rps, p50: ms("50%"), p99: ms("99%") };
-}
+// Check each case answers 200 once before timing it (wrk throws on a non-2xx answer).
+for (const [name, c] of Object.entries(cases)) if (!only || only.has(name)) wrk(c, 1, 1);
 
 const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let r = 0; r < Number(values.rounds); r++) {
   for (const [name, c] of Object.entries(cases)) {
     if (only && !only.has(name)) continue;
-    results[name].push(
-      parseWrk(execFileSync("wrk", wrkArgs(c, values.seconds, values.connections)).toString()),
-    );
+    results[name].push(wrk(c, values.seconds, values.connections));
   }
 }
 server.proc.kill("SIGTERM");
 floor.proc.kill("SIGTERM");
 
-const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const med = medianOf;
 const floorRps = med(results.floor.map((x) => x.rps));
 console.log(
   `wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} interleaved rounds, medians; store: one session (${body.length}-byte answer)\n`,
