@@ -6,7 +6,7 @@
 //  - POST PingAM sessions?_action=validate&refresh=false with a fr:am:sessions:read token;
 //  - POST /jans-auth/restv1/token client_credentials (the client record and signing).
 // The server logs each request (no --quiet) to a file, as in production.
-// Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16]
+// Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16] [--only a,b] [--profile DIR]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "16" },
     only: { type: "string" },
+    // Writes the server's CPU profile (node --cpu-prof) into this directory when it stops.
+    profile: { type: "string" },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), "opcli-hot-"));
@@ -37,8 +39,9 @@ function start(args, stderrFile) {
   );
 }
 
+const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : [];
 const server = await start(
-  [bin, "--port", "0", "--db", db, "--config", join(dir, "config.json")],
+  [...profile, bin, "--port", "0", "--db", db, "--config", join(dir, "config.json")],
   join(dir, "server.log"),
 );
 const { url } = server;

@@ -1,42 +1,21 @@
-import type { RowInsert } from "./rows.js";
-import type { OutboxKind, OutboxRecord, OutboxState, StreamRecord, StreamStatus } from "./types.js";
+import { json, num, optStr, readText, str, table } from "./table.js";
+import type { OutboxRecord, StreamRecord, StreamStatus } from "./types.js";
 
 // Row <-> record mapping of the outbox and the Shared Signals streams, for every SQL backend.
 
-const opt = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-export function outboxFromRow(r: Record<string, unknown>): OutboxRecord {
-  return {
-    id: String(r.id),
-    kind: String(r.kind) as OutboxKind,
-    target: String(r.target),
-    sid: opt(r.sid),
-    userDn: opt(r.user_dn),
-    payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
-    createdAt: Number(r.created_at),
-    nextAttemptAt: Number(r.next_attempt_at),
-    attempts: Number(r.attempts),
-    state: String(r.state) as OutboxState,
-    outcome: opt(r.outcome),
-  };
-}
-
-export const outboxInsert = (o: OutboxRecord): RowInsert => {
-  const row = {
-    id: o.id,
-    kind: o.kind,
-    target: o.target,
-    sid: o.sid,
-    user_dn: o.userDn,
-    payload: JSON.stringify(o.payload),
-    created_at: o.createdAt,
-    next_attempt_at: o.nextAttemptAt,
-    attempts: o.attempts,
-    state: o.state,
-    outcome: o.outcome,
-  };
-  return { table: "outbox", columns: Object.keys(row), values: Object.values(row) };
-};
+export const OUTBOX = table<OutboxRecord>("outbox", {
+  id: str("id"),
+  kind: str("kind"),
+  target: str("target"),
+  sid: optStr("sid"),
+  userDn: optStr("user_dn"),
+  payload: json("payload"),
+  createdAt: num("created_at"),
+  nextAttemptAt: num("next_attempt_at"),
+  attempts: num("attempts"),
+  state: str("state"),
+  outcome: optStr("outcome"),
+});
 
 /** What a stream's `config` column holds. */
 type StreamConfig = Pick<
@@ -51,7 +30,7 @@ export function streamFromRow(r: Record<string, unknown>): StreamRecord {
     clientId: String(r.client_id),
     ...config,
     status: String(r.status) as StreamStatus,
-    reason: opt(r.reason),
+    reason: readText(r.reason),
     subjects: JSON.parse(String(r.subjects)) as string[],
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),

@@ -495,13 +495,8 @@ export interface EventStore {
 export interface RevocationStore {
   /** Revokes by key: a token's jti, or `sid:<sid>` for every token bound to a session. */
   revoke(key: string, expiresAt: number): Promise<void>;
-  isRevoked(key: string): Promise<boolean>;
-  /** Whether any of the keys is revoked (one lookup per request: jti and sid together). */
-  isRevokedAny(keys: string[]): Promise<boolean>;
   /** Revokes every token of a subject issued before `before` (epoch ms). */
   revokeSubject(subject: string, before: number): Promise<void>;
-  /** The instant before which the subject's tokens are revoked, if any. */
-  subjectRevokedBefore(subject: string): Promise<number | undefined>;
   /**
    * A token's whole revocation check in one store read: any of its keys revoked, or (for a
    * person's token) its subject's tokens revoked at or after `issuedAt` (epoch ms).

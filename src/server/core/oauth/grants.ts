@@ -224,7 +224,7 @@ export async function refreshTokenGrant(
   if (rec.clientId !== client.clientId)
     return fail("invalid_grant", "unknown, used or expired refresh token");
   if (rec.sid) {
-    if (await core.store.revocations.isRevoked(`sid:${rec.sid}`))
+    if (await core.store.revocations.isTokenRevoked([`sid:${rec.sid}`]))
       return fail("invalid_grant", "the session of this refresh token has ended");
     if (!rec.offline && !(await core.store.sessions.getLive(rec.sid, now)))
       return fail("invalid_grant", "the session of this refresh token has ended");

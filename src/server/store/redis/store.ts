@@ -16,15 +16,6 @@ class MarkedRevocations implements RevocationStore {
     return this.sql.revoke(key, expiresAt);
   }
 
-  isRevoked(key: string): Promise<boolean> {
-    return this.isRevokedAny([key]);
-  }
-
-  async isRevokedAny(keys: string[]): Promise<boolean> {
-    const sids = keys.filter((k) => k.startsWith("sid:")).map((k) => k.slice(4));
-    return (await this.sessions.anyRevoked(sids)) || this.sql.isRevokedAny(keys);
-  }
-
   async isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean> {
     const sids = keys.filter((k) => k.startsWith("sid:")).map((k) => k.slice(4));
     return (await this.sessions.anyRevoked(sids)) || this.sql.isTokenRevoked(keys, subject);
@@ -32,10 +23,6 @@ class MarkedRevocations implements RevocationStore {
 
   revokeSubject(subject: string, before: number): Promise<void> {
     return this.sql.revokeSubject(subject, before);
-  }
-
-  subjectRevokedBefore(subject: string): Promise<number | undefined> {
-    return this.sql.subjectRevokedBefore(subject);
   }
 
   purgeExpired(now: number): Promise<number> {

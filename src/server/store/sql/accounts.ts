@@ -1,12 +1,4 @@
-import {
-  clientFromRow,
-  clientInsert,
-  clientSets,
-  insertSql,
-  keyFromRow,
-  userFromRow,
-  userInsert,
-} from "../rows.js";
+import { CLIENTS, SIGNING_KEYS, USERS } from "../rows.js";
 import type {
   ClientChanges,
   ClientRecord,
@@ -43,13 +35,13 @@ export class SqlUsers implements UserStore {
   }
 
   async insert(u: UserRecord): Promise<void> {
-    const ins = userInsert(u);
-    await this.x.run(insertSql(ins), ins.values);
+    const ins = USERS.insert(u);
+    await this.x.run(ins.sql, ins.values);
   }
 
   async findBy(attribute: UserAttribute, value: string): Promise<UserRecord | undefined> {
     const r = await this.x.get(`SELECT * FROM users WHERE ${USER_WHERE[attribute]}`, [value]);
-    return r && userFromRow(r);
+    return r && USERS.fromRow(r);
   }
 
   async setDisabled(dn: string, disabled: boolean): Promise<boolean> {
@@ -72,7 +64,7 @@ export class SqlUsers implements UserStore {
       q.limit,
       q.offset,
     ]);
-    return { total, entries: rows.map(userFromRow) };
+    return { total, entries: rows.map(USERS.fromRow) };
   }
 
   count(): Promise<number> {
@@ -86,28 +78,28 @@ export class SqlClients implements ClientStore {
   async get(clientId: string): Promise<ClientRecord | undefined> {
     return mapped(
       this.x.get("SELECT * FROM clients WHERE client_id = ?", [clientId]),
-      (r) => r && clientFromRow(r),
+      (r) => r && CLIENTS.fromRow(r),
     );
   }
 
   async insert(c: ClientRecord): Promise<void> {
-    const ins = clientInsert(c);
-    await this.x.run(insertSql(ins), ins.values);
+    const ins = CLIENTS.insert(c);
+    await this.x.run(ins.sql, ins.values);
   }
 
   async update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
-    const sets = clientSets(changes);
-    if (sets.length === 0) return this.get(clientId);
-    const r = await this.x.get(
-      `UPDATE clients SET ${sets.map(([c]) => `${c} = ?`).join(", ")} WHERE client_id = ? RETURNING *`,
-      [...sets.map(([, v]) => v), clientId],
-    );
-    return r && clientFromRow(r);
+    const sets = CLIENTS.sets(changes);
+    if (sets.values.length === 0) return this.get(clientId);
+    const r = await this.x.get(`UPDATE clients SET ${sets.sql} WHERE client_id = ? RETURNING *`, [
+      ...sets.values,
+      clientId,
+    ]);
+    return r && CLIENTS.fromRow(r);
   }
 
   async withBackchannel(): Promise<ClientRecord[]> {
     return (await this.x.all("SELECT * FROM clients WHERE backchannel_logout_uri IS NOT NULL")).map(
-      clientFromRow,
+      CLIENTS.fromRow,
     );
   }
 
@@ -116,7 +108,7 @@ export class SqlClients implements ClientStore {
   }
 }
 
-const keyOf = (r: Row | undefined) => r && keyFromRow(r);
+const keyOf = (r: Row | undefined) => r && SIGNING_KEYS.fromRow(r);
 
 export class SqlKeys implements KeyStore {
   constructor(private readonly x: SqlExecutor) {}
@@ -131,14 +123,12 @@ export class SqlKeys implements KeyStore {
 
   async all(): Promise<SigningKeyRecord[]> {
     return (await this.x.all("SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC")).map(
-      keyFromRow,
+      SIGNING_KEYS.fromRow,
     );
   }
 
   async insert(k: SigningKeyRecord): Promise<void> {
-    await this.x.run(
-      "INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?)",
-      [k.kid, k.privateJwk, k.publicJwk, k.createdAt],
-    );
+    const ins = SIGNING_KEYS.insert(k);
+    await this.x.run(ins.sql, ins.values);
   }
 }

@@ -1,4 +1,4 @@
-import { alarmFromRow, eventFromRow, eventInsert, insertSql } from "../rows.js";
+import { ALARMS, SESSION_EVENTS } from "../rows.js";
 import type { AlarmQuery, AlarmRecord, AlarmStore, EventQuery, EventStore, SessionEvent } from "../types.js";
 import type { SqlExecutor, TxExecutor } from "./executor.js";
 
@@ -24,8 +24,8 @@ async function page(
 
 /** Appends an event (inside a caller's transaction too); its id. */
 export async function appendEvent(x: TxExecutor | SqlExecutor, e: Omit<SessionEvent, "id">): Promise<number> {
-  const ins = eventInsert(e);
-  return Number((await x.get(`${insertSql(ins)} RETURNING id`, ins.values))?.id);
+  const ins = SESSION_EVENTS.insert(e);
+  return Number((await x.get(`${ins.sql} RETURNING id`, ins.values))?.id);
 }
 
 export class SqlEvents implements EventStore {
@@ -47,7 +47,7 @@ export class SqlEvents implements EventStore {
     if (q.since !== undefined) add("at >= ?", q.since);
     if (q.until !== undefined) add("at < ?", q.until);
     const { total, rows } = await page(this.x, "session_events", where, params, q);
-    return { total, entries: rows.map(eventFromRow) };
+    return { total, entries: rows.map(SESSION_EVENTS.fromRow) };
   }
 
   purgeBefore(at: number): Promise<number> {
@@ -60,11 +60,9 @@ export class SqlAlarms implements AlarmStore {
 
   async raise(a: Omit<AlarmRecord, "id" | "acknowledgedAt" | "acknowledgedBy">): Promise<number | undefined> {
     // The partial unique index keeps one open alarm per kind and user, across processes and instances.
-    const r = await this.x.get(
-      `INSERT INTO alarms (kind, user_dn, username, raised_at, detail) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (kind, user_dn) WHERE acknowledged_at IS NULL DO NOTHING RETURNING id`,
-      [a.kind, a.userDn, a.username, a.raisedAt, JSON.stringify(a.detail)],
-    );
+    const ins = ALARMS.insert(a);
+    const sql = `${ins.sql} ON CONFLICT (kind, user_dn) WHERE acknowledged_at IS NULL DO NOTHING RETURNING id`;
+    const r = await this.x.get(sql, ins.values);
     return r ? Number(r.id) : undefined;
   }
 
@@ -77,7 +75,7 @@ export class SqlAlarms implements AlarmStore {
       params.push(q.userDn);
     }
     const { total, rows } = await page(this.x, "alarms", where, params, q);
-    return { total, entries: rows.map(alarmFromRow) };
+    return { total, entries: rows.map(ALARMS.fromRow) };
   }
 
   async acknowledge(id: number, by: string, at: number): Promise<boolean> {

@@ -1,13 +1,5 @@
-import {
-  codeFromRow,
-  codeInsert,
-  deviceFromRow,
-  deviceInsert,
-  flag,
-  insertSql,
-  refreshFromRow,
-  refreshInsert,
-} from "../rows.js";
+import { AUTHORIZATION_CODES, DEVICE_CODES, REFRESH_TOKENS } from "../rows.js";
+import { flag } from "../table.js";
 import type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
@@ -23,39 +15,40 @@ import { mapped, type SqlExecutor, type StoreDialect, type TxExecutor } from "./
 // Device codes, refresh tokens, authorization codes and revocations; every "once" is one
 // conditional statement, which the database serialises on the row (across every instance).
 
-const DEVICE_COLUMNS: Readonly<Record<keyof DeviceCodeChanges, string>> = {
-  status: "status",
-  userDn: "user_dn",
-  lastPollAt: "last_poll_at",
-  intervalSeconds: "interval_s",
-};
+/** What an update of a device code may change (any other field of the record is ignored). */
+const DEVICE_CHANGES: readonly (keyof DeviceCodeChanges)[] = [
+  "status",
+  "userDn",
+  "lastPollAt",
+  "intervalSeconds",
+];
 
 export class SqlDeviceCodes implements DeviceCodeStore {
   constructor(private readonly x: SqlExecutor) {}
 
   async insert(r: DeviceCodeRecord): Promise<void> {
-    const ins = deviceInsert(r);
-    await this.x.run(insertSql(ins), ins.values);
+    const ins = DEVICE_CODES.insert(r);
+    await this.x.run(ins.sql, ins.values);
   }
 
   async get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined> {
     const r = await this.x.get("SELECT * FROM device_codes WHERE device_code_hash = ?", [deviceCodeHash]);
-    return r && deviceFromRow(r);
+    return r && DEVICE_CODES.fromRow(r);
   }
 
   async getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined> {
     const r = await this.x.get("SELECT * FROM device_codes WHERE user_code = ?", [userCode]);
-    return r && deviceFromRow(r);
+    return r && DEVICE_CODES.fromRow(r);
   }
 
   async update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void> {
-    const keys = (Object.keys(changes) as (keyof DeviceCodeChanges)[]).filter((k) =>
-      Object.hasOwn(DEVICE_COLUMNS, k),
+    const allowed = Object.fromEntries(
+      DEVICE_CHANGES.filter((k) => Object.hasOwn(changes, k)).map((k) => [k, changes[k]]),
     );
-    if (keys.length === 0) return;
-    const sets = keys.map((k) => `${DEVICE_COLUMNS[k]} = ?`).join(", ");
-    await this.x.run(`UPDATE device_codes SET ${sets} WHERE device_code_hash = ?`, [
-      ...keys.map((k) => changes[k] ?? null),
+    const sets = DEVICE_CODES.sets(allowed);
+    if (sets.values.length === 0) return;
+    await this.x.run(`UPDATE device_codes SET ${sets.sql} WHERE device_code_hash = ?`, [
+      ...sets.values,
       deviceCodeHash,
     ]);
   }
@@ -66,7 +59,7 @@ export class SqlDeviceCodes implements DeviceCodeStore {
       "UPDATE device_codes SET status = 'used' WHERE device_code_hash = ? AND status = 'approved' AND expires_at > ? RETURNING *",
       [deviceCodeHash, now],
     );
-    return r && deviceFromRow(r);
+    return r && DEVICE_CODES.fromRow(r);
   }
 
   async denyApprovedBy(userDn: string): Promise<number> {
@@ -84,8 +77,8 @@ export class SqlRefreshTokens implements RefreshTokenStore {
   constructor(private readonly x: SqlExecutor) {}
 
   async insert(r: RefreshTokenRecord): Promise<void> {
-    const ins = refreshInsert(r);
-    await this.x.run(insertSql(ins), ins.values);
+    const ins = REFRESH_TOKENS.insert(r);
+    await this.x.run(ins.sql, ins.values);
   }
 
   async take(tokenHash: string, now: number): Promise<RefreshTokenRecord | undefined> {
@@ -93,12 +86,12 @@ export class SqlRefreshTokens implements RefreshTokenStore {
       "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *",
       [now, tokenHash, now],
     );
-    return r && refreshFromRow(r);
+    return r && REFRESH_TOKENS.fromRow(r);
   }
 
   async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; used: boolean } | undefined> {
     const r = await this.x.get("SELECT * FROM refresh_tokens WHERE token_hash = ?", [tokenHash]);
-    return r && { token: refreshFromRow(r), used: r.used_at !== null };
+    return r && { token: REFRESH_TOKENS.fromRow(r), used: r.used_at !== null };
   }
 
   async deleteFamily(family: string): Promise<number> {
@@ -123,8 +116,8 @@ export class SqlAuthorizationCodes implements AuthorizationCodeStore {
   constructor(private readonly x: SqlExecutor) {}
 
   async insert(c: AuthorizationCodeRecord): Promise<void> {
-    const ins = codeInsert(c);
-    await this.x.run(insertSql(ins), ins.values);
+    const ins = AUTHORIZATION_CODES.insert(c);
+    await this.x.run(ins.sql, ins.values);
   }
 
   async take(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
@@ -132,7 +125,7 @@ export class SqlAuthorizationCodes implements AuthorizationCodeStore {
       "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *",
       [now, codeHash, now],
     );
-    return r && codeFromRow(r);
+    return r && AUTHORIZATION_CODES.fromRow(r);
   }
 
   async redeemedBy(codeHash: string): Promise<string | undefined> {
@@ -169,23 +162,17 @@ export class SqlRevocations implements RevocationStore {
     await this.x.run(this.revoke_, [key, expiresAt]);
   }
 
-  isRevoked(key: string): Promise<boolean> {
-    return this.isRevokedAny([key]);
-  }
-
-  async isRevokedAny(keys: string[]): Promise<boolean> {
-    if (keys.length === 0) return false;
-    const params: unknown[] = [];
-    const sql = `SELECT 1 AS ok FROM revoked_tokens WHERE ${this.x.dialect.anyOf("jti", keys, params)} LIMIT 1`;
-    return mapped(this.x.get(sql, params), (r) => r !== undefined);
-  }
-
   async isTokenRevoked(keys: string[], subject?: { subject: string; issuedAt: number }): Promise<boolean> {
-    if (subject === undefined) return this.isRevokedAny(keys);
     const params: unknown[] = [];
-    const sql = `SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE ${this.x.dialect.anyOf("jti", keys, params)})
-           OR EXISTS (SELECT 1 FROM revoked_subjects WHERE subject = ? AND before >= ?) AS revoked`;
-    return mapped(this.x.get(sql, [...params, subject.subject, subject.issuedAt]), (r) => flag(r?.revoked));
+    const checks: string[] = [];
+    if (keys.length > 0)
+      checks.push(`EXISTS (SELECT 1 FROM revoked_tokens WHERE ${this.x.dialect.anyOf("jti", keys, params)})`);
+    if (subject) {
+      checks.push("EXISTS (SELECT 1 FROM revoked_subjects WHERE subject = ? AND before >= ?)");
+      params.push(subject.subject, subject.issuedAt);
+    }
+    if (checks.length === 0) return false;
+    return mapped(this.x.get(`SELECT ${checks.join(" OR ")} AS revoked`, params), (r) => flag(r?.revoked));
   }
 
   async revokeSubject(subject: string, before: number): Promise<void> {
@@ -194,11 +181,6 @@ export class SqlRevocations implements RevocationStore {
        ON CONFLICT (subject) DO UPDATE SET before = ${this.x.dialect.greatest}(revoked_subjects.before, excluded.before)`,
       [subject, before],
     );
-  }
-
-  async subjectRevokedBefore(subject: string): Promise<number | undefined> {
-    const r = await this.x.get("SELECT before FROM revoked_subjects WHERE subject = ?", [subject]);
-    return r === undefined ? undefined : Number(r.before);
   }
 
   async purgeExpired(now: number): Promise<number> {

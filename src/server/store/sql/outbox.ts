@@ -1,5 +1,4 @@
-import { outboxFromRow, outboxInsert, STREAM_COLUMNS, streamFromRow, streamValues } from "../outbox-rows.js";
-import { insertSql } from "../rows.js";
+import { OUTBOX, STREAM_COLUMNS, streamFromRow, streamValues } from "../outbox-rows.js";
 import type { OutboxRecord, OutboxSettlement, OutboxStore, StreamRecord, StreamStore } from "../types.js";
 import type { SqlExecutor, TxExecutor } from "./executor.js";
 
@@ -10,9 +9,8 @@ export async function addOutbox(
   ignoreKnown = false,
 ): Promise<void> {
   for (const o of rows) {
-    const ins = outboxInsert(o);
-    const text = insertSql(ins);
-    await x.run(ignoreKnown ? `${text} ON CONFLICT (id) DO NOTHING` : text, ins.values);
+    const ins = OUTBOX.insert(o);
+    await x.run(ignoreKnown ? `${ins.sql} ON CONFLICT (id) DO NOTHING` : ins.sql, ins.values);
   }
 }
 
@@ -35,7 +33,7 @@ export class SqlOutbox implements OutboxStore {
           ORDER BY next_attempt_at LIMIT ?${this.x.dialect.skipLocked}) RETURNING *`,
       [leaseUntil, now, limit],
     );
-    return rows.map(outboxFromRow);
+    return rows.map(OUTBOX.fromRow);
   }
 
   async settle(id: string, s: OutboxSettlement): Promise<void> {
@@ -49,13 +47,13 @@ export class SqlOutbox implements OutboxStore {
 
   async bySid(sid: string): Promise<OutboxRecord[]> {
     return (await this.x.all("SELECT * FROM outbox WHERE sid = ? ORDER BY created_at, id", [sid])).map(
-      outboxFromRow,
+      OUTBOX.fromRow,
     );
   }
 
   async pending(target: string, limit: number): Promise<OutboxRecord[]> {
     const sql = "SELECT * FROM outbox WHERE target = ? AND state = 'pending' ORDER BY created_at, id LIMIT ?";
-    return (await this.x.all(sql, [target, limit])).map(outboxFromRow);
+    return (await this.x.all(sql, [target, limit])).map(OUTBOX.fromRow);
   }
 
   async acknowledge(target: string, ids: string[], now: number): Promise<number> {
