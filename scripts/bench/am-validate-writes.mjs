@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createApp, createCore, ManualClock, resolveConfig, SqliteStore } from "../../dist/server-lib.js";
+import { must } from "./lib.mjs";
 
 const { values } = parseArgs({ options: { validates: { type: "string", default: "1000" } } });
 const N = Number(values.validates);
@@ -23,8 +24,8 @@ async function run(frequency) {
   });
   const core = await createCore({ store, config, clock, issuer: "http://bench" });
   const app = createApp(core);
-  const client = await core.clients.create("am", ["fr:am:*"]);
-  await core.users.create("bjensen", "bench-password-123", { realm: "/alpha" });
+  const client = must(await core.clients.create("am", ["fr:am:*"]));
+  must(await core.users.create("bjensen", "bench-password-123", { realm: "/alpha" }));
   const login = await app.request("/jans-auth/restv1/login", {
     method: "POST",
     headers: { "content-type": "application/json" },

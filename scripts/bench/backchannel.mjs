@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createApp, createCore, resolveConfig, SqliteStore } from "../../dist/server-lib.js";
+import { must } from "./lib.mjs";
 
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "30" } } });
 const N = Number(values.iterations);
@@ -43,7 +44,9 @@ const core = await createCore({
 });
 const app = createApp(core);
 const stopOutbox = core.outbox.start();
-const admin = await core.clients.create("admin", ["https://jans.io/oauth/jans-auth-server/session.admin"]);
+const admin = must(
+  await core.clients.create("admin", ["https://jans.io/oauth/jans-auth-server/session.admin"]),
+);
 const basic = `Basic ${Buffer.from(`${admin.client_id}:${admin.client_secret}`).toString("base64")}`;
 const tokenRes = await app.request("/jans-auth/restv1/token", {
   method: "POST",
@@ -55,16 +58,18 @@ let token = (await tokenRes.json()).access_token;
 async function rps(withUri) {
   const ids = [];
   for (let i = 0; i < RPS; i++) {
-    const c = await core.clients.create(`rp${i}`, ["openid"], {
-      redirectUris: ["https://rp.example/cb"],
-      ...(withUri ? { backchannelLogoutUri: rxUrl } : {}),
-    });
+    const c = must(
+      await core.clients.create(`rp${i}`, ["openid"], {
+        redirectUris: ["https://rp.example/cb"],
+        ...(withUri ? { backchannelLogoutUri: rxUrl } : {}),
+      }),
+    );
     ids.push(c.client_id);
   }
   return ids;
 }
 const groups = { with: await rps(true), without: await rps(false) };
-const user = await core.users.create("bench", "bench-password-123");
+const user = must(await core.users.create("bench", "bench-password-123"));
 const userId = /^inum=([^,]+),/.exec(user.dn)[1];
 
 /** Ten sessions of the user, each signed in at every RP of the group (not timed). */

@@ -95,3 +95,9 @@ export function wrk({ url, headers = [], script }, seconds, connections) {
   };
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms("50%"), p99: ms("99%") };
 }
+
+/** A core result's value (the server's core answers refusals as values); a refusal stops the benchmark. */
+export function must(r) {
+  if (!r.ok) throw new Error(`refused (${r.error.kind}): ${r.error.message}`);
+  return r.value;
+}

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createApp, createCore, resolveConfig, SqliteStore } from "../../dist/server-lib.js";
+import { must } from "./lib.mjs";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "5000" } } });
 const N = Number(values.requests);
@@ -22,18 +23,15 @@ const core = await createCore({
   issuer: "http://bench",
 });
 const app = createApp(core);
-const admin = await core.clients.create("admin", [
-  "https://jans.io/oauth/jans-auth-server/session.admin",
-  "openid",
-]);
-const rp = await core.clients.create(
-  "rp",
-  ["openid", "https://jans.io/oauth/jans-auth-server/session.admin"],
-  {
-    redirectUris: ["https://rp.example/cb"],
-  },
+const admin = must(
+  await core.clients.create("admin", ["https://jans.io/oauth/jans-auth-server/session.admin", "openid"]),
 );
-await core.users.create("bench", "bench-password-123");
+const rp = must(
+  await core.clients.create("rp", ["openid", "https://jans.io/oauth/jans-auth-server/session.admin"], {
+    redirectUris: ["https://rp.example/cb"],
+  }),
+);
+must(await core.users.create("bench", "bench-password-123"));
 
 const basic = (c) => `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString("base64")}`;
 const form = (path, auth, fields) =>

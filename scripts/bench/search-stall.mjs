@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { cookieHash, createApp, createCore, SqliteStore } from "../../dist/server-lib.js";
+import { must } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +69,7 @@ async function fill() {
 async function startServer(searchWorkers) {
   const store = new SqliteStore({ path: db, ...(searchWorkers === undefined ? {} : { searchWorkers }) });
   const core = await createCore({ store, issuer: "http://opcli-bench/jans-auth" });
-  const admin = await core.clients.create("bench", ["fr:am:*"]);
+  const admin = must(await core.clients.create("bench", ["fr:am:*"]));
   const server = serve({ fetch: createApp(core).fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((r) => server.once("listening", r));
   const url = `http://127.0.0.1:${server.address().port}`;

@@ -26,6 +26,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { cookieHash, createApp, createCore, openPgStore, SqliteStore } from "../../dist/server-lib.js";
 import { pgCtl, startCluster, stopCluster } from "../pg-cluster.mjs";
+import { must } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -137,9 +138,9 @@ const q = (params) => `${base}/search?${new URLSearchParams(params)}`;
 async function searches(store, now) {
   const core = await createCore({ store, issuer: ISSUER });
   const app = createApp(core);
-  const { scopes: _s, ...admin } = await core.clients.create("bench", [
-    "https://jans.io/oauth/jans-auth-server/session.admin",
-  ]);
+  const { scopes: _s, ...admin } = must(
+    await core.clients.create("bench", ["https://jans.io/oauth/jans-auth-server/session.admin"]),
+  );
   const tokenRes = await app.request("/jans-auth/restv1/token", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { userIdOfDn } from "../../src/server/store/query.js";
+import { must } from "./must.js";
 import { cookieOf, type Harness, harness, PASSWORD } from "./server-harness.js";
 
 // A reference server set up as PingAM's seed (002) assumes: realm alpha, user bjensen with two
@@ -28,7 +29,7 @@ export interface SeedWorld {
 
 export async function seedWorld(): Promise<SeedWorld> {
   const h = await harness(SEED_CONFIG);
-  const user = await h.deps.users.create("bjensen", PASSWORD, { realm: "/alpha" });
+  const user = must(await h.deps.users.create("bjensen", PASSWORD, { realm: "/alpha" }));
   const tokens: string[] = [];
   for (let i = 0; i < 2; i++) {
     const res = await h.login("bjensen");

@@ -6,6 +6,7 @@ import { type CoreOptions, createCore, type ServerCore } from "../../src/server/
 import { KNOWN_SCOPES } from "../../src/server/core/oauth/scopes.js";
 import { SqliteStore } from "../../src/server/store/sqlite/store.js";
 import type { Store } from "../../src/server/store/types.js";
+import { must } from "./must.js";
 
 export const PASSWORD = "correct-horse-battery";
 
@@ -43,7 +44,7 @@ export async function harness(
     ...rest,
   });
   const app = createApp(deps);
-  const admin = (await deps.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true })) as {
+  const admin = must(await deps.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true })) as {
     client_id: string;
     client_secret: string;
   };
@@ -84,7 +85,7 @@ export async function harness(
         headers: { authorization: `Bearer ${init.token ?? (await token())}`, ...(init.headers ?? {}) },
       }),
     close: () => store.close(),
-    client: async (name = "portal") => (await deps.clients.create(name, [])).client_id,
+    client: async (name = "portal") => must(await deps.clients.create(name, [])).client_id,
     csrf: async (page) => csrfOf(await app.request(page)),
     submit: async (page, action, fields, cookie) => {
       const { cookie: csrfCookie, token } = await csrfOf(
@@ -103,7 +104,7 @@ export async function harness(
 }
 
 export async function addUser(h: Harness, username: string, roles: string[] = []): Promise<string> {
-  return (await h.deps.users.create(username, PASSWORD, { roles })).dn;
+  return must(await h.deps.users.create(username, PASSWORD, { roles })).dn;
 }
 
 export function cookieOf(res: Response): string {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userIdOfDn } from "../../src/server/store/query.js";
+import { must } from "../helpers/must.js";
 import { type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // The admin console's pages in process: sign-in, the cookie, CSRF, read-only admins.
@@ -7,9 +8,9 @@ import { type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 let h: Harness;
 beforeEach(async () => {
   h = await harness();
-  await h.deps.users.create("olivia", PASSWORD, { roles: ["api-admin"] });
-  await h.deps.users.create("vera", PASSWORD, { roles: ["api-viewer"] });
-  await h.deps.users.create("ulla", PASSWORD);
+  must(await h.deps.users.create("olivia", PASSWORD, { roles: ["api-admin"] }));
+  must(await h.deps.users.create("vera", PASSWORD, { roles: ["api-viewer"] }));
+  must(await h.deps.users.create("ulla", PASSWORD));
 });
 afterEach(async () => h.close());
 

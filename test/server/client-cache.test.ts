@@ -4,6 +4,7 @@ import { ManualClock } from "../../src/server/core/clock.js";
 import { resolveConfig } from "../../src/server/core/config.js";
 import { createCore } from "../../src/server/core/core.js";
 import { SqliteStore } from "../../src/server/store/sqlite/store.js";
+import { must } from "../helpers/must.js";
 
 // The token grant's client record is read once per CLIENT_CACHE_MS per instance; a change made
 // through this instance is seen by the very next check.
@@ -11,7 +12,7 @@ async function setup() {
   const store = new SqliteStore({ path: ":memory:" });
   const clock = new ManualClock(Date.now());
   const core = await createCore({ store, clock, config: resolveConfig({ passwordHashCost: 1024 }) });
-  const c = await core.clients.create("rp", ["openid"]);
+  const c = must(await core.clients.create("rp", ["openid"]));
   const reads = vi.spyOn(store.clients, "get");
   return { core, clock, store, c, reads, secret: c.client_secret ?? "" };
 }
@@ -36,7 +37,7 @@ describe("the client record cache", () => {
   it("sees an update made through this instance on the next check", async () => {
     const { core, c, secret } = await setup();
     await core.clients.verify(c.client_id, secret);
-    await core.clients.update(c.client_id, { backchannelLogoutUri: "https://rp.example/bc" });
+    must(await core.clients.update(c.client_id, { backchannelLogoutUri: "https://rp.example/bc" }));
     expect((await core.clients.verify(c.client_id, secret))?.backchannelLogoutUri).toBe(
       "https://rp.example/bc",
     );

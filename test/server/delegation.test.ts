@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KNOWN_SCOPES, SCOPE } from "../../src/server/core/oauth/scopes.js";
 import { pkce, TestBrowser } from "../helpers/browser.js";
+import { must } from "../helpers/must.js";
 import { addUser, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // A token issued for a person carries no more than that person's roles allow, and every ending
@@ -26,7 +27,7 @@ async function rp(
   opts: { type?: "public"; userinfoJwt?: boolean } = {},
 ): Promise<Rp> {
   const redirect = `https://rp${Math.random().toString(36).slice(2)}.example/cb`;
-  const c = await h.deps.clients.create("rp", [...scopes], { redirectUris: [redirect], ...opts });
+  const c = must(await h.deps.clients.create("rp", [...scopes], { redirectUris: [redirect], ...opts }));
   return { id: c.client_id, redirect, ...(c.client_secret ? { secret: c.client_secret } : {}) };
 }
 

@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCOPE } from "../../src/server/core/oauth/scopes.js";
 import { janssenForm, janssenSignIn } from "../helpers/janssen-cli.js";
+import { must } from "../helpers/must.js";
 import { type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // Janssen's own CLI (jans-cli-tui/cli_tui/cli/config_cli.py) signs in with exactly these requests
@@ -11,9 +12,9 @@ let h: Harness;
 beforeAll(async () => {
   h = await harness();
   // Janssen's current setup gives its admin the role "admin" (api-admin before November 2025).
-  await h.deps.users.create("admin", PASSWORD, { roles: ["admin"] });
-  await h.deps.users.create("old-admin", PASSWORD, { roles: ["api-admin"] });
-  await h.deps.users.create("viewer", PASSWORD);
+  must(await h.deps.users.create("admin", PASSWORD, { roles: ["admin"] }));
+  must(await h.deps.users.create("old-admin", PASSWORD, { roles: ["api-admin"] }));
+  must(await h.deps.users.create("viewer", PASSWORD));
 });
 afterAll(async () => h.close());
 

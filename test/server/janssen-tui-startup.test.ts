@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { janssenConfigApiToken, janssenSignIn } from "../helpers/janssen-cli.js";
+import { must } from "../helpers/must.js";
 import { type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // Janssen's text UI (jans-cli-tui/cli_tui/jans_cli_tui.py) from start-up to its Sessions screen,
@@ -10,8 +11,8 @@ const API = "/jans-config-api/api/v1";
 let h: Harness;
 beforeAll(async () => {
   h = await harness();
-  await h.deps.users.create("admin", PASSWORD, { roles: ["admin"] });
-  await h.deps.users.create("carol", PASSWORD);
+  must(await h.deps.users.create("admin", PASSWORD, { roles: ["admin"] }));
+  must(await h.deps.users.create("carol", PASSWORD));
   for (let i = 0; i < 3; i++) expect((await h.login("carol")).status).toBe(200);
 });
 afterAll(async () => h.close());

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TestBrowser } from "../helpers/browser.js";
+import { must } from "../helpers/must.js";
 import { addUser, cookieOf, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // Seed 001's configuration properties, each with the injected clock.
@@ -100,8 +101,9 @@ describe("seed 001's session properties", () => {
   /** A signed-in browser and a relying party registered for https://rp.example/cb. */
   async function signedInBrowser(hh: Harness) {
     await addUser(hh, "alice");
-    const rp = (await hh.deps.clients.create("rp", ["openid"], { redirectUris: ["https://rp.example/cb"] }))
-      .client_id;
+    const rp = must(
+      await hh.deps.clients.create("rp", ["openid"], { redirectUris: ["https://rp.example/cb"] }),
+    ).client_id;
     const browser = new TestBrowser(hh.app);
     await browser.signIn(await browser.get("/jans-auth/login"), "alice", PASSWORD);
     const authorize = (extra = "") =>

@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pkce, TestBrowser } from "../helpers/browser.js";
 import { appTransport, runInProcess, testEnv } from "../helpers/cli-io.js";
+import { must } from "../helpers/must.js";
 import { addUser, type Harness, harness, PASSWORD } from "../helpers/server-harness.js";
 
 // Sessions as an OpenID Provider makes them: two relying parties, SSO, and every way of ending it.
@@ -19,20 +20,24 @@ let rp2: Rp;
 beforeEach(async () => {
   h = await harness();
   await addUser(h, "alice");
-  const c1 = await h.deps.clients.create("rp1", ["openid", "profile", "offline_access"], {
-    redirectUris: ["https://rp1.example/cb"],
-    postLogoutRedirectUris: ["https://rp1.example/bye"],
-  });
+  const c1 = must(
+    await h.deps.clients.create("rp1", ["openid", "profile", "offline_access"], {
+      redirectUris: ["https://rp1.example/cb"],
+      postLogoutRedirectUris: ["https://rp1.example/bye"],
+    }),
+  );
   rp1 = {
     id: c1.client_id,
     secret: c1.client_secret!,
     redirect: "https://rp1.example/cb",
     bye: "https://rp1.example/bye",
   };
-  const c2 = await h.deps.clients.create("rp2", ["openid", "profile"], {
-    type: "public",
-    redirectUris: ["https://rp2.example/cb"],
-  });
+  const c2 = must(
+    await h.deps.clients.create("rp2", ["openid", "profile"], {
+      type: "public",
+      redirectUris: ["https://rp2.example/cb"],
+    }),
+  );
   rp2 = { id: c2.client_id, redirect: "https://rp2.example/cb" };
 });
 afterEach(async () => h.close());
@@ -374,7 +379,7 @@ describe("ending sessions", () => {
   });
 
   async function admin(scopes: string[]) {
-    const c = await h.deps.clients.create("ops", scopes);
+    const c = must(await h.deps.clients.create("ops", scopes));
     return `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString("base64")}`;
   }
 

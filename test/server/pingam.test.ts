@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../src/server/api/pingam/actions.js";
 import { AM_OPERATION_SCOPES, SCOPE } from "../../src/server/core/oauth/scopes.js";
 import { userIdOfDn } from "../../src/server/store/query.js";
+import { must } from "../helpers/must.js";
 import { type SeedWorld, seedWorld } from "../helpers/pingam-world.js";
 import { cookieOf, PASSWORD } from "../helpers/server-harness.js";
 
@@ -118,7 +119,7 @@ describe("tokens, handles and realms", () => {
   });
 
   it("a realm sees its own sessions; the root realm sees every realm's", async () => {
-    await w.h.deps.users.create("bob", PASSWORD, { realm: "/beta" });
+    must(await w.h.deps.users.create("bob", PASSWORD, { realm: "/beta" }));
     const bob = cookieOf(await w.h.login("bob"));
     const bobHandle = (await w.h.deps.sessions.byToken(bob))!.handle;
     expect((await act("validate", { tokenId: bob })).body).toEqual({ valid: false });
@@ -151,7 +152,7 @@ describe("tokens, handles and realms", () => {
   });
 
   it("logoutByUser ends the user's sessions in that realm only, and answers the same for anyone", async () => {
-    const other = await w.h.deps.users.create("carol", PASSWORD, { realm: "/beta" });
+    const other = must(await w.h.deps.users.create("carol", PASSWORD, { realm: "/beta" }));
     const carol = cookieOf(await w.h.login("carol"));
     expect((await act("logoutByUser", { username: userIdOfDn(other.dn) })).body).toEqual({ result: true });
     expect(await w.h.deps.sessions.byToken(carol)).toBeDefined();

@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { subjectOf } from "../../src/server/core/oauth/subject.js";
 import { CREDENTIAL_CHANGE, SESSION_REVOKED, VERIFICATION } from "../../src/server/core/signals/intents.js";
+import { must } from "../helpers/must.js";
 import { addUser, cookieOf, type Harness, harness } from "../helpers/server-harness.js";
 import {
   type PushReceiver,
@@ -37,7 +38,7 @@ async function tokenOf(id: string, secret: string, scope: string): Promise<strin
 }
 
 async function newReceiver(name: string) {
-  const c = await h.deps.clients.create(name, ["ssf.stream"]);
+  const c = must(await h.deps.clients.create(name, ["ssf.stream"]));
   return { id: c.client_id, token: await tokenOf(c.client_id, c.client_secret!, "ssf.stream") };
 }
 
@@ -113,7 +114,7 @@ describe("SSF transmitter", () => {
     const sid = await sessionOf("alice");
     await sessionOf("bob");
     await endSession(sid);
-    await h.deps.users.setPassword(alice, "another-long-password", { type: "admin", id: "t" });
+    must(await h.deps.users.setPassword(alice, "another-long-password", { type: "admin", id: "t" }));
     await h.deps.outbox.drain();
     expect(rx.refused).toEqual([]);
     const byEvent = (e: string) => rx.received.filter((r) => r.event === e);

@@ -1,6 +1,4 @@
-import { ClientError } from "../core/clients.js";
 import { ConfigError } from "../core/config.js";
-import { UserError } from "../core/users.js";
 import { StoreUnavailable } from "../store/types.js";
 import { ServerConfigError, ServerUsageError } from "./errors.js";
 import { SeedError } from "./seed.js";
@@ -27,13 +25,7 @@ export function serverExitFor(err: unknown): { code: ServerExit; expected: boole
   const e = err as Error & { code?: string };
   if (err instanceof ServerUsageError || e.code?.startsWith("ERR_PARSE_ARGS"))
     return { code: SERVER_EXIT.usage, expected: true };
-  if (
-    err instanceof ServerConfigError ||
-    err instanceof StoreUnavailable ||
-    err instanceof ConfigError ||
-    err instanceof UserError ||
-    err instanceof ClientError
-  )
+  if (err instanceof ServerConfigError || err instanceof StoreUnavailable || err instanceof ConfigError)
     return { code: SERVER_EXIT.config, expected: true };
   if (err instanceof SeedError) return { code: SERVER_EXIT.failed, expected: true };
   return { code: SERVER_EXIT.failed, expected: false };

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { createApp } from "../app.js";
 import { SCOPE } from "../core/oauth/scopes.js";
-import { ServerUsageError } from "./errors.js";
+import { ServerUsageError, valueOrRefusal } from "./errors.js";
 import { SERVER_EXIT, serverExitFor } from "./exit-codes.js";
 import type { ServerIO } from "./io.js";
 import { openCore, openStore, storeChoice } from "./open-store.js";
@@ -23,13 +23,15 @@ async function clientCommand(values: Record<string, unknown>, io: ServerIO): Pro
     const type = (values.type as string | undefined) ?? "confidential";
     if (type !== "confidential" && type !== "public")
       throw new ServerUsageError(`--type is confidential or public, not "${type}"`);
-    const creds = await core.clients.create((values.name as string | undefined) ?? "client", scopes, {
-      type,
-      redirectUris: (values["redirect-uri"] as string[] | undefined) ?? [],
-      postLogoutRedirectUris: (values["post-logout-redirect-uri"] as string[] | undefined) ?? [],
-      userinfoJwt: values["userinfo-jwt"] === true,
-      ...backchannelOptions(values),
-    });
+    const creds = valueOrRefusal(
+      await core.clients.create((values.name as string | undefined) ?? "client", scopes, {
+        type,
+        redirectUris: (values["redirect-uri"] as string[] | undefined) ?? [],
+        postLogoutRedirectUris: (values["post-logout-redirect-uri"] as string[] | undefined) ?? [],
+        userinfoJwt: values["userinfo-jwt"] === true,
+        ...backchannelOptions(values),
+      }),
+    );
     io.stdout(`${JSON.stringify(creds, null, 2)}\n`);
     return SERVER_EXIT.ok;
   } finally {
@@ -52,8 +54,10 @@ async function clientUpdateCommand(values: Record<string, unknown>, io: ServerIO
   if (!clientId) throw new ServerUsageError("client update needs --client-id");
   const { core } = await openCore({ ...values, quiet: true }, io);
   try {
-    const c = await core.clients.update(clientId, backchannelOptions(values));
-    if (!c) throw new ServerUsageError(`no client "${clientId}"`);
+    const updated = await core.clients.update(clientId, backchannelOptions(values));
+    if (!updated.ok && updated.error.kind === "not_found")
+      throw new ServerUsageError(`no client "${clientId}"`);
+    const c = valueOrRefusal(updated);
     const shown = {
       client_id: c.clientId,
       backchannel_logout_uri: c.backchannelLogoutUri,

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { writeFileAtomic } from "../../platform/atomic-write.js";
 import type { ServerCore } from "../core/core.js";
 import { KNOWN_SCOPES } from "../core/oauth/scopes.js";
+import { valueOrRefusal } from "./errors.js";
 import { adminCredentialsPath, demoUsersPath } from "./paths.js";
 import { seedDemo } from "./seed.js";
 
@@ -15,7 +16,7 @@ export async function provisionAdminClient(core: ServerCore, dbPath: string): Pr
   if ((await core.clients.count()) > 0) return null;
   const path = adminCredentialsPath(dbPath);
   // Every scope, and a signed userinfo: what Janssen's CLI expects of its client too.
-  const creds = await core.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true });
+  const creds = valueOrRefusal(await core.clients.create("admin", KNOWN_SCOPES, { userinfoJwt: true }));
   writeFileAtomic(path, `${JSON.stringify(creds, null, 2)}\n`, 0o600);
   return path;
 }

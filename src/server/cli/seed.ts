@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { RESTV1 } from "../api/kit/mounts.js";
 import type { ServerCore } from "../core/core.js";
+import { valueOrRefusal } from "./errors.js";
 
 export interface SeedOptions {
   users: number;
@@ -26,7 +27,7 @@ const CLIENTS = ["demo-portal", "demo-mobile-app", "demo-admin-tools"] as const;
 async function demoClients(core: ServerCore): Promise<readonly string[]> {
   for (const id of CLIENTS)
     if (!(await core.clients.exists(id)))
-      await core.clients.create(id, ["openid"], { type: "public", clientId: id });
+      valueOrRefusal(await core.clients.create(id, ["openid"], { type: "public", clientId: id }));
   return CLIENTS;
 }
 
@@ -62,7 +63,8 @@ export async function seedDemo(
   let failure: string | undefined;
   for (let u = 1; u <= opts.users; u++) {
     const username = `${prefix}-${String(u).padStart(3, "0")}`;
-    if (!(await core.users.getByName(username))) await core.users.create(username, opts.password);
+    if (!(await core.users.getByName(username)))
+      valueOrRefusal(await core.users.create(username, opts.password));
     const logins = Array.from({ length: opts.sessionsPerUser }, async (_, i) => {
       const headers = { "user-agent": AGENTS[(u * 5 + i) % AGENTS.length]! };
       // The socket's address, as a listener would give it: each sign-in from its own place.

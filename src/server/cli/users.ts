@@ -1,7 +1,6 @@
 import { realmPath } from "../core/realms.js";
-import { UserError } from "../core/users.js";
 import { userIdOfDn } from "../store/query.js";
-import { ServerUsageError } from "./errors.js";
+import { ServerConfigError, ServerUsageError, valueOrRefusal } from "./errors.js";
 import { SERVER_EXIT } from "./exit-codes.js";
 import type { ServerIO } from "./io.js";
 import { openCore } from "./open-store.js";
@@ -28,11 +27,13 @@ export async function userCommand(
   const { core } = await openCore({ ...values, quiet: true }, io);
   try {
     if (sub === "create") {
-      const user = await core.users.create(username, password, {
-        roles: (values.role as string[] | undefined) ?? [],
-        ...(values.email ? { email: String(values.email) } : {}),
-        ...(values.realm && values.realm !== "root" ? { realm: realmPath(String(values.realm)) } : {}),
-      });
+      const user = valueOrRefusal(
+        await core.users.create(username, password, {
+          roles: (values.role as string[] | undefined) ?? [],
+          ...(values.email ? { email: String(values.email) } : {}),
+          ...(values.realm && values.realm !== "root" ? { realm: realmPath(String(values.realm)) } : {}),
+        }),
+      );
       const id = userIdOfDn(user.dn);
       io.stdout(`${JSON.stringify({ dn: user.dn, username: user.username, id, realm: user.realm })}\n`);
       return SERVER_EXIT.ok;
@@ -43,9 +44,9 @@ export async function userCommand(
       return SERVER_EXIT.ok;
     }
     const user = await core.users.getByName(username);
-    if (!user) throw new UserError(`no user "${username}"`);
+    if (!user) throw new ServerConfigError(`no user "${username}"`);
     if (sub === "passwd") {
-      const ended = await core.users.setPassword(user.dn, password, OPERATOR);
+      const ended = valueOrRefusal(await core.users.setPassword(user.dn, password, OPERATOR));
       io.stdout(`${JSON.stringify({ username, endedSessions: ended })}\n`);
       return SERVER_EXIT.ok;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClientRecord, Store } from "../store/types.js";
 import type { Clock } from "./clock.js";
+import { fail, ok, type Result } from "./errors.js";
 import { KNOWN_SCOPES } from "./oauth/scopes.js";
 import { hashSecret, randomToken, verifySecret } from "./passwords.js";
 
@@ -23,29 +24,27 @@ export interface ClientOptions {
   clientId?: string;
 }
 
-export class ClientError extends Error {
-  override name = "ClientError";
-}
-
-/** A redirect URI: absolute http(s), no fragment (RFC 6749 3.1.2); http only for loopback. */
-export function checkRedirect(uri: string, what = "redirect URI"): void {
+/** Why a redirect URI is refused, if it is: absolute http(s), no fragment (RFC 6749 3.1.2); http only for loopback. */
+export function redirectProblem(uri: string, what = "redirect URI"): string | undefined {
   let u: URL;
   try {
     u = new URL(uri);
   } catch {
-    throw new ClientError(`${what} "${uri}" is not an absolute URL`);
+    return `${what} "${uri}" is not an absolute URL`;
   }
-  if (u.hash) throw new ClientError(`${what} "${uri}" has a fragment`);
+  if (u.hash) return `${what} "${uri}" has a fragment`;
   // The whole loopback range (RFC 8252 7.3 names 127.0.0.1; any 127/8 address stays on the machine).
   const loopback = ["localhost", "[::1]"].includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname);
   if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback))
-    throw new ClientError(`${what} "${uri}" must be https (http only on loopback)`);
+    return `${what} "${uri}" must be https (http only on loopback)`;
+  return undefined;
 }
 
 /** Back-Channel Logout 1.0 section 2.2: absolute, no fragment (a query is allowed). */
-function checkBackchannel(opts: ClientOptions): void {
-  if (opts.backchannelLogoutUri) checkRedirect(opts.backchannelLogoutUri, "backchannel_logout_uri");
-}
+const backchannelProblem = (opts: ClientOptions) =>
+  opts.backchannelLogoutUri
+    ? redirectProblem(opts.backchannelLogoutUri, "backchannel_logout_uri")
+    : undefined;
 
 /**
  * How long a client record read for a secret check is reused. Its secret hash, type and scopes never
@@ -80,12 +79,12 @@ export class ClientService {
     name: string,
     scopes: readonly string[],
     opts: ClientOptions = {},
-  ): Promise<ClientCredentials> {
+  ): Promise<Result<ClientCredentials>> {
     const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
-    if (unknown.length > 0) throw new ClientError(`unknown scope(s): ${unknown.join(", ")}`);
-    for (const uri of [...(opts.redirectUris ?? []), ...(opts.postLogoutRedirectUris ?? [])])
-      checkRedirect(uri);
-    checkBackchannel(opts);
+    if (unknown.length > 0) return fail("invalid", `unknown scope(s): ${unknown.join(", ")}`);
+    const uris = [...(opts.redirectUris ?? []), ...(opts.postLogoutRedirectUris ?? [])];
+    const problem = uris.map((u) => redirectProblem(u)).find(Boolean) ?? backchannelProblem(opts);
+    if (problem) return fail("invalid", problem);
     const type = opts.type ?? "confidential";
     const clientId = opts.clientId ?? `${name}-${randomUUID()}`;
     const secret = type === "confidential" ? randomToken() : undefined;
@@ -102,12 +101,13 @@ export class ClientService {
       backchannelLogoutUri: opts.backchannelLogoutUri ?? null,
       backchannelLogoutSessionRequired: opts.backchannelLogoutSessionRequired === true,
     });
-    return { client_id: clientId, ...(secret ? { client_secret: secret } : {}), scopes: [...scopes] };
+    return ok({ client_id: clientId, ...(secret ? { client_secret: secret } : {}), scopes: [...scopes] });
   }
 
-  /** Changes a client's back-channel logout registration; undefined when there is no such client. */
-  async update(clientId: string, opts: ClientOptions): Promise<ClientRecord | undefined> {
-    checkBackchannel(opts);
+  /** Changes a client's back-channel logout registration. */
+  async update(clientId: string, opts: ClientOptions): Promise<Result<ClientRecord>> {
+    const problem = backchannelProblem(opts);
+    if (problem) return fail("invalid", problem);
     const updated = await this.store.clients.update(clientId, {
       ...(opts.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: opts.backchannelLogoutUri } : {}),
       ...(opts.backchannelLogoutSessionRequired !== undefined
@@ -116,7 +116,7 @@ export class ClientService {
     });
     // Dropped after the write, so that the next secret check reads the new record.
     this.cache.delete(clientId);
-    return updated;
+    return updated ? ok(updated) : fail("not_found", "no such client");
   }
 
   /** The confidential client when the secret matches; undefined otherwise. */

@@ -3,7 +3,7 @@ import { dnOfUserId } from "../store/query.js";
 import type { LockoutPolicy, Store, UserAttribute, UserRecord } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
-import type { CoreError } from "./errors.js";
+import { type CoreError, fail, ok, type Result } from "./errors.js";
 import type { Actor, SessionEvents } from "./events.js";
 import type { Logger } from "./log.js";
 import { canonicalRole, KNOWN_ROLES } from "./oauth/scopes.js";
@@ -11,10 +11,6 @@ import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } 
 import { RateLimiter } from "./rate-limit.js";
 import { ROOT_REALM } from "./realms.js";
 import type { SessionService } from "./sessions.js";
-
-export class UserError extends Error {
-  override name = "UserError";
-}
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
@@ -54,23 +50,26 @@ export class UserService {
     username: string,
     password: string,
     opts: { roles?: string[]; email?: string; realm?: string } = {},
-  ): Promise<UserRecord> {
+  ): Promise<Result<UserRecord>> {
     const realm = opts.realm ?? ROOT_REALM;
     if (!Object.hasOwn(this.config.realms, realm))
-      throw new UserError(
+      return fail(
+        "invalid",
         `unknown realm "${realm}" (configured: ${Object.keys(this.config.realms).join(", ")})`,
       );
-    if (!USERNAME.test(username)) throw new UserError(`invalid user name "${username}"`);
-    checkPassword(password);
+    if (!USERNAME.test(username)) return fail("invalid", `invalid user name "${username}"`);
+    const weak = passwordProblem(password);
+    if (weak) return fail("invalid", weak);
     const roles = opts.roles ?? [];
     const unknown = roles.filter((r) => canonicalRole(r) === undefined);
     if (unknown.length)
-      throw new UserError(`unknown role "${unknown[0]}" (one of ${KNOWN_ROLES.join(", ")})`);
+      return fail("invalid", `unknown role "${unknown[0]}" (one of ${KNOWN_ROLES.join(", ")})`);
     if (opts.email !== undefined && !EMAIL.test(opts.email))
-      throw new UserError(`invalid email "${opts.email}"`);
-    if (await this.store.users.getByName(username)) throw new UserError(`user "${username}" already exists`);
+      return fail("invalid", `invalid email "${opts.email}"`);
+    if (await this.store.users.getByName(username))
+      return fail("conflict", `user "${username}" already exists`);
     if (opts.email && (await this.store.users.findBy("mail", opts.email)))
-      throw new UserError("that email is taken");
+      return fail("conflict", "that email is taken");
     const user: UserRecord = {
       dn: dnOfUserId(randomUUID()),
       username,
@@ -82,7 +81,7 @@ export class UserService {
       realm,
     };
     await this.store.users.insert(user);
-    return user;
+    return ok(user);
   }
 
   getByName(username: string): Promise<UserRecord | undefined> {
@@ -202,20 +201,22 @@ export class UserService {
    * Sets a new password. The user's other sessions and their tokens end (ASVS 7.4.3); the session
    * that made the change (keepSid) stays.
    */
-  async setPassword(dn: string, password: string, actor: Actor, keepSid?: string): Promise<number> {
-    checkPassword(password);
+  async setPassword(dn: string, password: string, actor: Actor, keepSid?: string): Promise<Result<number>> {
+    const weak = passwordProblem(password);
+    if (weak) return fail("invalid", weak);
     const hash = await hashPassword(password, this.config.passwordHashCost);
     if (!(await this.store.users.setPassword(dn, hash, this.clock.now())))
-      throw new UserError("no such user");
+      return fail("not_found", "no such user");
     await this.sessions.credentialChanged(dn, actor);
-    return this.endEverything(dn, actor, keepSid);
+    return ok(await this.endEverything(dn, actor, keepSid));
   }
 }
 
-function checkPassword(password: string): void {
+/** Why a new password is refused, if it is. */
+function passwordProblem(password: string): string | undefined {
   if ([...password].length < MIN_PASSWORD_LENGTH)
-    throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    return `password must be at least ${MIN_PASSWORD_LENGTH} characters`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(password))
-    throw new UserError("password must not contain control characters");
+  if (/[\u0000-\u001f\u007f]/.test(password)) return "password must not contain control characters";
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ServerConfig } from "../../../src/server/core/config.js";
 import type { Actor } from "../../../src/server/core/events.js";
 import { type CoreUnderTest, coreOnSqlite } from "../../helpers/core.js";
+import { must } from "../../helpers/must.js";
 
 // The session service without HTTP: lifecycle, rotation on sign-in, the per-user cap, and the one
 // place sessions end (their tokens with them), over a real SQLite store.
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 async function withUser(config: Partial<ServerConfig> = {}) {
   t = await coreOnSqlite(config);
-  const user = await t.core.users.create("alice", "correct-horse-battery");
+  const user = must(await t.core.users.create("alice", "correct-horse-battery"));
   return { ...t, user: { dn: user.dn, realm: user.realm } };
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SCOPE, scopesOfRoles } from "../../../src/server/core/oauth/scopes.js";
-import { UserError, WRONG_CREDENTIALS } from "../../../src/server/core/users.js";
+import { WRONG_CREDENTIALS } from "../../../src/server/core/users.js";
 import { type CoreUnderTest, coreOnSqlite } from "../../helpers/core.js";
+import { must } from "../../helpers/must.js";
 
 // Users without HTTP: creation rules, roles and the scopes they grant, the lockout, and what a
 // password change ends, over a real SQLite store.
@@ -18,13 +19,19 @@ describe("UserService", () => {
   it("creates users with known roles only, and refuses a taken name or email", async () => {
     t = await coreOnSqlite();
     const { users } = t.core;
-    const admin = await users.create("root", PASSWORD, { roles: ["admin"], email: "root@example.org" });
+    const admin = must(await users.create("root", PASSWORD, { roles: ["admin"], email: "root@example.org" }));
     expect((await users.getByName("root"))?.dn).toBe(admin.dn);
     expect((await users.findBy("mail", "root@example.org"))?.username).toBe("root");
-    await expect(users.create("eve", PASSWORD, { roles: ["superuser"] })).rejects.toThrow(UserError);
-    await expect(users.create("root", PASSWORD)).rejects.toThrow(/already exists/);
-    await expect(users.create("other", PASSWORD, { email: "root@example.org" })).rejects.toThrow(/taken/);
-    await expect(users.create("short", "abc")).rejects.toThrow(/at least/);
+    const refusals: [Promise<unknown>, string, RegExp][] = [
+      [users.create("eve", PASSWORD, { roles: ["superuser"] }), "invalid", /unknown role "superuser"/],
+      [users.create("root", PASSWORD), "conflict", /already exists/],
+      [users.create("other", PASSWORD, { email: "root@example.org" }), "conflict", /taken/],
+      [users.create("short", "abc"), "invalid", /at least/],
+      [users.create("bad name", PASSWORD), "invalid", /invalid user name/],
+      [users.create("ctl", "long-enough-but\u0007bell"), "invalid", /control characters/],
+    ];
+    for (const [r, kind, message] of refusals)
+      expect(await r).toMatchObject({ ok: false, error: { kind, message: expect.stringMatching(message) } });
     expect(await users.count()).toBe(1);
   });
 
@@ -56,7 +63,7 @@ describe("UserService", () => {
   it("a disabled user cannot sign in", async () => {
     t = await coreOnSqlite();
     const { users } = t.core;
-    const u = await users.create("bob", PASSWORD);
+    const u = must(await users.create("bob", PASSWORD));
     expect(await users.setDisabled(u.dn, true, { type: "admin" })).toBe(true);
     expect((await users.authenticate("bob", PASSWORD)).ok).toBe(false);
     expect(await users.setDisabled(u.dn, false, { type: "admin" })).toBe(true);
@@ -66,14 +73,20 @@ describe("UserService", () => {
   it("a new password ends the user's other sessions, keeps the one that changed it", async () => {
     t = await coreOnSqlite();
     const { users, sessions } = t.core;
-    const u = await users.create("carol", PASSWORD);
+    const u = must(await users.create("carol", PASSWORD));
     const sids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await sessions.create("authenticated", { dn: u.dn, realm: u.realm }, {}, PLAIN);
       if (!r.ok) throw new Error(r.error.message);
       sids.push(r.value.session.sid);
     }
-    expect(await users.setPassword(u.dn, "another-long-password", { type: "user" }, sids[1])).toBe(2);
+    expect(await users.setPassword(u.dn, "another-long-password", { type: "user" }, sids[1])).toEqual({
+      ok: true,
+      value: 2,
+    });
+    expect(
+      await users.setPassword("inum=nobody,ou=people,o=jans", "another-long-password", { type: "user" }),
+    ).toMatchObject({ ok: false, error: { kind: "not_found" } });
     expect((await sessions.ofUser(u.dn)).map((s) => s.sid)).toEqual([sids[1]]);
     expect((await users.authenticate("carol", PASSWORD)).ok).toBe(false);
     expect((await users.authenticate("carol", "another-long-password")).ok).toBe(true);

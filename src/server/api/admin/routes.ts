@@ -1,6 +1,5 @@
 import type { Hono } from "hono";
 import { type AdminSession, type AdminUser, AUDIT_TYPES } from "../../core/admin.js";
-import { ClientError } from "../../core/clients.js";
 import type { ServerCore } from "../../core/core.js";
 import { ADMIN_READ, ADMIN_WRITE } from "../../core/oauth/scopes.js";
 import { userIdOfDn } from "../../store/query.js";
@@ -114,16 +113,11 @@ export function adminApiRoutes(core: ServerCore): Hono<FaceEnv> {
       return apiError(c, 400, "backchannel_logout_uri must be a string or null");
     if (required !== undefined && typeof required !== "boolean")
       return apiError(c, 400, "backchannel_logout_session_required must be true or false");
-    try {
-      const cl = await core.clients.update(c.req.param("id"), {
-        ...(uri !== undefined ? { backchannelLogoutUri: (uri as string | null) || null } : {}),
-        ...(required !== undefined ? { backchannelLogoutSessionRequired: required } : {}),
-      });
-      return cl ? c.json(clientJson(cl)) : apiError(c, 404, "no such client");
-    } catch (err) {
-      if (err instanceof ClientError) return apiError(c, 400, err.message);
-      throw err;
-    }
+    const cl = await core.clients.update(c.req.param("id"), {
+      ...(uri !== undefined ? { backchannelLogoutUri: (uri as string | null) || null } : {}),
+      ...(required !== undefined ? { backchannelLogoutSessionRequired: required } : {}),
+    });
+    return cl.ok ? c.json(clientJson(cl.value)) : coreError(c, cl.error);
   });
 
   app.post("/users/:id/logout-all", write, async (c) => {

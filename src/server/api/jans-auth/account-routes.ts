@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
-import { type LoginRefusal, UserError } from "../../core/users.js";
+import type { LoginRefusal } from "../../core/users.js";
 import { crossSite } from "../csrf.js";
 import { personActor } from "../kit/actor.js";
 import { type FaceEnv, face } from "../kit/env.js";
@@ -75,15 +75,11 @@ export function accountRoutes(core: ServerCore): Hono<FaceEnv> {
     if (!current || !next) return apiError(c, 400, "current_password and new_password are required");
     const check = await core.users.authenticate(me.user.username, current, remoteAddress(c));
     if (!check.ok) return apiError(c, recheckStatus(check.error), "current password check failed");
-    try {
-      const actor = personActor(c, "user", me.user.username);
-      const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);
-      core.log.info("password changed", {});
-      return c.json({ endedSessions: ended });
-    } catch (err) {
-      if (err instanceof UserError) return apiError(c, 400, err.message);
-      throw err;
-    }
+    const actor = personActor(c, "user", me.user.username);
+    const ended = await core.users.setPassword(me.user.dn, next, actor, me.session.sid);
+    if (!ended.ok) return apiError(c, 400, ended.error.message);
+    core.log.info("password changed", {});
+    return c.json({ endedSessions: ended.value });
   });
 
   return app;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { OutboxRecord, Store, StreamRecord, StreamStatus } from "../../store/types.js";
-import { checkRedirect } from "../clients.js";
+import { redirectProblem } from "../clients.js";
 import type { Clock } from "../clock.js";
 import { fail, ok, type Result } from "../errors.js";
 import type { TokenService } from "../oauth/tokens.js";
@@ -54,11 +54,8 @@ function parseInput(input: StreamInput, base?: StreamRecord): Result<Parsed> {
   if (d !== undefined && method === "push") {
     if (typeof d.endpoint_url !== "string")
       return fail("invalid", "push delivery needs delivery.endpoint_url");
-    try {
-      checkRedirect(d.endpoint_url, "delivery.endpoint_url");
-    } catch (err) {
-      return fail("invalid", (err as Error).message);
-    }
+    const problem = redirectProblem(d.endpoint_url, "delivery.endpoint_url");
+    if (problem) return fail("invalid", problem);
     endpointUrl = d.endpoint_url;
     if (d.authorization_header !== undefined && typeof d.authorization_header !== "string")
       return fail("invalid", "delivery.authorization_header must be a string");

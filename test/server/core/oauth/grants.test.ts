@@ -9,6 +9,7 @@ import {
 import { SCOPE } from "../../../../src/server/core/oauth/scopes.js";
 import type { ClientRecord } from "../../../../src/server/store/types.js";
 import { type CoreUnderTest, coreOnSqlite } from "../../../helpers/core.js";
+import { must } from "../../../helpers/must.js";
 
 // Token grants without HTTP: which scopes a client and a person may be given, and a
 // client-credentials grant end to end through the core and a real SQLite store.
@@ -51,7 +52,7 @@ describe("scope rules", () => {
 describe("clientCredentialsGrant", () => {
   async function client(scopes: string[], type?: "public") {
     t = t ?? (await coreOnSqlite());
-    const made = await t.core.clients.create("svc", scopes, type ? { type } : {});
+    const made = must(await t.core.clients.create("svc", scopes, type ? { type } : {}));
     const record = await t.core.clients.get(made.client_id);
     if (!record) throw new Error("client not stored");
     return { core: t.core, record };
