@@ -5,6 +5,7 @@ import { ADMIN_READ, ADMIN_WRITE } from "../../core/oauth/scopes.js";
 import { userIdOfDn } from "../../store/query.js";
 import type { AlarmRecord, ClientRecord, SessionEvent, SessionEventType } from "../../store/types.js";
 import { actorOf } from "../kit/actor.js";
+import { jsonObject } from "../kit/body.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError } from "../kit/errors.js";
 import { isPaging, pagingOf } from "../kit/paging.js";
@@ -106,10 +107,11 @@ export function adminApiRoutes(core: ServerCore): Hono<FaceEnv> {
     return cl ? c.json(clientJson(cl)) : apiError(c, 404, "no such client");
   });
   app.patch("/clients/:id", write, async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    const uri = body?.backchannel_logout_uri;
-    const required = body?.backchannel_logout_session_required;
-    if (!body || (uri !== undefined && uri !== null && typeof uri !== "string"))
+    const body = await jsonObject(c);
+    if (typeof body === "string") return apiError(c, 400, body);
+    const uri = body.backchannel_logout_uri;
+    const required = body.backchannel_logout_session_required;
+    if (uri !== undefined && uri !== null && typeof uri !== "string")
       return apiError(c, 400, "backchannel_logout_uri must be a string or null");
     if (required !== undefined && typeof required !== "boolean")
       return apiError(c, 400, "backchannel_logout_session_required must be true or false");

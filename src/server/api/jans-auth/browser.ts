@@ -3,6 +3,7 @@ import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
 import type { SessionRecord } from "../../store/types.js";
 import { hidden } from "../html.js";
+import { jsonObject } from "../kit/body.js";
 import type { FaceContext } from "../kit/env.js";
 import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { hasControl } from "../middleware/input-guard.js";
@@ -36,21 +37,16 @@ export async function fieldsOf(c: FaceContext): Promise<Fields | string> {
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   let kind: Fields["kind"];
   let raw: Record<string, unknown>;
-  try {
-    if (type.startsWith("application/json")) {
-      kind = "json";
-      const body = (await c.req.json()) as unknown;
-      if (typeof body !== "object" || body === null || Array.isArray(body))
-        return "the body must be a JSON object";
-      raw = body as Record<string, unknown>;
-    } else if (type.startsWith("application/x-www-form-urlencoded")) {
-      kind = "form";
-      raw = firstValues(new URLSearchParams(await c.req.text()));
-    } else {
-      return "the body must be application/json or application/x-www-form-urlencoded";
-    }
-  } catch {
-    return "the body is not valid JSON";
+  if (type.startsWith("application/json")) {
+    kind = "json";
+    const body = await jsonObject(c);
+    if (typeof body === "string") return body;
+    raw = body;
+  } else if (type.startsWith("application/x-www-form-urlencoded")) {
+    kind = "form";
+    raw = firstValues(new URLSearchParams(await c.req.text()));
+  } else {
+    return "the body must be application/json or application/x-www-form-urlencoded";
   }
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {

@@ -3,6 +3,7 @@ import type { ServerCore } from "../../core/core.js";
 import { GLOBAL_TOKEN_REVOCATION, SCOPE } from "../../core/oauth/scopes.js";
 import type { UserAttribute } from "../../store/types.js";
 import { clientActor } from "../kit/actor.js";
+import { jsonObject } from "../kit/body.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { oauthError } from "../kit/errors.js";
 import { authenticateClient, authenticatedForm } from "./client-auth.js";
@@ -46,13 +47,9 @@ export function revocationRoutes(core: ServerCore): Hono<FaceEnv> {
       return oauthError(c, 401, "invalid_client", auth.description);
     }
     if (!auth.client.scopes.includes(GLOBAL_TOKEN_REVOCATION)) return refuse(c, GLOBAL_TOKEN_REVOCATION);
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return oauthError(c, 400, "invalid_request", "the body must be JSON");
-    }
-    const sub = (body as { sub_id?: { format?: unknown; id?: unknown } } | null)?.sub_id;
+    const body = await jsonObject(c);
+    if (typeof body === "string") return oauthError(c, 400, "invalid_request", body);
+    const sub = body.sub_id as { format?: unknown; id?: unknown } | undefined;
     const attribute =
       typeof sub?.format === "string" && Object.hasOwn(ATTRIBUTES, sub.format)
         ? ATTRIBUTES[sub.format]

@@ -17,21 +17,6 @@ const QUERY_PARAMS = new Set([
 ]);
 const POLICIES = ["NONE", "EXACT", "ESTIMATE"];
 
-/** The body as a JSON object ({} when empty), or why it is not one. */
-export async function readJsonObject(c: Context): Promise<Record<string, unknown> | string> {
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return "the body is not valid JSON";
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    return "the body must be a JSON object";
-  return parsed as Record<string, unknown>;
-}
-
 export interface QueryParams {
   input: AmQueryInput;
   fields: string[] | undefined;

@@ -5,11 +5,12 @@ import { realmPath } from "../../core/realms.js";
 import { tokenEndpoint } from "../jans-auth/oauth-routes.js";
 import { actorOf } from "../kit/actor.js";
 import { bearerAuth, claimsOf } from "../kit/bearer.js";
+import { jsonObject } from "../kit/body.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { crestError } from "../kit/errors.js";
 import { ACTIONS, type ActionContext, actionNamed } from "./actions.js";
 import { apiVersion, reply } from "./crest.js";
-import { queryParams, readJsonObject } from "./params.js";
+import { queryParams } from "./params.js";
 import { queryResult } from "./render.js";
 
 // The PingAM face lives at AM_JSON (`/am/json/realms/root[/realms/<name>]/sessions`) and AM_OAUTH.
@@ -49,7 +50,7 @@ async function runAction(c: FaceContext, core: ServerCore, realm: string): Promi
       403,
       `${action.name} needs scope ${needed.map((alt) => alt.join(" and ")).join(" or ")}`,
     );
-  const body = await readJsonObject(c);
+  const body = await jsonObject(c, { emptyIsObject: true });
   if (typeof body === "string") return crestError(c, 400, body);
   const ctx: ActionContext = { c, core, realm, body, actor: await actorOf(core, c), scopes };
   return action.run(ctx);

@@ -5,6 +5,7 @@ import { SSF_STREAM_SCOPE } from "../../core/oauth/scopes.js";
 import { POLL, PUSH, type StreamInput, streamJson } from "../../core/signals/streams.js";
 import type { StreamRecord } from "../../store/types.js";
 import { bearerAuth, claimsOf } from "../kit/bearer.js";
+import { jsonObject } from "../kit/body.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError } from "../kit/errors.js";
 import { RESTV1, SSF } from "../kit/mounts.js";
@@ -33,17 +34,6 @@ export function ssfConfiguration(core: ServerCore, origin: string) {
 /** The calling receiver: the client its access token was issued to. */
 const receiver = (c: FaceContext) => claimsOf(c)!.clientId;
 
-async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body = (await c.req.json()) as unknown;
-    return typeof body === "object" && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function ssfRoutes(core: ServerCore): Hono<FaceEnv> {
   const app = face();
   const pollBase = (c: Context) => `${new URL(c.req.url).origin}${SSF}/poll`;
@@ -65,8 +55,10 @@ export function ssfRoutes(core: ServerCore): Hono<FaceEnv> {
   /** Runs with the JSON body, or answers 400 without one. */
   const withBody =
     (run: (c: FaceContext, body: Record<string, unknown>) => Promise<Response>) => async (c: FaceContext) => {
-      const body = await jsonBody(c);
-      return body ? run(c, body) : apiError(c, 400, "a JSON object body is required");
+      const body = await jsonObject(c);
+      return typeof body === "string"
+        ? apiError(c, 400, `a JSON object body is required: ${body}`)
+        : run(c, body);
     };
 
   app.post(
