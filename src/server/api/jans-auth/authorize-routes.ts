@@ -8,7 +8,7 @@ import {
   redirectWith,
 } from "../../core/oauth/authorization.js";
 import type { SessionRecord } from "../../store/types.js";
-import { alert, htmlPage } from "../html.js";
+import { Alert, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError } from "../kit/errors.js";
 import { JANS_AUTH } from "../kit/mounts.js";
@@ -74,7 +74,7 @@ async function codeFlow(c: FaceContext, core: ServerCore) {
   const repeated = [...new Set(params.keys())].filter((k) => params.getAll(k).length > 1);
   const parsed = await parseAuthorizationRequest(core, c.req.query(), repeated);
   if (!parsed.ok && !parsed.redirect)
-    return htmlPage(c, "Sign-in request refused", alert(parsed.message), 400);
+    return htmlPage(c, "Sign-in request refused", Alert({ message: parsed.message }), 400);
   if (!parsed.ok)
     return c.redirect(
       redirectWith(parsed.to, {

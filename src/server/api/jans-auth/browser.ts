@@ -2,7 +2,6 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ServerCore } from "../../core/core.js";
 import { isoDate } from "../../core/dates.js";
 import type { SessionRecord } from "../../store/types.js";
-import { hidden } from "../html.js";
 import { jsonObject } from "../kit/body.js";
 import type { FaceContext } from "../kit/env.js";
 import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
@@ -77,9 +76,4 @@ export function clearSessionCookie(c: FaceContext): void {
 /** The browser's live session, if its cookie names one (not counted as a use). */
 export function browserSession(c: FaceContext, core: ServerCore): Promise<SessionRecord | undefined> {
   return core.sessions.byCookie(getCookie(c, SESSION_COOKIE), transport(c));
-}
-
-/** Every page of a signed-in person offers sign-out (ASVS 7.4.4). */
-export function signOutForm(token: string): string {
-  return `<form method="post" action="${RESTV1}/end_session">${hidden("csrf_token", token)}<button type="submit">Sign out</button></form>`;
 }

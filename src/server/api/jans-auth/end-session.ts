@@ -3,12 +3,13 @@ import type { ServerCore } from "../../core/core.js";
 import { redirectWith } from "../../core/oauth/authorization.js";
 import type { ClientRecord, SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { alert, hidden, htmlPage } from "../html.js";
+import { Alert, htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError } from "../kit/errors.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress } from "../request-info.js";
-import { browserSession, clearSessionCookie, fieldsOf, signOutForm } from "./browser.js";
+import { browserSession, clearSessionCookie, fieldsOf } from "./browser.js";
+import { signOutForm, text } from "./pages.js";
 
 // RP-Initiated Logout 1.0 at /restv1/end_session: with a valid id_token_hint naming this browser's
 // session, it ends at once (and the tokens bound to it); otherwise GET only asks, and the POST
@@ -51,7 +52,7 @@ async function parse(core: ServerCore, p: Record<string, string | undefined>): P
 
 function done(c: FaceContext, req: LogoutRequest) {
   if (req.redirect) return c.redirect(redirectWith(req.redirect, { state: req.state }), 302);
-  return htmlPage(c, "Signed out", "<p>You are signed out.</p>");
+  return htmlPage(c, "Signed out", text("You are signed out."));
 }
 
 /** Ends a session the person asked to end; the browser's cookie goes if it was that session. */
@@ -72,14 +73,13 @@ async function endIt(
 }
 
 function confirmPage(c: FaceContext, req: LogoutRequest) {
-  const keep = [
-    req.redirect ? hidden("post_logout_redirect_uri", req.redirect) : "",
-    req.state ? hidden("state", req.state) : "",
-    req.client ? hidden("client_id", req.client.clientId) : "",
-  ].join("");
-  const form = signOutForm(csrfToken(c)).replace("</form>", `${keep}</form>`);
+  const form = signOutForm(csrfToken(c), {
+    post_logout_redirect_uri: req.redirect,
+    state: req.state,
+    client_id: req.client?.clientId,
+  });
   allowFormTargets(c, [req.redirect]);
-  return htmlPage(c, "Sign out", `<p>Sign out of this browser's session?</p>${form}`);
+  return htmlPage(c, "Sign out", [text("Sign out of this browser's session?"), form]);
 }
 
 export function endSessionRoutes(core: ServerCore): Hono<FaceEnv> {
@@ -87,7 +87,7 @@ export function endSessionRoutes(core: ServerCore): Hono<FaceEnv> {
 
   app.get("/restv1/end_session", async (c) => {
     const parsed = await parse(core, c.req.query());
-    if (!parsed.ok) return htmlPage(c, "Sign-out request refused", alert(parsed.message), 400);
+    if (!parsed.ok) return htmlPage(c, "Sign-out request refused", Alert({ message: parsed.message }), 400);
     const { req } = parsed;
     const browser = await browserSession(c, core);
     // A hint for another browser's session (a link someone was sent) only asks about this one.
@@ -105,7 +105,7 @@ export function endSessionRoutes(core: ServerCore): Hono<FaceEnv> {
       if (typeof parsed === "string" || !csrfValid(c, parsed.fields))
         return apiError(c, 403, "the sign-out form needs its CSRF token");
       const p = await parse(core, parsed.fields);
-      if (!p.ok) return htmlPage(c, "Sign-out request refused", alert(p.message), 400);
+      if (!p.ok) return htmlPage(c, "Sign-out request refused", Alert({ message: p.message }), 400);
       req = p.req;
     }
     const browser = await browserSession(c, core);

@@ -4,20 +4,14 @@ import type { CoreError } from "../../core/errors.js";
 import type { LoginRefusal } from "../../core/users.js";
 import type { SessionRecord } from "../../store/types.js";
 import { crossSite, csrfToken, csrfValid } from "../csrf.js";
-import { alert, escapeHtml, hidden, htmlPage } from "../html.js";
+import { htmlPage } from "../html.js";
 import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError, refusalStatus } from "../kit/errors.js";
 import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
-import {
-  browserSession,
-  fieldsOf,
-  issueSessionCookie,
-  PASSWORD_ACR,
-  sessionStatus,
-  signOutForm,
-} from "./browser.js";
+import { browserSession, fieldsOf, issueSessionCookie, PASSWORD_ACR, sessionStatus } from "./browser.js";
+import { loginForm, text } from "./pages.js";
 
 /** Only our own authorize endpoint is a place to continue to after signing in (no open redirect). */
 function safeContinue(raw: string | undefined): string | undefined {
@@ -36,13 +30,6 @@ async function relyingPartyOf(core: ServerCore, next: string | undefined): Promi
 
 /** A page an end user signs in to (seed 003's promise: after Terminate, its next request is a 401 and the login page). */
 export const PROTECTED_APP = `${JANS_AUTH}/app`;
-
-function loginForm(token: string, message = "", username = "", next?: string): string {
-  return `${alert(message)}<form method="post" action="${JANS_AUTH}/login">${hidden("csrf_token", token)}${next ? hidden("continue", next) : ""}
-<label for="username">User name</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button></form>`;
-}
 
 export type SignIn =
   | { kind: "failed"; error: LoginRefusal }
@@ -124,7 +111,7 @@ export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
     return htmlPage(
       c,
       "Signed in",
-      `<p>You are signed in as ${escapeHtml(fields.username ?? "")}.</p>${signOutForm(csrfToken(c))}`,
+      text(`You are signed in as ${fields.username ?? ""}.`, { signOut: csrfToken(c) }),
     );
   });
 
@@ -135,8 +122,8 @@ export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
       const form = loginForm(csrfToken(c), "Your session has ended; please sign in.", "", PROTECTED_APP);
       return htmlPage(c, "Sign in", form, 401);
     }
-    const who = escapeHtml(session.attributes.auth_user ?? "");
-    return htmlPage(c, "Protected app", `<p id="who">Signed in as ${who}.</p>${signOutForm(csrfToken(c))}`);
+    const who = session.attributes.auth_user ?? "";
+    return htmlPage(c, "Protected app", text(`Signed in as ${who}.`, { id: "who", signOut: csrfToken(c) }));
   });
 
   app.get("/restv1/session_status", async (c) => {
