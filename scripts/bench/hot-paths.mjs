@@ -4,9 +4,12 @@
 //  - GET .../session/sid/{sid} with a bearer token (get-by-id);
 //  - GET /jans-auth/restv1/session_status with the session cookie;
 //  - POST PingAM sessions?_action=validate&refresh=false with a fr:am:sessions:read token;
-//  - POST /jans-auth/restv1/token client_credentials (the client record and signing).
+//  - POST /jans-auth/restv1/token client_credentials (the client record and signing);
+//  - with --sessions N: the store first filled with N sessions, and get-by-id of a different sid
+//    each request (10,000 of them, in turn) beside the same sid each time.
 // The server logs each request (no --quiet) to a file, as in production.
-// Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16] [--only a,b] [--profile DIR]
+// Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16] [--sessions N]
+//        [--only a,b] [--profile DIR]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "16" },
     only: { type: "string" },
+    sessions: { type: "string", default: "0" },
     // Writes the server's CPU profile (node --cpu-prof) into this directory when it stops.
     profile: { type: "string" },
   },
@@ -37,6 +41,22 @@ function start(args, stderrFile) {
   return new Promise((res) =>
     proc.stdout.once("data", (d) => res({ url: JSON.parse(String(d).split("\n")[0]).listening, proc })),
   );
+}
+
+// Filled before the server opens the store: its own records, through its own insertMany.
+const SESSIONS = Number(values.sessions);
+const sampled = [];
+if (SESSIONS > 0) {
+  const { SqliteStore } = await import("../../dist/server-lib.js");
+  const { fillSessions } = await import("./sessions.mjs");
+  const store = new SqliteStore({ path: db });
+  const every = Math.max(1, Math.floor(SESSIONS / 10_000));
+  let i = 0;
+  const seconds = await fillSessions(store, SESSIONS, Date.now(), (r) => {
+    if (i++ % every === 0 && sampled.length < 10_000) sampled.push(r.sid);
+  });
+  await store.close();
+  console.log(`filled ${SESSIONS.toLocaleString()} sessions in ${seconds.toFixed(0)} s`);
 }
 
 const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : [];
@@ -118,6 +138,15 @@ const cases = {
     ),
   },
 };
+if (sampled.length > 0)
+  cases["get-by-id (a sid each)"] = {
+    url: `${url}/`,
+    headers: [`Authorization: Bearer ${adminToken}`],
+    script: lua(
+      "sids",
+      `local sids = {${sampled.map((x) => `"${x}"`).join(",")}}\nlocal i = 0\nrequest = function()\n  i = i % #sids + 1\n  return wrk.format("GET", "/jans-config-api/api/v1/jans-auth-server/session/sid/" .. sids[i])\nend\n`,
+    ),
+  };
 const only = values.only ? new Set(["floor", ...values.only.split(",")]) : undefined;
 
 // Check each case answers 200 once before timing it (wrk throws on a non-2xx answer).
@@ -136,7 +165,7 @@ floor.proc.kill("SIGTERM");
 const med = medianOf;
 const floorRps = med(results.floor.map((x) => x.rps));
 console.log(
-  `wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} interleaved rounds, medians; store: one session (${body.length}-byte answer)\n`,
+  `wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} interleaved rounds, medians; store: ${SESSIONS > 0 ? `${SESSIONS.toLocaleString()} sessions + ` : ""}one signed in (${body.length}-byte answer)\n`,
 );
 console.log(
   `${"route".padEnd(26)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}  vs floor`,

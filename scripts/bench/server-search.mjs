@@ -8,7 +8,6 @@
 // Usage: node scripts/bench/server-search.mjs [--sessions N] [--queries Q] [--backend sqlite|postgresql|both]
 //        [--keep DIR]   (reuses the stores an earlier run filled in DIR; the fill dominates the run)
 import { execFileSync, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import {
   chmodSync,
   existsSync,
@@ -24,9 +23,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { cookieHash, createApp, createCore, openPgStore, SqliteStore } from "../../dist/server-lib.js";
+import { createApp, createCore, openPgStore, SqliteStore } from "../../dist/server-lib.js";
 import { pgCtl, startCluster, stopCluster } from "../pg-cluster.mjs";
 import { must } from "./lib.mjs";
+import { fillSessions, usersFor } from "./sessions.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +42,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.sessions);
 const Q = Number(values.queries);
-const USERS = Math.max(10, Math.floor(N / 20));
+const USERS = usersFor(N);
 const dir = values.keep ?? mkdtempSync(join(tmpdir(), "opcli-bench-"));
 mkdirSync(dir, { recursive: true });
 const DAY = 86_400_000;
@@ -56,38 +56,6 @@ function pct(samples, p) {
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-function record(i, now) {
-  const u = i % USERS;
-  const created = now - Math.floor((((i * 7919) % N) / N) * DAY * 0.9);
-  const expires = created + DAY;
-  const sid = randomUUID();
-  return {
-    id: randomUUID(),
-    sid,
-    cookieHash: cookieHash(`c${i}`),
-    userDn: `inum=${String(u).padStart(8, "0")}-user,ou=people,o=jans`,
-    state: "authenticated",
-    createdAt: created,
-    lastUsedAt: created,
-    authTime: created,
-    absoluteExpiresAt: expires,
-    expiresAt: expires,
-    permissionGranted: i % 3 === 0,
-    attributes: {
-      auth_user: `user${String(u).padStart(6, "0")}`,
-      client_id: `client-${i % 20}`,
-      acr: i % 2 ? "simple_password_auth" : "otp",
-      remote_ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      user_agent: ["Firefox/128.0", "Safari/605.1.15", "Chrome/126.0"][i % 3],
-    },
-    secure: false,
-    grants: {},
-    handle: `shandle:${sid}`,
-    realm: "/",
-    properties: {},
-  };
-}
-
 /** Fills through the store API unless this store was filled before (--keep); returns the fill's clock. */
 async function fill(store, stampFile) {
   if (existsSync(stampFile)) {
@@ -96,16 +64,7 @@ async function fill(store, stampFile) {
     return { now, seconds: null };
   }
   const now = Date.now();
-  const t0 = performance.now();
-  const BATCH = 10_000;
-  for (let done = 0; done < N; done += BATCH) {
-    const recs = [];
-    for (let i = done; i < Math.min(N, done + BATCH); i++) recs.push(record(i, now));
-    await store.sessions.insertMany(recs);
-    if (done % 1_000_000 === 0 && done > 0)
-      console.log(`  ${done.toLocaleString()} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = await fillSessions(store, N, now);
   writeFileSync(stampFile, String(now));
   return { now, seconds };
 }
