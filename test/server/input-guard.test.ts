@@ -69,6 +69,33 @@ describe.each(BAD)("%s", (_name, escaped) => {
   });
 });
 
+describe.each(BAD)("%s", (_name, escaped) => {
+  it("in a JSON body sent as a form (a route that reads JSON whatever the type) is a 400", async () => {
+    const token = await h.token();
+    const am = await form(
+      "/am/json/realms/root/sessions?_action=logoutByUser",
+      `{"username":"a${escaped}"}`,
+      {
+        authorization: `Bearer ${token}`,
+        "accept-api-version": "resource=5.0, protocol=1.0",
+      },
+    );
+    expect(am.status).toBe(400);
+    expect(await am.text()).toContain("control character");
+  });
+});
+
+it("JSON nested 15,000 deep is answered, never a 500 (the guard walks without recursion)", async () => {
+  const deep = `${"[".repeat(15_000)}${"]".repeat(15_000)}`;
+  for (const send of [json, form]) {
+    const res = await send("/jans-auth/restv1/token", deep);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  }
+  const unsafe = `${"[".repeat(15_000)}"\u0000"${"]".repeat(15_000)}`;
+  expect((await json("/jans-auth/restv1/login", unsafe)).status).toBe(400);
+});
+
 // A lone surrogate has no UTF-8 form: percent-encoded, its bytes decode to U+FFFD (or fail to
 // decode at all), so only JSON's escapes can carry one; these faces see the other characters.
 describe.each(TEXT_BAD)("%s", (_name, escaped) => {

@@ -53,8 +53,8 @@ export interface Table<R, G extends keyof R = never> {
   fromRow(r: Row): R;
   /** Its INSERT with `?` placeholders (`generated` fields left to the database), and the values. */
   insert(rec: Omit<R, G>): { sql: string; values: unknown[] };
-  /** `col = ?, ...` and the values, for the fields `changes` sets. */
-  sets(changes: Partial<R>): { sql: string; values: unknown[] };
+  /** `col = ?, ...` and the values, for the fields of `allowed` that `changes` sets (others ignored). */
+  sets(changes: Partial<R>, allowed: readonly (keyof R)[]): { sql: string; values: unknown[] };
 }
 
 export function table<R, G extends keyof R = never>(
@@ -76,8 +76,10 @@ export function table<R, G extends keyof R = never>(
       const values = written.map(([k, c]) => c.write((rec as R)[k]));
       return { sql: insertSql, values };
     },
-    sets(changes) {
-      const set = all.filter(([k]) => Object.hasOwn(changes, k) && changes[k] !== undefined);
+    sets(changes, allowed) {
+      const set = all.filter(
+        ([k]) => allowed.includes(k) && Object.hasOwn(changes, k) && changes[k] !== undefined,
+      );
       return {
         sql: set.map(([, c]) => `${c.column} = ?`).join(", "),
         values: set.map(([k, c]) => c.write(changes[k])),

@@ -273,6 +273,13 @@ export interface DeviceCodeStore {
   get(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>;
   getByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined>;
   update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void>;
+  /** A person's decision on a pending, unexpired code: true for the one decision that lands. */
+  decide(
+    deviceCodeHash: string,
+    decision: "approved" | "denied",
+    userDn: string,
+    now: number,
+  ): Promise<boolean>;
   /** Marks an approved, unexpired code used and returns it; undefined for every caller but one. */
   redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>;
   /** Voids a user's approvals that no client has redeemed yet (the user was disabled); how many. */

@@ -731,6 +731,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.deviceCodes.purgeExpired(T0 + 600_000)).toBe(2);
       });
 
+      it("a decision lands once, only on a pending, unexpired code (never after redemption)", async () => {
+        const d = {
+          deviceCodeHash: "dd",
+          userCode: "DCDF-GHJK",
+          clientId: "c1",
+          scopes: ["a"],
+          expiresAt: T0 + 600_000,
+          intervalSeconds: 5,
+          status: "pending" as const,
+          userDn: null,
+          lastPollAt: 0,
+        };
+        await store.deviceCodes.insert(d);
+        await store.deviceCodes.insert({ ...d, deviceCodeHash: "de", userCode: "EEEE-GHJK", expiresAt: T0 });
+        expect(await store.deviceCodes.decide("de", "approved", "inum=1", T0)).toBe(false);
+        const decided = await Promise.all(
+          ["approved", "denied", "approved", "denied"].map((x, i) =>
+            store.deviceCodes.decide("dd", x as "approved" | "denied", `inum=${i}`, T0),
+          ),
+        );
+        expect(decided.filter(Boolean)).toHaveLength(1);
+        const first = await store.deviceCodes.get("dd");
+        if (first?.status === "approved") expect(await store.deviceCodes.redeem("dd", T0)).toBeDefined();
+        // After redemption (or a denial) a late approval changes nothing: a used code is never approved again.
+        expect(await store.deviceCodes.decide("dd", "approved", "inum=9", T0)).toBe(false);
+        expect((await store.deviceCodes.get("dd"))?.status).toBe(
+          first?.status === "approved" ? "used" : "denied",
+        );
+        expect(await store.deviceCodes.decide("missing", "approved", "inum=1", T0)).toBe(false);
+      });
+
       it("hands a refresh token out once, never after it expires", async () => {
         const r = {
           tokenHash: "rh",

@@ -72,8 +72,11 @@ describe("table", () => {
     ["a null is written", { note: null }, "note = ?", [null]],
     ["undefined is left alone", { note: undefined, seen: 3 }, "seen = ?", [3]],
     ["nothing", {}, "", []],
+    ["a field not allowed is ignored", { id: 7, name: "n" }, "name = ?", ["n"]],
+    ["prototype names are no fields", JSON.parse('{"__proto__": {"on": true}, "constructor": 1}'), "", []],
   ] as const)("sets: %s", (_, changes, sql, values) => {
-    expect(THINGS.sets(changes as Partial<Thing>)).toEqual({ sql, values });
+    const allowed: (keyof Thing)[] = ["name", "note", "seen", "on", "tags", "data"];
+    expect(THINGS.sets(changes as Partial<Thing>, allowed)).toEqual({ sql, values });
   });
 
   it("a generated column is never inserted, and the records' own tables read their rows", () => {

@@ -43,7 +43,8 @@ export function deviceRoutes(core: ServerCore): Hono<FaceEnv> {
       return show(c, code, outcome.error.message, refusalStatus(c, outcome.error));
     }
     const approve = body.action !== "deny";
-    await decideDeviceRequest(core, rec, outcome.value.dn, approve);
+    if (!(await decideDeviceRequest(core, rec, outcome.value.dn, approve)))
+      return show(c, code, "That code is unknown or has expired.", 400);
     core.log.info("device authorization", { approved: approve });
     return htmlPage(c, approve ? "Device approved" : "Request denied", text("You can close this page."));
   });

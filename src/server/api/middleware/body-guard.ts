@@ -6,15 +6,23 @@ import { unsafeText } from "./input-guard.js";
 // decoded fields, a JSON document's keys and strings (escapes such as \u0000 included), Basic
 // credentials after base64 and form decoding. Headers kept as data are escaped, not refused.
 
-/** The first unsafe name or string in a JSON value, as a path (e.g. "username"), or undefined. */
-function unsafeInJson(value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return unsafeText(value, true) ? path || "the body" : undefined;
-  if (typeof value !== "object" || value === null) return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    const at = Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
-    if (unsafeText(k, true)) return `a name in ${path || "the body"}`;
-    const found = unsafeInJson(v, at);
-    if (found) return found;
+/**
+ * The first unsafe name or string in a JSON value, as a path (e.g. "username"), or undefined.
+ * Walked with a stack of its own, so that no nesting depth can overflow the call stack.
+ */
+function unsafeInJson(root: unknown): string | undefined {
+  const todo: [unknown, string][] = [[root, ""]];
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const [value, path] = next;
+    if (typeof value === "string") {
+      if (unsafeText(value, true)) return path || "the body";
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    for (const [k, v] of Object.entries(value)) {
+      if (unsafeText(k, true)) return `a name in ${path || "the body"}`;
+      todo.push([v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k]);
+    }
   }
   return undefined;
 }
@@ -35,11 +43,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** What in the body is unsafe, or undefined: raw characters, then the fields as decoded. */
+/**
+ * What in the body is unsafe, or undefined: raw characters, then the fields as decoded. A form is
+ * also read as JSON when it parses as JSON: a route that reads JSON whatever the type says must
+ * not see an escape (\u0000) the form reading let through.
+ */
 export function unsafeInBody(contentType: string, text: string): string | undefined {
   if (unsafeText(text, true)) return "the body";
-  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return unsafeInForm(text);
-  return unsafeInJson(parseJson(text), "");
+  const asJson = unsafeInJson(parseJson(text));
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return unsafeInForm(text) ?? asJson;
+  return asJson;
 }
 
 function decodedHalf(s: string): string {

@@ -101,15 +101,20 @@ export async function pendingDeviceRequest(
   return rec?.status === "pending" && rec.expiresAt > core.clock.now() ? rec : undefined;
 }
 
-/** Records the person's decision on a device request. */
-export async function decideDeviceRequest(
+/**
+ * Records the person's decision on a device request, only while it is pending and unexpired (one
+ * conditional write: a second decision, or one racing a redemption, changes nothing); false then.
+ */
+export function decideDeviceRequest(
   core: ServerCore,
   rec: DeviceCodeRecord,
   userDn: string,
   approve: boolean,
-): Promise<void> {
-  await core.store.deviceCodes.update(rec.deviceCodeHash, {
-    status: approve ? "approved" : "denied",
+): Promise<boolean> {
+  return core.store.deviceCodes.decide(
+    rec.deviceCodeHash,
+    approve ? "approved" : "denied",
     userDn,
-  });
+    core.clock.now(),
+  );
 }

@@ -16,6 +16,14 @@ import { mapped, type Row, type SqlExecutor } from "./executor.js";
 const count = async (x: SqlExecutor, sql: string, params?: unknown[]) =>
   Number((await x.get(sql, params))?.n ?? 0);
 
+/** What an update of a client may change (its secret, type and scopes never change). */
+const CLIENT_CHANGES: readonly (keyof ClientChanges)[] = [
+  "backchannelLogoutUri",
+  "backchannelLogoutSessionRequired",
+  "redirectUris",
+  "postLogoutRedirectUris",
+];
+
 const USER_WHERE: Record<UserAttribute, string> = {
   uid: "username = ?",
   mail: "email = ?",
@@ -88,7 +96,7 @@ export class SqlClients implements ClientStore {
   }
 
   async update(clientId: string, changes: ClientChanges): Promise<ClientRecord | undefined> {
-    const sets = CLIENTS.sets(changes);
+    const sets = CLIENTS.sets(changes, CLIENT_CHANGES);
     if (sets.values.length === 0) return this.get(clientId);
     const r = await this.x.get(`UPDATE clients SET ${sets.sql} WHERE client_id = ? RETURNING *`, [
       ...sets.values,

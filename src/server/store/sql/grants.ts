@@ -42,15 +42,18 @@ export class SqlDeviceCodes implements DeviceCodeStore {
   }
 
   async update(deviceCodeHash: string, changes: DeviceCodeChanges): Promise<void> {
-    const allowed = Object.fromEntries(
-      DEVICE_CHANGES.filter((k) => Object.hasOwn(changes, k)).map((k) => [k, changes[k]]),
-    );
-    const sets = DEVICE_CODES.sets(allowed);
+    const sets = DEVICE_CODES.sets(changes, DEVICE_CHANGES);
     if (sets.values.length === 0) return;
     await this.x.run(`UPDATE device_codes SET ${sets.sql} WHERE device_code_hash = ?`, [
       ...sets.values,
       deviceCodeHash,
     ]);
+  }
+
+  async decide(deviceCodeHash: string, decision: "approved" | "denied", userDn: string, now: number) {
+    const sql =
+      "UPDATE device_codes SET status = ?, user_dn = ? WHERE device_code_hash = ? AND status = 'pending' AND expires_at > ?";
+    return (await this.x.run(sql, [decision, userDn, deviceCodeHash, now])) > 0;
   }
 
   async redeem(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined> {
