@@ -4,7 +4,7 @@ import { isoDate } from "../../core/dates.js";
 import type { SessionRecord } from "../../store/types.js";
 import { jsonObject } from "../kit/body.js";
 import type { FaceContext } from "../kit/env.js";
-import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
+import { JANS_AUTH } from "../kit/mounts.js";
 import { hasControl } from "../middleware/input-guard.js";
 import { transport } from "../request-info.js";
 import { firstValues } from "./client-auth.js";

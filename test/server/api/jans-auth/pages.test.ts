@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** The value attribute of the named input, decoded as a browser would. */
-function valueOf(html: string, name: string): string | undefined {
+function fieldValue(html: string, name: string): string | undefined {
   const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
   const entities: Record<string, string> = {
     "&amp;": "&",
@@ -34,7 +34,7 @@ describe("the end user's pages", () => {
           await h.app.request(`/jans-auth/device?user_code=${encodeURIComponent(code)}`)
         ).text();
         expect(html.startsWith("<!doctype html><html")).toBe(true);
-        expect(valueOf(html, "user_code")).toBe(code.slice(0, 16));
+        expect(fieldValue(html, "user_code")).toBe(code.slice(0, 16));
         expect(html).not.toMatch(/<[a-z]*"/);
         expect((html.match(/<input/g) ?? []).length).toBe(4);
       }),
@@ -48,7 +48,7 @@ describe("the end user's pages", () => {
         const res = await h.app.request(`/jans-auth/restv1/end_session?state=${encodeURIComponent(state)}`);
         const html = await res.text();
         expect(res.status).toBe(200);
-        expect(valueOf(html, "state")).toBe(state);
+        expect(fieldValue(html, "state")).toBe(state);
         expect(html).toContain("<p>Sign out of this browser&#39;s session?</p>");
       }),
       { numRuns: 60 },
@@ -58,7 +58,7 @@ describe("the end user's pages", () => {
   it("a refused sign-in shows the name typed, escaped, with the alert", async () => {
     const page = await h.app.request("/jans-auth/login");
     const cookie = page.headers.get("set-cookie")?.split(";")[0] ?? "";
-    const token = valueOf(await page.text(), "csrf_token") ?? "";
+    const token = fieldValue(await page.text(), "csrf_token") ?? "";
     const username = `<img src=x onerror=alert(1)>"`;
     const res = await h.app.request("/jans-auth/login", {
       method: "POST",
@@ -68,7 +68,7 @@ describe("the end user's pages", () => {
     const html = await res.text();
     expect(res.status).toBe(401);
     expect(html).toContain('role="alert"');
-    expect(valueOf(html, "username")).toBe(username);
+    expect(fieldValue(html, "username")).toBe(username);
     expect(html).not.toContain("<img");
   });
 });
