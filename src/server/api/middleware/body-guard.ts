@@ -36,6 +36,9 @@ function unsafeInForm(text: string): string | undefined {
 }
 
 function parseJson(text: string): unknown {
+  // Only an object, array or string can carry text to check; a form (`a=b`) is not tried, so
+  // the token endpoint's bodies never pay for a parse that throws.
+  if (!/^\s*[[{"]/.test(text)) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
