@@ -85,7 +85,14 @@ async function toCommonJs(esm, name) {
     sourcefile: name.replace(/\.cjs$/, ".js"),
     banner: BANNER,
   });
-  const routed = code
+  // The exports object itself (its getters are live bindings already): __toCommonJS copied them
+  // all into a second object at every start.
+  const exported = code.replace(
+    /\bmodule\.exports=__toCommonJS\((\w+)\);/,
+    'module.exports=__defProp($1,"__esModule",{value:!0});',
+  );
+  if (exported === code) throw new Error(`${name}: no module.exports=__toCommonJS(...) to replace`);
+  const routed = exported
     .replaceAll(`import("./${LAZY_FILE}.js")`, `__opcliLazy("./${LAZY_FILE}.cjs")`)
     .replace(/\brequire\("\.\/opcli[\w-]*\.js"\)/g, '__opcliRequire("./opcli.cjs")')
     .replace(/\bimport\((?=["'])/g, "__opcliImport(");
