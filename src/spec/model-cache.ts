@@ -59,8 +59,9 @@ function restoreShared(operations: Record<string, unknown>[], shared: unknown[])
     for (const f of SHARED_FIELDS) {
       const i = op[f];
       if (i === undefined) continue;
-      if (typeof i !== "number" || !(i in shared)) throw new Error("model cache: bad shared index");
-      op[f] = shared[i];
+      const value = typeof i === "number" ? shared[i] : undefined;
+      if (value === undefined) throw new Error("model cache: bad shared index");
+      op[f] = value;
     }
 }
 
