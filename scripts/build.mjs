@@ -1,13 +1,13 @@
 // Bundles with esbuild and compiles the bundled OpenAPI document into dist/bundled-model.json.
 // Fast start-up depends on this: no TypeScript loader and no YAML parsing at run time.
-// - the CLI is one CommonJS file: Node's ESM loader costs ~7 ms per start for a split ESM build
-//   (measured: --info on the Janssen document 48.1 ms as ESM, 40.6 ms as CJS); the libraries
-//   it imports lazily stay external and load only when a command needs them;
+// - the CLI is CommonJS (two files: scripts/build-cli.mjs): Node's ESM loader costs ~7 ms per
+//   start for a split ESM build (measured: --info on the Janssen document 48.1 ms as ESM, 40.6 ms
+//   as CJS); the libraries it imports lazily stay external and load only when a command needs them;
 // - the server (and the library the CLI's embedded default imports) is ESM with split chunks.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import { buildCli } from "./build-cli.mjs";
 
 rmSync("dist", { recursive: true, force: true });
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -83,40 +83,18 @@ await build({
     },
   ],
 });
-await build({
-  ...common,
-  format: "cjs",
-  entryPoints: { opcli: "src/cli/main.ts" },
-  outExtension: { ".js": ".cjs" },
-  outdir: "dist",
-  external: LAZY,
+// The CLI: two CommonJS files, what --info needs and the rest (scripts/build-cli.mjs).
+const { banner: _esmBanner, ...cliCommon } = common;
+await buildCli({
+  ...cliCommon,
+  external: [...common.external, ...LAZY],
   // Compiling the bundle is the largest cost of a start (V8's wrapSafe); whitespace and syntax
   // minified, names kept so that --debug stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [serverAsLibrary],
-  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
-// Dynamic imports go through a function bin/opcli passes in: code compiled by vm.Script (for its
-// code cache) can only import() through an experimental loader option on Node 20, which warns.
-// Loaded by a plain require, the bundle falls back to its own import().
-const cliBundle = readFileSync("dist/opcli.cjs", "utf8");
-const importing = cliBundle.replace(/\bimport\((?=["'])/g, "__opcliImport(");
-if (/\bimport\(["']/.test(importing) || importing === cliBundle)
-  throw new Error("dist/opcli.cjs: import() rewrite failed");
-writeFileSync(
-  "dist/opcli.cjs",
-  importing.replace(
-    '"use strict";',
-    '"use strict";var __opcliImport=typeof __opcliImportFromLoader==="function"?__opcliImportFromLoader:(s)=>import(s);',
-  ),
-);
-// bin/opcli keys its V8 code cache by this hash, so that it never needs node:crypto at start.
-writeFileSync(
-  "dist/opcli.cjs.hash",
-  `${createHash("sha256").update(readFileSync("dist/opcli.cjs")).digest("hex").slice(0, 32)}\n`,
-);
 await build({
   ...common,
   entryPoints: { "compile-bundled": "src/spec/compile-bundled.ts" },

@@ -83,6 +83,7 @@ function pack() {
   );
   const missing = [
     "dist/opcli.cjs",
+    "dist/opcli-lazy.cjs",
     "dist/server.js",
     "dist/bundled-model.json",
     "LICENSE",

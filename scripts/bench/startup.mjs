@@ -2,8 +2,9 @@
 // Start-up benchmark, all figures measured in this one run (medians of interleaved runs):
 //  1. opcli --operation-id get-session-by-id with a token in hand, against a bare node script
 //     that sends the same authenticated request with node:http (the floor);
-//  2. opcli --info AuthSessionManagement --spec <Janssen document>, and --info on the largest
-//     corpus document, each warm (compiled model cached) and cold (empty cache), against `node -e 0`.
+//  2. opcli --info AuthSessionManagement --spec <Janssen document>, the --info listing of its tags,
+//     and --info on the largest corpus document, warm (compiled model cached) and cold (empty
+//     cache), against `node -e 0`.
 // Usage: node scripts/bench/startup.mjs [--runs N]
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,7 @@ const opUrl = `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}
 const opArgs = ["--operation-id", "get-session-by-id", "--url-suffix", `sid:${sid}`, "--host", url];
 const jans = resolve(root, "../shared/specs/jans-config-api.yaml");
 const infoArgs = ["--info", "AuthSessionManagement", "--spec", jans];
+const listArgs = ["--info", "--spec", jans];
 const corpus = resolve(root, "../shared/specs/corpus");
 const largest = readdirSync(corpus)
   .filter((f) => /\.(json|ya?ml)$/.test(f))
@@ -59,6 +61,7 @@ const cases = {
   infoWarm: [[opcli, ...infoArgs]],
   infoWarmPlain: [[plainLoader, ...infoArgs]],
   infoCold: [[opcli, ...infoArgs], noModelCache],
+  listWarm: [[opcli, ...listArgs]],
   bigWarm: [[opcli, ...bigArgs]],
   bigCold: [[opcli, ...bigArgs], noModelCache],
 };
@@ -81,5 +84,6 @@ row("node -e 0", m.nodeZero, m.nodeZero, "node -e 0");
 row("opcli --info AuthSessionManagement --spec jans (warm cache)", m.infoWarm, m.nodeZero, "node -e 0");
 row("  same, bundle loaded by a plain require (no code cache)", m.infoWarmPlain, m.nodeZero, "node -e 0");
 row("opcli --info AuthSessionManagement --spec jans (no model cache)", m.infoCold, m.nodeZero, "node -e 0");
+row("opcli --info --spec jans: the tag listing (warm cache)", m.listWarm, m.nodeZero, "node -e 0");
 row(`opcli --info --spec ${basename(largest)} (warm cache)`, m.bigWarm, m.nodeZero, "node -e 0");
 row(`opcli --info --spec ${basename(largest)} (no model cache)`, m.bigCold, m.nodeZero, "node -e 0");

@@ -3,6 +3,8 @@ import { ConfigError, UsageError } from "../platform/errors.js";
 import { xdgCacheHome } from "../platform/paths.js";
 import { OPCLI_VERSION } from "../platform/version.js";
 import type { ApiModel } from "../spec/model.js";
+// Static: the warm path of --info; the build keeps it (and this module) in the CLI's first file.
+import { loadModelByStat } from "../spec/model-cache.js";
 import type { ClientIO } from "./options.js";
 
 export function modelCacheDir(env: ClientIO["env"]): string {
@@ -72,7 +74,6 @@ export async function loadSpec(
     onWarning: (w: string) => io.notice(`warning: ${w}`),
   };
   if (!/^https?:\/\//i.test(spec)) {
-    const { loadModelByStat } = await import("../spec/model-cache.js");
     const warm = loadModelByStat(resolve(spec), opts);
     if (warm) return { model: warm, bundled: false };
   }

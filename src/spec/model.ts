@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 7;
+export const MODEL_FORMAT = 8;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 

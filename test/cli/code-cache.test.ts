@@ -23,6 +23,25 @@ describe("the CLI bundle's code cache", () => {
     expect(readdirSync(join(cache, "opcli")).filter((e) => e.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("keeps one cache per bundle file: --help (which loads dist/opcli-lazy.cjs) leaves two", async () => {
+    const env = isolatedEnv();
+    const cache = join(String(env.HOME), "xdg-cache");
+    const run = () => runOpcli(["--help"], { env: { ...env, XDG_CACHE_HOME: cache } });
+    const version = await runOpcli(["--version"], { env: { ...env, XDG_CACHE_HOME: cache } });
+    const codeFiles = () =>
+      readdirSync(join(cache, "opcli")).filter((e) => /^code-[0-9a-f]{32}-.+\.bin$/.test(e));
+    // --version runs on the first file alone; --help adds the lazy file's cache.
+    if (!hasCompileCache) expect(codeFiles()).toHaveLength(1);
+    const first = await run();
+    if (!hasCompileCache) expect(codeFiles()).toHaveLength(2);
+    const second = await run();
+    expect(second).toEqual(first);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toMatch(/--operation-id/);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("falls back silently when the cache directory cannot be written", async () => {
     const env = isolatedEnv();
     const notADir = join(String(env.HOME), "a-file");

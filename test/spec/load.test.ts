@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -90,6 +90,40 @@ paths:
     expect(warm?.schemas).toEqual({ S: { type: "string" } });
     writeFileSync(file, JSON.stringify({ ...doc, info: { title: "changed", version: "2" } }));
     expect(loadModelByStat(file, cache)).toBeUndefined();
+  });
+
+  it("a cached model keeps a shared value once, and reads back equal to the compiled one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "opcli-shared-"));
+    const file = join(dir, "api.json");
+    const op = (id: string, extra = {}) => ({
+      get: { operationId: id, responses: { 200: { description: "ok" } }, ...extra },
+    });
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "S", version: "1" },
+      servers: [{ url: "https://api.example/v1" }],
+      security: [{ oauth: ["scope-that-many-operations-share"] }],
+      components: { securitySchemes: { oauth: { type: "oauth2", flows: {} } } },
+      paths: {
+        "/a": op("a"),
+        "/b": op("b"),
+        "/c": op("c", {
+          security: [{ oauth: ["scope-of-one-operation"] }],
+          servers: [{ url: "https://other.example" }],
+        }),
+        "/d": op("d", { security: [] }),
+      },
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const cache = { ...opts, cacheDir: join(dir, "cache") };
+    const cold = await loadModel(JSON.stringify(doc), file, cache);
+    const warm = loadModelByStat(file, cache);
+    expect(warm?.operations).toEqual(cold.operations);
+    expect(warm?.operations.map((o) => o.security)).toEqual(cold.operations.map((o) => o.security));
+    const cached = readdirSync(cache.cacheDir).find((f) => /^[0-9a-f]{64}-.*-test\.json$/.test(f));
+    const text = readFileSync(join(cache.cacheDir, cached!), "utf8");
+    expect(text.split("scope-that-many-operations-share").length - 1).toBe(1);
+    expect(text.split("https://api.example/v1").length - 1).toBe(1);
   });
 
   it("caches the compiled model by content and reuses it", async () => {
