@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isolatedEnv, runOpcli } from "../helpers/run-opcli.js";
@@ -41,6 +41,28 @@ describe("the CLI bundle's code cache", () => {
     expect(first.stdout).toMatch(/--operation-id/);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it.skipIf(hasCompileCache)(
+    "a write prunes other builds' caches a month old, never a recent one",
+    async () => {
+      const env = isolatedEnv();
+      const cache = join(String(env.HOME), "xdg-cache");
+      const dir = join(cache, "opcli");
+      mkdirSync(dir, { recursive: true });
+      const old = "code-00000000000000000000000000000000-old-x64.bin";
+      const recent = "code-11111111111111111111111111111111-recent-x64.bin";
+      for (const f of [old, recent, "notes.txt"]) writeFileSync(join(dir, f), "x");
+      const fortyDaysAgo = (Date.now() - 40 * 86_400_000) / 1000;
+      utimesSync(join(dir, old), fortyDaysAgo, fortyDaysAgo);
+      utimesSync(join(dir, "notes.txt"), fortyDaysAgo, fortyDaysAgo);
+      const r = await runOpcli(["--version"], { env: { ...env, XDG_CACHE_HOME: cache } });
+      expect(r.code).toBe(0);
+      const left = readdirSync(dir);
+      expect(left).not.toContain(old);
+      expect(left).toEqual(expect.arrayContaining([recent, "notes.txt"]));
+      expect(left.filter((e) => /^code-[0-9a-f]{32}-.+\.bin$/.test(e) && e !== recent)).toHaveLength(1);
+    },
+  );
 
   it("falls back silently when the cache directory cannot be written", async () => {
     const env = isolatedEnv();
