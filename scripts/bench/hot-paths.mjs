@@ -7,11 +7,12 @@
 //  - POST /jans-auth/restv1/token client_credentials (the client record and signing);
 //  - with --sessions N: the store first filled with N sessions, and get-by-id of a different sid
 //    each request (10,000 of them, in turn) beside the same sid each time.
-// The server logs each request (no --quiet) to a file, as in production.
+// The server logs each request (no --quiet) to a file, as in production. A second baseline, hono
+// alone answering the same bytes, shows what the framework leaves of the floor.
 // Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16] [--sessions N]
 //        [--only a,b] [--profile DIR]
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -108,6 +109,20 @@ s.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ listening: "http://1
 );
 const floor = await start([floorFile]);
 
+// A second baseline: hono on @hono/node-server (the server's own stack) answering the same bytes
+// with nothing else: what the framework alone leaves of the floor.
+const honoFile = join(root, "scripts/bench", `.hono-floor-${process.pid}.mjs`);
+writeFileSync(
+  honoFile,
+  `import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+const body = ${JSON.stringify(body)};
+const app = new Hono().get("/", (c) => c.body(body, 200, { "content-type": "application/json" }));
+const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (a) => console.log(JSON.stringify({ listening: "http://127.0.0.1:" + a.port })));
+`,
+);
+const honoFloor = await start([honoFile]);
+
 const lua = (name, text) => {
   const f = join(dir, `${name}.lua`);
   writeFileSync(f, text);
@@ -116,6 +131,7 @@ const lua = (name, text) => {
 const basic = Buffer.from(`${admin.client_id}:${admin.client_secret}`).toString("base64");
 const cases = {
   floor: { url: `${floor.url}/` },
+  "bare hono, same bytes": { url: `${honoFloor.url}/` },
   "get-by-id": {
     url: `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`,
     headers: [`Authorization: Bearer ${adminToken}`],
@@ -147,7 +163,7 @@ if (sampled.length > 0)
       `local sids = {${sampled.map((x) => `"${x}"`).join(",")}}\nlocal i = 0\nrequest = function()\n  i = i % #sids + 1\n  return wrk.format("GET", "/jans-config-api/api/v1/jans-auth-server/session/sid/" .. sids[i])\nend\n`,
     ),
   };
-const only = values.only ? new Set(["floor", ...values.only.split(",")]) : undefined;
+const only = values.only ? new Set(["floor", "bare hono, same bytes", ...values.only.split(",")]) : undefined;
 
 // Check each case answers 200 once before timing it (wrk throws on a non-2xx answer).
 for (const [name, c] of Object.entries(cases)) if (!only || only.has(name)) wrk(c, 1, 1);
@@ -161,6 +177,8 @@ for (let r = 0; r < Number(values.rounds); r++) {
 }
 server.proc.kill("SIGTERM");
 floor.proc.kill("SIGTERM");
+honoFloor.proc.kill("SIGTERM");
+rmSync(honoFile, { force: true });
 
 const med = medianOf;
 const floorRps = med(results.floor.map((x) => x.rps));
