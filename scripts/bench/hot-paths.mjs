@@ -3,7 +3,8 @@
 // size (the floor), all in this one run, rounds interleaved:
 //  - GET .../session/sid/{sid} with a bearer token (get-by-id);
 //  - GET /jans-auth/restv1/session_status with the session cookie;
-//  - POST PingAM sessions?_action=validate&refresh=false with a fr:am:sessions:read token;
+//  - POST PingAM sessions?_action=validate&refresh=false with a fr:am:sessions:read token, and
+//    refresh=true (the idle reset) with a fr:am:* token;
 //  - POST /jans-auth/restv1/token client_credentials (the client record and signing);
 //  - with --sessions N: the store first filled with N sessions, and get-by-id of a different sid
 //    each request (10,000 of them, in turn) beside the same sid each time.
@@ -69,6 +70,8 @@ const { url } = server;
 const cli = (args, input) => execFileSync(process.execPath, [bin, ...args, "--db", db], { input }).toString();
 cli(["user", "create", "--username", "bench", "--password-stdin"], "bench-password-123\n");
 const am = JSON.parse(cli(["client", "create", "--name", "am", "--scopes", "fr:am:sessions:read"]));
+// refresh=true (the idle reset, written at most once per latestAccessTimeUpdateFrequency) needs fr:am:*.
+const amWriter = JSON.parse(cli(["client", "create", "--name", "am-writer", "--scopes", "fr:am:*"]));
 const login = await fetch(`${url}/jans-auth/restv1/login`, {
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -92,6 +95,7 @@ const tokenOf = async (c) => {
 };
 const adminToken = await tokenOf(admin);
 const amToken = await tokenOf(am);
+const amWriterToken = await tokenOf(amWriter);
 const byId = await fetch(`${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`, {
   headers: { authorization: `Bearer ${adminToken}` },
 });
@@ -142,6 +146,14 @@ const cases = {
     headers: [`Authorization: Bearer ${amToken}`],
     script: lua(
       "validate",
+      `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
+    ),
+  },
+  "am validate (idle reset)": {
+    url: `${url}/am/json/realms/root/sessions?_action=validate&refresh=true`,
+    headers: [`Authorization: Bearer ${amWriterToken}`],
+    script: lua(
+      "validate-refresh",
       `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
     ),
   },
