@@ -28,6 +28,8 @@ const { values } = parseArgs({
     sessions: { type: "string", default: "0" },
     // Writes the server's CPU profile (node --cpu-prof) into this directory when it stops.
     profile: { type: "string" },
+    // Extra arguments for the server (e.g. --quiet, to weigh the request log).
+    "server-arg": { type: "string", multiple: true, default: [] },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), "opcli-hot-"));
@@ -63,7 +65,7 @@ if (SESSIONS > 0) {
 
 const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : [];
 const server = await start(
-  [...profile, bin, "--port", "0", "--db", db, "--config", join(dir, "config.json")],
+  [...profile, bin, "--port", "0", "--db", db, "--config", join(dir, "config.json"), ...values["server-arg"]],
   join(dir, "server.log"),
 );
 const { url } = server;
