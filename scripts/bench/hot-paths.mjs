@@ -134,6 +134,15 @@ const lua = (name, text) => {
   writeFileSync(f, text);
   return f;
 };
+/** PingAM's validate of the signed-in session, with or without its idle reset. */
+const validate = (refresh, token) => ({
+  url: `${url}/am/json/realms/root/sessions?_action=validate&refresh=${refresh}`,
+  headers: [`Authorization: Bearer ${token}`],
+  script: lua(
+    `validate-${refresh}`,
+    `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
+  ),
+});
 const basic = Buffer.from(`${admin.client_id}:${admin.client_secret}`).toString("base64");
 const cases = {
   floor: { url: `${floor.url}/` },
@@ -143,22 +152,8 @@ const cases = {
     headers: [`Authorization: Bearer ${adminToken}`],
   },
   session_status: { url: `${url}/jans-auth/restv1/session_status`, headers: [`Cookie: ${cookie}`] },
-  "am validate": {
-    url: `${url}/am/json/realms/root/sessions?_action=validate&refresh=false`,
-    headers: [`Authorization: Bearer ${amToken}`],
-    script: lua(
-      "validate",
-      `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
-    ),
-  },
-  "am validate (idle reset)": {
-    url: `${url}/am/json/realms/root/sessions?_action=validate&refresh=true`,
-    headers: [`Authorization: Bearer ${amWriterToken}`],
-    script: lua(
-      "validate-refresh",
-      `wrk.method = "POST"\nwrk.body = '${JSON.stringify({ tokenId })}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-API-Version"] = "resource=5.0"\n`,
-    ),
-  },
+  "am validate": validate(false, amToken),
+  "am validate (idle reset)": validate(true, amWriterToken),
   "token client_credentials": {
     url: `${url}/jans-auth/restv1/token`,
     headers: [`Authorization: Basic ${basic}`],

@@ -43,6 +43,19 @@ const ending: SessionEnding = {
   }),
 };
 
+/** A pending device code that expires 10 minutes after T0. */
+const deviceCode = (deviceCodeHash: string, userCode: string) => ({
+  deviceCodeHash,
+  userCode,
+  clientId: "c1",
+  scopes: ["a"],
+  expiresAt: T0 + 600_000,
+  intervalSeconds: 5,
+  status: "pending" as const,
+  userDn: null,
+  lastPollAt: 0,
+});
+
 export function session(over: Partial<SessionRecord> = {}): SessionRecord {
   const sid = over.sid ?? randomUUID();
   return {
@@ -694,17 +707,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it("updates device codes and finds them by user code", async () => {
-        const d = {
-          deviceCodeHash: "dh",
-          userCode: "BCDF-GHJK",
-          clientId: "c1",
-          scopes: ["a"],
-          expiresAt: T0 + 600_000,
-          intervalSeconds: 5,
-          status: "pending" as const,
-          userDn: null,
-          lastPollAt: 0,
-        };
+        const d = deviceCode("dh", "BCDF-GHJK");
         await store.deviceCodes.insert(d);
         await store.deviceCodes.update("dh", { status: "approved", userDn: "inum=1", intervalSeconds: 10 });
         expect(await store.deviceCodes.getByUserCode("BCDF-GHJK")).toEqual({
@@ -732,17 +735,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it("a decision lands once, only on a pending, unexpired code (never after redemption)", async () => {
-        const d = {
-          deviceCodeHash: "dd",
-          userCode: "DCDF-GHJK",
-          clientId: "c1",
-          scopes: ["a"],
-          expiresAt: T0 + 600_000,
-          intervalSeconds: 5,
-          status: "pending" as const,
-          userDn: null,
-          lastPollAt: 0,
-        };
+        const d = deviceCode("dd", "DCDF-GHJK");
         await store.deviceCodes.insert(d);
         await store.deviceCodes.insert({ ...d, deviceCodeHash: "de", userCode: "EEEE-GHJK", expiresAt: T0 });
         expect(await store.deviceCodes.decide("de", "approved", "inum=1", T0)).toBe(false);
