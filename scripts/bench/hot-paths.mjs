@@ -9,7 +9,8 @@
 //  - with --sessions N: the store first filled with N sessions, and get-by-id of a different sid
 //    each request (10,000 of them, in turn) beside the same sid each time.
 // The server logs each request (no --quiet) to a file, as in production. A second baseline, hono
-// alone answering the same bytes, shows what the framework leaves of the floor.
+// alone answering the same bytes, shows what the framework leaves of the floor; a third, node:http
+// with the store's two reads (ceiling-server.mjs), what the platform leaves with them.
 // Usage: node scripts/bench/hot-paths.mjs [--rounds 3] [--seconds 5] [--connections 16] [--sessions N]
 //        [--only a,b] [--profile DIR]
 import { execFileSync, spawn } from "node:child_process";
@@ -128,6 +129,8 @@ const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (a) => con
 `,
 );
 const honoFloor = await start([honoFile]);
+// A third: node:http with the store's two reads per request and nothing else (ceiling-server.mjs).
+const ceiling = await start([join(root, "scripts/bench/ceiling-server.mjs"), db, sid, String(body.length)]);
 
 const lua = (name, text) => {
   const f = join(dir, `${name}.lua`);
@@ -147,6 +150,10 @@ const basic = Buffer.from(`${admin.client_id}:${admin.client_secret}`).toString(
 const cases = {
   floor: { url: `${floor.url}/` },
   "bare hono, same bytes": { url: `${honoFloor.url}/` },
+  "node:http + the two reads": {
+    url: `${ceiling.url}/`,
+    headers: [`Authorization: Bearer ${adminToken}`],
+  },
   "get-by-id": {
     url: `${url}/jans-config-api/api/v1/jans-auth-server/session/sid/${sid}`,
     headers: [`Authorization: Bearer ${adminToken}`],
@@ -172,7 +179,8 @@ if (sampled.length > 0)
       `local sids = {${sampled.map((x) => `"${x}"`).join(",")}}\nlocal i = 0\nrequest = function()\n  i = i % #sids + 1\n  return wrk.format("GET", "/jans-config-api/api/v1/jans-auth-server/session/sid/" .. sids[i])\nend\n`,
     ),
   };
-const only = values.only ? new Set(["floor", "bare hono, same bytes", ...values.only.split(",")]) : undefined;
+const BASELINES = ["floor", "bare hono, same bytes", "node:http + the two reads"];
+const only = values.only ? new Set([...BASELINES, ...values.only.split(",")]) : undefined;
 
 // Check each case answers 200 once before timing it (wrk throws on a non-2xx answer).
 for (const [name, c] of Object.entries(cases)) if (!only || only.has(name)) wrk(c, 1, 1);
@@ -187,6 +195,7 @@ for (let r = 0; r < Number(values.rounds); r++) {
 server.proc.kill("SIGTERM");
 floor.proc.kill("SIGTERM");
 honoFloor.proc.kill("SIGTERM");
+ceiling.proc.kill("SIGTERM");
 rmSync(honoFile, { force: true });
 
 const med = medianOf;

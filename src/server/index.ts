@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from "./core/config.js";
 export { DEFAULT_CONFIG, resolveConfig } from "./core/config.js";
 export { createCore, SERVER_VERSION, type ServerCore } from "./core/core.js";
 export { cookieHash } from "./core/sessions.js";
+export { SESSION_COLUMNS } from "./store/rows.js";
 export { SqliteStore } from "./store/sqlite/store.js";
 export type { SessionRecord, Store } from "./store/types.js";
 /** The PostgreSQL store, loaded (with pg) only when asked for. */
