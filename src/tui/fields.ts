@@ -34,7 +34,7 @@ export const exact = (v: unknown, now: number): string => {
   return `${relativeTime(t, now)}  (${new Date(t).toISOString().replace(/\.000Z$/, "Z")})`;
 };
 
-/** A value at a dotted path (`sessionAttributes.auth_user`). */
+/** A value at a dotted path (`owner.login`). */
 export function at(raw: Raw, path: string): unknown {
   let v: unknown = raw;
   for (const k of path.split(".")) v = v && typeof v === "object" ? (v as Raw)[k] : undefined;

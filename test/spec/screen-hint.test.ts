@@ -158,3 +158,15 @@ describe("the documents' screen hints", () => {
     expect(sessions.map((o) => o.screen?.role).sort()).toEqual(["list", "remove", "revoke"]);
   });
 });
+
+it("Janssen's overlay gives its document the screens our document declares", async () => {
+  const opts = { toolVersion: "test" };
+  const screens = async (file: string) => {
+    const path = resolve(ROOT, file);
+    const model = await loadModel(readFileSync(path, "utf8"), path, opts);
+    return Object.fromEntries(model.operations.flatMap((o) => (o.screen ? [[o.id, o.screen]] : [])));
+  };
+  const ours = await screens("spec/opcli.yaml");
+  expect(Object.keys(ours)).toHaveLength(3);
+  expect(await screens("../shared/specs/jans-config-api.yaml")).toEqual(ours);
+});
