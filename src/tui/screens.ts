@@ -132,13 +132,29 @@ function countOf(hint: ScreenModel, list: OperationModel, count: Record<string, 
   };
 }
 
+/** The remove and revoke operations of the screen's name, with their arguments from an item. */
+function changesOf(hint: ScreenModel, list: OperationModel, ops: readonly OperationModel[]) {
+  const remove = serving(ops, hint.name, "remove");
+  const revoke = serving(ops, hint.name, "revoke");
+  const out: Pick<Screen, "remove" | "revoke"> = {};
+  const rp = remove?.screen?.params;
+  if (remove && rp) out.remove = { op: remove.id, params: (i) => argsOf(rp, i) };
+  const vp = revoke?.screen?.params;
+  const count = revoke?.screen?.count;
+  if (revoke && vp)
+    out.revoke = {
+      op: revoke.id,
+      params: (i) => argsOf(vp, i),
+      ...(count ? { count: countOf(hint, list, count) } : {}),
+    };
+  return out;
+}
+
 /** The screen a list operation's hint describes, with the remove and revoke of its name. */
-function screenOf(list: OperationModel, hint: ScreenModel, ops: readonly OperationModel[]): Screen {
+function screenFrom(list: OperationModel, hint: ScreenModel, ops: readonly OperationModel[]): Screen {
   const columns = (hint.columns ?? []).map(column);
   const idOf = (r: Raw) => (hint.id ? str(at(r, hint.id)) : "");
   const words = Object.keys(hint.filters ?? {});
-  const remove = serving(ops, hint.name, "remove");
-  const revoke = serving(ops, hint.name, "revoke");
   const summary = hint.summary;
   return {
     name: hint.name,
@@ -165,18 +181,7 @@ function screenOf(list: OperationModel, hint: ScreenModel, ops: readonly Operati
             .map((p) => str(at(i.raw, p)))
             .find(Boolean) ?? "no user")
         : i.id,
-    ...(remove?.screen?.params
-      ? { remove: { op: remove.id, params: (i: Item) => argsOf(remove.screen!.params!, i) } }
-      : {}),
-    ...(revoke?.screen?.params
-      ? {
-          revoke: {
-            op: revoke.id,
-            params: (i: Item) => argsOf(revoke.screen!.params!, i),
-            ...(revoke.screen.count ? { count: countOf(hint, list, revoke.screen.count) } : {}),
-          },
-        }
-      : {}),
+    ...changesOf(hint, list, ops),
   };
 }
 
@@ -187,7 +192,7 @@ export function screensFor(ops: readonly OperationModel[]): Screen[] {
     const hint = o.screen;
     if (hint?.role !== "list" || seen.has(hint.name)) return [];
     seen.add(hint.name);
-    return [screenOf(o, hint, ops)];
+    return [screenFrom(o, hint, ops)];
   });
 }
 
