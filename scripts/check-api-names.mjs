@@ -8,7 +8,8 @@ import { join, relative, resolve } from "node:path";
 
 const root = resolve(process.argv[2] ?? "src");
 const LAYERS = ["client", "cli", "tui", "output"];
-// Products, and the names their documents use for a filter language, a page's parts or a cursor.
+// Products, the names their documents use for a filter language, a page's parts or a cursor, and
+// the field, parameter and operation names of the session APIs.
 const NAMES = [
   "janssen",
   "jans",
@@ -23,6 +24,21 @@ const NAMES = [
   "totalEntriesCount",
   "entriesCount",
   "pagedResultsCookie",
+  // Sessions: the TUI reads these from x-opcli-screen
+  // (not startIndex, auth_user, userDn: the generic paging and identifier heuristics use them).
+  "sessionAttributes",
+  "remote_ip",
+  "ipAddress",
+  "creationDate",
+  "expirationDate",
+  "lastActiveAt",
+  "idleExpiresAt",
+  "sortBy",
+  "sortOrder",
+  "search-session",
+  "revoke-user-session",
+  "terminate-session",
+  "terminate-user-sessions",
 ];
 const pattern = new RegExp(NAMES.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
 

@@ -11,7 +11,7 @@ export function itemsOf(value: unknown): unknown[] | undefined {
   return arrays.length === 1 ? (arrays[0]![1] as unknown[]) : undefined;
 }
 
-/** A dot path into an item (sessionAttributes.auth_user). */
+/** A dot path into an item (owner.login). */
 export function pick(item: unknown, path: string): unknown {
   let node: unknown = item;
   for (const part of path.split(".")) {

@@ -1,5 +1,5 @@
 import { SpecError } from "./errors.js";
-import { filterOf, operationPaging, pagingOf, screenOf } from "./hints.js";
+import { filterOf, operationPaging, pagingOf } from "./hints.js";
 import {
   type ApiModel,
   type BodyModel,
@@ -14,6 +14,7 @@ import {
 } from "./model.js";
 import { commonPrefix, deriveOperationId, disambiguate, splitPathKey } from "./operation-names.js";
 import { type Doc, deref, inlineExternal, type RefContext } from "./refs.js";
+import { screenOf } from "./screen-hint.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 

@@ -1,4 +1,4 @@
-import { FILTER_GRAMMARS, type FilterGrammar, type PagingModel, type ScreenModel } from "./model.js";
+import { FILTER_GRAMMARS, type FilterGrammar, type PagingModel } from "./model.js";
 import type { Doc } from "./refs.js";
 
 // The `x-opcli-*` hints a document (or an overlay on it) gives about its API, read into the
@@ -32,18 +32,4 @@ export function operationPaging(docLevel: PagingModel | undefined, op: Doc): { p
   const own = pagingOf(op["x-opcli-paging"]);
   const merged = { ...docLevel, ...own };
   return Object.keys(merged).length ? { paging: merged } : {};
-}
-
-const ROLES: readonly ScreenModel["role"][] = ["list", "remove", "revoke"];
-
-/** `x-opcli-screen: {name: sessions, role: list, layout: flat}`: the TUI screen an operation serves. */
-export function screenOf(raw: unknown, where: string, warn: (m: string) => void): { screen?: ScreenModel } {
-  if (raw === undefined) return {};
-  const s = (typeof raw === "object" && raw !== null ? raw : {}) as Doc;
-  const role = (s.role ?? "list") as ScreenModel["role"];
-  if (typeof s.name !== "string" || !ROLES.includes(role)) {
-    warn(`${where}: x-opcli-screen needs a name and a role (${ROLES.join(", ")})`);
-    return {};
-  }
-  return { screen: { name: s.name, role, ...(typeof s.layout === "string" ? { layout: s.layout } : {}) } };
 }

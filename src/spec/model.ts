@@ -1,7 +1,7 @@
 // The format-neutral operation model every command works from. Filled by build-model.ts from
 // OpenAPI 3.0/3.1 documents; cached as JSON so a warm start never re-parses the document.
 
-export const MODEL_FORMAT = 8;
+export const MODEL_FORMAT = 9;
 
 export type ParamLocation = "path" | "query" | "header" | "cookie";
 
@@ -110,14 +110,47 @@ export interface OperationModel {
   screen?: ScreenModel;
 }
 
+/** How a screen's cell reads its field: `time` relative in the table and exact in describe,
+ * `earliest-of` the earliest time of its fields, `number` sorts as one, `words` an array joined
+ * by spaces, `fixed` the field's text itself (no item path). */
+export const SCREEN_KINDS = ["text", "time", "earliest-of", "number", "words", "fixed"] as const;
+export type ScreenKind = (typeof SCREEN_KINDS)[number];
+
+/** A dotted path into an item (`sessionAttributes.auth_user`), or several: the first present. */
+export type ItemPath = string | string[];
+
+/** One column of a screen's table; `letter`: Shift+letter sorts; `sort`: the list's sort value. */
+export interface ScreenColumn {
+  header: string;
+  field: ItemPath;
+  kind?: ScreenKind;
+  identifier?: true;
+  letter?: string;
+  sort?: string;
+}
+
+/** The list parameters a screen fills, by role (each names one of the list operation's parameters). */
+export const SCREEN_LIST_PARAMS = ["limit", "start", "sort", "order", "pattern"] as const;
+
 /**
- * A TUI screen's operation (`x-opcli-screen: {name, role, layout}`): the screen's list (whose
- * `layout` names how its items read), the removal of one item, or the revocation of a user's.
+ * A TUI screen's operation (`x-opcli-screen`, README "Hints in the document"): the screen's list
+ * (which carries the screen: noun, item id, owner, columns, describe summary, list parameters by
+ * role, sort order values, the `/` line's filter words), the removal of one item or the
+ * revocation of an owner's (`params`: operation parameter -> item path; `count`: list arguments
+ * that count what a revocation ends, keys a filter word or a list parameter).
  */
 export interface ScreenModel {
   name: string;
   role: "list" | "remove" | "revoke";
-  layout?: string;
+  noun?: [string, string];
+  id?: ItemPath;
+  who?: ItemPath;
+  columns?: ScreenColumn[];
+  summary?: [string, ItemPath, ScreenKind?][];
+  params?: Record<string, ItemPath>;
+  order?: [string, string];
+  filters?: Record<string, string>;
+  count?: Record<string, ItemPath>;
 }
 
 export interface SecuritySchemeModel {

@@ -2,13 +2,13 @@ import { Box, type Key, Text, useApp, useInput } from "ink";
 import { createElement as h, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import type { OperationModel } from "../spec/model.js";
 import { DescribeView, describeLines } from "./describe.js";
+import { describeError } from "./describe-error.js";
 import { matches } from "./filter.js";
 import { type FlashKind, useFlash, useInterval, useSyncState, useTerminalSize } from "./hooks.js";
 import { editText } from "./input.js";
 import { type Action, actionFor, helpLines, hintLine, refused } from "./keys.js";
 import { pageRows } from "./layout.js";
 import { type Item, type Screen, type Sort, screensFor } from "./screens.js";
-import { describeError } from "./sessions.js";
 import { TableView } from "./table-view.js";
 
 // The screen, k9s-like: a table that fills the terminal and refreshes itself, `/` filter, `:`

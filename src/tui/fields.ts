@@ -1,7 +1,7 @@
 import { relativeTime } from "../output/table.js";
 
 // Reading values out of a document's JSON: strings, times (relative for tables, exact for the
-// describe view and hover), and the earlier of two deadlines.
+// describe view and hover), and the earliest of several deadlines.
 
 export type Raw = Record<string, unknown>;
 
@@ -34,15 +34,24 @@ export const exact = (v: unknown, now: number): string => {
   return `${relativeTime(t, now)}  (${new Date(t).toISOString().replace(/\.000Z$/, "Z")})`;
 };
 
-/** The earlier of two deadlines (a session ends at whichever comes first). */
-export function earlier(a: unknown, b: unknown): number | undefined {
-  const xs = [timeOf(a), timeOf(b)].filter(Number.isFinite);
-  return xs.length ? Math.min(...xs) : undefined;
-}
-
-/** A value at a dotted path (`sessionAttributes.auth_user`). */
+/** A value at a dotted path (`owner.login`). */
 export function at(raw: Raw, path: string): unknown {
   let v: unknown = raw;
   for (const k of path.split(".")) v = v && typeof v === "object" ? (v as Raw)[k] : undefined;
   return v;
+}
+
+/** The first value present (neither undefined nor null) at one of these dotted paths. */
+export function first(raw: Raw, paths: readonly string[]): unknown {
+  for (const p of paths) {
+    const v = at(raw, p);
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+/** The earliest of these times (epoch milliseconds), if any is one. */
+export function earliest(vs: readonly unknown[]): number | undefined {
+  const xs = vs.map(timeOf).filter(Number.isFinite);
+  return xs.length ? Math.min(...xs) : undefined;
 }

@@ -1,26 +1,27 @@
 import { withoutControls } from "./input.js";
-import { EMPTY_FORM, type SearchForm } from "./sessions.js";
 
-// The `/` filter line: words are the search pattern; `user=alice`, `ip=10.0.0.1`,
-// `client=web`, `state=authenticated`, `created>2026-01-01`, `expires<=2026-02-01` narrow it.
+// The `/` filter line: words are the search pattern; `word=value` (or `<`, `<=`, `>`, `>=`,
+// `!=`) narrows it, for the words the screen's hint names (`filters`: `user=alice`,
+// `created>2026-01-01`); any other word is part of the pattern.
 
-const FIELD = /^(user|client|ip|state|created|expires)(<=|>=|!=|<|>|=)(.*)$/;
+export interface FilterForm {
+  pattern: string;
+  /** Filter word to operator and value; the last of a word counts. */
+  fields: Map<string, [op: string, value: string]>;
+}
 
-/** The filter line as the search form (fields the line does not name stay empty). */
-export function parseFilter(line: string): SearchForm {
-  const form: SearchForm = { ...EMPTY_FORM };
-  const words: string[] = [];
+const FIELD = /^([a-z][a-z0-9_]*)(<=|>=|!=|<|>|=)(.*)$/;
+
+/** The filter line as a form: the pattern, and the named words' operators and values. */
+export function parseFilter(line: string, words: readonly string[]): FilterForm {
+  const fields = new Map<string, [string, string]>();
+  const pattern: string[] = [];
   for (const word of withoutControls(line).split(/\s+/).filter(Boolean)) {
     const m = FIELD.exec(word);
-    if (!m) {
-      words.push(word);
-      continue;
-    }
-    const [, key, op, value] = m as unknown as [string, keyof SearchForm, string, string];
-    form[key] = key === "created" || key === "expires" ? `${op}${value}` : value;
+    if (m && words.includes(m[1]!)) fields.set(m[1]!, [m[2]!, m[3]!]);
+    else pattern.push(word);
   }
-  form.pattern = words.join(" ");
-  return form;
+  return { pattern: pattern.join(" "), fields };
 }
 
 /** Client-side filtering (screens whose list operation has no filter): every word in some cell. */

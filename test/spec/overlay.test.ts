@@ -143,12 +143,14 @@ describe("overlays in loadModel", () => {
     const filtered = model.operations.filter((o) => o.params.some((p) => p.filter));
     expect(filtered.length).toBeGreaterThan(5);
     expect(filtered.every((o) => o.params.some((p) => p.name === "fieldValuePair"))).toBe(true);
-    const screens = model.operations.filter((o) => o.screen).map((o) => [o.id, o.screen]);
+    const screens = model.operations
+      .filter((o) => o.screen)
+      .map((o) => [o.id, o.screen?.name, o.screen?.role]);
     expect(screens).toEqual(
       expect.arrayContaining([
-        ["search-session", { name: "sessions", role: "list", layout: "session-attributes" }],
-        ["delete-session", { name: "sessions", role: "remove" }],
-        ["revoke-user-session", { name: "sessions", role: "revoke" }],
+        ["search-session", "sessions", "list"],
+        ["delete-session", "sessions", "remove"],
+        ["revoke-user-session", "sessions", "revoke"],
       ]),
     );
     expect(screens).toHaveLength(3);
@@ -203,16 +205,22 @@ describe("overlays in loadModel", () => {
     const warnings: string[] = [];
     const model = await loadModel(text, "/w.yaml", { ...opts, onWarning: (w) => warnings.push(w) });
     expect(model.operations[0]?.screen).toBeUndefined();
-    expect(warnings.join("\n")).toMatch(/GET \/widgets: x-opcli-screen needs a name and a role/);
+    expect(warnings.join("\n")).toMatch(/GET \/widgets: x-opcli-screen: needs a name and a role/);
     const listed = await loadModel(
       DOC.replace(
         "operationId: list-widgets",
-        "operationId: list-widgets\n      x-opcli-screen: { name: widgets }",
+        "operationId: list-widgets\n      x-opcli-screen: { name: widgets, noun: [widget, widgets], id: id, columns: [{ header: ID, field: id }] }",
       ),
       "/w.yaml",
       opts,
     );
-    expect(listed.operations[0]?.screen).toEqual({ name: "widgets", role: "list" });
+    expect(listed.operations[0]?.screen).toEqual({
+      name: "widgets",
+      role: "list",
+      noun: ["widget", "widgets"],
+      id: "id",
+      columns: [{ header: "ID", field: "id" }],
+    });
   });
 
   it("an unreadable --overlay is a SpecError naming it", async () => {

@@ -1,10 +1,14 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { render } from "ink-testing-library";
 import { createElement as h } from "react";
 import { describe, expect, it } from "vitest";
+import { loadModel } from "../../src/spec/load.js";
 import type { OperationModel } from "../../src/spec/model.js";
 import { App, type CallOutcome, type TuiApi } from "../../src/tui/app.js";
 import { isControl } from "../../src/tui/input.js";
 import { getOperation, queryParam } from "../helpers/models.js";
+import { ROOT } from "../helpers/spawn-server.js";
 
 // The screen rendered by ink-testing-library (100 columns, 24 rows) over a scripted API: the
 // table, the filter, describe, sort, marks and their one confirmation, --readonly, the command
@@ -17,11 +21,15 @@ const op = (id: string, params: string[] = []) =>
     params.map((n) => queryParam(n)),
   );
 // The operations as the documents declare them, with their hints (Janssen's from its shipped
-// overlay): the filter language, where a page keeps its parts, the screen each serves.
-const serves = (o: OperationModel, name: string, role: "list" | "remove" | "revoke", layout?: string) => ({
-  ...o,
-  screen: { name, role, ...(layout ? { layout } : {}) },
-});
+// overlay, whose screens are our document's): the filter language, where a page keeps its parts,
+// the screen each serves (read from the documents themselves).
+const screensOf = async (file: string) => {
+  const path = resolve(ROOT, file);
+  const model = await loadModel(readFileSync(path, "utf8"), path, { toolVersion: "test" });
+  return (o: OperationModel) => ({ ...o, screen: model.operations.find((d) => d.id === o.id)!.screen });
+};
+const ours = await screensOf("spec/opcli.yaml");
+const admins = await screensOf("spec/admin.yaml");
 const search = op("search-session", [
   "limit",
   "startIndex",
@@ -32,22 +40,22 @@ const search = op("search-session", [
 ]);
 const JANS = [
   {
-    ...serves(search, "sessions", "list", "session-attributes"),
+    ...ours(search),
     params: search.params.map((p) =>
       p.name === "fieldValuePair" ? { ...p, filter: "field-value-pairs" as const } : p,
     ),
     paging: { total: "totalEntriesCount", items: "entries", count: "entriesCount", start: "start" },
   },
-  serves(op("delete-session"), "sessions", "remove"),
-  serves(op("revoke-user-session"), "sessions", "revoke"),
+  ours(op("delete-session")),
+  ours(op("revoke-user-session")),
 ];
 const ADMIN = [
-  serves(op("list-sessions", ["limit", "offset", "userId", "sort", "order"]), "sessions", "list", "flat"),
-  serves(op("terminate-session"), "sessions", "remove"),
-  serves(op("terminate-user-sessions"), "sessions", "revoke"),
-  serves(op("list-users", ["limit", "offset"]), "users", "list"),
-  serves(op("list-alarms", ["limit", "offset"]), "alarms", "list"),
-  serves(op("list-audit-events", ["limit", "offset"]), "audit", "list"),
+  admins(op("list-sessions", ["limit", "offset", "userId", "sort", "order"])),
+  admins(op("terminate-session")),
+  admins(op("terminate-user-sessions")),
+  admins(op("list-users", ["limit", "offset"])),
+  admins(op("list-alarms", ["limit", "offset"])),
+  admins(op("list-audit-events", ["limit", "offset"])),
 ];
 
 function session(i: number, user: string, minutesAgo = 5) {

@@ -361,9 +361,7 @@ describe("opcli tui refuses what it cannot do", () => {
     );
     try {
       const screen = await t.waitFor("[exit ");
-      expect(screen).toContain(
-        "opcli tui needs the operations search-session, delete-session, revoke-user-session",
-      );
+      expect(screen).toContain("opcli tui needs a screen: an operation marked x-opcli-screen with role list");
       expect(screen).toContain("[exit 2]");
     } finally {
       t.close();

@@ -39,13 +39,17 @@ describe("columnWidths", () => {
 });
 
 describe("parseFilter", () => {
+  const WORDS = ["user", "ip", "created", "expires"];
   it.each([
-    ["alice", { pattern: "alice" }],
-    ["user=alice ip=10.0.0.1", { user: "alice", ip: "10.0.0.1", pattern: "" }],
-    ["created>2026-01-01 web", { created: ">2026-01-01", pattern: "web" }],
-    ["expires=2026-02-01", { expires: "=2026-02-01" }],
-    ["a\x7fb", { pattern: "ab" }],
-  ])("%j", (line, want) => {
-    expect(parseFilter(line)).toMatchObject(want);
+    ["alice", "alice", {}],
+    ["user=alice ip=10.0.0.1", "", { user: ["=", "alice"], ip: ["=", "10.0.0.1"] }],
+    ["created>2026-01-01 web", "web", { created: [">", "2026-01-01"] }],
+    ["expires=2026-02-01", "", { expires: ["=", "2026-02-01"] }],
+    ["client=web user=a user=b", "client=web", { user: ["=", "b"] }],
+    ["a\x7fb", "ab", {}],
+  ])("%j", (line, pattern, fields) => {
+    const form = parseFilter(line, WORDS);
+    expect(form.pattern).toBe(pattern);
+    expect(Object.fromEntries(form.fields)).toEqual(fields);
   });
 });
