@@ -1,8 +1,10 @@
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { escapeUnsafe } from "../../src/server/api/middleware/body-guard.js";
+import { queryOf } from "../../src/server/api/middleware/input-guard.js";
 import { createApp } from "../../src/server/app.js";
 import { addUser, type Harness, harness } from "../helpers/server-harness.js";
 
@@ -194,5 +196,30 @@ describe("prototype names and dot segments", () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe("the guard's query reading", () => {
+  it("reads any request URL's query as the URL parser does (no parse when there is none)", () => {
+    const part = fc.string({ unit: "grapheme-composite", maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.option(part),
+        fc.option(part),
+        (url, query, fragment) => {
+          const full = `${url}${query === null ? "" : `?${query}`}${fragment === null ? "" : `#${fragment}`}`;
+          let href: string;
+          try {
+            // What the adapter hands on: the target as sent when plain, else the URL parser's href.
+            href = new URL(full).href;
+          } catch {
+            return; // not a URL a request can carry
+          }
+          expect([...queryOf(href)]).toEqual([...new URL(href).searchParams]);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

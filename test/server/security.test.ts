@@ -1,8 +1,11 @@
 import { mkdtempSync, statSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serve } from "@hono/node-server";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { STYLESHEET } from "../../src/server/api/html.js";
 import { createApp } from "../../src/server/app.js";
 import { resolveConfig } from "../../src/server/core/config.js";
 import { createCore } from "../../src/server/core/core.js";
@@ -249,6 +252,38 @@ describe("cookies and pages", () => {
       expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     },
   );
+
+  it("a real socket gets the same security headers as an in-process request, pages their own policy", async () => {
+    // Over a socket they are set on node's response (not on WHATWG Headers); each must match.
+    const server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const names = [
+      "x-frame-options",
+      "x-content-type-options",
+      "referrer-policy",
+      "content-security-policy",
+      "cache-control",
+      "strict-transport-security",
+    ];
+    const pick = (r: Response) => Object.fromEntries(names.map((n) => [n, r.headers.get(n)]));
+    try {
+      const paths = ["/health", "/jans-auth/login", "/jans-auth/device", "/no/such/path", STYLESHEET];
+      for (const path of paths) {
+        const [socket, inProcess] = [await fetch(base + path), await h.app.request(path)];
+        expect(pick(socket), path).toEqual(pick(inProcess));
+        expect(socket.headers.get("x-frame-options"), path).toBe("DENY");
+        const page = (socket.headers.get("content-type") ?? "").startsWith("text/html");
+        expect(socket.headers.get("content-security-policy"), path).toContain(
+          page ? "style-src 'self'" : "default-src 'none'; frame-ancestors 'none'",
+        );
+        if (page) expect(socket.headers.get("cache-control"), path).toBe("no-store");
+      }
+      expect((await fetch(base + STYLESHEET)).headers.get("cache-control")).toContain("max-age");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it("pages have a CSP without inline script", async () => {
     const csp = (await h.app.request("/jans-auth/login")).headers.get("content-security-policy")!;

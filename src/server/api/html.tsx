@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { JANS_AUTH } from "./kit/mounts.js";
+import { htmlResponse } from "./middleware/security-headers.js";
 
 // The end user's pages (sign-in, device approval, sign-out), on the same stack as the admin
 // console: hono/jsx, which escapes every value it is given; our stylesheet (the CSP allows no
@@ -47,5 +48,5 @@ export const Hidden = ({ name, value }: { name: string; value: string }) => (
 );
 
 export function htmlPage(c: Context, title: string, body: Child, status: PageStatus = 200) {
-  return c.html(`<!doctype html>${<Page title={title}>{body}</Page>}`, status);
+  return htmlResponse(c, `<!doctype html>${<Page title={title}>{body}</Page>}`, status);
 }

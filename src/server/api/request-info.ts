@@ -3,6 +3,17 @@ import type { Transport } from "../core/sessions.js";
 
 interface NodeEnv {
   incoming?: { url?: string; socket?: { remoteAddress?: string; encrypted?: boolean } };
+  outgoing?: NodeResponse;
+}
+
+/** What of node's ServerResponse the server writes to directly. */
+export interface NodeResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** node's response, when the request came from a socket (the node adapter passes it in env). */
+export function nodeResponse(c: Context): NodeResponse | undefined {
+  return (c.env as NodeEnv | undefined)?.outgoing;
 }
 
 /**

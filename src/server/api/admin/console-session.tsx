@@ -7,6 +7,7 @@ import { PASSWORD_ACR } from "../jans-auth/browser.js";
 import type { FaceContext, Signed } from "../kit/env.js";
 import { refusalStatus } from "../kit/errors.js";
 import { ADMIN_PAGES } from "../kit/mounts.js";
+import { htmlResponse } from "../middleware/security-headers.js";
 import { remoteAddress, transport } from "../request-info.js";
 import { ADMIN_COOKIE, CONSOLE_CLIENT, consoleSession, setConsoleCookie } from "./auth.js";
 import { Document, Hidden, Notice } from "./layout.js";
@@ -17,7 +18,7 @@ import { Document, Hidden, Notice } from "./layout.js";
 export type Status = 200 | 400 | 401 | 403 | 404 | 423 | 429;
 
 export function html(c: FaceContext, node: JSX.Element, status: Status = 200) {
-  return c.html(`<!doctype html>${node}`, status);
+  return htmlResponse(c, `<!doctype html>${node}`, status);
 }
 
 export async function signedIn(core: ServerCore, c: FaceContext): Promise<Signed | undefined> {

@@ -39,6 +39,11 @@ function prototypeName(name: string, value: string): boolean {
   return TABLE_KEYS.has(name) && PROTOTYPE_NAMES.has(value.replace(/^[+-]?\/?/, ""));
 }
 
+/** A URL's query as URLSearchParams reads it (no URL parse when there is none: most requests). */
+export function queryOf(url: string): Iterable<[string, string]> {
+  return url.includes("?") ? new URL(url).searchParams : [];
+}
+
 /**
  * Refuses control, bidi control characters and lone surrogates in the path and in query parameter
  * names and values, and dot segments hidden by percent-encoding (`%2e%2e`), with a 400 that names
@@ -47,14 +52,13 @@ function prototypeName(name: string, value: string): boolean {
  */
 export function inputGuard(render: ErrorRenderer): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
     const segments = rawPath(c).split("/").map(decoded);
     if (segments.some((seg) => unsafeText(seg)))
       return render(c, 400, "the path contains a control character");
     // The URL parser resolved literal dot segments; encoded ones would otherwise name a sibling.
     if (segments.some((seg) => seg === "." || seg === ".."))
       return render(c, 400, "the path contains a dot segment");
-    for (const [name, value] of url.searchParams) {
+    for (const [name, value] of queryOf(c.req.url)) {
       if (unsafeText(name)) return render(c, 400, "a query parameter name contains a control character");
       if (unsafeText(value)) return render(c, 400, `query parameter ${name} contains a control character`);
       if (prototypeName(name, value)) return render(c, 400, `query parameter ${name} names no known entry`);

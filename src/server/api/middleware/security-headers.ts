@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { transport } from "../request-info.js";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { nodeResponse, transport } from "../request-info.js";
 
 /**
  * An HTML page's policy. `formTargets`: origins a form on the page may end up at through
@@ -11,6 +12,9 @@ export function htmlPolicy(formTargets: readonly string[] = []): string {
   return `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${["'self'", ...targets].join(" ")}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
+// The origins a page's forms may lead on to, per request, until its page is rendered.
+const formTargets = new WeakMap<Context, string[]>();
+
 /** Lets this page's forms lead on to these origins (see htmlPolicy). */
 export function allowFormTargets(c: Context, urls: readonly (string | undefined)[]): void {
   const origins = urls.flatMap((u) => {
@@ -20,28 +24,47 @@ export function allowFormTargets(c: Context, urls: readonly (string | undefined)
       return [];
     }
   });
-  if (origins.length > 0) c.header("Content-Security-Policy", htmlPolicy([...new Set(origins)]));
+  formTargets.set(c, [...new Set([...(formTargets.get(c) ?? []), ...origins])]);
 }
 
+/** An HTML page: a CSP without inline script (styles only from our stylesheet), never cached. */
+export function htmlResponse(c: Context, markup: string, status: ContentfulStatusCode = 200) {
+  c.header("Content-Security-Policy", htmlPolicy(formTargets.get(c)));
+  c.header("Cache-Control", "no-store");
+  return c.html(markup, status);
+}
+
+const EVERY_RESPONSE: Readonly<Record<string, string>> = {
+  "X-Frame-Options": "DENY",
+  "X-Content-Type-Options": "nosniff",
+  // same-origin, not no-referrer: with no-referrer a browser's same-origin form post says
+  // "Origin: null", and the CSRF check could not tell it from a cross-site one.
+  "Referrer-Policy": "same-origin",
+  // Pages replace it with their own (htmlResponse); anything else loads nothing.
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+};
+// Over TLS, browsers are told to keep to it (a cookie issued over TLS is never sent in clear).
+const OVER_TLS: Readonly<Record<string, string>> = {
+  ...EVERY_RESPONSE,
+  "Strict-Transport-Security": "max-age=31536000",
+};
+
 /**
- * Headers on every response: no framing anywhere (clickjacking), no MIME sniffing, no referrer to other sites;
- * HTML pages get a CSP without inline script (styles only from our own stylesheet).
+ * Headers on every response: no framing anywhere (clickjacking), no MIME sniffing, no referrer to
+ * other sites, nothing loaded by what is not a page; a header the route set itself wins.
  */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
+    const headers = transport(c).secure ? OVER_TLS : EVERY_RESPONSE;
+    const out = nodeResponse(c);
+    // From a socket: on node's response before the route runs (writeHead lets the route's own
+    // headers win), so the adapter's plain-object response is never turned into WHATWG Headers.
+    if (out) {
+      for (const name in headers) out.setHeader(name, headers[name]!);
+      return next();
+    }
     await next();
     const h = c.res.headers;
-    h.set("X-Frame-Options", "DENY");
-    // Over TLS, browsers are told to keep to it (a cookie issued over TLS is never sent in clear).
-    if (transport(c).secure) h.set("Strict-Transport-Security", "max-age=31536000");
-    h.set("X-Content-Type-Options", "nosniff");
-    // same-origin, not no-referrer: with no-referrer a browser's same-origin form post says
-    // "Origin: null", and the CSRF check could not tell it from a cross-site one.
-    h.set("Referrer-Policy", "same-origin");
-    const html = (h.get("content-type") ?? "").startsWith("text/html");
-    // A page that set its own policy (a wider form-action) keeps it.
-    if (!(html && h.has("Content-Security-Policy")))
-      h.set("Content-Security-Policy", html ? htmlPolicy() : "default-src 'none'; frame-ancestors 'none'");
-    if (html) h.set("Cache-Control", "no-store");
+    for (const name in headers) if (!h.has(name)) h.set(name, headers[name]!);
   };
 }
