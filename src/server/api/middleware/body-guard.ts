@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ErrorRenderer } from "../kit/errors.js";
 import { unsafeText } from "./input-guard.js";
 
@@ -76,17 +76,21 @@ export function unsafeBasic(authorization: string): boolean {
 
 /** Refuses unsafe characters in a request's body or Basic credentials with a 400 naming the field. */
 export function bodyGuard(render: ErrorRenderer): MiddlewareHandler {
-  return async (c, next) => {
-    if (unsafeBasic(c.req.header("authorization") ?? ""))
-      return render(c, 400, "the Basic credentials contain a control character");
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      // Through hono's body cache: the route reads the same text again (c.req.text/json) for free,
-      // and the node adapter reads it straight from the socket, without a WHATWG Request.
-      const text = await c.req.text();
-      const where = text === "" ? undefined : unsafeInBody(c.req.header("content-type") ?? "", text);
-      if (where) return render(c, 400, `${where} contains a control character`);
-    }
+  const refuse = (c: Context, where: string) =>
+    Promise.resolve(render(c, 400, `${where} contains a control character`));
+  const withBody: MiddlewareHandler = async (c, next) => {
+    // Through hono's body cache: the route reads the same text again (c.req.text/json) for free,
+    // and the node adapter reads it straight from the socket, without a WHATWG Request.
+    const text = await c.req.text();
+    const where = text === "" ? undefined : unsafeInBody(c.req.header("content-type") ?? "", text);
+    if (where) return refuse(c, where);
     await next();
+  };
+  // Not async: a GET that passes goes on to the route without a promise of the guard's own.
+  return (c, next) => {
+    if (unsafeBasic(c.req.header("authorization") ?? "")) return refuse(c, "the Basic credentials");
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return withBody(c, next);
   };
 }
 
@@ -99,9 +103,9 @@ export function escapeUnsafe(s: string): string {
 
 /** User-Agent is stored with sessions as data: kept, but with its controls escaped. */
 export function headerEscape(): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     const ua = c.req.raw.headers.get("user-agent");
     if (ua !== null && unsafeText(ua)) c.req.raw.headers.set("user-agent", escapeUnsafe(ua));
-    await next();
+    return next();
   };
 }

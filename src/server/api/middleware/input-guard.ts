@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ErrorRenderer } from "../kit/errors.js";
 import { rawPath } from "../request-info.js";
 
@@ -51,20 +51,24 @@ export function queryOf(url: string): Iterable<[string, string]> {
  * prototype property (`constructor`, `__proto__`) is refused too.
  */
 export function inputGuard(render: ErrorRenderer): MiddlewareHandler {
-  return async (c, next) => {
-    const segments = rawPath(c).split("/").map(decoded);
-    if (segments.some((seg) => unsafeText(seg)))
-      return render(c, 400, "the path contains a control character");
-    // The URL parser resolved literal dot segments; encoded ones would otherwise name a sibling.
-    if (segments.some((seg) => seg === "." || seg === ".."))
-      return render(c, 400, "the path contains a dot segment");
-    for (const [name, value] of queryOf(c.req.url)) {
-      if (unsafeText(name)) return render(c, 400, "a query parameter name contains a control character");
-      if (unsafeText(value)) return render(c, 400, `query parameter ${name} contains a control character`);
-      if (prototypeName(name, value)) return render(c, 400, `query parameter ${name} names no known entry`);
-    }
-    await next();
+  // Not async: a request that passes goes on to the route without a promise of the guard's own.
+  return (c, next) => {
+    const why = inputRefusal(c);
+    return why ? Promise.resolve(render(c, 400, why)) : next();
   };
+}
+
+function inputRefusal(c: Context): string | undefined {
+  const segments = rawPath(c).split("/").map(decoded);
+  if (segments.some((seg) => unsafeText(seg))) return "the path contains a control character";
+  // The URL parser resolved literal dot segments; encoded ones would otherwise name a sibling.
+  if (segments.some((seg) => seg === "." || seg === "..")) return "the path contains a dot segment";
+  for (const [name, value] of queryOf(c.req.url)) {
+    if (unsafeText(name)) return "a query parameter name contains a control character";
+    if (unsafeText(value)) return `query parameter ${name} contains a control character`;
+    if (prototypeName(name, value)) return `query parameter ${name} names no known entry`;
+  }
+  return undefined;
 }
 
 export function hasControl(s: string): boolean {
