@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../src/server/api/pingam/actions.js";
 import { AM_OPERATION_SCOPES, SCOPE } from "../../src/server/core/oauth/scopes.js";
@@ -238,6 +240,27 @@ describe("authorisation and versions", () => {
         .filter((k) => k !== "query-sessions")
         .sort(),
     );
+  });
+
+  it("over a socket the chosen version is named as in process, with the JSON answer", async () => {
+    const server = serve({ fetch: w.h.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${ALPHA}?_action=validate`;
+    const init = () => ({
+      method: "POST",
+      headers: { authorization: `Bearer ${w.accessToken}`, "content-type": "application/json", ...V },
+      body: JSON.stringify({ tokenId: w.tokens[0] }),
+    });
+    try {
+      const [socket, inProcess] = [await fetch(url, init()), await w.h.app.request(url, init())];
+      for (const res of [socket, inProcess]) {
+        expect(res.headers.get("content-api-version")).toBe("protocol=1.0,resource=4.0");
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        expect(await res.json()).toMatchObject({ valid: true });
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("honours Accept-API-Version: the seed's versions pass, others are a 400", async () => {

@@ -268,7 +268,14 @@ describe("cookies and pages", () => {
     ];
     const pick = (r: Response) => Object.fromEntries(names.map((n) => [n, r.headers.get(n)]));
     try {
-      const paths = ["/health", "/jans-auth/login", "/jans-auth/device", "/no/such/path", STYLESHEET];
+      const paths = [
+        "/health",
+        "/jans-auth/login",
+        "/jans-auth/device",
+        "/jans-auth/restv1/session_status",
+        "/no/such/path",
+        STYLESHEET,
+      ];
       for (const path of paths) {
         const [socket, inProcess] = [await fetch(base + path), await h.app.request(path)];
         expect(pick(socket), path).toEqual(pick(inProcess));
@@ -280,6 +287,21 @@ describe("cookies and pages", () => {
         if (page) expect(socket.headers.get("cache-control"), path).toBe("no-store");
       }
       expect((await fetch(base + STYLESHEET)).headers.get("cache-control")).toContain("max-age");
+      expect((await fetch(`${base}/jans-auth/restv1/session_status`)).headers.get("cache-control")).toBe(
+        "no-store",
+      );
+      // A token endpoint's refusal is never cached either.
+      const token = () => ({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials&client_id=nobody&client_secret=wrong",
+      });
+      const [socket, inProcess] = [
+        await fetch(`${base}/jans-auth/restv1/token`, token()),
+        await h.app.request("/jans-auth/restv1/token", token()),
+      ];
+      expect(pick(socket)).toEqual(pick(inProcess));
+      expect([socket.status, socket.headers.get("cache-control")]).toEqual([401, "no-store"]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

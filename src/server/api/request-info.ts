@@ -3,17 +3,18 @@ import type { Transport } from "../core/sessions.js";
 
 interface NodeEnv {
   incoming?: { url?: string; socket?: { remoteAddress?: string; encrypted?: boolean } };
-  outgoing?: NodeResponse;
+  outgoing?: { setHeader(name: string, value: string): unknown };
 }
 
-/** What of node's ServerResponse the server writes to directly. */
-export interface NodeResponse {
-  setHeader(name: string, value: string): unknown;
-}
-
-/** node's response, when the request came from a socket (the node adapter passes it in env). */
-export function nodeResponse(c: Context): NodeResponse | undefined {
-  return (c.env as NodeEnv | undefined)?.outgoing;
+/**
+ * A header for whatever this request's answer turns out to be, set before the route runs; a
+ * header the route sets itself wins. From a socket it goes on node's response (writeHead merges
+ * it), so the adapter's plain-object response is never turned into WHATWG Headers or a stream.
+ */
+export function answerHeader(c: Context, name: string, value: string): void {
+  const out = (c.env as NodeEnv | undefined)?.outgoing;
+  if (out) out.setHeader(name, value);
+  else c.header(name, value);
 }
 
 /**

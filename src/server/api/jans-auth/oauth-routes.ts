@@ -17,6 +17,7 @@ import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { oauthError, oauthFailure } from "../kit/errors.js";
 import { JANS_AUTH } from "../kit/mounts.js";
 import { publicOrigin } from "../public-origin.js";
+import { answerHeader } from "../request-info.js";
 import { authenticatedForm, firstValues } from "./client-auth.js";
 
 /** The OpenID discovery document, with URLs built on the configured issuer's origin (never Host). */
@@ -115,8 +116,8 @@ export function tokenEndpoint(core: ServerCore) {
       grant: form.grant_type,
       method: auth.method,
     });
-    c.header("Cache-Control", "no-store");
-    c.header("Pragma", "no-cache");
+    answerHeader(c, "Cache-Control", "no-store");
+    answerHeader(c, "Pragma", "no-cache");
     return c.json(result.body);
   };
 }
@@ -136,7 +137,7 @@ export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
       `${publicOrigin(core)}${JANS_AUTH}/device`,
     );
     if (!result.ok) return oauthFailure(c, result);
-    c.header("Cache-Control", "no-store");
+    answerHeader(c, "Cache-Control", "no-store");
     return c.json(result.body);
   });
 
@@ -159,7 +160,7 @@ export function oauthRoutes(core: ServerCore): Hono<FaceEnv> {
       c.header("WWW-Authenticate", `Bearer realm="jans-auth", error="${r.error}"`);
       return oauthFailure(c, r);
     }
-    c.header("Cache-Control", "no-store");
+    answerHeader(c, "Cache-Control", "no-store");
     if (r.client?.userinfoJwt) {
       const jwt = await signedUserinfo(core, r);
       return c.body(jwt, 200, { "Content-Type": "application/jwt" });

@@ -9,7 +9,7 @@ import { type FaceContext, type FaceEnv, face } from "../kit/env.js";
 import { apiError, coreError, refusalStatus } from "../kit/errors.js";
 import { JANS_AUTH, RESTV1 } from "../kit/mounts.js";
 import { allowFormTargets } from "../middleware/security-headers.js";
-import { remoteAddress, transport } from "../request-info.js";
+import { answerHeader, remoteAddress, transport } from "../request-info.js";
 import { browserSession, fieldsOf, issueSessionCookie, PASSWORD_ACR, sessionStatus } from "./browser.js";
 import { loginForm, text } from "./pages.js";
 
@@ -128,7 +128,7 @@ export function sessionRoutes(core: ServerCore): Hono<FaceEnv> {
 
   app.get("/restv1/session_status", async (c) => {
     const session = await browserSession(c, core);
-    c.header("Cache-Control", "no-store");
+    answerHeader(c, "Cache-Control", "no-store");
     return c.json(
       sessionStatus(session && (await core.sessions.touch(session, { type: "user", ip: remoteAddress(c) }))),
     );

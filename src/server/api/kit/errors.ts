@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { CoreError, CoreErrorKind } from "../../core/errors.js";
 import type { OAuthErrorCode, OAuthFailure } from "../../core/oauth/grants.js";
 import type { LoginRefusal } from "../../core/users.js";
+import { answerHeader } from "../request-info.js";
 
 // The error shapes of the faces, and one way to turn a core error into any of them.
 
@@ -68,7 +69,7 @@ export const crestCoreError = coreErrorIn(crestError);
 
 /** The OAuth 2.0 error body (RFC 6749 section 5.2): {error, error_description}, never cached. */
 export function oauthError(c: Context, status: ContentfulStatusCode, error: string, description: string) {
-  c.header("Cache-Control", "no-store");
+  answerHeader(c, "Cache-Control", "no-store");
   return c.json({ error, error_description: description }, status);
 }
 

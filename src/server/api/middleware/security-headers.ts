@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { nodeResponse, transport } from "../request-info.js";
+import { answerHeader, transport } from "../request-info.js";
 
 /**
  * An HTML page's policy. `formTargets`: origins a form on the page may end up at through
@@ -54,17 +54,9 @@ const OVER_TLS: Readonly<Record<string, string>> = {
  * other sites, nothing loaded by what is not a page; a header the route set itself wins.
  */
 export function securityHeaders(): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     const headers = transport(c).secure ? OVER_TLS : EVERY_RESPONSE;
-    const out = nodeResponse(c);
-    // From a socket: on node's response before the route runs (writeHead lets the route's own
-    // headers win), so the adapter's plain-object response is never turned into WHATWG Headers.
-    if (out) {
-      for (const name in headers) out.setHeader(name, headers[name]!);
-      return next();
-    }
-    await next();
-    const h = c.res.headers;
-    for (const name in headers) if (!h.has(name)) h.set(name, headers[name]!);
+    for (const name in headers) answerHeader(c, name, headers[name]!);
+    return next();
   };
 }

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { crestError } from "../kit/errors.js";
+import { answerHeader } from "../request-info.js";
 
 // CREST (ForgeRock Common REST) conventions: API versioning and replies (its error body is the kit's).
 
@@ -52,8 +53,8 @@ export function apiVersion(): MiddlewareHandler {
   return async (c, next) => {
     const v = negotiate(c.req.header("accept-api-version"));
     if ("error" in v) return crestError(c, 400, v.error);
+    answerHeader(c, "Content-API-Version", `protocol=${v.protocol},resource=${v.resource}`);
     await next();
-    c.header("Content-API-Version", `protocol=${v.protocol},resource=${v.resource}`);
   };
 }
 
