@@ -63,6 +63,7 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
       // The database is down or restarting: a retry soon can succeed, so 503, never 500.
       core.log.warn("store unavailable", { route: c.req.routePath, error: err.message });
       c.header("Retry-After", "2");
+      c.header("Cache-Control", "no-store");
       return render(c, 503, "the session store is unavailable; retry shortly");
     }
     core.log.error("unhandled error", { route: c.req.routePath, error: err.message });
@@ -91,7 +92,8 @@ export function createApp(core: ServerCore, opts: AppOptions = {}): Hono {
   app.route(AM_OAUTH, amOAuthRoutes(core));
   app.route(ADMIN_API, adminApiRoutes(core));
   app.route(ADMIN_PAGES, adminPageRoutes(core));
-  const ssf = (c: Context) => c.json(ssfConfiguration(core, new URL(c.req.url).origin));
+  // Built on the issuer's origin, never the request's Host (a client could hand receivers its own keys).
+  const ssf = (c: Context) => c.json(ssfConfiguration(core, publicOrigin(core)));
   app.get("/.well-known/ssf-configuration", ssf);
   app.get(`/.well-known/ssf-configuration${JANS_AUTH}`, ssf);
   app.route(SSF, ssfRoutes(core));

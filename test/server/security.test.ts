@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -305,6 +305,17 @@ describe("cookies and pages", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("every HTML answer goes through htmlResponse (its CSP and no-store)", () => {
+    const files = readdirSync("src/server", { recursive: true, encoding: "utf8" }).filter((f) =>
+      /\.tsx?$/.test(f),
+    );
+    const html = files.filter((f) =>
+      /\bc\.html\(|\.html\(`/.test(readFileSync(join("src/server", f), "utf8")),
+    );
+    expect(files.length).toBeGreaterThan(100);
+    expect(html).toEqual([join("api", "middleware", "security-headers.ts")]);
   });
 
   it("pages have a CSP without inline script", async () => {

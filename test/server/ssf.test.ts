@@ -100,6 +100,19 @@ describe("SSF transmitter", () => {
     expect(String(conf.configuration_endpoint)).toMatch(/\/ssf\/streams$/);
   });
 
+  it("names its keys and endpoints on the issuer's origin, whatever Host the request names", async () => {
+    for (const url of [
+      "http://evil.example/.well-known/ssf-configuration",
+      "/.well-known/ssf-configuration",
+    ]) {
+      const res = await h.app.request(url, { headers: { host: "evil.example" } });
+      const conf = (await res.json()) as Record<string, unknown>;
+      const urls = Object.entries(conf).filter(([k]) => k.endsWith("_uri") || k.endsWith("_endpoint"));
+      expect(urls.length).toBeGreaterThan(5);
+      for (const [k, v] of urls) expect(String(v), k).toMatch(/^http:\/\/localhost\//);
+    }
+  });
+
   it("push: a verification event, then session-revoked for an added user and credential-change, each a valid SET", async () => {
     const id = await pushStream();
     expect((await ssf("GET", `/streams?stream_id=${id}`)).body).toMatchObject({
