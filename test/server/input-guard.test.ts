@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { escapeUnsafe } from "../../src/server/api/middleware/body-guard.js";
-import { queryOf } from "../../src/server/api/middleware/input-guard.js";
+import { pathRefusal, queryOf, unsafeText } from "../../src/server/api/middleware/input-guard.js";
 import { createApp } from "../../src/server/app.js";
 import { addUser, type Harness, harness } from "../helpers/server-harness.js";
 
@@ -220,6 +220,53 @@ describe("the guard's query reading", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("the guard's path check", () => {
+  // The check as it was written first: every segment decoded, then looked at.
+  const decodedSegment = (seg: string) =>
+    seg.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  const reference = (raw: string) => {
+    const segments = raw.split("/").map(decodedSegment);
+    if (segments.some((seg) => unsafeText(seg))) return "the path contains a control character";
+    if (segments.some((seg) => seg === "." || seg === "..")) return "the path contains a dot segment";
+    return undefined;
+  };
+
+  it.each([
+    ["/jans-auth/restv1/session_status", undefined],
+    ["/a/../b", "the path contains a dot segment"],
+    ["/a/./b", "the path contains a dot segment"],
+    ["/a/..", "the path contains a dot segment"],
+    ["/a/%2e%2E/b", "the path contains a dot segment"],
+    ["/a/...b/.c/", undefined],
+    ["/a/%00", "the path contains a control character"],
+    ["/a/\u202e", "the path contains a control character"],
+    ["/a/%E2%80%AE", "the path contains a control character"],
+    ["/a/%zz/%", undefined],
+  ])("%s", (raw, why) => {
+    expect(pathRefusal(JSON.parse(`"${raw}"`) as string)).toBe(why);
+  });
+
+  it("refuses exactly what checking each decoded segment refuses", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("/", ".", "..", "%", "%2e", "%2E", "%00", "%E2%80%AE", "%zz", "\u202e", "\ud800", "a"),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const raw = parts.join("");
+        expect(pathRefusal(raw)).toBe(reference(raw));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -58,11 +58,25 @@ export function inputGuard(render: ErrorRenderer): MiddlewareHandler {
   };
 }
 
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/**
+ * Why a path as the client sent it is refused, or undefined. The URL parser resolved literal dot
+ * segments; encoded ones would otherwise name a sibling. A path without escapes (most) is
+ * checked whole: its segments are its text.
+ */
+export function pathRefusal(raw: string): string | undefined {
+  const segments = raw.includes("%") ? raw.split("/").map(decoded) : undefined;
+  if (segments ? segments.some((seg) => unsafeText(seg)) : unsafeText(raw))
+    return "the path contains a control character";
+  if (segments ? segments.some((seg) => seg === "." || seg === "..") : DOT_SEGMENT.test(raw))
+    return "the path contains a dot segment";
+  return undefined;
+}
+
 function inputRefusal(c: Context): string | undefined {
-  const segments = rawPath(c).split("/").map(decoded);
-  if (segments.some((seg) => unsafeText(seg))) return "the path contains a control character";
-  // The URL parser resolved literal dot segments; encoded ones would otherwise name a sibling.
-  if (segments.some((seg) => seg === "." || seg === "..")) return "the path contains a dot segment";
+  const path = pathRefusal(rawPath(c));
+  if (path) return path;
   for (const [name, value] of queryOf(c.req.url)) {
     if (unsafeText(name)) return "a query parameter name contains a control character";
     if (unsafeText(value)) return `query parameter ${name} contains a control character`;
