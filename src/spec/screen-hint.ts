@@ -116,8 +116,6 @@ function summaryRow(v: unknown, i: number): Read<[string, ItemPath, ScreenKind?]
   return k ? [v[0], p, k] : [v[0], p];
 }
 
-const listParam = (v: unknown, what: string): Read<string> => name(v, what);
-
 /** The parts of a list hint, each read or the first problem. */
 function listParts(s: Obj): Read<Partial<ScreenModel>> {
   const parts: [string, unknown, (v: unknown) => Read<unknown>][] = [
@@ -128,7 +126,7 @@ function listParts(s: Obj): Read<Partial<ScreenModel>> {
   const optional: [string, unknown, (v: unknown) => Read<unknown>][] = [
     ["who", s.who, (v) => path(v, "who")],
     ["summary", s.summary, (v) => list(v, "summary", summaryRow)],
-    ["params", s.params, (v) => record(v, "params", listParam)],
+    ["params", s.params, (v) => record(v, "params", name)],
     ["order", s.order, (v) => pair(v, "order")],
     ["filters", s.filters, (v) => record(v, "filters", name)],
   ];

@@ -1,3 +1,4 @@
+import { pick } from "../output/items.js";
 import { relativeTime } from "../output/table.js";
 
 // Reading values out of a document's JSON: strings, times (relative for tables, exact for the
@@ -34,17 +35,10 @@ export const exact = (v: unknown, now: number): string => {
   return `${relativeTime(t, now)}  (${new Date(t).toISOString().replace(/\.000Z$/, "Z")})`;
 };
 
-/** A value at a dotted path (`owner.login`). */
-export function at(raw: Raw, path: string): unknown {
-  let v: unknown = raw;
-  for (const k of path.split(".")) v = v && typeof v === "object" ? (v as Raw)[k] : undefined;
-  return v;
-}
-
 /** The first value present (neither undefined nor null) at one of these dotted paths. */
 export function first(raw: Raw, paths: readonly string[]): unknown {
   for (const p of paths) {
-    const v = at(raw, p);
+    const v = pick(raw, p);
     if (v !== undefined && v !== null) return v;
   }
   return undefined;
